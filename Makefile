@@ -1,0 +1,33 @@
+# Two commands on a fresh machine:
+#   make tour   - creates .venv, installs neuralab, runs the course tour (report in ./neuralab-report/)
+#   make test   - creates .venv, installs neuralab with its test tools, runs ruff and the test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: tour test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+# torch is pinned to exactly 2.13.0 in the test extra (CPU build); never loosen the pin.
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+tour: $(VENV)/.installed
+	$(BIN)/neuralab tour --force
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests
+
+test: lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) neuralab-report .pytest_cache .hypothesis

@@ -1,0 +1,92 @@
+"""neuralab: feedforward neural networks from first principles, every step visible.
+
+>>> import neuralab as nl
+>>> net = nl.Sequential([nl.Dense(8, "relu", input_dim=2), nl.Dense(1, "sigmoid")])
+"""
+
+from __future__ import annotations
+
+from ._version import __version__
+from .activations import (
+    ACTIVATIONS,
+    Activation,
+    BinaryStep,
+    LeakyReLU,
+    Linear,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Tanh,
+    get_activation,
+)
+from .callbacks import Callback, TrainingContext
+from .errors import (
+    DivergenceError,
+    IncompatibleLossError,
+    NeuralabError,
+    NonFiniteError,
+    NotBuiltError,
+    NotTrainableError,
+    ShapeError,
+    UnknownNameError,
+    ValidationError,
+)
+from .history import History
+from .initializers import Initializer, get_initializer
+from .layers import Dense
+from .losses import (
+    BinaryCrossEntropy,
+    CrossEntropy,
+    HalfSquaredError,
+    Loss,
+    MeanSquaredError,
+    SumSquaredError,
+    get_loss,
+)
+from .network import Sequential
+from .optimizers import SGD, Adam, GradientDescent, Optimizer, get_optimizer
+from .training import DivergenceRule, fit
+
+__all__ = [
+    "ACTIVATIONS",
+    "SGD",
+    "Activation",
+    "Adam",
+    "BinaryCrossEntropy",
+    "BinaryStep",
+    "Callback",
+    "CrossEntropy",
+    "Dense",
+    "DivergenceError",
+    "DivergenceRule",
+    "GradientDescent",
+    "HalfSquaredError",
+    "History",
+    "IncompatibleLossError",
+    "Initializer",
+    "LeakyReLU",
+    "Linear",
+    "Loss",
+    "MeanSquaredError",
+    "NeuralabError",
+    "NonFiniteError",
+    "NotBuiltError",
+    "NotTrainableError",
+    "Optimizer",
+    "ReLU",
+    "Sequential",
+    "ShapeError",
+    "Sigmoid",
+    "Softmax",
+    "SumSquaredError",
+    "Tanh",
+    "TrainingContext",
+    "UnknownNameError",
+    "ValidationError",
+    "__version__",
+    "fit",
+    "get_activation",
+    "get_initializer",
+    "get_loss",
+    "get_optimizer",
+]

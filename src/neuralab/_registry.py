@@ -1,0 +1,28 @@
+"""Name-or-object registries (`get_activation`, `get_loss`, ...): one rule, written once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from .errors import UnknownNameError, ValidationError
+
+T = TypeVar("T")
+
+
+def resolve(kind: str, value: object, base: type[T], factories: dict[str, Callable[[], T]]) -> T:
+    """Return `value` if it is an instance of `base`, else build the registered `value` name.
+
+    Names are matched case-insensitively with "-" and " " read as "_".
+    """
+    if isinstance(value, base):
+        return value
+    if isinstance(value, str):
+        key = value.strip().lower().replace("-", "_").replace(" ", "_")
+        if key in factories:
+            return factories[key]()
+        valid = ", ".join(sorted(factories))
+        raise UnknownNameError(f"Unknown {kind} {value!r}. Valid names: {valid}.")
+    raise ValidationError(
+        f"A {kind} must be a name (str) or a {base.__name__} object. Got {type(value).__name__}: {value!r}."
+    )

@@ -1,0 +1,99 @@
+"""Argument checks used at the public boundary (validate once, with messages that teach)."""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+import numpy as np
+
+from .errors import NonFiniteError, ShapeError, ValidationError
+
+FLOAT_DTYPES = {"float32": np.float32, "float64": np.float64}
+
+
+def check_dtype(dtype: object) -> np.dtype:
+    """Return the NumPy dtype for "float32" / "float64" (or the dtype objects)."""
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        resolved = None
+    if resolved is None or resolved.name not in FLOAT_DTYPES:
+        raise ValidationError(
+            f"`dtype` must be 'float32' or 'float64'. Got {dtype!r}. "
+            "Use float32 for speed, float64 for gradient checks."
+        )
+    return resolved
+
+
+def check_positive_number(name: str, value: object, *, allow_zero: bool = False) -> float:
+    """Return `value` as a float if it is a finite number > 0 (or >= 0)."""
+    bound = ">= 0" if allow_zero else "> 0"
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+        raise ValidationError(f"`{name}` must be a finite number {bound}. Got {value!r}.")
+    if value < 0 or (value == 0 and not allow_zero):
+        raise ValidationError(f"`{name}` must be a finite number {bound}. Got {value!r}.")
+    return float(value)
+
+
+def check_fraction(name: str, value: object, *, low: float = 0.0, high: float = 1.0) -> float:
+    """Return `value` as a float if low <= value < high."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not (low <= value < high):
+        raise ValidationError(f"`{name}` must be a number in [{low}, {high}). Got {value!r}.")
+    return float(value)
+
+
+def check_positive_int(name: str, value: object, *, allow_none: bool = False) -> int | None:
+    """Return `value` if it is an int >= 1 (or None when allowed)."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValidationError(f"`{name}` must be a positive integer. Got {value!r}.")
+    return int(value)
+
+
+def _first_bad_position(bad: np.ndarray) -> str:
+    index = tuple(int(i) for i in np.argwhere(bad)[0])
+    if len(index) == 1:
+        return f"index {index[0]}"
+    return f"row {index[0]}, column {index[1]}"
+
+
+def check_finite(name: str, array: np.ndarray) -> None:
+    """Raise NonFiniteError naming how many values are NaN/inf and where the first is."""
+    if array.dtype.kind not in "fc":
+        return
+    finite = np.isfinite(array)
+    if finite.all():
+        return
+    bad = ~finite
+    count = int(bad.sum())
+    raise NonFiniteError(
+        f"`{name}` contains {count} NaN or infinite value{'s' if count != 1 else ''}; "
+        f"the first is at {_first_bad_position(bad)}. "
+        "Remove or impute those rows before training."
+    )
+
+
+def as_float_matrix(name: str, X: object, dtype: np.dtype) -> np.ndarray:
+    """Return `X` as a finite 2-D array of `dtype` (no silent reshaping of 1-D input)."""
+    try:
+        array = np.asarray(X)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"`{name}` must be a numeric array. It could not be converted: {exc}") from exc
+    if array.dtype.kind not in "biuf":
+        raise ValidationError(f"`{name}` must hold numbers. Got an array of dtype {array.dtype}.")
+    if array.ndim != 2:
+        hint = (
+            f" Use `{name}.reshape(-1, 1)` for one feature or `{name}.reshape(1, -1)` for one sample."
+            if array.ndim == 1
+            else ""
+        )
+        raise ShapeError(
+            f"`{name}` must be 2-D with shape (n_samples, n_features). Got shape {array.shape}.{hint}"
+        )
+    if array.shape[0] == 0:
+        raise ShapeError(f"`{name}` has no rows (shape {array.shape}); it needs at least one sample.")
+    array = np.asarray(array, dtype=dtype)
+    check_finite(name, array)
+    return array

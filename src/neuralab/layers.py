@@ -1,0 +1,248 @@
+"""The Dense (fully connected) layer: z = x W + b, a = activation(z).
+
+Shapes: ``x`` is ``(n_samples, inputs)``, ``weights`` W is ``(inputs, units)``, ``biases``
+b is ``(units,)``, ``z`` and ``a`` are ``(n_samples, units)``.
+
+Backpropagation through the layer is the chain rule written out:
+
+    dE/dz = activation.backward(dE/da)          (dE/da * f'(z), or softmax's VJP)
+    dE/dW = x^T dE/dz                            (inputs, units)
+    dE/db = sum over samples of dE/dz            (units,)
+    dE/dx = dE/dz W^T                            (n_samples, inputs), passed to the layer below
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import check_positive_int
+from .activations import Activation, get_activation
+from .errors import NotBuiltError, ShapeError, ValidationError
+from .initializers import Initializer, get_initializer
+
+
+class Dense:
+    """A fully connected layer of ``units`` neurons with one activation.
+
+    Parameters
+    ----------
+    units : int
+        Number of neurons (outputs) of the layer.
+    activation : str or Activation, default "linear"
+        One of the seven activations, by name or as an object.
+    input_dim : int, optional
+        Number of inputs; inferred from ``weights`` or from the first input otherwise.
+    use_bias : bool, default True
+        Whether the layer adds a bias vector b.
+    weights : array of shape (inputs, units), optional
+        Given initial weights (e.g. the course's worked examples).
+    biases : array of shape (units,), optional
+        Given initial biases (zeros otherwise).
+    initializer : str or Initializer, default "glorot_uniform"
+        Rule for random initial weights when ``weights`` is not given.
+    seed : int, optional
+        Seed of this layer's own initialisation; without it ``fit(seed=...)`` decides.
+
+    Attributes
+    ----------
+    weights, biases : ndarray
+        The parameters (``biases`` is None when ``use_bias=False``).
+    weight_gradient, bias_gradient : ndarray
+        dE/dW and dE/db from the last ``backward``.
+    """
+
+    def __init__(self, units: int, activation: str | Activation = "linear", *,
+                 input_dim: int | None = None, use_bias: bool = True,
+                 weights: object = None, biases: object = None,
+                 initializer: str | Initializer = "glorot_uniform", seed: int | None = None):
+        self.units = check_positive_int("units", units)
+        self.activation = get_activation(activation)
+        self.input_dim = check_positive_int("input_dim", input_dim, allow_none=True)
+        self.use_bias = bool(use_bias)
+        self.initializer = get_initializer(initializer)
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
+            raise ValidationError(f"`seed` must be an integer or None. Got {seed!r}.")
+        self.seed = seed
+        self.dtype = np.dtype(np.float32)
+        self.weights: np.ndarray | None = None
+        self.biases: np.ndarray | None = None
+        self.weight_gradient: np.ndarray | None = None
+        self.bias_gradient: np.ndarray | None = None
+        self._inputs: np.ndarray | None = None
+        self._z: np.ndarray | None = None
+        self._a: np.ndarray | None = None
+        self._pristine = False
+        if biases is not None and not self.use_bias:
+            raise ValidationError("`biases` were given but `use_bias=False`. Drop one of the two.")
+        # Given values are kept in float64 so that Sequential(dtype="float64") gets them exactly.
+        self._given_weights = None if weights is None else self._check_weights(weights)
+        self._given_biases = None if biases is None else self._check_biases(biases)
+        if self._given_weights is not None:
+            if self.input_dim is not None and self._given_weights.shape[0] != self.input_dim:
+                raise ShapeError(
+                    f"`weights` has {self._given_weights.shape[0]} rows but `input_dim` is "
+                    f"{self.input_dim}. `weights` must have shape (input_dim, units) = "
+                    f"({self.input_dim}, {self.units})."
+                )
+            self._allocate(self._given_weights, self._given_biases)
+
+    # -- parameters -------------------------------------------------------------------
+    def _check_weights(self, weights: object) -> np.ndarray:
+        w = np.array(weights)
+        if w.dtype.kind not in "biuf":
+            raise ValidationError(f"`weights` must hold numbers. Got dtype {w.dtype}.")
+        if w.ndim != 2 or w.shape[1] != self.units:
+            raise ShapeError(
+                f"`weights` must have shape (inputs, units) = (inputs, {self.units}). Got shape "
+                f"{w.shape}." + (" For one input use [[w1, w2, ...]]." if w.ndim == 1 else "")
+            )
+        if not np.isfinite(w).all():
+            raise ValidationError("`weights` contains NaN or infinite values.")
+        return w.astype(np.float64)
+
+    def _check_biases(self, biases: object) -> np.ndarray:
+        b = np.array(biases)
+        if b.dtype.kind not in "biuf":
+            raise ValidationError(f"`biases` must hold numbers. Got dtype {b.dtype}.")
+        if b.shape != (self.units,):
+            raise ShapeError(f"`biases` must have shape (units,) = ({self.units},). Got shape {b.shape}.")
+        if not np.isfinite(b).all():
+            raise ValidationError("`biases` contains NaN or infinite values.")
+        return b.astype(np.float64)
+
+    def _allocate(self, weights: np.ndarray, biases: np.ndarray | None) -> None:
+        self.weights = np.array(weights, dtype=self.dtype, order="C")
+        self.weight_gradient = np.zeros_like(self.weights)
+        if self.use_bias:
+            b = np.zeros(self.units) if biases is None else biases
+            self.biases = np.array(b, dtype=self.dtype)
+            self.bias_gradient = np.zeros_like(self.biases)
+        self.input_dim = self.weights.shape[0]
+        self._pristine = True  # still exactly the given or initial values
+
+    @property
+    def built(self) -> bool:
+        """True once the weights exist."""
+        return self.weights is not None
+
+    def build(self, input_dim: int, rng: np.random.Generator | None = None) -> None:
+        """Create the weights for ``input_dim`` inputs (no-op if they already exist).
+
+        The layer's own ``seed`` wins over ``rng``; with neither, fresh entropy is used.
+        """
+        if self.built:
+            return
+        if self.input_dim is not None and input_dim != self.input_dim:
+            raise ShapeError(
+                f"This layer expects {self.input_dim} inputs (input_dim) but is given {input_dim}."
+            )
+        if self.seed is not None:
+            rng = np.random.default_rng(self.seed)
+        elif rng is None:
+            rng = np.random.default_rng()
+        self._given_weights = self.initializer((input_dim, self.units), rng, np.dtype(np.float64))
+        self._allocate(self._given_weights, self._given_biases)
+
+    def set_dtype(self, dtype: np.dtype) -> None:
+        """Cast parameters and gradients to ``dtype`` (done by Sequential)."""
+        self.dtype = np.dtype(dtype)
+        if not self.built:
+            return
+        if self._pristine:  # re-cast from the float64 originals, so no precision is lost
+            self._allocate(self._given_weights, self._given_biases)
+        else:
+            self._allocate(self.weights, self.biases)
+            self._pristine = False
+
+    def set_parameters(self, weights: object, biases: object = None) -> None:
+        """Replace the weights (and biases) with given values, checked for shape."""
+        w = self._check_weights(weights)
+        if self.built and w.shape != self.weights.shape:
+            raise ShapeError(f"`weights` must have shape {self.weights.shape}. Got {w.shape}.")
+        if biases is not None and not self.use_bias:
+            raise ValidationError("`biases` were given but this layer has `use_bias=False`.")
+        if self.use_bias and biases is None:
+            raise ValidationError("This layer has biases: give `biases` with the weights.")
+        b = None if biases is None else self._check_biases(biases)
+        self._given_weights, self._given_biases = w, b
+        self._allocate(w, b)
+
+    def parameters(self) -> list[np.ndarray]:
+        """The live parameter arrays: [weights, biases] (or [weights])."""
+        self._require_built()
+        return [self.weights, self.biases] if self.use_bias else [self.weights]
+
+    def gradients(self) -> list[np.ndarray]:
+        """The live gradient arrays, in the order of ``parameters()``."""
+        self._require_built()
+        return [self.weight_gradient, self.bias_gradient] if self.use_bias else [self.weight_gradient]
+
+    def parameter_names(self) -> list[str]:
+        """Names matching ``parameters()``: "weights", "biases"."""
+        return ["weights", "biases"] if self.use_bias else ["weights"]
+
+    def count_parameters(self) -> int:
+        """Number of trainable numbers (0 until built)."""
+        if not self.built:
+            return 0
+        return self.weights.size + (self.biases.size if self.use_bias else 0)
+
+    def _require_built(self) -> None:
+        if not self.built:
+            raise NotBuiltError(
+                "The layer has no weights yet: its input size is unknown. Give `input_dim`, "
+                "`weights`, or run the network on data once (forward or fit)."
+            )
+
+    # -- passes -----------------------------------------------------------------------
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Return a = activation(x W + b) for ``x`` of shape (n_samples, inputs); cache x, z, a."""
+        if not self.built:
+            self.build(x.shape[1])
+        z = x @ self.weights
+        if self.use_bias:
+            z += self.biases
+        a = self.activation.forward(z)
+        self._inputs, self._z, self._a = x, z, a
+        self._pristine = False
+        return a
+
+    def backward(self, grad_output: np.ndarray, *, from_preactivation: bool = False,
+                 input_gradient: bool = True) -> np.ndarray | None:
+        """Fill ``weight_gradient`` and ``bias_gradient``; return dE/dx for the layer below.
+
+        ``grad_output`` is dE/da of shape (n_samples, units), or dE/dz when
+        ``from_preactivation`` is True (a loss fused with this layer's activation).
+        ``input_gradient=False`` skips dE/dx (the first layer needs none).
+        """
+        if self._inputs is None:
+            raise NotBuiltError("backward() needs a forward() pass first: nothing is cached.")
+        if grad_output.shape != self._z.shape:
+            raise ShapeError(
+                f"The gradient must have the layer output's shape {self._z.shape}. "
+                f"Got {grad_output.shape}."
+            )
+        if from_preactivation:
+            grad_z = grad_output
+        else:
+            grad_z = self.activation.backward(grad_output, self._z, self._a)
+        np.matmul(self._inputs.T, grad_z, out=self.weight_gradient)
+        if self.use_bias:
+            np.sum(grad_z, axis=0, out=self.bias_gradient)
+        if not input_gradient:
+            return None
+        return grad_z @ self.weights.T
+
+    def get_config(self) -> dict:
+        """Architecture (not weights) as plain JSON-ready values."""
+        return {
+            "type": "Dense",
+            "units": self.units,
+            "activation": self.activation.get_config(),
+            "input_dim": self.input_dim,
+            "use_bias": self.use_bias,
+        }
+
+    def __repr__(self) -> str:
+        dims = f"input_dim={self.input_dim}, " if self.input_dim else ""
+        return f"Dense({self.units}, {self.activation.name!r}, {dims}use_bias={self.use_bias})"

@@ -1,0 +1,258 @@
+"""Losses: each returns its value and its gradient with respect to the network output.
+
+Shapes: ``output`` is ``(n_samples, n_outputs)``; ``target`` is prepared once per fit by
+``prepare_target`` to the same shape (class indices become one-hot rows). A 1-D target
+is accepted only for a single output unit, or as class indices for ``cross_entropy``.
+
+Losses that require an output activation (``cross_entropy`` -> softmax,
+``binary_cross_entropy`` -> sigmoid) also give the fused gradient with respect to the
+pre-activation z, which is exact and stable: dE/dz = (a - y) / n.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._registry import resolve
+from ._validation import check_finite
+from .errors import IncompatibleLossError, ShapeError, ValidationError
+
+
+class Loss:
+    """Base class. ``reduction`` is "sum" or "mean": how batch values add up to an epoch's.
+
+    ``output_activation`` names the activation the output layer must have, or is None.
+    """
+
+    name: str = ""
+    formula: str = ""
+    reduction: str = "mean"
+    output_activation: str | None = None
+
+    def __call__(self, output: np.ndarray, target: np.ndarray) -> float:
+        return self.value(output, target)
+
+    def value(self, output: np.ndarray, target: np.ndarray) -> float:
+        """Return the loss E(output, target) as a Python float."""
+        raise NotImplementedError
+
+    def gradient(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """Return dE/d(output), shape ``(n_samples, n_outputs)``."""
+        raise NotImplementedError
+
+    def preactivation_gradient(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """Return dE/dz through the required output activation (fused, exact)."""
+        raise NotImplementedError(f"{self.name} has no fused gradient")
+
+    def check_output_activation(self, activation_name: str) -> None:
+        """Raise IncompatibleLossError if the output activation does not suit this loss."""
+        needed = self.output_activation
+        if needed is not None and activation_name != needed:
+            raise IncompatibleLossError(
+                f"The {self.name} loss requires a {needed} output layer, but the last layer's "
+                f"activation is {activation_name}. Use Dense(units, '{needed}') as the output "
+                f"layer, or choose a loss that fits a {activation_name} output (e.g. 'mse')."
+            )
+
+    def prepare_target(self, target: object, n_outputs: int, dtype: np.dtype) -> np.ndarray:
+        """Validate ``target`` against the output width and return it as ``(n, n_outputs)``."""
+        y = _as_numeric("y", target)
+        if y.ndim == 1:
+            if n_outputs != 1:
+                raise ShapeError(
+                    f"`y` is 1-D (shape {y.shape}) but the network has {n_outputs} outputs. "
+                    f"Give `y` the shape (n_samples, {n_outputs})"
+                    + (", or use the cross_entropy loss with class indices." if n_outputs > 1 else ".")
+                )
+            y = y.reshape(-1, 1)
+        elif y.ndim != 2 or y.shape[1] != n_outputs:
+            raise ShapeError(
+                f"`y` must have shape (n_samples, {n_outputs}) to match the network's "
+                f"{n_outputs} outputs. Got shape {y.shape}."
+            )
+        y = y.astype(dtype, copy=False)
+        check_finite("y", y)
+        return y
+
+    def get_config(self) -> dict:
+        return {"name": self.name}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+def _as_numeric(name: str, value: object) -> np.ndarray:
+    array = np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        raise ValidationError(
+            f"`{name}` must hold numbers. Got dtype {array.dtype}; encode labels as integers first."
+        )
+    return array
+
+
+class SumSquaredError(Loss):
+    r"""The notes' cost of the first section, summed and without the 1/2.
+
+    .. math:: J = \sum_i (y_i - a_i)^2, \qquad \frac{\partial J}{\partial a_i} = -2 (y_i - a_i)
+    """
+
+    name = "sum_squared_error"
+    formula = "J = sum (y - a)^2"
+    reduction = "sum"
+
+    def value(self, output, target):
+        diff = output - target
+        return float(np.vdot(diff, diff))
+
+    def gradient(self, output, target):
+        return 2.0 * (output - target)
+
+
+class HalfSquaredError(Loss):
+    r"""The notes' error of the backpropagation section, summed (not averaged).
+
+    .. math:: E = \frac{1}{2} \sum_i (T_i - a_i)^2, \qquad \frac{\partial E}{\partial a_i} = -(T_i - a_i)
+    """
+
+    name = "half_squared_error"
+    formula = "E = 1/2 * sum (T - a)^2"
+    reduction = "sum"
+
+    def value(self, output, target):
+        diff = output - target
+        return 0.5 * float(np.vdot(diff, diff))
+
+    def gradient(self, output, target):
+        return output - target
+
+
+class MeanSquaredError(Loss):
+    r"""Mean squared error over all elements (PyTorch's ``MSELoss``).
+
+    .. math:: \mathrm{MSE} = \frac{1}{N} \sum_i (y_i - a_i)^2, \qquad
+              \frac{\partial}{\partial a_i} = \frac{2 (a_i - y_i)}{N}
+
+    where N = n_samples * n_outputs.
+    """
+
+    name = "mse"
+    formula = "MSE = 1/N * sum (y - a)^2"
+
+    def value(self, output, target):
+        diff = output - target
+        return float(np.vdot(diff, diff)) / diff.size
+
+    def gradient(self, output, target):
+        return (output - target) * (2.0 / output.size)
+
+
+class CrossEntropy(Loss):
+    r"""Categorical cross-entropy, mean over samples; requires a softmax output.
+
+    .. math:: E = -\frac{1}{n} \sum_{s} \sum_k y_{sk} \log p_{sk}, \qquad
+              \frac{\partial E}{\partial z_{sk}} = \frac{p_{sk} - y_{sk}}{n}
+
+    Targets are class indices ``(n_samples,)`` in [0, n_classes) or one-hot rows
+    ``(n_samples, n_classes)``. The log is clipped at the dtype's smallest normal number.
+    """
+
+    name = "cross_entropy"
+    formula = "E = -1/n * sum y * log(p)"
+    output_activation = "softmax"
+
+    def prepare_target(self, target, n_outputs, dtype):
+        y = _as_numeric("y", target)
+        if y.ndim == 1:
+            if y.dtype.kind == "f":
+                check_finite("y", y)
+                if not np.all(y == np.round(y)):
+                    raise ValidationError(
+                        "Class indices in `y` must be whole numbers. Got fractional values; "
+                        "give integer labels 0..n_classes-1 or one-hot rows."
+                    )
+            labels = y.astype(np.int64)
+            out_of_range = (labels < 0) | (labels >= n_outputs)
+            if out_of_range.any():
+                first = int(np.argmax(out_of_range))
+                raise ValidationError(
+                    f"Class label {labels[first]} at index {first} is out of range: the softmax "
+                    f"output has {n_outputs} units, so labels must be in 0..{n_outputs - 1}. "
+                    f"{int(out_of_range.sum())} label(s) are outside it; widen the output layer "
+                    "or re-encode the labels."
+                )
+            one_hot = np.zeros((labels.shape[0], n_outputs), dtype=dtype)
+            one_hot[np.arange(labels.shape[0]), labels] = 1
+            return one_hot
+        y = super().prepare_target(y, n_outputs, dtype)
+        if (y < 0).any() or (y > 1).any() or not np.allclose(y.sum(axis=1), 1.0, atol=1e-4):
+            raise ValidationError(
+                "2-D targets for cross_entropy must be one-hot (or probability) rows: values in "
+                "[0, 1] that sum to 1 per row. Give class indices as a 1-D integer array instead."
+            )
+        return y
+
+    def value(self, output, target):
+        tiny = np.finfo(output.dtype).tiny
+        return -float(np.vdot(target, np.log(np.maximum(output, tiny)))) / output.shape[0]
+
+    def gradient(self, output, target):
+        tiny = np.finfo(output.dtype).tiny
+        return -target / (np.maximum(output, tiny) * output.shape[0])
+
+    def preactivation_gradient(self, output, target):
+        return (output - target) * (1.0 / output.shape[0])
+
+
+class BinaryCrossEntropy(Loss):
+    r"""Binary cross-entropy, mean over all elements; requires a sigmoid output.
+
+    .. math:: E = -\frac{1}{N} \sum_i \left[ y_i \log p_i + (1 - y_i) \log(1 - p_i) \right],
+              \qquad \frac{\partial E}{\partial z_i} = \frac{p_i - y_i}{N}
+
+    Targets are in [0, 1] with the output's shape (1-D for one output unit). Logs are
+    clipped at -100, as PyTorch's ``BCELoss`` does.
+    """
+
+    name = "binary_cross_entropy"
+    formula = "E = -1/N * sum [y log p + (1 - y) log(1 - p)]"
+    output_activation = "sigmoid"
+
+    def prepare_target(self, target, n_outputs, dtype):
+        y = super().prepare_target(target, n_outputs, dtype)
+        if (y < 0).any() or (y > 1).any():
+            raise ValidationError(
+                "Targets for binary_cross_entropy must be in [0, 1] (0/1 labels). "
+                f"Got values from {y.min()} to {y.max()}."
+            )
+        return y
+
+    def value(self, output, target):
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(output), -100.0)
+            log_not_p = np.maximum(np.log1p(-output), -100.0)
+        return -float(np.vdot(target, log_p) + np.vdot(1.0 - target, log_not_p)) / output.size
+
+    def gradient(self, output, target):
+        eps = np.finfo(output.dtype).eps
+        p = np.clip(output, eps, 1.0 - eps)
+        return (p - target) / (p * (1.0 - p) * output.size)
+
+    def preactivation_gradient(self, output, target):
+        return (output - target) * (1.0 / output.size)
+
+
+LOSSES: dict[str, type[Loss]] = {
+    cls.name: cls
+    for cls in (SumSquaredError, HalfSquaredError, MeanSquaredError, CrossEntropy, BinaryCrossEntropy)
+}
+_ALIASES = {"mean_squared_error": MeanSquaredError, "categorical_cross_entropy": CrossEntropy,
+            "bce": BinaryCrossEntropy, "sse": SumSquaredError}
+
+
+def get_loss(loss: str | Loss) -> Loss:
+    """Return a Loss for a name ("mse", "cross_entropy", ...) or a Loss object.
+
+    >>> get_loss("half_squared_error").formula
+    'E = 1/2 * sum (T - a)^2'
+    """
+    return resolve("loss", loss, Loss, {**LOSSES, **_ALIASES})

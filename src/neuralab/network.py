@@ -1,0 +1,284 @@
+"""Sequential: a feedforward network, a stack of layers run one after the other.
+
+Forward propagation feeds each layer's output to the next; backpropagation walks the
+layers in reverse, each one applying the chain rule to pass dE/d(input) down (see
+``layers.Dense``). ``fit`` delegates to ``training.fit``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ._validation import as_float_matrix, check_dtype
+from .errors import NotBuiltError, NotTrainableError, ShapeError, ValidationError
+from .layers import Dense
+from .losses import Loss, get_loss
+
+
+class Sequential:
+    """A feedforward network.
+
+    Parameters
+    ----------
+    layers : sequence of Dense
+        The layers, input side first.
+    dtype : "float32" (default) or "float64"
+        Precision of weights, inputs and every intermediate array.
+
+    Examples
+    --------
+    >>> import numpy as np, neuralab as nl
+    >>> net = nl.Sequential([nl.Dense(4, "tanh", input_dim=2, seed=0), nl.Dense(1, "sigmoid", seed=1)])
+    >>> net.predict(np.zeros((3, 2))).shape
+    (3, 1)
+    """
+
+    def __init__(self, layers: Sequence[Dense], *, dtype: str = "float32"):
+        if isinstance(layers, Dense):
+            raise ValidationError("`layers` must be a list of layers. Wrap the layer: Sequential([layer]).")
+        layers = list(layers)
+        if not layers:
+            raise ValidationError("`layers` is empty. Give at least one layer, e.g. [Dense(1)].")
+        for position, layer in enumerate(layers):
+            if not isinstance(layer, Dense):
+                raise ValidationError(
+                    f"Layer {position} is a {type(layer).__name__}, not a layer. "
+                    "Use neuralab.Dense(units, activation)."
+                )
+        if len({id(layer) for layer in layers}) != len(layers):
+            raise ValidationError("The same layer object appears twice; create a new Dense for each.")
+        self.dtype = check_dtype(dtype)
+        self.layers: list[Dense] = layers
+        self.history = None
+        for layer in self.layers:
+            layer.set_dtype(self.dtype)
+        self._check_chain()
+        if self.layers[0].input_dim is not None:
+            self.build(self.layers[0].input_dim)
+
+    # -- structure --------------------------------------------------------------------
+    def _check_chain(self) -> None:
+        for below, above in zip(self.layers, self.layers[1:], strict=False):
+            if above.input_dim is not None and above.input_dim != below.units:
+                raise ShapeError(
+                    f"A layer with {above.input_dim} inputs follows a layer with {below.units} "
+                    f"units. Each layer's inputs must equal the units of the layer before it."
+                )
+
+    @property
+    def input_dim(self) -> int | None:
+        """Number of input features (None until known)."""
+        return self.layers[0].input_dim
+
+    @property
+    def output_dim(self) -> int:
+        """Number of outputs (units of the last layer)."""
+        return self.layers[-1].units
+
+    @property
+    def built(self) -> bool:
+        """True once every layer has weights."""
+        return all(layer.built for layer in self.layers)
+
+    def build(self, input_dim: int, seed: int | np.random.SeedSequence | None = None) -> None:
+        """Create the weights of every layer for ``input_dim`` input features.
+
+        ``seed`` drives the layers that have no seed of their own; each layer draws from its
+        own child stream, so one layer's size never shifts another's weights.
+        """
+        sequence = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        children = sequence.spawn(len(self.layers))
+        size = input_dim
+        for layer, child in zip(self.layers, children, strict=True):
+            layer.build(size, np.random.default_rng(child))
+            size = layer.units
+
+    def _require_built(self) -> None:
+        if not self.built:
+            raise NotBuiltError(
+                "The network has no weights yet: its input size is unknown. Give the first "
+                "layer `input_dim`, or call forward/fit on data first."
+            )
+
+    def check_trainable(self) -> None:
+        """Raise NotTrainableError if a layer's activation has no usable gradient."""
+        for position, layer in enumerate(self.layers):
+            if not layer.activation.trainable:
+                raise NotTrainableError(
+                    f"Layer {position} uses {layer.activation.name}, whose derivative is zero "
+                    "everywhere (and undefined at 0): no gradient flows back through it, so "
+                    "gradient descent cannot train this network. Use sigmoid (its smooth "
+                    "version) or relu; forward and predict still work with given weights."
+                )
+
+    def check_loss(self, loss: str | Loss) -> Loss:
+        """Resolve ``loss`` and check that it suits the output layer's activation."""
+        resolved = get_loss(loss)
+        resolved.check_output_activation(self.layers[-1].activation.name)
+        return resolved
+
+    # -- data -------------------------------------------------------------------------
+    def _prepare_inputs(self, X: object, name: str = "X") -> np.ndarray:
+        array = as_float_matrix(name, X, self.dtype)
+        expected = self.input_dim
+        if expected is not None and array.shape[1] != expected:
+            raise ShapeError(
+                f"`{name}` has {array.shape[1]} feature(s) per sample, but the first layer expects "
+                f"{expected}. Give {name} shape (n_samples, {expected})."
+            )
+        return array
+
+    def prepare_data(self, X: object, y: object, loss: Loss) -> tuple[np.ndarray, np.ndarray]:
+        """Check and convert ``X`` and ``y`` for ``loss``: 2-D, finite, equal length, dtype."""
+        X = self._prepare_inputs(X)
+        y_array = np.asarray(y)
+        if y_array.ndim == 0 or len(y_array) != X.shape[0]:
+            got = "a scalar" if y_array.ndim == 0 else f"{len(y_array)} rows"
+            raise ShapeError(
+                f"`X` has {X.shape[0]} samples but `y` has {got}. They must have the same length."
+            )
+        return X, loss.prepare_target(y_array, self.output_dim, self.dtype)
+
+    # -- passes -----------------------------------------------------------------------
+    def forward(self, X: object) -> np.ndarray:
+        """Run forward propagation; return the output ``(n_samples, output_dim)``.
+
+        Each layer caches what backward needs.
+        """
+        a = self._prepare_inputs(X)
+        if not self.built:
+            self.build(a.shape[1])
+        for layer in self.layers:
+            a = layer.forward(a)
+        return a
+
+    def _forward_prepared(self, a: np.ndarray) -> np.ndarray:
+        for layer in self.layers:
+            a = layer.forward(a)
+        return a
+
+    def backward(self, grad: np.ndarray, *, from_preactivation: bool = False,
+                 input_gradient: bool = True) -> np.ndarray | None:
+        """Backpropagate dE/d(output) through every layer; return dE/dX.
+
+        ``grad`` has the output's shape. With ``from_preactivation=True`` it is dE/dz of the
+        output layer (a loss fused with the output activation). Fills each layer's
+        ``weight_gradient`` and ``bias_gradient``.
+        """
+        grad = np.asarray(grad, dtype=self.dtype)
+        last = len(self.layers) - 1
+        for position in range(last, -1, -1):
+            layer = self.layers[position]
+            need_input = input_gradient or position > 0
+            grad = layer.backward(grad, from_preactivation=from_preactivation and position == last,
+                                  input_gradient=need_input)
+        return grad
+
+    def predict(self, X: object, *, batch_size: int | None = None) -> np.ndarray:
+        """Return the network's outputs for ``X`` (probabilities for a softmax/sigmoid output).
+
+        ``X`` has shape ``(n_samples, n_features)``; the result ``(n_samples, output_dim)``.
+        ``batch_size`` bounds memory on large inputs.
+        """
+        X = self._prepare_inputs(X)
+        self._require_built()
+        if batch_size is None or batch_size >= X.shape[0]:
+            return self._forward_prepared(X).copy()
+        parts = [self._forward_prepared(X[start:start + batch_size]).copy()
+                 for start in range(0, X.shape[0], batch_size)]
+        return np.concatenate(parts)
+
+    def evaluate(self, X: object, y: object, loss: str | Loss = "mse") -> float:
+        """Return the loss of the network's outputs for ``X`` against targets ``y``."""
+        self._require_built()
+        resolved = self.check_loss(loss)
+        X, target = self.prepare_data(X, y, resolved)
+        return resolved.value(self._forward_prepared(X), target)
+
+    def fit(self, X: object, y: object, **options):
+        """Train by gradient descent with backpropagation; see ``neuralab.training.fit``.
+
+        Returns the History (also kept as ``self.history``).
+        """
+        from .training import fit
+
+        return fit(self, X, y, **options)
+
+    # -- parameters -------------------------------------------------------------------
+    def parameters(self) -> list[np.ndarray]:
+        """The live parameter arrays, layer by layer: [W1, b1, W2, b2, ...]."""
+        self._require_built()
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def gradients(self) -> list[np.ndarray]:
+        """The live gradient arrays, in the order of ``parameters()``."""
+        self._require_built()
+        return [g for layer in self.layers for g in layer.gradients()]
+
+    def named_parameters(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
+        """(name, parameter, gradient) triples such as ("layer1.weights", W, dE/dW)."""
+        self._require_built()
+        return [
+            (f"layer{position + 1}.{name}", p, g)
+            for position, layer in enumerate(self.layers)
+            for name, p, g in zip(layer.parameter_names(), layer.parameters(), layer.gradients(),
+                                  strict=True)
+        ]
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of the parameters, in the order of ``parameters()``."""
+        return [p.copy() for p in self.parameters()]
+
+    def set_weights(self, weights: Sequence[object]) -> None:
+        """Set every parameter from a list like ``get_weights()`` returns (cast to dtype).
+
+        Nothing changes if any array has the wrong shape.
+        """
+        self._require_built()
+        current = self.parameters()
+        weights = list(weights)
+        if len(weights) != len(current):
+            raise ShapeError(f"`set_weights` needs {len(current)} arrays. Got {len(weights)}.")
+        arrays = []
+        for position, (given, have) in enumerate(zip(weights, current, strict=True)):
+            array = np.asarray(given)
+            if array.shape != have.shape:
+                raise ShapeError(
+                    f"Array {position} for `set_weights` must have shape {have.shape}. Got {array.shape}."
+                )
+            if array.dtype.kind not in "biuf" or not np.isfinite(array).all():
+                raise ValidationError(f"Array {position} for `set_weights` must be finite numbers.")
+            arrays.append(array)
+        index = 0
+        for layer in self.layers:
+            count = len(layer.parameters())
+            layer.set_parameters(*arrays[index:index + count])
+            index += count
+
+    def count_parameters(self) -> int:
+        """Total number of trainable numbers."""
+        return sum(layer.count_parameters() for layer in self.layers)
+
+    def summary(self) -> str:
+        """A table of layer, activation, output shape and parameter count."""
+        rows = [("Layer", "Activation", "Output shape", "Parameters")]
+        for position, layer in enumerate(self.layers):
+            rows.append((f"{position + 1}: Dense", layer.activation.name, f"(None, {layer.units})",
+                         str(layer.count_parameters()) if layer.built else "?"))
+        widths = [max(len(row[col]) for row in rows) for col in range(4)]
+        rule = "  ".join("-" * w for w in widths)
+        lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+                 for row in rows]
+        total = self.count_parameters() if self.built else "? (not built)"
+        return "\n".join([lines[0], rule, *lines[1:], rule,
+                          f"Total parameters: {total}   dtype: {self.dtype.name}"])
+
+    def get_config(self) -> dict:
+        """Architecture as plain JSON-ready values."""
+        return {"dtype": self.dtype.name, "layers": [layer.get_config() for layer in self.layers]}
+
+    def __repr__(self) -> str:
+        inner = ", ".join(repr(layer) for layer in self.layers)
+        return f"Sequential([{inner}], dtype={self.dtype.name!r})"

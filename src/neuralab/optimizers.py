@@ -1,0 +1,178 @@
+"""Optimizers: update rules that change lists of parameter arrays in place.
+
+An optimizer knows nothing about layers: ``step(parameters, gradients)`` walks two lists of
+arrays of matching shapes. Each rule writes one ``update_step``; formulas and defaults are
+torch.optim's, so a run can be checked against PyTorch step for step.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._registry import resolve
+from ._validation import check_fraction, check_positive_number
+from .errors import ShapeError, ValidationError
+
+
+class Optimizer:
+    """Base class: holds ``learning_rate``, per-parameter state and the step count."""
+
+    name: str = ""
+
+    def __init__(self, learning_rate: float):
+        self.learning_rate = learning_rate
+        self.iterations = 0
+        self.state: dict[int, dict[str, np.ndarray]] = {}
+
+    @property
+    def learning_rate(self) -> float:
+        """Step size alpha of the update rule (a finite number > 0)."""
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value: float) -> None:
+        self._learning_rate = check_positive_number("learning_rate", value)
+
+    def step(self, parameters: list[np.ndarray], gradients: list[np.ndarray]) -> None:
+        """Apply one update to every parameter array, in place."""
+        if len(parameters) != len(gradients):
+            raise ShapeError(
+                f"Got {len(parameters)} parameter arrays but {len(gradients)} gradient arrays; "
+                "they must pair up one to one."
+            )
+        self.iterations += 1
+        for index, (parameter, gradient) in enumerate(zip(parameters, gradients, strict=True)):
+            self.update_step(index, parameter, gradient)
+
+    def update_step(self, index: int, parameter: np.ndarray, gradient: np.ndarray) -> None:
+        """Update one ``parameter`` array in place from its ``gradient``."""
+        raise NotImplementedError
+
+    def _slot(self, index: int, name: str, like: np.ndarray) -> np.ndarray:
+        slots = self.state.setdefault(index, {})
+        if name not in slots:
+            slots[name] = np.zeros_like(like)
+        return slots[name]
+
+    def get_config(self) -> dict:
+        """The name and hyperparameters that rebuild this optimizer."""
+        return {"name": self.name, "learning_rate": self.learning_rate}
+
+    def reset(self) -> None:
+        """Forget all state (momentum buffers, moment estimates, step count)."""
+        self.iterations = 0
+        self.state.clear()
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items() if k != "name")
+        return f"{type(self).__name__}({args})"
+
+
+class GradientDescent(Optimizer):
+    r"""The notes' rule for every weight and bias.
+
+    .. math:: w_{new} = w_{old} - \text{learning\_rate} \times \frac{\partial E}{\partial w}
+    """
+
+    name = "gd"
+
+    def __init__(self, learning_rate: float = 0.01):
+        super().__init__(learning_rate)
+
+    def update_step(self, index, parameter, gradient):
+        parameter -= self.learning_rate * gradient
+
+
+class SGD(Optimizer):
+    r"""Stochastic gradient descent with optional (Nesterov) momentum, as ``torch.optim.SGD``.
+
+    .. math::
+        b_t = \mu b_{t-1} + g_t \;(b_1 = g_1), \qquad
+        d_t = g_t + \mu b_t \text{ if nesterov else } b_t, \qquad
+        w_t = w_{t-1} - \alpha d_t
+
+    With ``momentum=0`` this is GradientDescent.
+    """
+
+    name = "sgd"
+
+    def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0, nesterov: bool = False):
+        super().__init__(learning_rate)
+        self.momentum = check_fraction("momentum", momentum)
+        if nesterov and self.momentum == 0:
+            raise ValidationError("Nesterov momentum needs `momentum` > 0. Got momentum=0.")
+        self.nesterov = bool(nesterov)
+
+    def update_step(self, index, parameter, gradient):
+        if self.momentum == 0:
+            parameter -= self.learning_rate * gradient
+            return
+        slots = self.state.setdefault(index, {})
+        buffer = slots.get("momentum_buffer")
+        if buffer is None:
+            buffer = slots["momentum_buffer"] = gradient.copy()
+        else:
+            buffer *= self.momentum
+            buffer += gradient
+        direction = gradient + self.momentum * buffer if self.nesterov else buffer
+        parameter -= self.learning_rate * direction
+
+    def get_config(self):
+        return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
+
+
+class Adam(Optimizer):
+    r"""Adam, as ``torch.optim.Adam`` (no weight decay, no amsgrad).
+
+    .. math::
+        m_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t, \quad
+        v_t = \beta_2 v_{t-1} + (1 - \beta_2) g_t^2, \\
+        w_t = w_{t-1} - \frac{\alpha}{1 - \beta_1^t} \cdot
+              \frac{m_t}{\sqrt{v_t} / \sqrt{1 - \beta_2^t} + \epsilon}
+    """
+
+    name = "adam"
+
+    def __init__(self, learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+                 epsilon: float = 1e-8):
+        super().__init__(learning_rate)
+        self.beta1 = check_fraction("beta1", beta1)
+        self.beta2 = check_fraction("beta2", beta2)
+        self.epsilon = check_positive_number("epsilon", epsilon)
+
+    def update_step(self, index, parameter, gradient):
+        m = self._slot(index, "m", parameter)
+        v = self._slot(index, "v", parameter)
+        t = self.iterations
+        m *= self.beta1
+        m += (1.0 - self.beta1) * gradient
+        v *= self.beta2
+        v += (1.0 - self.beta2) * (gradient * gradient)
+        bias_correction1 = 1.0 - self.beta1**t
+        bias_correction2_sqrt = math.sqrt(1.0 - self.beta2**t)
+        denominator = np.sqrt(v) / bias_correction2_sqrt + self.epsilon
+        parameter -= (self.learning_rate / bias_correction1) * (m / denominator)
+
+    def get_config(self):
+        return {**super().get_config(), "beta1": self.beta1, "beta2": self.beta2,
+                "epsilon": self.epsilon}
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {cls.name: cls for cls in (GradientDescent, SGD, Adam)}
+_ALIASES = {"gradient_descent": GradientDescent}
+
+
+def get_optimizer(optimizer: str | Optimizer, learning_rate: float | None = None) -> Optimizer:
+    """Return an Optimizer for a name ("gd", "sgd", "adam") or an Optimizer object.
+
+    ``learning_rate`` overrides the default of a named optimizer.
+
+    >>> get_optimizer("sgd", learning_rate=0.1)
+    SGD(learning_rate=0.1, momentum=0.0, nesterov=False)
+    """
+    factories = {**OPTIMIZERS, **_ALIASES}
+    if learning_rate is not None:
+        factories = {name: (lambda cls=cls: cls(learning_rate)) for name, cls in factories.items()}
+    return resolve("optimizer", optimizer, Optimizer, factories)
