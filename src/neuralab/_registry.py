@@ -24,5 +24,6 @@ def resolve(kind: str, value: object, base: type[T], factories: dict[str, Callab
         valid = ", ".join(sorted(factories))
         raise UnknownNameError(f"Unknown {kind} {value!r}. Valid names: {valid}.")
     raise ValidationError(
-        f"A {kind} must be a name (str) or a {base.__name__} object. Got {type(value).__name__}: {value!r}."
+        f"A {kind} must be a name (str) or an object of type {base.__name__}. "
+        f"Got {type(value).__name__}: {value!r}."
     )

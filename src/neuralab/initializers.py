@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from ._registry import resolve
+from ._validation import check_positive_number
 
 
 class Initializer:
@@ -75,7 +76,7 @@ class Normal(Initializer):
     formula = "N(0, stddev^2)"
 
     def __init__(self, stddev: float = 0.05):
-        self.stddev = float(stddev)
+        self.stddev = check_positive_number("stddev", stddev)
 
     def __call__(self, shape, rng, dtype):
         return rng.normal(0.0, self.stddev, size=shape).astype(dtype)

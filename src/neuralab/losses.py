@@ -170,16 +170,19 @@ class CrossEntropy(Loss):
                         "Class indices in `y` must be whole numbers. Got fractional values; "
                         "give integer labels 0..n_classes-1 or one-hot rows."
                     )
-            labels = y.astype(np.int64)
-            out_of_range = (labels < 0) | (labels >= n_outputs)
+            # Check the range before the cast: a huge float label would overflow int64.
+            out_of_range = (y < 0) | (y >= n_outputs)
             if out_of_range.any():
                 first = int(np.argmax(out_of_range))
+                label = y[first].item()
+                shown = int(label) if abs(label) < 2**53 else label
                 raise ValidationError(
-                    f"Class label {labels[first]} at index {first} is out of range: the softmax "
+                    f"Class label {shown} at index {first} is out of range: the softmax "
                     f"output has {n_outputs} units, so labels must be in 0..{n_outputs - 1}. "
                     f"{int(out_of_range.sum())} label(s) are outside it; widen the output layer "
                     "or re-encode the labels."
                 )
+            labels = y.astype(np.int64)
             one_hot = np.zeros((labels.shape[0], n_outputs), dtype=dtype)
             one_hot[np.arange(labels.shape[0]), labels] = 1
             return one_hot
