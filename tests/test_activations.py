@@ -95,7 +95,8 @@ def test_unknown_name_lists_the_valid_ones():
 
 @pytest.mark.parametrize("value", [3, 0.5, ["relu"], nl.Sigmoid])
 def test_non_str_non_activation_is_a_validation_error(value):
-    with pytest.raises(nl.ValidationError, match=r"must be a name \(str\) or an object of type Activation\. Got "):
+    message = r"must be a name \(str\) or an object of type Activation\. Got "
+    with pytest.raises(nl.ValidationError, match=message):
         nl.get_activation(value)
 
 

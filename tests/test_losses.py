@@ -64,7 +64,8 @@ def test_unknown_loss_lists_valid_names():
 
 
 def test_non_str_loss_is_a_validation_error():
-    with pytest.raises(nl.ValidationError, match=r"must be a name \(str\) or a Loss object\. Got int: 3"):
+    message = r"must be a name \(str\) or an object of type Loss\. Got int: 3"
+    with pytest.raises(nl.ValidationError, match=message):
         nl.get_loss(3)
 
 
