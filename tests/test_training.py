@@ -561,3 +561,26 @@ def test_predict_in_batches_equals_predict(batch_size):
     network = built_network()
     np.testing.assert_allclose(network.predict(X_GOOD, batch_size=batch_size), network.predict(X_GOOD),
                                rtol=1e-15, atol=0)
+
+
+def test_fit_seed_decides_weights_built_early_from_input_dim():
+    """A network built at construction (input_dim given, no seeds) is redrawn by fit(seed=...)."""
+
+    def trained_weights():
+        net = nl.Sequential([nl.Dense(3, "tanh", input_dim=2), nl.Dense(1)])
+        net.fit(np.ones((4, 2)), np.zeros(4), loss="mse", optimizer="sgd", epochs=2, seed=0)
+        return net.get_weights()
+
+    first, second = trained_weights(), trained_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(first, second, strict=True))
+
+
+def test_fit_seed_leaves_given_and_trained_weights_alone():
+    net = nl.Sequential([nl.Dense(1, input_dim=1, weights=[[0.5]], biases=[0.25])], dtype="float64")
+    net.fit([[1.0]], [[1.0]], loss="mse", optimizer=nl.GradientDescent(0.1), epochs=1, seed=3)
+    after_one = net.get_weights()
+    # w <- 0.5 - 0.1 * 2 * (0.75 - 1) * 1 = 0.55; b <- 0.25 + 0.05 = 0.3
+    np.testing.assert_allclose(after_one[0], [[0.55]], rtol=1e-15)
+    np.testing.assert_allclose(after_one[1], [0.3], rtol=1e-15)
+    net.fit([[1.0]], [[1.0]], loss="mse", optimizer=nl.GradientDescent(0.1), epochs=1, seed=4)
+    np.testing.assert_allclose(net.get_weights()[0], [[0.55 + 0.1 * 2 * (1 - 0.85)]], rtol=1e-14)

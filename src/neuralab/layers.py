@@ -72,6 +72,7 @@ class Dense:
         self._z: np.ndarray | None = None
         self._a: np.ndarray | None = None
         self._pristine = False
+        self._from_entropy = False
         if biases is not None and not self.use_bias:
             raise ValidationError("`biases` were given but `use_bias=False`. Drop one of the two.")
         # Given values are kept in float64 so that Sequential(dtype="float64") gets them exactly.
@@ -125,17 +126,23 @@ class Dense:
         """True once the weights exist."""
         return self.weights is not None
 
-    def build(self, input_dim: int, rng: np.random.Generator | None = None) -> None:
+    def build(self, input_dim: int, rng: np.random.Generator | None = None, *,
+              reseed: bool = False) -> None:
         """Create the weights for ``input_dim`` inputs (no-op if they already exist).
 
         The layer's own ``seed`` wins over ``rng``; with neither, fresh entropy is used.
+        ``reseed=True`` redraws weights that came from fresh entropy and were never
+        trained, so that ``fit(seed=...)`` decides them even if the layer was built early.
         """
         if self.built:
-            return
+            if not (reseed and self._from_entropy and self._pristine and rng is not None):
+                return
+            self.weights = None
         if self.input_dim is not None and input_dim != self.input_dim:
             raise ShapeError(
                 f"This layer expects {self.input_dim} inputs (input_dim) but is given {input_dim}."
             )
+        self._from_entropy = self.seed is None and rng is None
         if self.seed is not None:
             rng = np.random.default_rng(self.seed)
         elif rng is None:
@@ -166,6 +173,7 @@ class Dense:
         b = None if biases is None else self._check_biases(biases)
         self._given_weights, self._given_biases = w, b
         self._allocate(w, b)
+        self._from_entropy = False
 
     def parameters(self) -> list[np.ndarray]:
         """The live parameter arrays: [weights, biases] (or [weights])."""
@@ -204,7 +212,6 @@ class Dense:
             z += self.biases
         a = self.activation.forward(z)
         self._inputs, self._z, self._a = x, z, a
-        self._pristine = False
         return a
 
     def backward(self, grad_output: np.ndarray, *, from_preactivation: bool = False,
@@ -222,6 +229,7 @@ class Dense:
                 f"The gradient must have the layer output's shape {self._z.shape}. "
                 f"Got {grad_output.shape}."
             )
+        self._pristine = False  # gradients exist: an optimizer may change the weights now
         if from_preactivation:
             grad_z = grad_output
         else:

@@ -82,17 +82,23 @@ class Sequential:
         """True once every layer has weights."""
         return all(layer.built for layer in self.layers)
 
-    def build(self, input_dim: int, seed: int | np.random.SeedSequence | None = None) -> None:
+    def build(self, input_dim: int, seed: int | np.random.SeedSequence | None = None, *,
+              reseed: bool = False) -> None:
         """Create the weights of every layer for ``input_dim`` input features.
 
         ``seed`` drives the layers that have no seed of their own; each layer draws from its
-        own child stream, so one layer's size never shifts another's weights.
+        own child stream, so one layer's size never shifts another's weights. With
+        ``reseed=True`` (what ``fit(seed=...)`` does) layers built earlier from fresh entropy
+        and never trained are redrawn from ``seed``.
         """
-        sequence = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-        children = sequence.spawn(len(self.layers))
+        if seed is None:  # fresh entropy; such weights are redrawn by a later fit(seed=...)
+            rngs = [None] * len(self.layers)
+        else:
+            sequence = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+            rngs = [np.random.default_rng(child) for child in sequence.spawn(len(self.layers))]
         size = input_dim
-        for layer, child in zip(self.layers, children, strict=True):
-            layer.build(size, np.random.default_rng(child))
+        for layer, rng in zip(self.layers, rngs, strict=True):
+            layer.build(size, rng, reseed=reseed)
             size = layer.units
 
     def _require_built(self) -> None:
