@@ -12,6 +12,9 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ._validation import check_fraction, check_positive_int, check_positive_number
+from .errors import ValidationError
+
 if TYPE_CHECKING:
     from .history import History
     from .losses import Loss
@@ -67,3 +70,105 @@ class PrintProgress(Callback):
         parts = [f"epoch {epoch}/{self.context.epochs}"]
         parts += [f"{key} {value:.6g}" for key, value in logs.items()]
         print(" - ".join(parts), file=self.stream or sys.stdout)
+
+
+class EarlyStopping(Callback):
+    """Stop when the validation loss stops improving (Keras semantics).
+
+    An epoch improves when ``val_loss < best - min_delta``. After ``patience`` epochs in a
+    row without improvement the fit stops (``context.stop_training``). With
+    ``restore_best_weights`` the weights of the best epoch are put back when training ends
+    (also when the epochs run out first).
+
+    Attributes
+    ----------
+    best : float
+        The lowest validation loss seen.
+    best_epoch : int
+        Its (1-based) epoch; 0 before the first epoch.
+    stopped_epoch : int
+        The epoch after which training was stopped (0 if it was not).
+    """
+
+    def __init__(self, patience: int = 5, min_delta: float = 0.0, restore_best_weights: bool = True):
+        self.patience = check_positive_int("patience", patience)
+        self.min_delta = check_positive_number("min_delta", min_delta, allow_zero=True)
+        self.restore_best_weights = bool(restore_best_weights)
+        self.best = float("inf")
+        self.best_epoch = 0
+        self.stopped_epoch = 0
+        self.best_weights = None
+        self.wait = 0
+
+    def on_train_begin(self, context):
+        super().on_train_begin(context)
+        self.best, self.best_epoch, self.stopped_epoch = float("inf"), 0, 0
+        self.best_weights, self.wait = None, 0
+
+    def on_epoch_end(self, epoch, logs):
+        if "val_loss" not in logs:
+            raise ValidationError(
+                "EarlyStopping watches the validation loss, but this fit has no validation data. "
+                "Pass `validation_split` or `validation_data` to fit."
+            )
+        current = logs["val_loss"]
+        self.wait += 1
+        if current < self.best - self.min_delta:
+            self.best, self.best_epoch, self.wait = current, epoch, 0
+            if self.restore_best_weights:
+                self.best_weights = self.context.network.get_weights()
+            return
+        if self.wait >= self.patience:
+            self.stopped_epoch = epoch
+            self.context.stop_training = True
+
+    def on_train_end(self, history):
+        if self.restore_best_weights and self.best_weights is not None:
+            self.context.network.set_weights(self.best_weights)
+        history.extra.setdefault("best_epoch", []).append(float(self.best_epoch))
+
+
+class LearningRateSchedule(Callback):
+    """Base class: sets ``optimizer.learning_rate = schedule(epoch, initial)`` at each epoch's start."""
+
+    def on_train_begin(self, context):
+        super().on_train_begin(context)
+        self.initial_learning_rate = context.optimizer.learning_rate
+
+    def on_epoch_begin(self, epoch):
+        self.context.optimizer.learning_rate = self.schedule(epoch, self.initial_learning_rate)
+
+    def schedule(self, epoch: int, initial: float) -> float:
+        raise NotImplementedError
+
+
+class StepDecay(LearningRateSchedule):
+    r"""Multiply the learning rate by ``drop`` every ``every`` epochs.
+
+    .. math:: \alpha_{epoch} = \alpha_0 \cdot drop^{\lfloor (epoch - 1) / every \rfloor}
+    """
+
+    def __init__(self, drop: float = 0.5, every: int = 10):
+        self.drop = check_fraction("drop", drop, low=0.0, high=1.0)
+        if self.drop == 0:
+            raise ValidationError("`drop` must be in (0, 1): 0 would stop learning. Got 0.")
+        self.every = check_positive_int("every", every)
+
+    def schedule(self, epoch, initial):
+        return initial * self.drop ** ((epoch - 1) // self.every)
+
+
+class ExponentialDecay(LearningRateSchedule):
+    r"""Decay the learning rate smoothly by ``rate`` per ``decay_epochs`` epochs.
+
+    .. math:: \alpha_{epoch} = \alpha_0 \cdot rate^{(epoch - 1) / decay\_epochs}
+    """
+
+    def __init__(self, rate: float = 0.96, decay_epochs: float = 1.0):
+        self.rate = check_fraction("rate", rate, low=0.0, high=1.0)
+        if self.rate == 0:
+            raise ValidationError("`rate` must be in (0, 1): 0 would stop learning. Got 0.")
+        self.decay_epochs = check_positive_number("decay_epochs", decay_epochs)
+
+    def schedule(self, epoch, initial):
+        return initial * self.rate ** ((epoch - 1) / self.decay_epochs)

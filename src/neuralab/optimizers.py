@@ -65,6 +65,33 @@ class Optimizer:
         self.iterations = 0
         self.state.clear()
 
+    def get_state(self) -> dict[str, np.ndarray]:
+        """The state as plain arrays, keyed "iterations" and "<index>.<slot>" (e.g. "0.m").
+
+        Together with ``get_config`` this resumes training exactly (``set_state``).
+        """
+        arrays = {"iterations": np.array(self.iterations, dtype=np.int64)}
+        for index, slots in self.state.items():
+            for name, array in slots.items():
+                arrays[f"{index}.{name}"] = array.copy()
+        return arrays
+
+    def set_state(self, arrays: dict[str, np.ndarray]) -> None:
+        """Restore what ``get_state`` returned (copies; the step count included)."""
+        state: dict[int, dict[str, np.ndarray]] = {}
+        iterations = 0
+        for key, array in arrays.items():
+            if key == "iterations":
+                iterations = int(np.asarray(array))
+                continue
+            index, _, name = key.partition(".")
+            if not index.isdigit() or not name:
+                raise ValidationError(
+                    f"Optimizer state key {key!r} is not of the form '<index>.<slot>' or 'iterations'."
+                )
+            state.setdefault(int(index), {})[name] = np.array(array)
+        self.iterations, self.state = iterations, state
+
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items() if k != "name")
         return f"{type(self).__name__}({args})"
@@ -160,19 +187,64 @@ class Adam(Optimizer):
                 "epsilon": self.epsilon}
 
 
-OPTIMIZERS: dict[str, type[Optimizer]] = {cls.name: cls for cls in (GradientDescent, SGD, Adam)}
+class RMSprop(Optimizer):
+    r"""RMSprop, as ``torch.optim.RMSprop`` (no momentum, not centered, no weight decay).
+
+    .. math::
+        v_t = \alpha v_{t-1} + (1 - \alpha) g_t^2, \qquad
+        w_t = w_{t-1} - \text{learning\_rate} \cdot \frac{g_t}{\sqrt{v_t} + \epsilon}
+
+    Defaults are PyTorch's: learning_rate 0.01, alpha 0.99, epsilon 1e-8.
+    """
+
+    name = "rmsprop"
+
+    def __init__(self, learning_rate: float = 0.01, alpha: float = 0.99, epsilon: float = 1e-8):
+        super().__init__(learning_rate)
+        self.alpha = check_fraction("alpha", alpha)
+        self.epsilon = check_positive_number("epsilon", epsilon)
+
+    def update_step(self, index, parameter, gradient):
+        v = self._slot(index, "square_avg", parameter)
+        v *= self.alpha
+        v += (1.0 - self.alpha) * (gradient * gradient)
+        parameter -= self.learning_rate * (gradient / (np.sqrt(v) + self.epsilon))
+
+    def get_config(self):
+        return {**super().get_config(), "alpha": self.alpha, "epsilon": self.epsilon}
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    cls.name: cls for cls in (GradientDescent, SGD, Adam, RMSprop)
+}
 _ALIASES = {"gradient_descent": GradientDescent}
+# Named presets: SGD with heavy-ball or Nesterov momentum 0.9.
+_PRESETS = {
+    "momentum": lambda learning_rate=0.01: SGD(learning_rate, momentum=0.9),
+    "nesterov": lambda learning_rate=0.01: SGD(learning_rate, momentum=0.9, nesterov=True),
+}
+
+
+def optimizer_from_config(config: dict) -> Optimizer:
+    """Rebuild an optimizer from ``Optimizer.get_config()``."""
+    options = {k: v for k, v in config.items() if k != "name"}
+    name = config.get("name")
+    if name not in OPTIMIZERS:
+        valid = ", ".join(OPTIMIZERS)
+        raise ValidationError(f"Unknown optimizer {name!r} in a config. Valid names: {valid}.")
+    return OPTIMIZERS[name](**options)
 
 
 def get_optimizer(optimizer: str | Optimizer, learning_rate: float | None = None) -> Optimizer:
-    """Return an Optimizer for a name ("gd", "sgd", "adam") or an Optimizer object.
+    """Return an Optimizer for a name ("gd", "sgd", "momentum", "nesterov", "adam", "rmsprop")
+    or an Optimizer object. "momentum" and "nesterov" are SGD with momentum 0.9.
 
     ``learning_rate`` overrides the default of a named optimizer.
 
     >>> get_optimizer("sgd", learning_rate=0.1)
     SGD(learning_rate=0.1, momentum=0.0, nesterov=False)
     """
-    factories = {**OPTIMIZERS, **_ALIASES}
+    factories = {**OPTIMIZERS, **_ALIASES, **_PRESETS}
     if learning_rate is not None:
         factories = {name: (lambda cls=cls: cls(learning_rate)) for name, cls in factories.items()}
     return resolve("optimizer", optimizer, Optimizer, factories)

@@ -38,7 +38,9 @@ class DivergenceRule:
     floor: float = 1.0
 
     def __post_init__(self):
-        check_positive_number("factor", self.factor)
+        # factor = inf is allowed: only NaN/inf losses stop the fit (what divergence=None means).
+        if self.factor != math.inf:
+            check_positive_number("factor", self.factor)
         check_positive_number("floor", self.floor)
 
     def diverged(self, loss: float, best: float) -> bool:
@@ -94,6 +96,7 @@ def fit(network: Sequential, X: object, y: object, *, loss: str | Loss, optimize
         tolerance: float | None = None, validation_data: tuple | None = None,
         validation_split: float = 0.0, seed: int | None = None, verbose: int = 0,
         callbacks: Sequence[Callback] = (), divergence: DivergenceRule | None = DivergenceRule(),
+        l2: float = 0.0, class_weight: str | dict | None = None, sample_weight: object = None,
         ) -> History:
     """Train ``network`` on ``X`` (n_samples, n_features) and ``y`` by gradient descent.
 
@@ -115,11 +118,22 @@ def fit(network: Sequential, X: object, y: object, *, loss: str | Loss, optimize
         Drives the initialisation of layers without a seed of their own and the shuffling:
         the same seed gives bit-identical weights.
     verbose : int
-        1 prints one line per epoch.
+        1 prints one line per epoch and warns once (``diagnostics.GradientFlowWarning``) if
+        the gradients vanish or explode, naming the layer and the likely cause.
     callbacks : list of Callback
     divergence : DivergenceRule or None
         The rule for NaN/exploding losses (None turns the explosion check off; NaN and
         infinity always stop the fit).
+    l2 : float
+        L2 regularisation strength lambda: every batch loss gets the penalty
+        ``lambda/2 * sum W^2`` over all weight matrices (not the biases), and every weight
+        gradient ``lambda * W`` (see ``batch_loss_value`` and ``backpropagate_batch``).
+    class_weight : "balanced", dict or None
+        Per-class weights for imbalanced classification: "balanced" gives class c the
+        weight ``n / (n_classes * count_c)`` (counted on the training rows), a dict maps
+        class index -> weight. Each sample's loss term is multiplied by its class's weight.
+    sample_weight : array of shape (n_samples,), optional
+        Per-sample weights (multiplied with the class weights). Validation loss is unweighted.
 
     Returns
     -------
@@ -146,19 +160,122 @@ def fit(network: Sequential, X: object, y: object, *, loss: str | Loss, optimize
     callbacks = list(callbacks)
     if verbose:
         callbacks.append(PrintProgress())
+        # Imported only here, so verbose=0 costs nothing: warns once if gradients vanish/explode.
+        from .diagnostics import GradientWarning
 
+        callbacks.append(GradientWarning())
+
+    l2 = check_positive_number("l2", l2, allow_zero=True)
     X, y = network.prepare_data(X, y, resolved_loss)
+    weights = _check_sample_weight(sample_weight, X.shape[0])
     X, y, X_val, y_val = _split_validation(X, y, validation_data, validation_split, network,
                                            resolved_loss)
+    weights = _combine_class_weight(class_weight, y, None if weights is None else weights[:X.shape[0]],
+                                    X.dtype)
 
     init_seed, shuffle_seed = np.random.SeedSequence(seed).spawn(2)
-    if not network.built:
-        network.build(X.shape[1], init_seed)
+    network.build(X.shape[1], init_seed, reseed=seed is not None)
     shuffle_rng = np.random.default_rng(shuffle_seed)
 
     trainer = _Trainer(network, resolved_loss, resolved_optimizer, rule, callbacks)
+    trainer.l2, trainer.sample_weight = l2, weights
     return trainer.run(X, y, X_val, y_val, epochs=epochs, batch_size=batch_size, shuffle=shuffle,
                        tolerance=tolerance, rng=shuffle_rng)
+
+
+def _check_sample_weight(sample_weight, n):
+    if sample_weight is None:
+        return None
+    weights = np.asarray(sample_weight)
+    if weights.dtype.kind not in "biuf" or weights.shape != (n,):
+        raise ValidationError(
+            f"`sample_weight` must be a 1-D array of {n} numbers, one per sample. "
+            f"Got shape {weights.shape} and dtype {weights.dtype}."
+        )
+    weights = weights.astype(np.float64)
+    if not np.isfinite(weights).all() or (weights < 0).any():
+        raise ValidationError("`sample_weight` must hold finite numbers >= 0.")
+    return weights
+
+
+def class_indices(y: np.ndarray) -> np.ndarray:
+    """Class index per row of a prepared target: argmax of one-hot rows, or 0/1 of one column."""
+    if y.shape[1] == 1:
+        return (y[:, 0] >= 0.5).astype(np.int64)
+    return np.argmax(y, axis=1)
+
+
+def _combine_class_weight(class_weight, y, weights, dtype):
+    """Multiply per-sample ``weights`` (or ones) by each sample's class weight."""
+    if class_weight is None:
+        return None if weights is None else weights.astype(dtype)
+    n_classes = max(y.shape[1], 2)
+    labels = class_indices(y)
+    if isinstance(class_weight, str):
+        if class_weight != "balanced":
+            raise ValidationError(f"`class_weight` must be 'balanced', a dict or None. Got {class_weight!r}.")
+        counts = np.bincount(labels, minlength=n_classes).astype(np.float64)
+        present = counts > 0
+        table = np.zeros(n_classes)
+        table[present] = labels.shape[0] / (np.count_nonzero(present) * counts[present])
+    elif isinstance(class_weight, dict):
+        table = np.ones(n_classes)
+        for key, value in class_weight.items():
+            if isinstance(key, bool) or not isinstance(key, (int, np.integer)) or not 0 <= key < n_classes:
+                raise ValidationError(
+                    f"`class_weight` keys must be class indices 0..{n_classes - 1}. Got {key!r}."
+                )
+            table[int(key)] = check_positive_number(f"class_weight[{key}]", value, allow_zero=True)
+    else:
+        raise ValidationError(f"`class_weight` must be 'balanced', a dict or None. Got {class_weight!r}.")
+    per_sample = table[labels]
+    if weights is not None:
+        per_sample = per_sample * weights
+    return per_sample.astype(dtype)
+
+
+def batch_loss_value(network: Sequential, loss: Loss, output: np.ndarray, target: np.ndarray, *,
+                     l2: float = 0.0, sample_weight: np.ndarray | None = None) -> float:
+    r"""The loss that training minimises on one batch: the (weighted) data loss plus the L2 penalty.
+
+    .. math:: E = L_w + \frac{\lambda}{2} \sum_{layers} \sum_{ij} W_{ij}^2, \qquad
+              L_w = \sum_s w_s \, \ell_s
+
+    where ``l_s`` is sample s's term of the loss under the loss's own normaliser (1/n for
+    a mean loss, 1 for a summed one), so that ``w = 1`` gives ``loss.value``. Samples are
+    grouped by weight, each group's loss computed by ``loss.value`` (losses are means or
+    sums of per-sample terms). Biases are not penalised.
+    """
+    if sample_weight is None:
+        value = loss.value(output, target)
+    else:
+        value = 0.0
+        n = output.shape[0]
+        for weight in np.unique(sample_weight):
+            rows = sample_weight == weight
+            part = loss.value(output[rows], target[rows])
+            share = np.count_nonzero(rows) / n if loss.reduction == "mean" else 1.0
+            value += float(weight) * part * share
+    if l2:
+        value += 0.5 * l2 * sum(float(np.vdot(layer.weights, layer.weights)) for layer in network.layers)
+    return value
+
+
+def backpropagate_batch(network: Sequential, loss: Loss, output: np.ndarray, target: np.ndarray, *,
+                        l2: float = 0.0, sample_weight: np.ndarray | None = None) -> None:
+    """Fill every layer's gradients with those of ``batch_loss_value`` (after a forward pass).
+
+    A sample's weight scales its row of dE/d(output) (or of the fused dE/dz); the L2 penalty
+    adds ``lambda * W`` to each weight gradient.
+    """
+    fused = loss.output_activation is not None
+    grad = loss.preactivation_gradient(output, target) if fused else loss.gradient(output, target)
+    if sample_weight is not None:
+        grad = grad * sample_weight.astype(grad.dtype)[:, None]
+    network.backward(grad, from_preactivation=fused, input_gradient=False)
+    if l2:
+        for layer in network.layers:
+            layer.weight_gradient += layer.weights * layer.weights.dtype.type(l2)
 
 
 class _Trainer:
@@ -173,6 +290,8 @@ class _Trainer:
         self.fused = loss.output_activation is not None
         self.parameters = network.parameters()
         self.gradients = network.gradients()
+        self.l2 = 0.0
+        self.sample_weight = None  # (n_samples,) weights of the training rows, or None
         # Weights at the start of this epoch and of the one before: a bad loss seen in batch
         # b > 0 came from a step of this epoch, one seen in batch 0 from the last step before.
         self.snapshots = [[p.copy() for p in self.parameters] for _ in range(2)]
@@ -196,15 +315,18 @@ class _Trainer:
                         np.copyto(saved, live)
                     for callback in self.callbacks:
                         callback.on_epoch_begin(epoch)
+                    weights = self.sample_weight
                     if shuffle and size < n:
                         order = rng.permutation(n)
                         X_epoch, y_epoch = X[order], y[order]
+                        weights = None if weights is None else weights[order]
                     else:
                         X_epoch, y_epoch = X, y
                     total = 0.0
                     for batch, start in enumerate(starts):
                         xb, yb = X_epoch[start:start + size], y_epoch[start:start + size]
-                        value = self._step(xb, yb, epoch, batch, best)
+                        wb = None if weights is None else weights[start:start + size]
+                        value = self._step(xb, yb, epoch, batch, best, wb)
                         best = min(best, value)
                         total += value if self.loss.reduction == "sum" else value * xb.shape[0]
                         for callback in self.callbacks:
@@ -238,17 +360,13 @@ class _Trainer:
                 callback.on_train_end(history)
         return history
 
-    def _step(self, xb, yb, epoch, batch, best) -> float:
+    def _step(self, xb, yb, epoch, batch, best, wb=None) -> float:
         network, loss = self.network, self.loss
         output = network._forward_prepared(xb)
-        value = loss.value(output, yb)
+        value = batch_loss_value(network, loss, output, yb, l2=self.l2, sample_weight=wb)
         if self.rule.diverged(value, best):
             self._diverge(value, epoch, batch)
-        if self.fused:
-            network.backward(loss.preactivation_gradient(output, yb), from_preactivation=True,
-                             input_gradient=False)
-        else:
-            network.backward(loss.gradient(output, yb), input_gradient=False)
+        backpropagate_batch(network, loss, output, yb, l2=self.l2, sample_weight=wb)
         self.optimizer.step(self.parameters, self.gradients)
         return value
 

@@ -1,5 +1,397 @@
-"""Commands: placeholder until its issue lands."""
+"""Commands on real data: ``train``, ``evaluate``, ``predict`` (CSV files or bundled sets).
+
+Each is a thin front end over ``neuralab.data``, ``neuralab.Model`` and ``neuralab.io``:
+parse, call, print (a Rich table, or JSON with ``--json``). Bad input is a one-line error
+with a non-zero exit and nothing written.
+"""
 
 from __future__ import annotations
 
-from ._app import app  # noqa: F401
+import csv
+import json
+import os
+import sys
+import tempfile
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from .. import io
+from ..callbacks import Callback, ExponentialDecay, StepDecay
+from ..data import (
+    BUNDLED,
+    DataError,
+    Table,
+    infer_task,
+    load_bundled,
+    load_data,
+    name_list,
+    read_csv,
+    read_csv_chunks,
+)
+from ..errors import ValidationError
+from ..model import Model
+from ._app import app, run_guarded
+
+OPTIMIZER_CHOICES = ("gd", "sgd", "momentum", "nesterov", "adam", "rmsprop")
+
+_progress_console = Console(stderr=True, highlight=False)
+
+
+def _print(*objects) -> None:
+    Console(file=sys.stdout, highlight=False, soft_wrap=True).print(*objects)
+
+
+def _echo_json(payload: dict) -> None:
+    typer.echo(json.dumps(payload, indent=2, default=_json_default))
+
+
+def _json_default(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+# -- helpers ------------------------------------------------------------------------------
+def _parse_hidden(text: str) -> tuple[int, ...]:
+    text = text.strip()
+    if text in ("", "0", "none"):
+        return ()
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise ValidationError(f"--hidden must be comma-separated layer sizes such as 64,32. Got {text!r}.") \
+            from None
+    if any(size < 1 for size in sizes):
+        raise ValidationError(f"--hidden sizes must be positive. Got {text!r}.")
+    return sizes
+
+
+def _parse_schedule(text: str | None) -> list[Callback]:
+    """``step:DROP:EVERY`` or ``exp:RATE`` -> a learning-rate schedule callback."""
+    if not text:
+        return []
+    kind, *args = text.split(":")
+    try:
+        if kind == "step" and len(args) == 2:
+            return [StepDecay(drop=float(args[0]), every=int(args[1]))]
+        if kind == "exp" and len(args) == 1:
+            return [ExponentialDecay(rate=float(args[0]))]
+    except ValueError:
+        pass
+    raise ValidationError(f"--lr-schedule must be step:DROP:EVERY (e.g. step:0.5:10) or exp:RATE "
+                          f"(e.g. exp:0.95). Got {text!r}.")
+
+
+def _check_out(out: str, force: bool, allowed: str | None = None) -> None:
+    folder = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(folder):
+        raise ValidationError(f"Cannot write {out}: the folder {folder} does not exist.")
+    same = allowed is not None and os.path.abspath(out) == os.path.abspath(allowed)
+    if os.path.exists(out) and not force and not same:
+        raise ValidationError(f"{out} already exists. Pass --force to overwrite it, or choose another --out.")
+
+
+def _summary(model: Model, table: Table) -> dict:
+    """The headline metrics of ``model`` on ``table``."""
+    result = model.evaluate(table)
+    if model.task == "regression":
+        return result
+    return {"accuracy": result["accuracy"], "precision (mean)": float(np.mean(result["precision"])),
+            "recall (mean)": float(np.mean(result["recall"]))}
+
+
+class RichProgress(Callback):
+    """A Rich progress bar: epoch, loss, validation loss and a validation metric."""
+
+    def __init__(self, model: Model, validation: Table | None, console: Console):
+        self.model, self.validation, self.console = model, validation, console
+        self.progress = None
+
+    def on_train_begin(self, context):
+        super().on_train_begin(context)
+        self.progress = Progress(TextColumn("epoch"), MofNCompleteColumn(), BarColumn(),
+                                 TextColumn("{task.fields[status]}"), TimeElapsedColumn(),
+                                 console=self.console, transient=False)
+        self.progress.start()
+        self.task_id = self.progress.add_task("train", total=context.epochs, status="")
+
+    def on_epoch_end(self, epoch, logs):
+        parts = [f"loss {logs['loss']:.4g}"]
+        if "val_loss" in logs:
+            parts.append(f"val_loss {logs['val_loss']:.4g}")
+            if self.model.task == "classification":
+                accuracy = float(np.mean(self.model.predict(self.validation)
+                                         == self.validation.column(self.model.target).astype(object)))
+                parts.append(f"val_accuracy {accuracy:.3f}")
+            else:
+                parts.append(f"val_r2 {self.model.evaluate(self.validation)['r2']:.3f}")
+        self.progress.update(self.task_id, completed=epoch, status="  ".join(parts))
+
+    def on_train_end(self, history):
+        if self.progress is not None:
+            self.progress.stop()
+
+
+# -- train --------------------------------------------------------------------------------
+@app.command()
+def train(
+    data: str = typer.Argument(..., help=f"A CSV file, or a bundled set: {', '.join(BUNDLED)}."),
+    target: str | None = typer.Option(None, "--target", "-t", help="The column to predict."),
+    task: str | None = typer.Option(None, help="regression or classification (default: inferred)."),
+    hidden: str = typer.Option("64,32", help="Hidden layer sizes, comma-separated."),
+    activation: str = typer.Option("relu", help="Activation of the hidden layers."),
+    output_activation: str | None = typer.Option(None, help="Output activation (default by task)."),
+    loss: str | None = typer.Option(None, help="Loss (default: cross_entropy or mse)."),
+    optimizer: str = typer.Option("adam", help=f"One of {'|'.join(OPTIMIZER_CHOICES)}."),
+    learning_rate: float | None = typer.Option(None, help="Step size (default: the optimizer's)."),
+    epochs: int = typer.Option(100, help="Maximum number of epochs."),
+    batch_size: int = typer.Option(32, help="Mini-batch size."),
+    validation_split: float = typer.Option(0.2, help="Fraction of rows held out for validation."),
+    test_split: float = typer.Option(0.0, help="Fraction of rows held out for a final test."),
+    early_stopping: int | None = typer.Option(None, help="Patience (epochs) on validation loss."),
+    l2: float = typer.Option(0.0, help="L2 penalty lambda/2 * sum W^2 on the weights."),
+    class_weight: str | None = typer.Option(None, help="'balanced' to weight rare classes up."),
+    lr_schedule: str | None = typer.Option(None, help="step:DROP:EVERY or exp:RATE."),
+    seed: int = typer.Option(0, help="Seed of the split, the initial weights and the shuffling."),
+    dtype: str = typer.Option("float32", help="float32 or float64."),
+    drop_missing: bool = typer.Option(False, help="Drop rows with empty/NaN cells instead of refusing."),
+    ignore: str = typer.Option("", help="Comma-separated columns to leave out (ids, free text)."),
+    resume: str | None = typer.Option(None, help="Continue training this saved model."),
+    out: str | None = typer.Option(None, help="Model file to write (default model.nlab)."),
+    force: bool = typer.Option(False, help="Overwrite an existing --out."),
+    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+) -> None:
+    """Train a network on a CSV file or a bundled data set and save it as a .nlab model."""
+    run_guarded(_train, **locals())
+
+
+def _train(*, data, target, task, hidden, activation, output_activation, loss, optimizer, learning_rate,
+           epochs, batch_size, validation_split, test_split, early_stopping, l2, class_weight, lr_schedule,
+           seed, dtype, drop_missing, ignore, resume, out, force, as_json) -> None:
+    out = out or resume or "model.nlab"
+    _check_out(out, force, allowed=resume)
+    if optimizer.strip().lower() not in OPTIMIZER_CHOICES:
+        valid = ", ".join(OPTIMIZER_CHOICES)
+        raise ValidationError(f"Unknown optimizer {optimizer!r}. Choose one of: {valid}.")
+    schedule = _parse_schedule(lr_schedule)
+    notes: list[str] = []
+    model = io.load(resume) if resume else None
+    table, known_target = load_data(data, drop_missing=drop_missing)
+    notes += table.notes
+    target = target or (model.target if model else None) or known_target
+    if target is None:
+        raise DataError(f"Give the column to predict with --target. The columns of {data} are: "
+                        f"{', '.join(table.columns)}.")
+    y = table.column(target)
+    if model is None:
+        rule_task, rule = infer_task(y, target)
+        decided = task or rule_task
+    else:
+        decided, rule = model.task, f"{model.task}: from the resumed model"
+    stratify = y if decided == "classification" else None
+    train_rows, val_rows, test_rows = _split(table.n_rows, validation_split, test_split, seed, stratify)
+    if model is None:
+        model = Model.for_data(table, target, task=task, hidden=_parse_hidden(hidden), activation=activation,
+                               output_activation=output_activation, loss=loss, dtype=dtype,
+                               train_rows=train_rows,
+                               ignore=[c.strip() for c in ignore.split(",") if c.strip()])
+        rule = model.preprocessor.task_rule
+        notes += model.preprocessor.notes
+        chosen_optimizer = optimizer
+    else:
+        chosen_optimizer = None if model.optimizer is not None else optimizer
+    train_table, val_table, test_table = (table.take(rows) for rows in (train_rows, val_rows, test_rows))
+    if not as_json:
+        _print(f"task {rule}")
+        for note in notes:
+            _print(f"note: {note}")
+    callbacks = [*schedule]
+    if not as_json:
+        callbacks.append(RichProgress(model, val_table if val_table.n_rows else None, _progress_console))
+    try:
+        history = model.fit(train_table, validation=val_table, optimizer=chosen_optimizer,
+                            learning_rate=learning_rate, epochs=epochs, batch_size=batch_size,
+                            early_stopping=early_stopping, l2=l2, class_weight=class_weight, seed=seed,
+                            callbacks=callbacks)
+    except KeyboardInterrupt:
+        model.training["interrupted"] = True
+        io.save(model, out)
+        message = (f"interrupted: the model trained so far ({model.network.history.epochs_run} epoch(s) "
+                   f"this run) was written to {out}, marked interrupted")
+        if as_json:
+            _echo_json({"interrupted": True, "out": out, "epochs": model.network.history.epochs_run})
+        else:
+            _progress_console.print(message)
+        raise typer.Exit(130) from None
+    io.save(model, out)
+    splits = {"train": train_table, "validation": val_table, "test": test_table}
+    results = {name: _summary(model, part) for name, part in splits.items() if part.n_rows}
+    if as_json:
+        _echo_json({"task": model.task, "task_rule": rule, "target": target, "notes": notes,
+                    "epochs": history.epochs_run, "stop_reason": history.stop_reason,
+                    "loss": history.loss[-1] if history.loss else None,
+                    "val_loss": history.val_loss[-1] if history.val_loss else None,
+                    "metrics": results, "rows": {k: v.n_rows for k, v in splits.items()}, "out": out})
+        return
+    grid = RichTable(title=f"{model.task} on {data} "
+                           f"({history.epochs_run} epochs, stopped: {history.stop_reason})")
+    grid.add_column("metric")
+    for name in results:
+        grid.add_column(name, justify="right")
+    for metric in next(iter(results.values())):
+        grid.add_row(metric, *(f"{results[name][metric]:.4f}" for name in results))
+    _print(grid)
+    _print(f"model written to {out}")
+
+
+def _split(n, validation_split, test_split, seed, stratify):
+    from ..data import split_indices
+
+    return split_indices(n, validation=validation_split, test=test_split, seed=seed, stratify=stratify)
+
+
+# -- evaluate -----------------------------------------------------------------------------
+def _table_for(model: Model, data: str, target: str | None, *, with_target: bool) -> Table:
+    kinds = model.column_kinds(with_target=with_target)
+    if data in BUNDLED and not os.path.exists(data):
+        table, _ = load_bundled(data)
+        absent = [name for name in kinds if name not in table.data]
+        if absent:
+            raise DataError(f"{data} lacks the column(s) the model needs: {name_list(absent)}. "
+                            f"Its columns are: {name_list(table.columns)}.")
+        return table
+    if with_target and target and target != model.target:
+        kinds[target] = kinds.pop(model.target)
+    table = read_csv(data, kinds=kinds)
+    if with_target and target and target != model.target:
+        table.data[model.target] = table.data.pop(target)
+    return table
+
+
+@app.command()
+def evaluate(
+    model_path: str = typer.Argument(..., metavar="MODEL", help="A .nlab model file."),
+    data: str = typer.Argument(..., help="A CSV file with the target column, or a bundled set."),
+    target: str | None = typer.Option(None, "--target", "-t", help="Target column (default: the model's)."),
+    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+) -> None:
+    """Metrics of a saved model on labelled data (MSE/MAE/R^2, or accuracy/precision/recall/confusion)."""
+    run_guarded(_evaluate, model_path, data, target, as_json)
+
+
+def _evaluate(model_path, data, target, as_json) -> None:
+    model = io.load(model_path)
+    table = _table_for(model, data, target, with_target=True)
+    result = model.evaluate(table)
+    if as_json:
+        _echo_json({"task": model.task, "rows": table.n_rows, **result})
+        return
+    if model.task == "regression":
+        grid = RichTable(title=f"regression metrics on {data} ({table.n_rows} rows)")
+        grid.add_column("metric")
+        grid.add_column("value", justify="right")
+        for name in ("mse", "mae", "r2"):
+            grid.add_row(name, f"{result[name]:.6g}")
+        _print(grid)
+        return
+    _print(f"accuracy {result['accuracy']:.4f} on {table.n_rows} rows of {data}")
+    per_class = RichTable(title="per class")
+    for column in ("class", "precision", "recall"):
+        per_class.add_column(column, justify="right")
+    for label, p, r in zip(result["labels"], result["precision"], result["recall"], strict=True):
+        per_class.add_row(str(label), f"{p:.4f}", f"{r:.4f}")
+    _print(per_class)
+    confusion = RichTable(title="confusion matrix (rows: true, columns: predicted)")
+    confusion.add_column("")
+    for label in result["labels"]:
+        confusion.add_column(str(label), justify="right")
+    for label, row in zip(result["labels"], result["confusion_matrix"], strict=True):
+        confusion.add_row(str(label), *map(str, row))
+    _print(confusion)
+
+
+# -- predict ------------------------------------------------------------------------------
+@app.command()
+def predict(
+    model_path: str = typer.Argument(..., metavar="MODEL", help="A .nlab model file."),
+    data: str = typer.Argument(..., help="A CSV file with the model's input columns, or a bundled set."),
+    out: str | None = typer.Option(None, help="Write predictions to this CSV (default: stdout)."),
+    force: bool = typer.Option(False, help="Overwrite an existing --out."),
+    chunk_rows: int = typer.Option(10_000, help="Rows read and predicted at a time."),
+    as_json: bool = typer.Option(False, "--json", help="JSON Lines (or a summary with --out)."),
+) -> None:
+    """Predict every row of DATA, in order (class and probabilities for a classifier)."""
+    run_guarded(_predict, model_path, data, out, force, chunk_rows, as_json)
+
+
+def _prediction_header(model: Model) -> list[str]:
+    if model.task == "classification":
+        return ["prediction", *(f"probability_{label}" for label in model.classes)]
+    return ["prediction"]
+
+
+def _prediction_rows(model: Model, table: Table):
+    if model.task == "classification":
+        probabilities = model.predict_proba(table)
+        labels = np.array(model.classes, dtype=object)[np.argmax(probabilities, axis=1)]
+        for label, row in zip(labels, probabilities, strict=True):
+            yield [label, *(float(p) for p in row)]
+    else:
+        for value in model.predict(table):
+            yield [float(value)]
+
+
+def _predict(model_path, data, out, force, chunk_rows, as_json) -> None:
+    model = io.load(model_path)
+    if out is not None:
+        _check_out(out, force)
+    if data in BUNDLED and not os.path.exists(data):
+        chunks = iter([_table_for(model, data, None, with_target=False)])
+    else:
+        chunks = read_csv_chunks(data, model.column_kinds(), chunk_rows=chunk_rows)
+    header = _prediction_header(model)
+    if out is None:
+        _write_predictions(model, chunks, sys.stdout, header, as_json)
+        return
+    folder = os.path.dirname(os.path.abspath(out))
+    handle = tempfile.NamedTemporaryFile("w", dir=folder, prefix=f".{os.path.basename(out)}.",
+                                         suffix=".tmp", delete=False, newline="")
+    try:
+        with handle:
+            rows = _write_predictions(model, chunks, handle, header, False)
+        os.replace(handle.name, out)
+    except BaseException:
+        if os.path.exists(handle.name):
+            os.unlink(handle.name)
+        raise
+    if as_json:
+        _echo_json({"rows": rows, "out": out, "columns": header})
+    else:
+        _print(f"{rows} predictions written to {out}")
+
+
+def _write_predictions(model, chunks, stream, header, as_json) -> int:
+    writer = None if as_json else csv.writer(stream, lineterminator="\n")
+    if writer is not None:
+        writer.writerow(header)
+    count = 0
+    for table in chunks:
+        for row in _prediction_rows(model, table):
+            if writer is not None:
+                writer.writerow(row)
+            else:
+                record = {"row": count + 1, "prediction": row[0]}
+                if len(row) > 1:
+                    record["probabilities"] = dict(zip(map(str, model.classes), row[1:], strict=True))
+                stream.write(json.dumps(record) + "\n")
+            count += 1
+    return count
+
+
+__all__ = ["evaluate", "predict", "train"]

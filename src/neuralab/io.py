@@ -1,0 +1,151 @@
+"""Model files (``.nlab``): arrays plus JSON metadata in one zip (NumPy's ``.npz``).
+
+Files are data, never code:
+
+- ``save`` writes a temporary file in the target's folder and renames it over the target
+  (``os.replace``), so an existing model is never left half-written;
+- ``load`` reads with ``np.load(allow_pickle=False)``: nothing is unpickled;
+- the metadata carries ``format_version``; a file from a newer version is refused.
+
+Layout: ``layer<i>.weights`` / ``layer<i>.biases`` arrays, ``optimizer.<key>`` arrays
+(``Optimizer.get_state``), and ``metadata``, the UTF-8 bytes of a JSON object with the
+architecture, dtype, preprocessing (scaling, columns, class labels), loss, optimizer config,
+neuralab version and training summary.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+
+import numpy as np
+
+from ._version import __version__
+from .activations import activation_from_config
+from .data import Preprocessor
+from .errors import NeuralabError
+from .layers import Dense
+from .model import Model
+from .network import Sequential
+from .optimizers import optimizer_from_config
+
+FORMAT = "neuralab-model"
+FORMAT_VERSION = 1
+"""The newest model-file layout this neuralab reads and the one it writes."""
+
+
+class ModelFileError(NeuralabError):
+    """A model file is missing, truncated, not a neuralab model, or from a newer version."""
+
+
+def save(model: Model, path: str | os.PathLike) -> None:
+    """Write ``model`` to ``path`` atomically (temporary file in the same folder, then rename)."""
+    if not isinstance(model, Model):
+        raise NeuralabError(f"`save` needs a neuralab Model. Got {type(model).__name__}.")
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ModelFileError(f"Cannot write {path}: the folder {folder} does not exist.")
+    arrays: dict[str, np.ndarray] = {}
+    for position, layer in enumerate(model.network.layers):
+        arrays[f"layer{position}.weights"] = layer.weights
+        if layer.use_bias:
+            arrays[f"layer{position}.biases"] = layer.biases
+    optimizer = None
+    if model.optimizer is not None:
+        optimizer = model.optimizer.get_config()
+        for key, value in model.optimizer.get_state().items():
+            arrays[f"optimizer.{key}"] = np.asarray(value)
+    metadata = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "neuralab_version": __version__,
+        "architecture": model.network.get_config(),
+        "loss": model.loss,
+        "preprocessing": model.preprocessor.to_dict(),
+        "optimizer": optimizer,
+        "training": model.training,
+    }
+    arrays["metadata"] = np.frombuffer(json.dumps(metadata).encode("utf-8"), dtype=np.uint8)
+    handle = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{os.path.basename(path)}.",
+                                         suffix=".tmp", delete=False)
+    try:
+        with handle:
+            np.savez(handle, **arrays)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        if os.path.exists(handle.name):
+            os.unlink(handle.name)
+        raise
+
+
+def load(path: str | os.PathLike) -> Model:
+    """Read a model written by ``save``; refuse anything else with a clear ModelFileError."""
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise ModelFileError(f"Model file not found: {path}.")
+    if os.path.isdir(path):
+        raise ModelFileError(f"{path} is a folder, not a model file.")
+    with open(path, "rb") as handle:
+        starts_like_zip = handle.read(4) == b"PK\x03\x04"
+    if not starts_like_zip:
+        raise ModelFileError(f"{path} is not a neuralab model file (not a .nlab/.npz archive).")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            if "metadata" not in archive.files:
+                raise ModelFileError(f"{path} is a NumPy archive but not a neuralab model (no metadata).")
+            arrays = {name: archive[name] for name in archive.files}
+    except ModelFileError:
+        raise
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError) as exc:
+        raise ModelFileError(
+            f"{path} is truncated or damaged and cannot be read ({type(exc).__name__}: {exc}). "
+            "Save the model again."
+        ) from exc
+    try:
+        metadata = json.loads(arrays.pop("metadata").tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelFileError(f"{path} has unreadable metadata; it is not a neuralab model.") from exc
+    if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
+        raise ModelFileError(f"{path} is not a neuralab model file (wrong format tag).")
+    version = metadata.get("format_version")
+    if not isinstance(version, int):
+        raise ModelFileError(f"{path} has no valid format version; it is not a neuralab model.")
+    if version > FORMAT_VERSION:
+        raise ModelFileError(
+            f"{path} was written by a newer neuralab (model format version {version}, written by "
+            f"neuralab {metadata.get('neuralab_version', '?')}); this neuralab {__version__} reads up to "
+            f"version {FORMAT_VERSION}. Upgrade neuralab to load it."
+        )
+    try:
+        return _rebuild(metadata, arrays)
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise ModelFileError(f"{path} is inconsistent and cannot be loaded ({type(exc).__name__}: {exc}).") \
+            from exc
+
+
+def _rebuild(metadata: dict, arrays: dict[str, np.ndarray]) -> Model:
+    architecture = metadata["architecture"]
+    layers = [
+        Dense(config["units"], activation_from_config(config["activation"]), input_dim=config["input_dim"],
+              use_bias=config["use_bias"])
+        for config in architecture["layers"]
+    ]
+    network = Sequential(layers, dtype=architecture["dtype"])
+    weights = []
+    for position, layer in enumerate(layers):
+        weights.append(arrays[f"layer{position}.weights"])
+        if layer.use_bias:
+            weights.append(arrays[f"layer{position}.biases"])
+    network.set_weights(weights)
+    optimizer = None
+    if metadata.get("optimizer"):
+        optimizer = optimizer_from_config(metadata["optimizer"])
+        prefix = "optimizer."
+        optimizer.set_state({k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)})
+    return Model(network, Preprocessor.from_dict(metadata["preprocessing"]), loss=metadata["loss"],
+                 optimizer=optimizer, training=metadata.get("training"))

@@ -1,0 +1,237 @@
+"""Model: a trained network together with what it needs to be used on real data.
+
+A ``Model`` holds the ``Sequential`` network, the ``Preprocessor`` (input columns, their
+scaling and encoding, the task, the class labels, the target's scaling), the loss and the
+optimizer (whose state lets training resume). Its ``predict`` takes a table of the user's
+columns and gives labels or values in the user's units.
+
+>>> import numpy as np, neuralab as nl
+>>> from neuralab.data import Table
+>>> X = np.linspace(-1, 1, 40).reshape(-1, 1)
+>>> table = Table.from_arrays(X, np.where(X[:, 0] > 0, "up", "down"), target_name="side")
+>>> model = nl.Model.for_data(table, "side", hidden=(4,))
+>>> model.task, model.classes
+('classification', ['down', 'up'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from . import metrics
+from .callbacks import Callback, EarlyStopping
+from .data import DataError, Preprocessor, Table
+from .errors import ValidationError
+from .history import History
+from .layers import Dense
+from .network import Sequential
+from .optimizers import Optimizer, get_optimizer
+from .training import fit
+
+
+class Model:
+    """A network plus its preprocessing, task and class labels.
+
+    Parameters
+    ----------
+    network : Sequential
+    preprocessor : Preprocessor
+    loss : str
+        The loss name the network is trained with.
+    optimizer : Optimizer, optional
+        Kept after training (with its state) so that training can resume.
+    training : dict, optional
+        Summary of the training so far (epochs, stop reasons, last history).
+    """
+
+    def __init__(self, network: Sequential, preprocessor: Preprocessor, *, loss: str,
+                 optimizer: Optimizer | None = None, training: dict | None = None):
+        self.network = network
+        self.preprocessor = preprocessor
+        self.loss = network.check_loss(loss).name
+        self.optimizer = optimizer
+        self.training = training if training is not None else {"epochs": 0, "sessions": [],
+                                                               "interrupted": False}
+
+    # -- construction ------------------------------------------------------------------
+    @classmethod
+    def for_data(cls, table: Table, target: str, *, task: str | None = None,
+                 hidden: Sequence[int] = (64, 32), activation: str = "relu",
+                 output_activation: str | None = None, loss: str | None = None, dtype: str = "float32",
+                 train_rows: np.ndarray | None = None, max_categories: int = 20,
+                 ignore: Sequence[str] = ()) -> Model:
+        """An untrained model shaped for ``table``'s columns and ``target``.
+
+        The task is inferred from the target unless given (see ``data.infer_task``). The
+        output layer is softmax + cross_entropy for classification (one sigmoid unit +
+        binary_cross_entropy when ``output_activation="sigmoid"`` and there are two
+        classes), linear + mse for regression. Scaling is fitted on ``train_rows`` only.
+        """
+        pre = Preprocessor.fit(table, target, task=task, train_rows=train_rows,
+                               max_categories=max_categories, ignore=ignore)
+        if pre.task == "classification":
+            output_activation = output_activation or "softmax"
+            if output_activation == "sigmoid":
+                if len(pre.classes) != 2:
+                    raise ValidationError(
+                        f"A sigmoid output suits two classes; the target has {len(pre.classes)}. "
+                        "Use the softmax output."
+                    )
+                units, default_loss = 1, "binary_cross_entropy"
+            else:
+                units = len(pre.classes)
+                default_loss = "cross_entropy" if output_activation == "softmax" else "mse"
+        else:
+            output_activation = output_activation or "linear"
+            units, default_loss = 1, "mse"
+        for size in hidden:
+            if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+                raise ValidationError(f"Hidden layer sizes must be positive integers. Got {list(hidden)}.")
+        n_inputs = len(pre.input_names)
+        layers, width = [], n_inputs
+        for size in hidden:
+            layers.append(Dense(int(size), activation, input_dim=width,
+                                initializer="he_uniform" if activation in ("relu", "leaky_relu")
+                                else "glorot_uniform"))
+            width = int(size)
+        layers.append(Dense(units, output_activation, input_dim=width))
+        network = Sequential(layers, dtype=dtype)
+        return cls(network, pre, loss=loss or default_loss)
+
+    # -- facts -------------------------------------------------------------------------
+    @property
+    def task(self) -> str:
+        return self.preprocessor.task
+
+    @property
+    def classes(self) -> list:
+        return list(self.preprocessor.classes)
+
+    @property
+    def target(self) -> str:
+        return self.preprocessor.target
+
+    def column_kinds(self, *, with_target: bool = False) -> dict[str, str]:
+        """Columns a data file must have, with their kinds (for ``data.read_csv(kinds=...)``)."""
+        kinds = dict(self.preprocessor.kinds)
+        if with_target:
+            numeric = self.task == "regression" or all(
+                isinstance(c, (int, float)) for c in self.preprocessor.classes)
+            kinds[self.target] = "numeric" if numeric else "categorical"
+        return kinds
+
+    # -- training ----------------------------------------------------------------------
+    def fit(self, train: Table, *, validation: Table | None = None, optimizer: str | Optimizer | None = None,
+            learning_rate: float | None = None, epochs: int = 100, batch_size: int | None = 32,
+            early_stopping: int | None = None, min_delta: float = 0.0, l2: float = 0.0,
+            class_weight: str | dict | None = None, seed: int | None = None,
+            callbacks: Sequence[Callback] = ()) -> History:
+        """Train on the rows of ``train`` (its target column included); return the History.
+
+        ``optimizer`` None continues with the model's own optimizer (and its state) if it
+        has one, else Adam. ``early_stopping`` is the patience on the validation loss (the
+        best weights are restored). After Ctrl-C the training summary is updated (marked
+        interrupted) before KeyboardInterrupt propagates.
+        """
+        if optimizer is None and self.optimizer is not None:
+            resolved = self.optimizer
+            if learning_rate is not None:
+                resolved.learning_rate = learning_rate
+        else:
+            resolved = get_optimizer(optimizer or "adam", learning_rate)
+        self.optimizer = resolved
+        X, y = self._arrays(train)
+        validation_data = None if validation is None or validation.n_rows == 0 else self._arrays(validation)
+        all_callbacks = list(callbacks)
+        stopper = None
+        if early_stopping:
+            if validation_data is None:
+                raise ValidationError("Early stopping needs validation rows: set a validation split > 0.")
+            stopper = EarlyStopping(patience=early_stopping, min_delta=min_delta, restore_best_weights=True)
+            all_callbacks.insert(0, stopper)
+        if class_weight is not None and self.task != "classification":
+            raise ValidationError("Class weights apply to classification only; this model does regression.")
+        previous = self.network.history
+        try:
+            history = fit(self.network, X, y, loss=self.loss, optimizer=resolved, epochs=epochs,
+                          batch_size=batch_size, validation_data=validation_data, seed=seed,
+                          callbacks=all_callbacks, l2=l2, class_weight=class_weight)
+        except KeyboardInterrupt:
+            if self.network.history is not previous:
+                self._record(self.network.history, stopper)
+            raise
+        self._record(history, stopper)
+        return history
+
+    def _arrays(self, table: Table) -> tuple[np.ndarray, np.ndarray]:
+        return (self.preprocessor.transform(table),
+                self.preprocessor.encode_target(table, self.network.output_dim))
+
+    def _record(self, history: History, stopper: EarlyStopping | None) -> None:
+        session = {
+            "epochs": history.epochs_run, "stop_reason": history.stop_reason,
+            "final_loss": history.loss[-1] if history.loss else None,
+            "final_val_loss": history.val_loss[-1] if history.val_loss else None,
+        }
+        if stopper is not None and stopper.best_epoch:
+            session["best_epoch"] = stopper.best_epoch
+            session["best_val_loss"] = stopper.best
+        self.training["epochs"] = int(self.training.get("epochs", 0)) + history.epochs_run
+        self.training.setdefault("sessions", []).append(session)
+        self.training["interrupted"] = history.interrupted
+        self.training["history"] = history.to_dict()
+
+    # -- use ---------------------------------------------------------------------------
+    def _inputs(self, data: Table | np.ndarray) -> np.ndarray:
+        if isinstance(data, Table):
+            return self.preprocessor.transform(data)
+        array = np.asarray(data)
+        kinds = self.preprocessor.kinds
+        if any(kind != "numeric" for kind in kinds.values()):
+            raise DataError("This model has non-numeric input columns: give a Table, not an array.")
+        if array.ndim != 2 or array.shape[1] != len(kinds):
+            raise DataError(
+                f"Give an array of shape (n_samples, {len(kinds)}) with the columns "
+                f"{', '.join(kinds)}. Got shape {array.shape}."
+            )
+        return self.preprocessor.transform(Table.from_arrays(array, feature_names=list(kinds)))
+
+    def predict_proba(self, data: Table | np.ndarray) -> np.ndarray:
+        """Class probabilities, shape (n_samples, n_classes), columns in ``classes`` order."""
+        if self.task != "classification":
+            raise ValidationError("predict_proba is for classifiers; this model does regression.")
+        output = self.network.predict(self._inputs(data), batch_size=4096).astype(np.float64)
+        if output.shape[1] == 1:
+            return np.hstack([1.0 - output, output])
+        return output
+
+    def predict(self, data: Table | np.ndarray) -> np.ndarray:
+        """Labels (classification) or values in the target's units (regression), shape (n_samples,)."""
+        if self.task == "classification":
+            codes = np.argmax(self.predict_proba(data), axis=1)
+            return np.array(self.classes, dtype=object)[codes]
+        output = self.network.predict(self._inputs(data), batch_size=4096)
+        return self.preprocessor.decode_values(output)
+
+    def evaluate(self, data: Table) -> dict:
+        """Metrics on a table that has the target column.
+
+        Regression: mse, mae, r2 (in the target's units). Classification: accuracy,
+        per-class precision and recall, confusion matrix (rows true, columns predicted).
+        """
+        truth = data.column(self.target)
+        if self.task == "regression":
+            if truth.dtype.kind != "f":
+                raise DataError(f"The target {self.target!r} must be numeric for this regression model.")
+            return metrics.regression_metrics(truth, self.predict(data))
+        true_codes = self.preprocessor.class_index(truth)
+        pred_codes = np.argmax(self.predict_proba(data), axis=1)
+        result = metrics.classification_metrics(true_codes, pred_codes, list(range(len(self.classes))))
+        result["labels"] = self.classes
+        return result
+
+    def __repr__(self) -> str:
+        return (f"Model(task={self.task!r}, target={self.target!r}, "
+                f"inputs={len(self.preprocessor.features)}, loss={self.loss!r}, network={self.network!r})")
