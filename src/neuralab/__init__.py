@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from . import diagnostics, experiments, trace  # numpy only; plots and report import matplotlib
 from ._version import __version__
 from .activations import (
     ACTIVATIONS,
@@ -19,7 +20,8 @@ from .activations import (
     Tanh,
     get_activation,
 )
-from .callbacks import Callback, TrainingContext
+from .callbacks import Callback, EarlyStopping, ExponentialDecay, StepDecay, TrainingContext
+from .diagnostics import GradientMonitor, diagnose
 from .errors import (
     DivergenceError,
     IncompatibleLossError,
@@ -33,6 +35,7 @@ from .errors import (
 )
 from .history import History
 from .initializers import Initializer, get_initializer
+from .io import load, save
 from .layers import Dense
 from .losses import (
     BinaryCrossEntropy,
@@ -43,8 +46,9 @@ from .losses import (
     SumSquaredError,
     get_loss,
 )
+from .model import Model
 from .network import Sequential
-from .optimizers import SGD, Adam, GradientDescent, Optimizer, get_optimizer
+from .optimizers import SGD, Adam, GradientDescent, Optimizer, RMSprop, get_optimizer
 from .training import DivergenceRule, fit
 
 __all__ = [
@@ -59,7 +63,10 @@ __all__ = [
     "Dense",
     "DivergenceError",
     "DivergenceRule",
+    "EarlyStopping",
+    "ExponentialDecay",
     "GradientDescent",
+    "GradientMonitor",
     "HalfSquaredError",
     "History",
     "IncompatibleLossError",
@@ -68,25 +75,34 @@ __all__ = [
     "Linear",
     "Loss",
     "MeanSquaredError",
+    "Model",
     "NeuralabError",
     "NonFiniteError",
     "NotBuiltError",
     "NotTrainableError",
     "Optimizer",
+    "RMSprop",
     "ReLU",
     "Sequential",
     "ShapeError",
     "Sigmoid",
     "Softmax",
+    "StepDecay",
     "SumSquaredError",
     "Tanh",
     "TrainingContext",
     "UnknownNameError",
     "ValidationError",
     "__version__",
+    "diagnose",
+    "diagnostics",
+    "experiments",
     "fit",
     "get_activation",
     "get_initializer",
     "get_loss",
     "get_optimizer",
+    "load",
+    "save",
+    "trace",
 ]

@@ -1,5 +1,294 @@
-"""Commands: placeholder until its issue lands."""
+"""Commands of the course: ``descent``, ``backprop``, ``vanishing``, ``activations`` and ``tour``.
+
+Each command calls one function of ``neuralab.experiments``, prints its tables (Rich) or,
+with ``--json``, its result object as JSON, and with ``--out`` saves its figures (PNG, SVG).
+Numbers are read as text and checked here, so that a bad value gives a one-line error.
+"""
 
 from __future__ import annotations
 
-from ._app import app  # noqa: F401
+import json
+import math
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from .. import experiments
+from ..callbacks import Callback
+from ..report import (
+    Table,
+    TourSettings,
+    backprop_tables,
+    compare_table,
+    descent_table,
+    gallery_table,
+    run_tour,
+    training_table,
+    vanishing_table,
+)
+from ._app import app, fail, run_guarded
+
+JSON_HELP = "Print the result object as JSON instead of tables."
+OUT_HELP = "Folder to save the figures in (PNG and SVG)."
+OutOption = Annotated[Path | None, typer.Option("--out", help=OUT_HELP)]
+
+
+def _number(option: str, text: str) -> float:
+    """``text`` as a finite float, or a one-line error naming ``option``."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        fail(f"`{option}` must be a finite number, e.g. 0.4. Got {text!r}.")
+    return value
+
+
+def _positive_number(option: str, text: str) -> float:
+    value = _number(option, text)
+    if value <= 0:
+        fail(f"`{option}` must be a number > 0. Got {text!r}.")
+    return value
+
+
+def _whole(option: str, text: str, minimum: int = 1) -> int:
+    """``text`` as an int >= ``minimum``, or a one-line error naming ``option``."""
+    try:
+        value = int(text)
+    except ValueError:
+        fail(f"`{option}` must be a whole number >= {minimum}. Got {text!r}.")
+    if value < minimum:
+        fail(f"`{option}` must be a whole number >= {minimum}. Got {text!r}.")
+    return value
+
+
+def _console() -> Console:
+    return Console(highlight=False)
+
+
+def _print_table(console: Console, table: Table) -> None:
+    rich_table = RichTable(title=table.caption, title_justify="left", title_style="italic")
+    for header in table.headers:
+        rich_table.add_column(header)
+    for row in table.rows:
+        rich_table.add_row(*row)
+    console.print(rich_table)
+
+
+def _print_json(result) -> None:
+    typer.echo(json.dumps(result.to_dict(), indent=2))
+
+
+def _save(console: Console | None, out: Path | None, figures: dict) -> None:
+    """Save each figure (stem -> Figure) under ``out``; say where unless printing JSON."""
+    if out is None:
+        return
+    from ..plots import save_figure
+
+    for stem, figure in figures.items():
+        paths = run_guarded(save_figure, figure, out, stem)
+        if console is not None:
+            console.print("figure: " + ", ".join(str(p) for p in paths))
+
+
+@app.command()
+def descent(
+    w0: str = typer.Option("0.2", "--w0", metavar="FLOAT", help="Starting weight w0."),
+    learning_rate: str = typer.Option("0.4", "--learning-rate", "-l", metavar="FLOAT",
+                                      help="Step size alpha."),
+    steps: str = typer.Option("100", "--steps", metavar="INT", help="Maximum number of steps."),
+    tolerance: str = typer.Option("1e-6", "--tolerance", metavar="FLOAT",
+                                  help="Stop once J(w) <= tolerance."),
+    compare: bool = typer.Option(False, "--compare",
+                                 help="Run a small, a good and a too-large learning rate."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    out: OutOption = None,
+) -> None:
+    """Gradient descent on J(w) = sum (z - w x)^2 with z = 2x: the iteration table."""
+    w0_value = _number("--w0", w0)
+    rate = _positive_number("--learning-rate", learning_rate)
+    max_steps = _whole("--steps", steps)
+    tol = _number("--tolerance", tolerance)
+    if tol < 0:
+        fail(f"`--tolerance` must be a number >= 0. Got {tolerance!r}.")
+    if compare:
+        result = run_guarded(experiments.compare_learning_rates, w0=w0_value, steps=max_steps, tolerance=tol)
+    else:
+        result = run_guarded(experiments.descent, w0=w0_value, learning_rate=rate, steps=max_steps,
+                             tolerance=tol)
+    console = None if as_json else _console()
+    if as_json:
+        _print_json(result)
+    elif compare:
+        _print_table(console, compare_table(result))
+        for run in result.runs:
+            _print_table(console, descent_table(run))
+    else:
+        _print_table(console, descent_table(result))
+    if out is not None:
+        from ..plots import plot_descent
+
+        _save(console, out, {"descent_compare" if compare else "descent": plot_descent(result)})
+
+
+@app.command()
+def backprop(
+    x: str = typer.Option("0.1", "--x", metavar="FLOAT", help="The input x."),
+    w1: str = typer.Option("0.15", "--w1", metavar="FLOAT", help="Weight of the first neuron."),
+    b1: str = typer.Option("0.4", "--b1", metavar="FLOAT", help="Bias of the first neuron."),
+    w2: str = typer.Option("0.45", "--w2", metavar="FLOAT", help="Weight of the second neuron."),
+    b2: str = typer.Option("0.65", "--b2", metavar="FLOAT", help="Bias of the second neuron."),
+    target: str = typer.Option("0.25", "--target", metavar="FLOAT", help="The ground truth T."),
+    learning_rate: str = typer.Option("0.4", "--learning-rate", "-l", metavar="FLOAT", help="Step size."),
+    steps: str = typer.Option("1", "--steps", metavar="INT", help="Gradient-descent steps (error per step)."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    out: OutOption = None,
+) -> None:
+    """The two-neuron worked example: forward pass, chain-rule products, updated parameters."""
+    values = {name: _number(f"--{name}", text) for name, text in
+              {"x": x, "w1": w1, "b1": b1, "w2": w2, "b2": b2, "target": target}.items()}
+    result = run_guarded(experiments.backprop, **values,
+                         learning_rate=_positive_number("--learning-rate", learning_rate),
+                         steps=_whole("--steps", steps))
+    console = None if as_json else _console()
+    if as_json:
+        _print_json(result)
+    else:
+        for table in backprop_tables(result):
+            _print_table(console, table)
+        for partial in result.partials:
+            console.print(partial["equation"], soft_wrap=True)
+    if out is not None:
+        from ..plots import plot_backprop
+
+        _save(console, out, {"backprop": plot_backprop(result)})
+
+
+@app.command()
+def vanishing(
+    activations: str = typer.Option("sigmoid,tanh,relu,leaky_relu", "--activations",
+                                     help="Comma-separated hidden-layer activations to compare."),
+    dataset: str = typer.Option("digits", "--dataset",
+                                help="digits or breast_cancer (bundled with scikit-learn)."),
+    depth: str = typer.Option("10", "--depth", metavar="INT", help="Number of hidden layers."),
+    width: str = typer.Option("32", "--width", metavar="INT", help="Units per hidden layer."),
+    epochs: str = typer.Option("10", "--epochs", metavar="INT", help="Training epochs per activation."),
+    learning_rate: str = typer.Option("0.1", "--learning-rate", "-l", metavar="FLOAT", help="SGD step size."),
+    seed: str = typer.Option("0", "--seed", metavar="INT", help="Seed of the weights, split and shuffling."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    out: OutOption = None,
+) -> None:
+    """Deep networks with sigmoid/tanh/relu/leaky_relu: gradient flow per layer, loss, accuracy."""
+    names = tuple(name.strip() for name in activations.split(",") if name.strip())
+    result = run_guarded(experiments.vanishing, activations=names, dataset=dataset,
+                         depth=_whole("--depth", depth), width=_whole("--width", width),
+                         epochs=_whole("--epochs", epochs),
+                         learning_rate=_positive_number("--learning-rate", learning_rate),
+                         seed=_whole("--seed", seed, minimum=0))
+    console = None if as_json else _console()
+    if as_json:
+        _print_json(result)
+    else:
+        _print_table(console, vanishing_table(result))
+        for run in result.runs:
+            if run.diagnosis != "healthy":
+                console.print(f"[bold]{run.activation}:[/] {run.advice}")
+    if out is not None:
+        from ..plots import plot_gradient_flow, plot_loss_curves
+
+        _save(console, out, {"gradient_flow": plot_gradient_flow(result),
+                             "vanishing_loss": plot_loss_curves(result)})
+
+
+@app.command(name="activations")
+def activations_command(
+    name: str | None = typer.Option(None, "--name", help="Show one activation only (e.g. relu)."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    out: OutOption = None,
+) -> None:
+    """The seven activation functions: formula, range, derivative, where used."""
+    if name is None:
+        result = experiments.activation_gallery()
+    else:
+        result = experiments.GalleryResult(activations=[run_guarded(experiments.activation_info, name)])
+    console = None if as_json else _console()
+    if as_json:
+        _print_json(result)
+    else:
+        _print_table(console, gallery_table(result))
+    if out is not None:
+        from .. import plots
+
+        if name is not None:
+            figures = {f"activation_{info.name}": plots.plot_activation(info.name)
+                       for info in result.activations}
+        else:
+            figures = {"activations": plots.plot_gallery(result)}
+        _save(console, out, figures)
+
+
+class _EpochProgress(Callback):
+    """Advances a Rich progress bar after each epoch of the digits training."""
+
+    def __init__(self, progress: Progress):
+        self.progress = progress
+        self.task = None
+
+    def on_train_begin(self, context):
+        super().on_train_begin(context)
+        self.task = self.progress.add_task("training on digits", total=context.epochs)
+
+    def on_epoch_end(self, epoch, logs):
+        self.progress.update(self.task, completed=epoch,
+                             description=f"training on digits (loss {logs['loss']:.4f})")
+
+
+@app.command()
+def tour(
+    out: Annotated[Path, typer.Option("--out", help="Report folder to write.")] = Path("neuralab-report"),
+    force: bool = typer.Option(False, "--force", help="Overwrite the report folder if it exists."),
+    quick: bool = typer.Option(False, "--quick", help="Fewer epochs and smaller networks (seconds)."),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    """Run the whole course (descent, backprop, vanishing, activations, a digits training) and
+    write a report folder with index.html."""
+    if out.exists() and not out.is_dir():
+        fail(f"`--out` {out} is a file, not a folder. Choose another path.")
+    if out.exists() and any(out.iterdir()):
+        if not force:
+            fail(f"The report folder {out} already exists. Use --force to overwrite it or --out to "
+                 "choose another.")
+        for name in ("index.html", "results.json"):
+            (out / name).unlink(missing_ok=True)
+        if (out / "figures").is_dir():
+            shutil.rmtree(out / "figures")
+    settings = TourSettings.quick() if quick else TourSettings()
+    console = _console()
+    progress_console = Console(stderr=True) if as_json else console
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=progress_console, transient=as_json) as progress:
+        stages = progress.add_task("course", total=5)
+
+        def on_stage(name: str) -> None:
+            progress.update(stages, description=name, advance=0 if name == "gradient descent" else 1)
+
+        result = run_guarded(run_tour, out, settings=settings, training_callbacks=[_EpochProgress(progress)],
+                             on_stage=on_stage)
+        progress.update(stages, description="done", completed=5)
+    if as_json:
+        _print_json(result)
+        return
+    _print_table(console, descent_table(result.descent))
+    _print_table(console, compare_table(result.compare))
+    for table in backprop_tables(result.backprop):
+        _print_table(console, table)
+    _print_table(console, vanishing_table(result.vanishing))
+    _print_table(console, gallery_table(result.gallery))
+    _print_table(console, training_table(result.training))
+    console.print(f"Test accuracy on digits: {result.training.test_accuracy:.1%}")
+    console.print(f"Report: {result.index} ({len(result.figures)} figure files, {result.seconds:.1f} s)")

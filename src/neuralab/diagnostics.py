@@ -1,0 +1,311 @@
+"""Gradient-flow diagnostics: per-layer gradient norms, saturated units, dead ReLUs, and a
+plain-words diagnosis of vanishing or exploding gradients.
+
+Backpropagation multiplies, layer after layer, the activation's derivative and the next
+layer's weights. With sigmoid, sigma'(z) = sigma(z)(1 - sigma(z)) <= 1/4, so over n layers
+the product is at most 4^-n: the first layers of a deep sigmoid network get gradients orders
+of magnitude smaller than the last ones (the vanishing-gradient problem).
+
+- ``GradientMonitor(X, y)`` is an opt-in callback: at chosen epochs (default: before
+  training and after every epoch) it runs one full-batch forward/backward pass and records,
+  per layer, the weight-gradient norm ||dE/dW||, the fraction of saturated sigmoid/tanh
+  units and the fraction of dead ReLUs.
+- ``diagnose(source)`` reads a monitor or a History and says whether gradients vanish or
+  explode, at which layer and by what ratio, and what to change.
+- ``fit(verbose=1)`` adds ``GradientWarning``, which warns once per fit in those words.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from .callbacks import Callback, TrainingContext
+from .errors import ValidationError
+from .history import History
+from .network import Sequential
+
+VANISHING_RATIO = 1e-3
+"""A layer whose gradient norm is below this fraction of the output layer's counts as vanishing."""
+EXPLODING_RATIO = 1e3
+"""A layer whose gradient norm is above this multiple of the output layer's counts as exploding."""
+SATURATION_THRESHOLD = 0.1
+"""A sigmoid/tanh unit is saturated when f'(z) is below this fraction of f''s maximum."""
+
+_SATURATING_MAXIMUM = {"sigmoid": 0.25, "tanh": 1.0}
+
+
+@dataclass
+class LayerStatistics:
+    """Full-batch statistics of every layer at one moment, input layer first.
+
+    ``gradient_norms`` are the Frobenius norms ||dE/dW||; ``saturated`` the fraction of
+    (sample, unit) values of a sigmoid/tanh layer with f'(z) < 0.1 * max f' (None for other
+    activations); ``dead`` the fraction of a ReLU layer's units that output 0 for every
+    sample (None for other activations).
+    """
+
+    epoch: int
+    loss: float
+    gradient_norms: list[float]
+    saturated: list[float | None]
+    dead: list[float | None]
+
+
+def layer_statistics(network: Sequential, X: np.ndarray, y: np.ndarray, loss, epoch: int = 0
+                     ) -> LayerStatistics:
+    """One full-batch forward/backward pass of ``network`` (prepared ``X``, ``y``) and its statistics.
+
+    Overwrites the layers' caches and gradient arrays (as any training step does).
+    """
+    output = network._forward_prepared(X)
+    value = loss.value(output, y)
+    if loss.output_activation is not None:
+        network.backward(loss.preactivation_gradient(output, y), from_preactivation=True,
+                         input_gradient=False)
+    else:
+        network.backward(loss.gradient(output, y), input_gradient=False)
+    norms, saturated, dead = [], [], []
+    for layer in network.layers:
+        norms.append(float(np.linalg.norm(layer.weight_gradient)))
+        name = layer.activation.name
+        if name in _SATURATING_MAXIMUM:
+            slope = layer.activation.derivative(layer._z)
+            saturated.append(float(np.mean(slope < SATURATION_THRESHOLD * _SATURATING_MAXIMUM[name])))
+        else:
+            saturated.append(None)
+        dead.append(float(np.mean(np.all(layer._a <= 0, axis=0))) if name == "relu" else None)
+    return LayerStatistics(epoch, value, norms, saturated, dead)
+
+
+class GradientMonitor(Callback):
+    """Records full-batch gradient statistics per layer during a fit (opt-in, costs one extra
+    forward/backward pass on ``X`` per recorded epoch).
+
+    Parameters
+    ----------
+    X : array of shape (n_samples, n_features)
+        The data the statistics are measured on (e.g. the training set or a sample of it).
+    y : array
+        Targets for ``X``, as for ``fit``.
+    epochs : iterable of int, optional
+        The epochs to record; 0 means before training. Default: 0 and every epoch.
+
+    Attributes
+    ----------
+    records : list of LayerStatistics
+        One entry per recorded epoch.
+    activations : list of str
+        The layers' activation names, input layer first.
+    """
+
+    def __init__(self, X: object, y: object, epochs: Iterable[int] | None = None):
+        self._X_raw, self._y_raw = X, y
+        self.epochs = None if epochs is None else {int(e) for e in epochs}
+        if self.epochs is not None and any(e < 0 for e in self.epochs):
+            raise ValidationError("`epochs` to record must be >= 0 (0 = before training). "
+                                  f"Got {sorted(self.epochs)}.")
+        self.records: list[LayerStatistics] = []
+        self.activations: list[str] = []
+        self._X = self._y = None
+
+    def _wanted(self, epoch: int) -> bool:
+        return self.epochs is None or epoch in self.epochs
+
+    def on_train_begin(self, context: TrainingContext) -> None:
+        super().on_train_begin(context)
+        network = context.network
+        self.activations = [layer.activation.name for layer in network.layers]
+        self._X, self._y = network.prepare_data(self._X_raw, self._y_raw, context.loss)
+        if self._wanted(0):
+            self._record(0)
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
+        if self._wanted(epoch):
+            self._record(epoch)
+
+    def _record(self, epoch: int) -> None:
+        with np.errstate(over="ignore", under="ignore"):
+            self.records.append(layer_statistics(self.context.network, self._X, self._y,
+                                                 self.context.loss, epoch))
+
+    def gradient_norm_array(self) -> np.ndarray:
+        """Gradient norms as an array of shape (recorded epochs, n_layers)."""
+        return np.array([r.gradient_norms for r in self.records], dtype=float)
+
+    def to_dict(self) -> dict:
+        return {"activations": list(self.activations), "records": [asdict(r) for r in self.records]}
+
+
+@dataclass
+class Diagnosis:
+    """What the gradient norms of one moment say.
+
+    ``status`` is "vanishing", "exploding" or "healthy"; ``layer`` the 1-based layer with the
+    most extreme norm relative to the output layer, ``ratio`` that norm divided by the output
+    layer's; ``first_to_last`` the first layer's norm over the last's; ``advice`` plain words.
+    """
+
+    status: str
+    layer: int | None
+    ratio: float
+    first_to_last: float
+    epoch: int
+    gradient_norms: list[float]
+    saturated: list[float | None] = field(default_factory=list)
+    dead: list[float | None] = field(default_factory=list)
+    advice: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "healthy"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    if denominator == 0:
+        return math.inf if numerator > 0 else 1.0
+    return numerator / denominator
+
+
+def diagnose_norms(gradient_norms: Sequence[float], activations: Sequence[str] | None = None, *,
+                   saturated: Sequence[float | None] = (), dead: Sequence[float | None] = (),
+                   epoch: int = 0, vanishing_ratio: float = VANISHING_RATIO,
+                   exploding_ratio: float = EXPLODING_RATIO, learning_rate: float | None = None) -> Diagnosis:
+    """Diagnose one row of per-layer weight-gradient norms (input layer first)."""
+    norms = [float(n) for n in gradient_norms]
+    if len(norms) < 2:
+        return Diagnosis("healthy", None, 1.0, 1.0, epoch, norms, list(saturated), list(dead),
+                         "A single layer: there is no depth for gradients to vanish through.")
+    last = norms[-1]
+    ratios = [_ratio(n, last) for n in norms[:-1]]
+    low = int(np.argmin(ratios))
+    high = int(np.argmax(ratios))
+    not_finite = not all(math.isfinite(n) for n in norms)
+    if not_finite or ratios[high] > exploding_ratio:
+        status, position = "exploding", high
+    elif ratios[low] < vanishing_ratio:
+        status, position = "vanishing", low
+    else:
+        status, position = "healthy", None
+    ratio = ratios[position] if position is not None else min(ratios)
+    diagnosis = Diagnosis(status, None if position is None else position + 1, ratio,
+                          _ratio(norms[0], last), epoch, norms, list(saturated), list(dead))
+    diagnosis.advice = _advice(diagnosis, list(activations or []), learning_rate)
+    return diagnosis
+
+
+def _advice(d: Diagnosis, activations: list[str], learning_rate: float | None) -> str:
+    depth = len(d.gradient_norms)
+    if d.status == "healthy":
+        return (f"Gradients reach every layer: the smallest layer norm is {d.ratio:.2g} times the "
+                "output layer's.")
+    where = f"layer {d.layer} of {depth}"
+    if d.status == "vanishing":
+        hidden = set(activations[:-1])
+        words = [f"Gradients vanish: at {where} the weight-gradient norm is {d.ratio:.2g} times the "
+                 "output layer's, so the first layers barely learn."]
+        if hidden & {"sigmoid", "tanh"}:
+            kind = "/".join(sorted(hidden & {"sigmoid", "tanh"}))
+            words.append(f"The hidden layers use {kind}: each layer multiplies the gradient by f'(z) "
+                         f"(sigmoid' <= 1/4, so {depth} layers give at most 4^-{depth - 1} = "
+                         f"{4.0 ** -(depth - 1):.1g}). Use relu or leaky_relu in the hidden layers.")
+        saturated = [s for s in d.saturated if s is not None]
+        if saturated and max(saturated) > 0.5:
+            words.append(f"Up to {max(saturated):.0%} of the sigmoid/tanh units are saturated: "
+                         "standardise the inputs and use Glorot initialisation.")
+        dead = [x for x in d.dead if x is not None]
+        if dead and max(dead) > 0.5:
+            words.append(f"Up to {max(dead):.0%} of the ReLU units are dead (always 0): use He "
+                         "initialisation, a smaller learning rate or leaky_relu.")
+        if depth > 4:
+            words.append(f"The network is {depth} layers deep; fewer layers also help.")
+        return " ".join(words)
+    rate = f" (now {learning_rate:g})" if learning_rate is not None else ""
+    return (f"Gradients explode: at {where} the weight-gradient norm is {d.ratio:.2g} times the output "
+            f"layer's. Lower the learning rate{rate}, use smaller initial weights (Glorot or He "
+            "initialisation) and standardise the inputs.")
+
+
+def diagnose(source: GradientMonitor | History | LayerStatistics, *, epoch: int | None = None,
+             activations: Sequence[str] | None = None, vanishing_ratio: float = VANISHING_RATIO,
+             exploding_ratio: float = EXPLODING_RATIO) -> Diagnosis:
+    """Say whether the gradients recorded in ``source`` vanish or explode.
+
+    ``source`` is a GradientMonitor (full-batch norms, saturation and dead units), a History
+    (last-batch norms per epoch) or one LayerStatistics. ``epoch`` picks the record (default:
+    the first one, i.e. the start of training for a monitor). ``activations`` (layer names)
+    makes the advice specific; a monitor knows them.
+    """
+    if isinstance(source, GradientMonitor):
+        if not source.records:
+            raise ValidationError("The GradientMonitor has no records yet: pass it to fit(callbacks=[...]).")
+        record = source.records[0] if epoch is None else _pick(source.records, epoch)
+        activations = activations or source.activations
+        return diagnose_norms(record.gradient_norms, activations, saturated=record.saturated,
+                              dead=record.dead, epoch=record.epoch, vanishing_ratio=vanishing_ratio,
+                              exploding_ratio=exploding_ratio)
+    if isinstance(source, LayerStatistics):
+        return diagnose_norms(source.gradient_norms, activations, saturated=source.saturated,
+                              dead=source.dead, epoch=source.epoch, vanishing_ratio=vanishing_ratio,
+                              exploding_ratio=exploding_ratio)
+    if isinstance(source, History):
+        if not source.gradient_norms:
+            raise ValidationError("The History has no gradient norms: it is from a fit that ran no epoch.")
+        position = 0 if epoch is None else source.epoch.index(epoch) if epoch in source.epoch else None
+        if position is None:
+            raise ValidationError(f"Epoch {epoch} is not in the History (epochs 1..{source.epochs_run}).")
+        return diagnose_norms(source.gradient_norms[position], activations, epoch=source.epoch[position],
+                              vanishing_ratio=vanishing_ratio, exploding_ratio=exploding_ratio)
+    raise ValidationError(
+        f"diagnose() needs a GradientMonitor, a History or LayerStatistics. Got {type(source).__name__}."
+    )
+
+
+def _pick(records: list[LayerStatistics], epoch: int) -> LayerStatistics:
+    for record in records:
+        if record.epoch == epoch:
+            return record
+    recorded = ", ".join(str(r.epoch) for r in records)
+    raise ValidationError(f"Epoch {epoch} was not recorded by the monitor (recorded: {recorded}).")
+
+
+class GradientFlowWarning(UserWarning):
+    """Gradients vanish or explode during a fit (issued once per fit by ``fit(verbose=1)``)."""
+
+
+class GradientWarning(Callback):
+    """Checks the last-batch gradient norms the fit loop already records, after each epoch,
+    and warns once (GradientFlowWarning) when they vanish or explode. Added by ``fit(verbose=1)``."""
+
+    def __init__(self):
+        self.warned = False
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
+        if self.warned or not self.context.history.gradient_norms:
+            return
+        network = self.context.network
+        diagnosis = diagnose_norms(self.context.history.gradient_norms[-1],
+                                   [layer.activation.name for layer in network.layers], epoch=epoch,
+                                   learning_rate=self.context.optimizer.learning_rate)
+        if not diagnosis.ok:
+            self.warned = True
+            warnings.warn(f"epoch {epoch}: {diagnosis.advice}", GradientFlowWarning, stacklevel=2)
+
+
+__all__ = [
+    "Diagnosis",
+    "GradientFlowWarning",
+    "GradientMonitor",
+    "GradientWarning",
+    "LayerStatistics",
+    "diagnose",
+    "diagnose_norms",
+    "layer_statistics",
+]

@@ -1,0 +1,50 @@
+"""The course's demonstrations, each built only on neuralab's public engine.
+
+Each function returns a plain result dataclass (numbers a test can check, ``to_dict()``
+for JSON); ``neuralab.plots`` draws them and ``neuralab tour`` runs them all.
+
+- ``descent`` / ``compare_learning_rates``: gradient descent on J(w) = sum (z - w x)^2, z = 2x
+- ``backprop``: the two-neuron worked example, every number from ``neuralab.trace``
+- ``vanishing``: deep sigmoid/tanh/relu/leaky_relu networks, gradient flow measured
+- ``activation_gallery``: the seven activations with formula, range, derivative and use
+- ``train_digits``: one real training run (digits, ReLU + softmax + cross entropy)
+"""
+
+from __future__ import annotations
+
+from .backprop import LECTURE_VALUES, BackpropResult, backprop
+from .descent import (
+    COMPARE_LEARNING_RATES,
+    DATA_X,
+    CompareResult,
+    DescentResult,
+    compare_learning_rates,
+    descent,
+)
+from .digits import TrainingResult, train_digits
+from .gallery import USES, ActivationInfo, GalleryResult, activation_gallery, activation_info
+from .vanishing import ActivationRun, Dataset, VanishingResult, load_dataset, vanishing
+
+__all__ = [
+    "COMPARE_LEARNING_RATES",
+    "DATA_X",
+    "LECTURE_VALUES",
+    "USES",
+    "ActivationInfo",
+    "ActivationRun",
+    "BackpropResult",
+    "CompareResult",
+    "Dataset",
+    "DescentResult",
+    "GalleryResult",
+    "TrainingResult",
+    "VanishingResult",
+    "activation_gallery",
+    "activation_info",
+    "backprop",
+    "compare_learning_rates",
+    "descent",
+    "load_dataset",
+    "train_digits",
+    "vanishing",
+]

@@ -1,0 +1,172 @@
+"""The vanishing-gradient problem, measured on a real data set.
+
+Backpropagation multiplies, for each layer it passes, the activation's derivative:
+
+    dE/dW_1 = x^T [ ... ((dE/da_L * f'(z_L)) W_L^T * f'(z_{L-1})) ... W_2^T * f'(z_1) ]
+
+With sigmoid, sigma'(z) = sigma(z)(1 - sigma(z)) <= 1/4, so n sigmoid layers shrink the
+gradient by up to 4^-n (4^-10 ~ 1e-6): the first layers of a deep sigmoid network barely
+learn. tanh' <= 1 but is small away from 0; relu' is exactly 1 for active units.
+
+The same deep network (default 10 hidden layers of 32 units, softmax output, cross
+entropy) is trained with sigmoid, tanh, relu and leaky_relu hidden layers, from the same
+seed, with the same optimizer and data; a ``GradientMonitor`` records the per-layer
+gradient norms before training and after each epoch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .._validation import check_positive_int, check_positive_number
+from ..activations import get_activation
+from ..diagnostics import GradientMonitor, diagnose
+from ..errors import DivergenceError, ValidationError
+from ..layers import Dense
+from ..network import Sequential
+from ..optimizers import SGD
+from ._result import Result
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
+DATASETS = ("digits", "breast_cancer")
+SIGMOID_BOUND = "sigma'(z) = sigma(z) (1 - sigma(z)) <= 1/4, so a product over n layers is at most 4^-n"
+
+
+@dataclass
+class Dataset:
+    """A standardised, split data set: ``X_train`` (n_train, n_features), ``y_train`` (n_train,)."""
+
+    name: str
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    n_classes: int
+
+
+def load_dataset(name: str = "digits", *, test_fraction: float = 0.25, seed: int = 0) -> Dataset:
+    """Load one of scikit-learn's bundled data sets, shuffle and split it, standardise the features
+    with the training rows' mean and standard deviation (constant features are left centred)."""
+    if name not in DATASETS:
+        raise ValidationError(f"Unknown data set {name!r}. Valid names: {', '.join(DATASETS)}.")
+    from sklearn import datasets  # imported here: only the experiments need it
+
+    bunch = datasets.load_digits() if name == "digits" else datasets.load_breast_cancer()
+    X, y = bunch.data.astype(np.float64), bunch.target.astype(np.int64)
+    order = np.random.default_rng(seed).permutation(len(y))
+    n_test = round(len(y) * test_fraction)
+    test, train = order[:n_test], order[n_test:]
+    mean = X[train].mean(axis=0)
+    std = X[train].std(axis=0)
+    std[std == 0] = 1.0
+    X = (X - mean) / std
+    return Dataset(name, X[train], y[train], X[test], y[test], int(y.max()) + 1)
+
+
+def accuracy(network: Sequential, X: np.ndarray, y: np.ndarray) -> float:
+    """Fraction of rows whose most probable class is the label."""
+    return float(np.mean(np.argmax(network.predict(X), axis=1) == y))
+
+
+def deep_network(activation: str, *, depth: int, width: int, n_classes: int) -> Sequential:
+    """``depth`` hidden Dense(width, activation) layers and a softmax output layer."""
+    hidden = [Dense(width, activation) for _ in range(depth)]
+    return Sequential([*hidden, Dense(n_classes, "softmax")])
+
+
+@dataclass
+class ActivationRun(Result):
+    """One activation's run: gradient norms per layer per recorded epoch (input layer first),
+    the first/last-layer ratio at the start, and the loss and accuracy after training."""
+
+    activation: str
+    first_to_last_at_start: float
+    gradient_norms: list[list[float]]
+    recorded_epochs: list[int]
+    saturated_at_start: list[float | None]
+    dead_at_start: list[float | None]
+    loss: list[float]
+    final_loss: float | None
+    train_accuracy: float
+    test_accuracy: float
+    diagnosis: str
+    advice: str
+    diverged_at_epoch: int | None = None
+
+
+@dataclass
+class VanishingResult(Result):
+    """The four activations' runs on the same data, network shape, seed and optimizer."""
+
+    dataset: str
+    depth: int
+    width: int
+    epochs: int
+    learning_rate: float
+    batch_size: int
+    seed: int
+    n_train: int
+    n_test: int
+    sigmoid_bound: str = SIGMOID_BOUND
+    bound_for_depth: float = 0.0
+    runs: list[ActivationRun] = field(default_factory=list)
+
+    def run(self, activation: str) -> ActivationRun:
+        """The run of one activation, by name."""
+        for run in self.runs:
+            if run.activation == activation:
+                return run
+        ran = ", ".join(r.activation for r in self.runs)
+        raise ValidationError(f"No run for {activation!r}; ran: {ran}.")
+
+
+def vanishing(*, activations: tuple[str, ...] = ACTIVATIONS, dataset: str = "digits", depth: int = 10,
+              width: int = 32, epochs: int = 10, learning_rate: float = 0.1, batch_size: int = 64,
+              seed: int = 0, monitor_samples: int = 500, data: Dataset | None = None,
+              monitors: dict[str, GradientMonitor] | None = None) -> VanishingResult:
+    """Train the deep network once per hidden activation and measure the gradient flow.
+
+    ``monitors``, if given a dict, receives each activation's GradientMonitor (for figures).
+    The monitor measures on the first ``monitor_samples`` training rows.
+    """
+    names = [get_activation(a).name for a in activations]  # unknown names fail here, listing valid ones
+    if not names:
+        raise ValidationError("`activations` is empty; give at least one, e.g. sigmoid,relu.")
+    depth = check_positive_int("depth", depth)
+    width = check_positive_int("width", width)
+    epochs = check_positive_int("epochs", epochs)
+    batch_size = check_positive_int("batch_size", batch_size)
+    learning_rate = check_positive_number("learning_rate", learning_rate)
+    data = data or load_dataset(dataset, seed=seed)
+    result = VanishingResult(dataset=data.name, depth=depth, width=width, epochs=epochs,
+                             learning_rate=learning_rate, batch_size=batch_size, seed=seed,
+                             n_train=len(data.y_train), n_test=len(data.y_test),
+                             bound_for_depth=4.0 ** -depth)
+    for name in names:
+        network = deep_network(name, depth=depth, width=width, n_classes=data.n_classes)
+        monitor = GradientMonitor(data.X_train[:monitor_samples], data.y_train[:monitor_samples])
+        diverged = None
+        try:
+            history = network.fit(data.X_train, data.y_train, loss="cross_entropy",
+                                  optimizer=SGD(learning_rate), epochs=epochs, batch_size=batch_size,
+                                  seed=seed, callbacks=[monitor])
+            losses = list(history.loss)
+        except DivergenceError as error:
+            diverged = error.epoch
+            losses = list(network.history.loss)
+        start = diagnose(monitor)
+        result.runs.append(ActivationRun(
+            activation=name, first_to_last_at_start=start.first_to_last,
+            gradient_norms=monitor.gradient_norm_array().tolist(),
+            recorded_epochs=[r.epoch for r in monitor.records],
+            saturated_at_start=monitor.records[0].saturated, dead_at_start=monitor.records[0].dead,
+            loss=losses, final_loss=losses[-1] if losses else None,
+            train_accuracy=accuracy(network, data.X_train, data.y_train),
+            test_accuracy=accuracy(network, data.X_test, data.y_test),
+            diagnosis=start.status, advice=start.advice, diverged_at_epoch=diverged,
+        ))
+        if monitors is not None:
+            monitors[name] = monitor
+    return result

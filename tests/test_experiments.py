@@ -1,0 +1,193 @@
+"""The course's demonstrations against numbers derived independently here."""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import neuralab as nl
+from neuralab import experiments
+from neuralab.diagnostics import GradientFlowWarning, GradientMonitor, diagnose
+from neuralab.experiments.vanishing import deep_network
+
+SUM_X2 = sum(x * x for x in (-0.5, -0.25, 0.0, 0.25, 0.5))  # 0.625
+
+
+def closed_form_w(w0: float, lr: float, k: int) -> float:
+    """w_k = 2 + (w0 - 2)(1 - 2 lr sum x^2)^k for J(w) = sum (2x - w x)^2."""
+    return 2 + (w0 - 2) * (1 - 2 * lr * SUM_X2) ** k
+
+
+def test_descent_follows_the_closed_form_at_the_notes_values():
+    result = experiments.descent()
+    assert result.w0 == 0.2 and result.learning_rate == 0.4 and result.sum_x2 == SUM_X2
+    assert result.contraction == pytest.approx(0.5)
+    for k, w in enumerate(result.w):
+        assert w == pytest.approx(closed_form_w(0.2, 0.4, k), abs=1e-12)
+        assert result.loss[k] == pytest.approx(SUM_X2 * (2 - w) ** 2, rel=1e-12)
+    for k, gradient in enumerate(result.gradient):  # dJ/dw = -2 sum x (z - w x) = -2 S (2 - w)
+        assert gradient == pytest.approx(-2 * SUM_X2 * (2 - result.w[k]), rel=1e-12)
+        assert result.step_size[k] == pytest.approx(result.w[k + 1] - result.w[k], abs=1e-12)
+    first_within = next(k for k in range(1000) if SUM_X2 * (2 - closed_form_w(0.2, 0.4, k)) ** 2 <= 1e-6)
+    assert result.steps_to_tolerance == first_within == 11
+    assert result.stop_reason == "tolerance"
+
+
+@given(w0=st.floats(-3, 1.9), lr=st.floats(0.05, 1.5), steps=st.integers(1, 15))
+def test_descent_matches_closed_form_for_converging_rates(w0, lr, steps):
+    result = experiments.descent(w0=w0, learning_rate=lr, steps=steps, tolerance=0.0)
+    # lr = 0.8 makes 1 - 2 lr sum x^2 = 0: w1 = 2 exactly, J = 0 <= tolerance stops early
+    assert result.steps == steps or (result.stop_reason == "tolerance" and result.loss[-1] == 0)
+    for k, w in enumerate(result.w):
+        assert w == pytest.approx(closed_form_w(w0, lr, k), abs=1e-9)
+
+
+def test_compare_reports_slow_good_and_diverging_rates():
+    result = experiments.compare_learning_rates()
+    small, good, large = result.runs
+    assert [r.label for r in result.runs] == ["small", "good", "too large"]
+    assert abs(1 - 2 * large.learning_rate * SUM_X2) > 1
+    assert large.predicted == "diverges" and large.diverged_at_epoch is not None
+    assert "diverged" in large.observed
+    assert abs(large.w[-1] - 2) > abs(large.w[0] - 2)
+    # steps to J <= 1e-6, from the closed form: J_k = S (w0 - 2)^2 c^(2k)
+    for run in (small, good):
+        c = 1 - 2 * run.learning_rate * SUM_X2
+        expected = math.ceil(math.log(1e-6 / (SUM_X2 * 1.8 ** 2)) / math.log(c * c))
+        assert run.steps_to_tolerance == expected
+    assert small.steps_to_tolerance > 3 * good.steps_to_tolerance
+    json.dumps(result.to_dict())
+
+
+def test_descent_rejects_bad_arguments():
+    with pytest.raises(nl.ValidationError, match="learning_rate"):
+        experiments.descent(learning_rate=-0.1)
+    with pytest.raises(nl.ValidationError, match="steps"):
+        experiments.descent(steps=0)
+
+
+def test_backprop_matches_the_lecture_and_reduces_the_error():
+    result = experiments.backprop(steps=20)
+    s = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
+    a1 = s(0.15 * 0.1 + 0.4)
+    a2 = s(0.45 * a1 + 0.65)
+    assert result.forward["a2"] == pytest.approx(a2, abs=1e-14)
+    assert result.errors[0] == pytest.approx(0.5 * (0.25 - a2) ** 2, abs=1e-14)
+    delta2 = -(0.25 - a2) * a2 * (1 - a2)
+    assert result.updated["w2"] == pytest.approx(0.45 - 0.4 * delta2 * a1, abs=1e-14)
+    assert result.updated["b1"] == pytest.approx(0.4 - 0.4 * delta2 * 0.45 * a1 * (1 - a1), abs=1e-14)
+    assert len(result.errors) == 21
+    assert all(later < earlier for earlier, later in zip(result.errors, result.errors[1:], strict=False))
+    json.dumps(result.to_dict())
+
+
+def test_backprop_values_are_overridable():
+    result = experiments.backprop(x=1.0, w1=-0.3, b1=0.0, w2=0.8, b2=-0.1, target=0.9, learning_rate=0.5)
+    s = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
+    a1 = s(-0.3)
+    assert result.forward["a2"] == pytest.approx(s(0.8 * a1 - 0.1), abs=1e-14)
+
+
+@pytest.fixture(scope="module")
+def deep_runs():
+    monitors = {}
+    result = experiments.vanishing(activations=("sigmoid", "relu"), epochs=2, depth=10, width=32,
+                                   monitors=monitors)
+    return result, monitors
+
+
+def test_sigmoid_first_layer_gradient_is_orders_of_magnitude_below_relu(deep_runs):
+    result, monitors = deep_runs
+    sigmoid, relu = result.run("sigmoid"), result.run("relu")
+    sigmoid_first = monitors["sigmoid"].records[0].gradient_norms[0]
+    relu_first = monitors["relu"].records[0].gradient_norms[0]
+    assert sigmoid_first < 1e-3 * relu_first
+    assert sigmoid.first_to_last_at_start < 1e-3 < relu.first_to_last_at_start
+    assert sigmoid.diagnosis == "vanishing" and relu.diagnosis == "healthy"
+    assert "sigmoid" in sigmoid.advice and "relu" in sigmoid.advice
+    assert result.bound_for_depth == 4.0 ** -10
+    assert relu.final_loss < sigmoid.final_loss and relu.test_accuracy > sigmoid.test_accuracy
+    json.dumps(result.to_dict())
+
+
+def test_monitor_records_before_training_and_each_epoch(deep_runs):
+    _, monitors = deep_runs
+    monitor = monitors["relu"]
+    assert [r.epoch for r in monitor.records] == [0, 1, 2]
+    assert monitor.gradient_norm_array().shape == (3, 11)
+    record = monitor.records[0]
+    assert record.saturated[0] is None and 0 <= record.dead[0] <= 1 and record.dead[-1] is None
+    sigmoid_record = monitors["sigmoid"].records[0]
+    assert all(0 <= s <= 1 for s in sigmoid_record.saturated[:-1]) and sigmoid_record.dead[0] is None
+
+
+def test_monitor_statistics_on_a_hand_built_layer():
+    # One relu layer whose second unit is dead for every input: 1/2 of the units dead.
+    network = nl.Sequential([nl.Dense(2, "relu", weights=[[1.0, -1.0]], biases=[0.0, -1.0]),
+                             nl.Dense(1, "sigmoid", weights=[[8.0], [1.0]])], dtype="float64")
+    X = np.array([[1.0], [2.0], [3.0]])
+    y = np.array([[1.0], [0.0], [1.0]])
+    monitor = GradientMonitor(X, y, epochs=[0])
+    network.fit(X, y, loss="mse", optimizer=nl.GradientDescent(0.01), epochs=1, callbacks=[monitor])
+    assert len(monitor.records) == 1
+    record = monitor.records[0]
+    assert record.dead[0] == 0.5
+    # output sigmoid at z = 8x: sigma'(z) < 0.025 for z > 3.6, i.e. every sample here
+    a = 1 / (1 + np.exp(-8 * X))
+    assert record.saturated[1] == np.mean(a * (1 - a) < 0.025) == 1.0
+
+
+def test_diagnose_history_and_verbose_fit_warns_once(capsys):
+    data = experiments.load_dataset("breast_cancer")
+    network = deep_network("sigmoid", depth=8, width=16, n_classes=2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = network.fit(data.X_train, data.y_train, loss="cross_entropy", optimizer=nl.SGD(0.1),
+                              epochs=3, batch_size=64, seed=0, verbose=1)
+    gradient_warnings = [w for w in caught if issubclass(w.category, GradientFlowWarning)]
+    assert len(gradient_warnings) == 1
+    assert "vanish" in str(gradient_warnings[0].message) and "relu" in str(gradient_warnings[0].message)
+    diagnosis = diagnose(history, activations=[layer.activation.name for layer in network.layers])
+    assert diagnosis.status == "vanishing" and diagnosis.layer == 1
+    assert diagnosis.ratio == pytest.approx(history.gradient_norms[0][0] / history.gradient_norms[0][-1])
+    capsys.readouterr()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        network.fit(data.X_train, data.y_train, loss="cross_entropy", optimizer=nl.SGD(0.1), epochs=1, seed=0)
+    assert not [w for w in caught if issubclass(w.category, GradientFlowWarning)]
+
+
+def test_diagnose_exploding_norms():
+    from neuralab.diagnostics import diagnose_norms
+
+    d = diagnose_norms([5e4, 10.0, 1.0], ["relu", "relu", "linear"], learning_rate=1.0)
+    assert d.status == "exploding" and d.layer == 1 and d.ratio == 5e4
+    assert "learning rate" in d.advice
+    assert diagnose_norms([0.5, 0.4, 1.0]).status == "healthy"
+
+
+def test_gallery_has_the_seven_in_the_notes_order():
+    gallery = experiments.activation_gallery(points=11)
+    names = [a.name for a in gallery.activations]
+    assert names == ["sigmoid", "tanh", "relu", "softmax", "binary_step", "linear", "leaky_relu"]
+    sigmoid = gallery.activations[0]
+    for z, value, slope in zip(sigmoid.z, sigmoid.value, sigmoid.derivative, strict=True):
+        s = 1 / (1 + math.exp(-z))
+        assert value == pytest.approx(s, abs=1e-6) and slope == pytest.approx(s * (1 - s), abs=1e-6)
+    assert sigmoid.max_derivative == pytest.approx(0.25)
+    assert gallery.activations[4].max_derivative == 0.0  # binary step: no gradient
+    assert all(a.used and a.formula and a.output_range for a in gallery.activations)
+    json.dumps(gallery.to_dict())
+
+
+def test_unknown_activation_and_dataset_are_refused():
+    with pytest.raises(nl.UnknownNameError, match="Valid names"):
+        experiments.vanishing(activations=("sigmoid", "foo"))
+    with pytest.raises(nl.ValidationError, match="breast_cancer"):
+        experiments.load_dataset("mnist")
