@@ -122,7 +122,8 @@ def test_unknown_names_list_the_valid_ones(make, kind, some_valid):
 
 def test_names_are_forgiving_about_case_and_dashes():
     assert nl.get_activation("Leaky-ReLU").name == "leaky_relu"
-    with pytest.raises(nl.ValidationError, match=r"must be a name .* or an object of type Activation\. Got int"):
+    message = r"must be a name .* or an object of type Activation\. Got int"
+    with pytest.raises(nl.ValidationError, match=message):
         nl.get_activation(3)
 
 
