@@ -25,6 +25,7 @@ class Optimizer:
         self.learning_rate = learning_rate
         self.iterations = 0
         self.state: dict[int, dict[str, np.ndarray]] = {}
+        self._scratch: dict[int, np.ndarray] = {}  # work arrays, not state: never saved
 
     @property
     def learning_rate(self) -> float:
@@ -49,6 +50,14 @@ class Optimizer:
     def update_step(self, index: int, parameter: np.ndarray, gradient: np.ndarray) -> None:
         """Update one ``parameter`` array in place from its ``gradient``."""
         raise NotImplementedError
+
+    def _descend(self, index: int, parameter: np.ndarray, direction: np.ndarray) -> None:
+        """parameter -= learning_rate * direction, in place, through a reused work array."""
+        scratch = self._scratch.get(index)
+        if scratch is None or scratch.shape != parameter.shape or scratch.dtype != parameter.dtype:
+            scratch = self._scratch[index] = np.empty_like(parameter)
+        np.multiply(direction, self.learning_rate, out=scratch)
+        parameter -= scratch
 
     def _slot(self, index: int, name: str, like: np.ndarray) -> np.ndarray:
         slots = self.state.setdefault(index, {})
@@ -109,7 +118,7 @@ class GradientDescent(Optimizer):
         super().__init__(learning_rate)
 
     def update_step(self, index, parameter, gradient):
-        parameter -= self.learning_rate * gradient
+        self._descend(index, parameter, gradient)
 
 
 class SGD(Optimizer):
@@ -134,7 +143,7 @@ class SGD(Optimizer):
 
     def update_step(self, index, parameter, gradient):
         if self.momentum == 0:
-            parameter -= self.learning_rate * gradient
+            self._descend(index, parameter, gradient)
             return
         slots = self.state.setdefault(index, {})
         buffer = slots.get("momentum_buffer")
@@ -144,7 +153,7 @@ class SGD(Optimizer):
             buffer *= self.momentum
             buffer += gradient
         direction = gradient + self.momentum * buffer if self.nesterov else buffer
-        parameter -= self.learning_rate * direction
+        self._descend(index, parameter, direction)
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
