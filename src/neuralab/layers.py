@@ -236,7 +236,7 @@ class Dense:
             grad_z = self.activation.backward(grad_output, self._z, self._a)
         np.matmul(self._inputs.T, grad_z, out=self.weight_gradient)
         if self.use_bias:
-            np.sum(grad_z, axis=0, out=self.bias_gradient)
+            np.add.reduce(grad_z, axis=0, out=self.bias_gradient)  # np.sum without its wrapper
         if not input_gradient:
             return None
         return grad_z @ self.weights.T

@@ -16,6 +16,7 @@ from ..errors import NeuralabError
 # Command modules register their commands on `app` when imported.
 from . import course as _course  # noqa: F401
 from . import data as _data  # noqa: F401
+from . import export as _export  # noqa: F401
 from ._app import app, console_error
 
 

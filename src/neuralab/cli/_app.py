@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 app = typer.Typer(
     name="neuralab",
@@ -19,7 +20,8 @@ error_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 def console_error(message: str) -> None:
     """Print ``message`` as a one-line error on stderr."""
-    error_console.print(f"[bold red]error:[/] {message}", markup=True)
+    # escaped: a message holding "[...]" (pip install 'neuralab[onnx]', a path) is text, not markup
+    error_console.print(f"[bold red]error:[/] {escape(message)}", markup=True)
 
 
 def fail(message: str, code: int = 2) -> None:

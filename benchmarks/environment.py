@@ -1,0 +1,78 @@
+"""What the numbers depend on: versions, CPU, BLAS and thread pools, OpenBLAS variables."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+
+OPENBLAS_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def openblas_variables() -> dict[str, str | None]:
+    """The OpenBLAS tuning variables and their values (None when unset)."""
+    return {name: os.environ.get(name) for name in OPENBLAS_VARIABLES}
+
+
+def describe(implementations: tuple[str, ...]) -> dict:
+    """A JSON-ready description of the machine and libraries.
+
+    Imports the implementations' libraries first, so that threadpoolctl sees their pools.
+    """
+    import numpy as np
+
+    import neuralab
+
+    info: dict = {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "cpus_available": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "load_average_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+        "numpy": np.__version__,
+        "neuralab": neuralab.__version__,
+        "openblas_variables": openblas_variables(),
+        "fair_setting": all(value is None for value in openblas_variables().values()),
+        "thread_variables": {name: os.environ.get(name) for name in THREAD_VARIABLES},
+    }
+    if "torch" in implementations:
+        import torch
+
+        info["torch"] = torch.__version__
+        info["torch_num_threads"] = torch.get_num_threads()
+        info["torch_num_interop_threads"] = torch.get_num_interop_threads()
+    if "sklearn" in implementations:
+        import sklearn
+
+        info["sklearn"] = sklearn.__version__
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        info["threadpools"] = "threadpoolctl is not installed (it comes with scikit-learn)"
+    else:
+        keys = ("user_api", "internal_api", "version", "num_threads", "threading_layer",
+                "architecture", "filepath")
+        info["threadpools"] = [{key: pool.get(key) for key in keys if key in pool}
+                               for pool in threadpool_info()]
+    return info
+
+
+def limit_threads(threads: int, implementations: tuple[str, ...]) -> None:
+    """Cap every BLAS/OpenMP pool and torch at ``threads`` threads, here and in subprocesses.
+
+    The environment variables reach the memory subprocesses; threadpoolctl and
+    ``torch.set_num_threads`` reach the pools already loaded in this process.
+    """
+    for name in THREAD_VARIABLES:
+        os.environ[name] = str(threads)
+    if "torch" in implementations:
+        import torch
+
+        torch.set_num_threads(threads)
+    if "sklearn" in implementations:
+        import sklearn  # noqa: F401  (loads its OpenMP runtime before the pools are capped)
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=threads)

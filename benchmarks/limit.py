@@ -1,0 +1,95 @@
+"""The compute limit of the large case: its FLOPs over numpy's measured float32 GEMM rate.
+
+FLOPs of one training step on a batch of B samples, for layers of sizes (n_0, ..., n_L),
+counting only the matrix products (2 FLOPs per multiply-add):
+
+    forward   z_l = a_{l-1} W_l           2 B n_{l-1} n_l   for every layer
+    weights   dW_l = a_{l-1}^T dz_l       2 B n_{l-1} n_l   for every layer
+    inputs    da_{l-1} = dz_l W_l^T       2 B n_{l-1} n_l   for every layer but the first
+
+Elementwise work, biases and the loss are left out: the limit is a lower bound on time.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import numpy as np
+
+from .cases import Case
+
+
+def flops_per_sample(layer_sizes: tuple[int, ...]) -> int:
+    """Matrix-product FLOPs of one sample's forward and backward pass (see module doc)."""
+    products = [n_in * n_out for n_in, n_out in itertools.pairwise(layer_sizes)]
+    return 2 * sum(products) + 2 * sum(products) + 2 * sum(products[1:])
+
+
+def flops_per_epoch(case: Case, n_samples: int) -> int:
+    """Matrix-product FLOPs of one epoch over ``n_samples`` samples."""
+    return flops_per_sample(case.layer_sizes) * n_samples
+
+
+def _best_seconds(function, repeats: int) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def gemm_rate_case_shapes(case: Case, *, steps: int = 50, repeats: int = 7) -> float:
+    """FLOP/s of numpy float32 matmul on exactly the products of one step of ``case``.
+
+    Operands are preallocated and every product writes into a preallocated ``out``: the
+    fastest a NumPy engine could run these products, with nothing else in the step.
+    """
+    rng = np.random.default_rng(0)
+    batch = case.batch_size
+    sizes = case.layer_sizes
+    products = []
+    for position, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
+        a = rng.random((batch, n_in), dtype=np.float32)
+        W = rng.random((n_in, n_out), dtype=np.float32)
+        dz = rng.random((batch, n_out), dtype=np.float32)
+        products.append((a, W, np.empty((batch, n_out), np.float32)))           # forward
+        products.append((a.T, dz, np.empty((n_in, n_out), np.float32)))         # weights
+        if position > 0:
+            products.append((dz, W.T, np.empty((batch, n_in), np.float32)))     # inputs
+
+    def run():
+        for _ in range(steps):
+            for left, right, out in products:
+                np.matmul(left, right, out=out)
+
+    run()
+    seconds = _best_seconds(run, repeats)
+    return flops_per_sample(sizes) * batch * steps / seconds
+
+
+def gemm_rate_square(size: int = 1024, *, repeats: int = 7) -> float:
+    """FLOP/s of numpy float32 matmul on one square product of ``size`` (the BLAS peak)."""
+    rng = np.random.default_rng(0)
+    a = rng.random((size, size), dtype=np.float32)
+    b = rng.random((size, size), dtype=np.float32)
+    out = np.empty_like(a)
+    np.matmul(a, b, out=out)
+    seconds = _best_seconds(lambda: np.matmul(a, b, out=out), repeats)
+    return 2.0 * size**3 / seconds
+
+
+def compute_limit(case: Case, n_samples: int) -> dict:
+    """The FLOPs of one epoch, both GEMM rates and the epoch time each rate allows."""
+    flops = flops_per_epoch(case, n_samples)
+    case_rate = gemm_rate_case_shapes(case)
+    square_rate = gemm_rate_square()
+    return {
+        "case": case.name,
+        "flops_per_epoch": flops,
+        "gemm_gflops_case_shapes": case_rate / 1e9,
+        "gemm_gflops_square_1024": square_rate / 1e9,
+        "limit_seconds": flops / case_rate,
+        "limit_seconds_square_rate": flops / square_rate,
+    }

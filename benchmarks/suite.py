@@ -1,0 +1,53 @@
+"""The whole benchmark: environment, timed cases, the GEMM limit, memory, targets."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import sys
+
+from . import environment, limit, memory, runner, targets
+from .cases import Case
+
+
+def run_suite(cases: list[Case], implementations: tuple[str, ...], *, repeats: int, quick: bool = False,
+              pause: float = 0.25, measure_memory: bool = True, log=None) -> dict:
+    """Run every case for every implementation and return the JSON-ready results."""
+    log = log or (lambda message: print(message, file=sys.stderr, flush=True))
+    results: dict = {
+        "date": datetime.date.today().isoformat(),
+        "quick": quick,
+        "repeats": repeats,
+        "pause_s": pause,
+        "implementations": list(implementations),
+        "environment": environment.describe(implementations),
+        "cases": [],
+    }
+    for case in cases:
+        log(f"case {case.name}")
+        entry = runner.run_case(case, implementations, repeats=repeats, pause=pause, log=log)
+        entry["load_average_after"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
+        results["cases"].append(entry)
+    large = next((entry for entry in results["cases"] if entry["case"]["name"] == "large"), None)
+    if large is not None:
+        log("GEMM limit")
+        large_case = next(case for case in cases if case.name == "large")
+        results["limit"] = limit.compute_limit(large_case, large["n_train"])
+        results["limit"]["shares"] = {
+            impl: results["limit"]["limit_seconds"] / r["median_s"]
+            for impl, r in large["implementations"].items()
+        }
+    if measure_memory:
+        results["memory"] = {}
+        for case in cases:
+            for impl in implementations:
+                log(f"memory {case.name} {impl}")
+                try:
+                    measured = memory.measure(case, impl)
+                except memory.MemoryProbeError as error:
+                    # Kept in the results and printed, so that the timings already taken survive.
+                    measured = {"error": str(error)}
+                    log(f"  {error}")
+                results["memory"].setdefault(case.name, {})[impl] = measured
+    results["targets"] = targets.evaluate(results)
+    return results
