@@ -33,6 +33,7 @@ from .errors import (
     UnknownNameError,
     ValidationError,
 )
+from .gradcheck import GradientCheckResult, gradient_check
 from .history import History
 from .initializers import Initializer, get_initializer
 from .io import load, save
@@ -48,6 +49,7 @@ from .losses import (
 )
 from .model import Model
 from .network import Sequential
+from .onnx_export import export_onnx  # imports `onnx` only when called
 from .optimizers import SGD, Adam, GradientDescent, Optimizer, RMSprop, get_optimizer
 from .training import DivergenceRule, fit
 
@@ -65,6 +67,7 @@ __all__ = [
     "DivergenceRule",
     "EarlyStopping",
     "ExponentialDecay",
+    "GradientCheckResult",
     "GradientDescent",
     "GradientMonitor",
     "HalfSquaredError",
@@ -97,11 +100,13 @@ __all__ = [
     "diagnose",
     "diagnostics",
     "experiments",
+    "export_onnx",
     "fit",
     "get_activation",
     "get_initializer",
     "get_loss",
     "get_optimizer",
+    "gradient_check",
     "load",
     "save",
     "trace",
