@@ -314,3 +314,13 @@ def test_unknown_initializer_lists_valid_ones():
     message = rf"^Unknown initializer 'xavier'\. Valid names: {valid}\.$"
     with pytest.raises(nl.UnknownNameError, match=message):
         nl.get_initializer("xavier")
+
+
+@pytest.mark.parametrize("make", [lambda: nl.Adam(), lambda: nl.SGD(0.1, momentum=0.9)])
+def test_state_for_other_parameters_is_an_error_not_a_broadcast(make):
+    optimizer = make()
+    optimizer.step([np.zeros(6)], [np.ones(6)])
+    with pytest.raises(nl.ShapeError, match=r"state for a parameter of shape \(6,\).*optimizer.reset\(\)"):
+        optimizer.step([np.zeros((2, 3))], [np.ones((2, 3))])
+    optimizer.reset()
+    optimizer.step([np.zeros((2, 3))], [np.ones((2, 3))])  # fresh state fits the new shapes

@@ -171,9 +171,37 @@ class Dense:
         if self.use_bias and biases is None:
             raise ValidationError("This layer has biases: give `biases` with the weights.")
         b = None if biases is None else self._check_biases(biases)
+        if self.built:
+            # In place: the arrays may be views into the network's flat training buffers.
+            self.weights[...] = w
+            if self.use_bias:
+                self.biases[...] = b
+            self._pristine = True
+        else:
+            self._allocate(w, b)
         self._given_weights, self._given_biases = w, b
-        self._allocate(w, b)
         self._from_entropy = False
+
+    def adopt_buffers(self, parameters: np.ndarray, gradients: np.ndarray, offset: int) -> int:
+        """Move parameters and gradients into views of two flat 1-D buffers, from ``offset``.
+
+        Values are copied; returns the offset after this layer. Sequential does this before
+        training so that an optimizer updates all parameters in one vectorised step.
+        """
+        self._require_built()
+        for name, gradient_name in (("weights", "weight_gradient"), ("biases", "bias_gradient")):
+            array = getattr(self, name)
+            if array is None:
+                continue
+            stop = offset + array.size
+            view = parameters[offset:stop].reshape(array.shape)
+            view[...] = array
+            gradient_view = gradients[offset:stop].reshape(array.shape)
+            gradient_view[...] = getattr(self, gradient_name)
+            setattr(self, name, view)
+            setattr(self, gradient_name, gradient_view)
+            offset = stop
+        return offset
 
     def parameters(self) -> list[np.ndarray]:
         """The live parameter arrays: [weights, biases] (or [weights])."""

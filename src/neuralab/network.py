@@ -52,6 +52,7 @@ class Sequential:
         self.dtype = check_dtype(dtype)
         self.layers: list[Dense] = layers
         self.history = None
+        self._flat: tuple[np.ndarray, np.ndarray] | None = None
         for layer in self.layers:
             layer.set_dtype(self.dtype)
         self._check_chain()
@@ -232,6 +233,30 @@ class Sequential:
             for name, p, g in zip(layer.parameter_names(), layer.parameters(), layer.gradients(),
                                   strict=True)
         ]
+
+    def flat_parameters(self) -> tuple[np.ndarray, np.ndarray]:
+        """All parameters and all gradients as two flat 1-D arrays, shape (n_parameters,).
+
+        The layers' ``weights``, ``biases`` and gradients become views into them (in the
+        order of ``parameters()``), so an optimizer can update the whole network in one
+        vectorised step; ``fit`` trains through them. Built once and reused while every
+        layer still points into the same buffers.
+        """
+        self._require_built()
+        parameters = self.parameters()
+        if self._flat is not None:
+            flat_parameters, flat_gradients = self._flat
+            if all(p.base is flat_parameters for p in parameters) and \
+                    all(g.base is flat_gradients for g in self.gradients()):
+                return self._flat
+        total = sum(p.size for p in parameters)
+        flat_parameters = np.empty(total, dtype=self.dtype)
+        flat_gradients = np.empty(total, dtype=self.dtype)
+        offset = 0
+        for layer in self.layers:
+            offset = layer.adopt_buffers(flat_parameters, flat_gradients, offset)
+        self._flat = (flat_parameters, flat_gradients)
+        return self._flat
 
     def get_weights(self) -> list[np.ndarray]:
         """Copies of the parameters, in the order of ``parameters()``."""

@@ -59,11 +59,27 @@ class Optimizer:
         np.multiply(direction, self.learning_rate, out=scratch)
         parameter -= scratch
 
+    def _existing_slot(self, index: int, name: str, like: np.ndarray) -> np.ndarray | None:
+        """The state array ``name`` of parameter ``index``, or None before the first step.
+
+        State made for other parameters (another network, or per-array lists after a fit,
+        which trains through one flat array) is an error, not a silent broadcast.
+        """
+        array = self.state.get(index, {}).get(name)
+        if array is not None and array.shape != like.shape:
+            raise ShapeError(
+                f"This {type(self).__name__} holds state for a parameter of shape {array.shape} at "
+                f"position {index}, but is given one of shape {like.shape}. Use a new optimizer "
+                "for other parameters, or call optimizer.reset()."
+            )
+        return array
+
     def _slot(self, index: int, name: str, like: np.ndarray) -> np.ndarray:
-        slots = self.state.setdefault(index, {})
-        if name not in slots:
-            slots[name] = np.zeros_like(like)
-        return slots[name]
+        """The state array ``name`` of parameter ``index``, zeros on the first step."""
+        array = self._existing_slot(index, name, like)
+        if array is None:
+            array = self.state.setdefault(index, {})[name] = np.zeros_like(like)
+        return array
 
     def get_config(self) -> dict:
         """The name and hyperparameters that rebuild this optimizer."""
@@ -145,10 +161,9 @@ class SGD(Optimizer):
         if self.momentum == 0:
             self._descend(index, parameter, gradient)
             return
-        slots = self.state.setdefault(index, {})
-        buffer = slots.get("momentum_buffer")
+        buffer = self._existing_slot(index, "momentum_buffer", parameter)
         if buffer is None:
-            buffer = slots["momentum_buffer"] = gradient.copy()
+            buffer = self.state.setdefault(index, {})["momentum_buffer"] = gradient.copy()
         else:
             buffer *= self.momentum
             buffer += gradient

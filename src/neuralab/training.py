@@ -337,8 +337,9 @@ class _Trainer:
         self.rule = rule
         self.callbacks = callbacks
         self.fused = loss.output_activation is not None
-        self.parameters = network.parameters()
-        self.gradients = network.gradients()
+        # One flat array each: the optimizer updates the whole network in one step.
+        flat_parameters, flat_gradients = network.flat_parameters()
+        self.parameters, self.gradients = [flat_parameters], [flat_gradients]
         self.l2 = 0.0
         self.first_epoch = 1  # the first epoch of this fit (initial_epoch + 1)
         self.l1 = 0.0
