@@ -233,7 +233,7 @@ class Dense:
     # -- passes -----------------------------------------------------------------------
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Return a = activation(x W + b) for ``x`` of shape (n_samples, inputs); cache x, z, a."""
-        if not self.built:
+        if self.weights is None:
             self.build(x.shape[1])
         z = x @ self.weights
         if self.use_bias:

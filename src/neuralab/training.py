@@ -322,7 +322,7 @@ class _Batches:
             parts = [a[start:stop] for a in self.arrays]
         else:
             rows = order[start:stop]
-            parts = [np.take(a, rows, axis=0, out=buffer[:rows.shape[0]])
+            parts = [a.take(rows, axis=0, out=buffer[:rows.shape[0]])  # the method: no wrapper
                      for a, buffer in zip(self.arrays, self.buffers, strict=True)]
         return parts[0], parts[1], parts[2] if len(parts) == 3 else None
 
