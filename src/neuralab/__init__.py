@@ -22,6 +22,7 @@ from .activations import (
 )
 from .callbacks import Callback, EarlyStopping, ExponentialDecay, StepDecay, TrainingContext
 from .diagnostics import GradientMonitor, diagnose
+from .dropout import Dropout
 from .errors import (
     DivergenceError,
     IncompatibleLossError,
@@ -37,7 +38,7 @@ from .gradcheck import GradientCheckResult, gradient_check
 from .history import History
 from .initializers import Initializer, get_initializer
 from .io import load, save
-from .layers import Dense
+from .layers import Dense, Layer
 from .losses import (
     BinaryCrossEntropy,
     CrossEntropy,
@@ -47,10 +48,12 @@ from .losses import (
     SumSquaredError,
     get_loss,
 )
+from .lr_find import LRFindResult, lr_find
 from .model import Model
 from .network import Sequential
 from .onnx_export import export_onnx  # imports `onnx` only when called
 from .optimizers import SGD, Adam, GradientDescent, Optimizer, RMSprop, get_optimizer
+from .sweeps import sweep  # the function; the package is neuralab.sweeps
 from .training import DivergenceRule, fit
 
 __all__ = [
@@ -65,6 +68,7 @@ __all__ = [
     "Dense",
     "DivergenceError",
     "DivergenceRule",
+    "Dropout",
     "EarlyStopping",
     "ExponentialDecay",
     "GradientCheckResult",
@@ -74,6 +78,8 @@ __all__ = [
     "History",
     "IncompatibleLossError",
     "Initializer",
+    "LRFindResult",
+    "Layer",
     "LeakyReLU",
     "Linear",
     "Loss",
@@ -108,6 +114,9 @@ __all__ = [
     "get_optimizer",
     "gradient_check",
     "load",
+    "lr_find",
     "save",
+    "sweep",
+    "sweeps",
     "trace",
 ]

@@ -70,7 +70,7 @@ def layer_statistics(network: Sequential, X: np.ndarray, y: np.ndarray, loss, ep
     else:
         network.backward(loss.gradient(output, y), input_gradient=False)
     norms, saturated, dead = [], [], []
-    for layer in network.layers:
+    for layer in network.weighted_layers:
         norms.append(float(np.linalg.norm(layer.weight_gradient)))
         name = layer.activation.name
         if name in _SATURATING_MAXIMUM:
@@ -119,7 +119,7 @@ class GradientMonitor(Callback):
     def on_train_begin(self, context: TrainingContext) -> None:
         super().on_train_begin(context)
         network = context.network
-        self.activations = [layer.activation.name for layer in network.layers]
+        self.activations = [layer.activation.name for layer in network.weighted_layers]
         self._X, self._y = network.prepare_data(self._X_raw, self._y_raw, context.loss)
         if self._wanted(0):
             self._record(0)
@@ -292,7 +292,7 @@ class GradientWarning(Callback):
             return
         network = self.context.network
         diagnosis = diagnose_norms(self.context.history.gradient_norms[-1],
-                                   [layer.activation.name for layer in network.layers], epoch=epoch,
+                                   [layer.activation.name for layer in network.weighted_layers], epoch=epoch,
                                    learning_rate=self.context.optimizer.learning_rate)
         if not diagnosis.ok:
             self.warned = True

@@ -23,12 +23,10 @@ import zipfile
 import numpy as np
 
 from ._version import __version__
-from .activations import activation_from_config
 from .data import Preprocessor
 from .errors import NeuralabError
-from .layers import Dense
 from .model import Model
-from .network import Sequential
+from .network import Sequential, layer_from_config
 from .optimizers import optimizer_from_config
 
 FORMAT = "neuralab-model"
@@ -50,6 +48,8 @@ def save(model: Model, path: str | os.PathLike) -> None:
         raise ModelFileError(f"Cannot write {path}: the folder {folder} does not exist.")
     arrays: dict[str, np.ndarray] = {}
     for position, layer in enumerate(model.network.layers):
+        if not layer.has_weights:
+            continue
         arrays[f"layer{position}.weights"] = layer.weights
         if layer.use_bias:
             arrays[f"layer{position}.biases"] = layer.biases
@@ -130,14 +130,12 @@ def load(path: str | os.PathLike) -> Model:
 
 def _rebuild(metadata: dict, arrays: dict[str, np.ndarray]) -> Model:
     architecture = metadata["architecture"]
-    layers = [
-        Dense(config["units"], activation_from_config(config["activation"]), input_dim=config["input_dim"],
-              use_bias=config["use_bias"])
-        for config in architecture["layers"]
-    ]
+    layers = [layer_from_config(config) for config in architecture["layers"]]
     network = Sequential(layers, dtype=architecture["dtype"])
     weights = []
     for position, layer in enumerate(layers):
+        if not layer.has_weights:
+            continue
         weights.append(arrays[f"layer{position}.weights"])
         if layer.use_bias:
             weights.append(arrays[f"layer{position}.biases"])

@@ -21,7 +21,53 @@ from .errors import NotBuiltError, ShapeError, ValidationError
 from .initializers import Initializer, get_initializer
 
 
-class Dense:
+class Layer:
+    """What Sequential needs from a layer; Dense and Dropout implement it.
+
+    ``has_weights`` is True for layers with a weight matrix (Dense): those are the layers
+    that training penalises (L1/L2), whose gradient norms History records, and that the
+    diagnostics inspect.
+    """
+
+    has_weights = False
+    units: int | None = None
+    input_dim: int | None = None
+
+    @property
+    def built(self) -> bool:
+        return True
+
+    def build(self, input_dim: int, rng: np.random.Generator | None = None, *,
+              reseed: bool = False) -> None:
+        """Prepare for ``input_dim`` inputs."""
+
+    def set_dtype(self, dtype: np.dtype) -> None:
+        """Cast parameters to ``dtype`` (none by default)."""
+
+    def forward(self, x: np.ndarray, *, training: bool = False) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, grad_output: np.ndarray, *, from_preactivation: bool = False,
+                 input_gradient: bool = True) -> np.ndarray | None:
+        raise NotImplementedError
+
+    def parameters(self) -> list[np.ndarray]:
+        return []
+
+    def gradients(self) -> list[np.ndarray]:
+        return []
+
+    def parameter_names(self) -> list[str]:
+        return []
+
+    def count_parameters(self) -> int:
+        return 0
+
+    def adopt_buffers(self, parameters: np.ndarray, gradients: np.ndarray, offset: int) -> int:
+        return offset
+
+
+class Dense(Layer):
     """A fully connected layer of ``units`` neurons with one activation.
 
     Parameters
@@ -231,8 +277,13 @@ class Dense:
             )
 
     # -- passes -----------------------------------------------------------------------
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        """Return a = activation(x W + b) for ``x`` of shape (n_samples, inputs); cache x, z, a."""
+    has_weights = True
+
+    def forward(self, x: np.ndarray, *, training: bool = False) -> np.ndarray:
+        """Return a = activation(x W + b) for ``x`` of shape (n_samples, inputs); cache x, z, a.
+
+        ``training`` makes no difference to a Dense layer.
+        """
         if self.weights is None:
             self.build(x.shape[1])
         z = x @ self.weights

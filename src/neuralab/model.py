@@ -23,6 +23,7 @@ import numpy as np
 from . import metrics
 from .callbacks import Callback, EarlyStopping
 from .data import DataError, Preprocessor, Table
+from .dropout import Dropout
 from .errors import ValidationError
 from .history import History
 from .layers import Dense
@@ -61,13 +62,14 @@ class Model:
                  hidden: Sequence[int] = (64, 32), activation: str = "relu",
                  output_activation: str | None = None, loss: str | None = None, dtype: str = "float32",
                  train_rows: np.ndarray | None = None, max_categories: int = 20,
-                 ignore: Sequence[str] = ()) -> Model:
+                 ignore: Sequence[str] = (), dropout: float = 0.0) -> Model:
         """An untrained model shaped for ``table``'s columns and ``target``.
 
         The task is inferred from the target unless given (see ``data.infer_task``). The
         output layer is softmax + cross_entropy for classification (one sigmoid unit +
         binary_cross_entropy when ``output_activation="sigmoid"`` and there are two
         classes), linear + mse for regression. Scaling is fitted on ``train_rows`` only.
+        ``dropout`` > 0 puts a Dropout layer of that rate after each hidden layer.
         """
         pre = Preprocessor.fit(table, target, task=task, train_rows=train_rows,
                                max_categories=max_categories, ignore=ignore)
@@ -96,6 +98,8 @@ class Model:
                                 initializer="he_uniform" if activation in ("relu", "leaky_relu")
                                 else "glorot_uniform"))
             width = int(size)
+            if dropout:
+                layers.append(Dropout(dropout))
         layers.append(Dense(units, output_activation, input_dim=width))
         network = Sequential(layers, dtype=dtype)
         return cls(network, pre, loss=loss or default_loss)

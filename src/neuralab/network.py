@@ -12,8 +12,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from ._validation import as_float_matrix, check_dtype
+from .activations import activation_from_config
+from .dropout import Dropout
 from .errors import NotBuiltError, NotTrainableError, ShapeError, ValidationError
-from .layers import Dense
+from .layers import Dense, Layer
 from .losses import Loss, get_loss
 
 
@@ -22,8 +24,8 @@ class Sequential:
 
     Parameters
     ----------
-    layers : sequence of Dense
-        The layers, input side first.
+    layers : sequence of Dense (and Dropout)
+        The layers, input side first; the output layer is a Dense layer.
     dtype : "float32" (default) or "float64"
         Precision of weights, inputs and every intermediate array.
 
@@ -35,22 +37,27 @@ class Sequential:
     (3, 1)
     """
 
-    def __init__(self, layers: Sequence[Dense], *, dtype: str = "float32"):
-        if isinstance(layers, Dense):
+    def __init__(self, layers: Sequence[Layer], *, dtype: str = "float32"):
+        if isinstance(layers, Layer):
             raise ValidationError("`layers` must be a list of layers. Wrap the layer: Sequential([layer]).")
         layers = list(layers)
         if not layers:
             raise ValidationError("`layers` is empty. Give at least one layer, e.g. [Dense(1)].")
         for position, layer in enumerate(layers):
-            if not isinstance(layer, Dense):
+            if not isinstance(layer, Layer):
                 raise ValidationError(
                     f"Layer {position} is a {type(layer).__name__}, not a layer. "
-                    "Use neuralab.Dense(units, activation)."
+                    "Use neuralab.Dense(units, activation) or neuralab.Dropout(rate)."
                 )
+        if not isinstance(layers[-1], Dense):
+            raise ValidationError(
+                f"The output layer is a {type(layers[-1]).__name__}; it must be a Dense layer "
+                "(its activation and units define the network's outputs)."
+            )
         if len({id(layer) for layer in layers}) != len(layers):
             raise ValidationError("The same layer object appears twice; create a new Dense for each.")
         self.dtype = check_dtype(dtype)
-        self.layers: list[Dense] = layers
+        self.layers: list[Layer] = layers
         self.history = None
         self._flat: tuple[np.ndarray, np.ndarray] | None = None
         for layer in self.layers:
@@ -61,12 +68,23 @@ class Sequential:
 
     # -- structure --------------------------------------------------------------------
     def _check_chain(self) -> None:
-        for below, above in zip(self.layers, self.layers[1:], strict=False):
-            if above.input_dim is not None and above.input_dim != below.units:
+        width = self.layers[0].input_dim
+        for layer in self.layers:
+            if layer.input_dim is not None and width is not None and layer.input_dim != width:
                 raise ShapeError(
-                    f"A layer with {above.input_dim} inputs follows a layer with {below.units} "
+                    f"A layer with {layer.input_dim} inputs follows a layer with {width} "
                     f"units. Each layer's inputs must equal the units of the layer before it."
                 )
+            if layer.has_weights:
+                width = layer.units
+            elif layer.input_dim is not None:
+                width = layer.input_dim
+
+    @property
+    def weighted_layers(self) -> list[Dense]:
+        """The layers with weights (Dense), input side first: what regularisation penalises,
+        what History's gradient norms and the diagnostics cover."""
+        return [layer for layer in self.layers if layer.has_weights]
 
     @property
     def input_dim(self) -> int | None:
@@ -112,7 +130,7 @@ class Sequential:
     def check_trainable(self) -> None:
         """Raise NotTrainableError if a layer's activation has no usable gradient."""
         for position, layer in enumerate(self.layers):
-            if not layer.activation.trainable:
+            if layer.has_weights and not layer.activation.trainable:
                 raise NotTrainableError(
                     f"Layer {position} uses {layer.activation.name}, whose derivative is zero "
                     "everywhere (and undefined at 0): no gradient flows back through it, so "
@@ -149,21 +167,20 @@ class Sequential:
         return X, loss.prepare_target(y_array, self.output_dim, self.dtype)
 
     # -- passes -----------------------------------------------------------------------
-    def forward(self, X: object) -> np.ndarray:
+    def forward(self, X: object, *, training: bool = False) -> np.ndarray:
         """Run forward propagation; return the output ``(n_samples, output_dim)``.
 
-        Each layer caches what backward needs.
+        Each layer caches what backward needs. ``training=True`` switches Dropout on, as
+        ``fit`` does; otherwise it is the identity.
         """
         a = self._prepare_inputs(X)
         if not self.built:
             self.build(a.shape[1])
-        for layer in self.layers:
-            a = layer.forward(a)
-        return a
+        return self._forward_prepared(a, training)
 
-    def _forward_prepared(self, a: np.ndarray) -> np.ndarray:
+    def _forward_prepared(self, a: np.ndarray, training: bool = False) -> np.ndarray:
         for layer in self.layers:
-            a = layer.forward(a)
+            a = layer.forward(a, training=training)
         return a
 
     def backward(self, grad: np.ndarray, *, from_preactivation: bool = False,
@@ -283,7 +300,7 @@ class Sequential:
                 raise ValidationError(f"Array {position} for `set_weights` must be finite numbers.")
             arrays.append(array)
         index = 0
-        for layer in self.layers:
+        for layer in self.weighted_layers:
             count = len(layer.parameters())
             layer.set_parameters(*arrays[index:index + count])
             index += count
@@ -296,7 +313,9 @@ class Sequential:
         """A table of layer, activation, output shape and parameter count."""
         rows = [("Layer", "Activation", "Output shape", "Parameters")]
         for position, layer in enumerate(self.layers):
-            rows.append((f"{position + 1}: Dense", layer.activation.name, f"(None, {layer.units})",
+            activation = layer.activation.name if layer.has_weights else f"rate {layer.rate:g}"
+            rows.append((f"{position + 1}: {type(layer).__name__}", activation,
+                         f"(None, {layer.units if layer.units is not None else '?'})",
                          str(layer.count_parameters()) if layer.built else "?"))
         widths = [max(len(row[col]) for row in rows) for col in range(4)]
         rule = "  ".join("-" * w for w in widths)
@@ -313,3 +332,14 @@ class Sequential:
     def __repr__(self) -> str:
         inner = ", ".join(repr(layer) for layer in self.layers)
         return f"Sequential([{inner}], dtype={self.dtype.name!r})"
+
+
+def layer_from_config(config: dict) -> Layer:
+    """Rebuild a layer (without weights) from its ``get_config()``."""
+    kind = config.get("type", "Dense")
+    if kind == "Dropout":
+        return Dropout(config["rate"])
+    if kind == "Dense":
+        return Dense(config["units"], activation_from_config(config["activation"]),
+                     input_dim=config["input_dim"], use_bias=config["use_bias"])
+    raise ValidationError(f"Unknown layer type {kind!r} in a saved architecture; expected Dense or Dropout.")

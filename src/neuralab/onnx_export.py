@@ -132,6 +132,8 @@ def build_onnx(model_or_network: Model | Sequential, *, opset: int = OPSET):
                         classes=json.dumps([str(c) for c in model.classes]))
 
     for position, layer in enumerate(network.layers):
+        if not layer.has_weights:  # Dropout: the identity at prediction time
+            continue
         prefix = f"layer{position}"
         initializers.append(_float_tensor(numpy_helper, layer.weights, f"{prefix}_weights"))
         nodes.append(helper.make_node("MatMul", [current, f"{prefix}_weights"], [f"{prefix}_xw"],

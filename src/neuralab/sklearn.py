@@ -27,6 +27,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .activations import get_activation
 from .callbacks import EarlyStopping
+from .dropout import Dropout
 from .errors import ValidationError
 from .layers import Dense
 from .network import Sequential
@@ -67,6 +68,8 @@ class _NeuralEstimator(BaseEstimator):
     validation_fraction : float, default 0.1
     l2 : float, default 0.0
         L2 penalty strength lambda (``lambda/2 * sum W^2``).
+    dropout : float, default 0.0
+        Rate of a Dropout layer after each hidden layer (0: none); off in predict.
     dtype : "float32" or "float64", default "float64"
     random_state : int, RandomState or None
         Seeds the initial weights, the shuffling and the validation split.
@@ -76,7 +79,7 @@ class _NeuralEstimator(BaseEstimator):
     def __init__(self, hidden_layer_sizes=(32,), activation="relu", *, output_activation="auto",
                  loss="auto", optimizer="adam", learning_rate=0.001, momentum=0.9, epochs=200,
                  batch_size=32, early_stopping=False, patience=10, validation_fraction=0.1, l2=0.0,
-                 dtype="float64", random_state=None, verbose=0):
+                 dropout=0.0, dtype="float64", random_state=None, verbose=0):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.output_activation = output_activation
@@ -90,6 +93,7 @@ class _NeuralEstimator(BaseEstimator):
         self.patience = patience
         self.validation_fraction = validation_fraction
         self.l2 = l2
+        self.dropout = dropout
         self.dtype = dtype
         self.random_state = random_state
         self.verbose = verbose
@@ -120,7 +124,11 @@ class _NeuralEstimator(BaseEstimator):
     def _build_network(self, n_outputs: int, output_activation: str) -> Sequential:
         sizes = self._hidden_sizes()
         activations = self._hidden_activations(len(sizes))
-        layers = [Dense(units, get_activation(act)) for units, act in zip(sizes, activations, strict=True)]
+        layers = []
+        for units, act in zip(sizes, activations, strict=True):
+            layers.append(Dense(units, get_activation(act)))
+            if self.dropout:
+                layers.append(Dropout(self.dropout))  # the rate is checked by Dropout
         layers.append(Dense(n_outputs, output_activation))
         return Sequential(layers, dtype=self.dtype)
 

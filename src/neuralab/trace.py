@@ -16,6 +16,8 @@ course's E = 1/2 (T - a2)^2 and sigmoid neurons:
 
     dE/dw2 = -(T - a2) * a2 (1 - a2) * a1
 
+Examples
+--------
 >>> import neuralab as nl
 >>> net = nl.Sequential([nl.Dense(1, "sigmoid", weights=[[0.15]], biases=[0.4]),
 ...                      nl.Dense(1, "sigmoid", weights=[[0.45]], biases=[0.65])], dtype="float64")
@@ -210,6 +212,11 @@ def trace(network: Sequential, x: object, target: object, *, loss: str | Loss = 
     """
     resolved = network.check_loss(loss)
     network.check_trainable()
+    if len(network.weighted_layers) != len(network.layers):
+        raise ValidationError(
+            "trace records networks of Dense layers only. Remove the Dropout layers: outside "
+            "training they are the identity, so the traced numbers would not change."
+        )
     learning_rate = check_positive_number("learning_rate", learning_rate)
     X, T = network.prepare_data(x, target, resolved)
     network._require_built()

@@ -18,6 +18,7 @@ import numpy as np
 
 from ._validation import check_fraction, check_positive_int, check_positive_number
 from .callbacks import Callback, PrintProgress, TrainingContext
+from .dropout import Dropout
 from .errors import DivergenceError, ValidationError
 from .history import History
 from .losses import Loss
@@ -116,8 +117,8 @@ def fit(network: Sequential, X: object, y: object, *, loss: str | Loss, optimize
     validation_data, validation_split
         A pair (X_val, y_val), or the fraction of the last rows held out.
     seed : int, optional
-        Drives the initialisation of layers without a seed of their own and the shuffling:
-        the same seed gives bit-identical weights.
+        Drives the initialisation of layers without a seed of their own, the shuffling and
+        the dropout masks: the same seed gives bit-identical weights.
     verbose : int
         1 prints one line per epoch and warns once (``diagnostics.GradientFlowWarning``) if
         the gradients vanish or explode, naming the layer and the likely cause.
@@ -189,9 +190,12 @@ def fit(network: Sequential, X: object, y: object, *, loss: str | Loss, optimize
     weights = _combine_class_weight(class_weight, y, None if weights is None else weights[:X.shape[0]],
                                     X.dtype)
 
-    init_seed, shuffle_seed = np.random.SeedSequence(seed).spawn(2)
+    init_seed, shuffle_seed, dropout_seed = np.random.SeedSequence(seed).spawn(3)
     network.build(X.shape[1], init_seed, reseed=seed is not None)
     shuffle_rng = np.random.default_rng(shuffle_seed)
+    dropout_layers = [layer for layer in network.layers if isinstance(layer, Dropout)]
+    for layer, child in zip(dropout_layers, dropout_seed.spawn(len(dropout_layers)), strict=True):
+        layer.set_rng(np.random.default_rng(child))  # masks from the fit seed
 
     trainer = _Trainer(network, resolved_loss, resolved_optimizer, rule, callbacks)
     trainer.l2, trainer.sample_weight = l2, weights
@@ -275,9 +279,10 @@ def batch_loss_value(network: Sequential, loss: Loss, output: np.ndarray, target
             share = np.count_nonzero(rows) / n if loss.reduction == "mean" else 1.0
             value += float(weight) * part * share
     if l2:
-        value += 0.5 * l2 * sum(float(np.vdot(layer.weights, layer.weights)) for layer in network.layers)
+        value += 0.5 * l2 * sum(float(np.vdot(layer.weights, layer.weights))
+                                for layer in network.weighted_layers)
     if l1:  # + lambda1 * sum |W|, weights only
-        value += l1 * sum(float(np.abs(layer.weights).sum()) for layer in network.layers)
+        value += l1 * sum(float(np.abs(layer.weights).sum()) for layer in network.weighted_layers)
     return value
 
 
@@ -294,10 +299,10 @@ def backpropagate_batch(network: Sequential, loss: Loss, output: np.ndarray, tar
         grad = grad * sample_weight.astype(grad.dtype)[:, None]
     network.backward(grad, from_preactivation=fused, input_gradient=False)
     if l2:
-        for layer in network.layers:
+        for layer in network.weighted_layers:
             layer.weight_gradient += layer.weights * layer.weights.dtype.type(l2)
     if l1:  # d/dW lambda1 |W| = lambda1 sign(W); sign(0) = 0, the subgradient that keeps a zero weight
-        for layer in network.layers:
+        for layer in network.weighted_layers:
             layer.weight_gradient += np.sign(layer.weights) * layer.weights.dtype.type(l1)
 
 
@@ -409,7 +414,7 @@ class _Trainer:
 
     def _step(self, xb, yb, epoch, batch, best, wb=None) -> float:
         network, loss = self.network, self.loss
-        output = network._forward_prepared(xb)
+        output = network._forward_prepared(xb, True)
         value = batch_loss_value(network, loss, output, yb, l2=self.l2, sample_weight=wb, l1=self.l1)
         if self.rule.diverged(value, best):
             self._diverge(value, epoch, batch)
@@ -443,7 +448,7 @@ class _Trainer:
         history.loss.append(epoch_loss)
         history.learning_rate.append(self.optimizer.learning_rate)
         history.gradient_norms.append(
-            [float(np.linalg.norm(layer.weight_gradient)) for layer in self.network.layers]
+            [float(np.linalg.norm(layer.weight_gradient)) for layer in self.network.weighted_layers]
         )
         if X_val is not None:
             history.val_loss.append(self.loss.value(self.network._forward_prepared(X_val), y_val))

@@ -156,6 +156,7 @@ def train(
     test_split: float = typer.Option(0.0, help="Fraction of rows held out for a final test."),
     early_stopping: int | None = typer.Option(None, help="Patience (epochs) on validation loss."),
     l2: float = typer.Option(0.0, help="L2 penalty lambda/2 * sum W^2 on the weights."),
+    dropout: float = typer.Option(0.0, help="Dropout rate after each hidden layer (0 = none)."),
     class_weight: str | None = typer.Option(None, help="'balanced' to weight rare classes up."),
     lr_schedule: str | None = typer.Option(None, help="step:DROP:EVERY or exp:RATE."),
     seed: int = typer.Option(0, help="Seed of the split, the initial weights and the shuffling."),
@@ -172,7 +173,8 @@ def train(
 
 
 def _train(*, data, target, task, hidden, activation, output_activation, loss, optimizer, learning_rate,
-           epochs, batch_size, validation_split, test_split, early_stopping, l2, class_weight, lr_schedule,
+           epochs, batch_size, validation_split, test_split, early_stopping, l2, dropout, class_weight,
+           lr_schedule,
            seed, dtype, drop_missing, ignore, resume, out, force, as_json) -> None:
     out = out or resume or "model.nlab"
     _check_out(out, force, allowed=resume)
@@ -199,7 +201,7 @@ def _train(*, data, target, task, hidden, activation, output_activation, loss, o
     if model is None:
         model = Model.for_data(table, target, task=task, hidden=_parse_hidden(hidden), activation=activation,
                                output_activation=output_activation, loss=loss, dtype=dtype,
-                               train_rows=train_rows,
+                               train_rows=train_rows, dropout=dropout,
                                ignore=[c.strip() for c in ignore.split(",") if c.strip()])
         rule = model.preprocessor.task_rule
         notes += model.preprocessor.notes
