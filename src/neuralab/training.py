@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import signal
+import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -306,6 +307,9 @@ def backpropagate_batch(network: Sequential, loss: Loss, output: np.ndarray, tar
             layer.weight_gradient += np.sign(layer.weights) * layer.weights.dtype.type(l1)
 
 
+_LARGEST = sys.float_info.max
+
+
 class _Batches:
     """Cuts one epoch into batches: slices in order, or gathered rows of a permutation.
 
@@ -327,9 +331,10 @@ class _Batches:
             parts = [a[start:stop] for a in self.arrays]
         else:
             rows = order[start:stop]
-            parts = [a.take(rows, axis=0, out=buffer[:rows.shape[0]])  # the method: no wrapper
+            count = rows.shape[0]
+            parts = [a.take(rows, axis=0, out=buffer[:count])  # the method: no wrapper
                      for a, buffer in zip(self.arrays, self.buffers, strict=True)]
-        return parts[0], parts[1], parts[2] if len(parts) == 3 else None
+        return (*parts, None) if len(parts) == 2 else tuple(parts)
 
 
 class _Trainer:
@@ -364,6 +369,7 @@ class _Trainer:
         for callback in self.callbacks:
             callback.on_train_begin(context)
         best = math.inf
+        self.limit = _LARGEST  # factor * max(best, floor) as the best loss falls; finite, so inf fails
         try:
             with _InterruptFlag() as interrupt, np.errstate(over="ignore", invalid="ignore",
                                                             divide="ignore", under="ignore"):
@@ -379,7 +385,9 @@ class _Trainer:
                     for batch, start in enumerate(starts):
                         xb, yb, wb = batches.get(order, start)
                         value = self._step(xb, yb, epoch, batch, best, wb)
-                        best = min(best, value)
+                        if value < best:
+                            best = value
+                            self.limit = min(self.rule.factor * max(best, self.rule.floor), _LARGEST)
                         total += value if self.loss.reduction == "sum" else value * xb.shape[0]
                         for callback in self.callbacks:
                             callback.on_batch_end(batch, value)
@@ -416,7 +424,8 @@ class _Trainer:
         network, loss = self.network, self.loss
         output = network._forward_prepared(xb, True)
         value = batch_loss_value(network, loss, output, yb, l2=self.l2, sample_weight=wb, l1=self.l1)
-        if self.rule.diverged(value, best):
+        # One comparison per step: false for NaN, inf and anything above the rule's limit.
+        if not value <= self.limit and self.rule.diverged(value, best):
             self._diverge(value, epoch, batch)
         backpropagate_batch(network, loss, output, yb, l2=self.l2, sample_weight=wb, l1=self.l1)
         self.optimizer.step(self.parameters, self.gradients)
