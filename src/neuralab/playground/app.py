@@ -1,0 +1,199 @@
+"""The playground's web server: a small Starlette (ASGI) app over ``SessionStore``.
+
+Routes (all answers JSON; errors are ``{"error": message}`` with a 4xx status):
+
+    GET    /                                  the page (static/index.html)
+    GET    /static/...                        app.js, style.css (shipped in the package)
+    GET    /api/options                       data sets, activations, optimizers, bounds
+    POST   /api/uploads                       a CSV file (multipart field "file") -> its columns
+    POST   /api/sessions                      a configuration -> a new session and its first frame
+    GET    /api/sessions/{id}                 the current frame, with the data points
+    DELETE /api/sessions/{id}                 close the session
+    POST   /api/sessions/{id}/train           {"epochs": n} -> the frame after n epochs
+    POST   /api/sessions/{id}/reset           back to the initial weights
+    GET    /api/sessions/{id}/stream?epochs=n&per_frame=k
+                                              server-sent events: a "frame" every k epochs, then "done"
+    GET    /api/sessions/{id}/explain?sample=i one backprop step for training sample i
+
+Training runs in a worker thread (``run_in_threadpool``) so the server keeps answering.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..activations import ACTIVATIONS
+from ..errors import NeuralabError
+from .datasets import MAX_UPLOAD_BYTES, TOY_DATASETS, parse_upload
+from .errors import PlaygroundError, PlaygroundInputError, UnsupportedUpload, UploadTooLarge
+from .session import LIMITS, OPTIMIZER_NAMES, SessionStore
+
+STATIC = Path(__file__).parent / "static"
+
+
+def _error(exc: NeuralabError) -> JSONResponse:
+    status = exc.status if isinstance(exc, PlaygroundError) else 400
+    return JSONResponse({"error": str(exc)}, status_code=status)
+
+
+def _guarded(handler):
+    """Answer NeuralabError (bad input, unknown session, blocked training) with its 4xx status."""
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except NeuralabError as exc:
+            return _error(exc)
+
+    return endpoint
+
+
+async def _json_body(request: Request) -> object:
+    body = await request.body()
+    if len(body) > 100_000:
+        raise PlaygroundInputError("The request body is over 100,000 bytes; send a smaller configuration.")
+    try:
+        return json.loads(body or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise PlaygroundInputError(f"The request body is not valid JSON: {exc}.") from exc
+
+
+def _query_int(request: Request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise PlaygroundInputError(f"`{name}` must be a whole number. Got {raw!r}.") from exc
+    if not low <= value <= high:
+        raise PlaygroundInputError(f"`{name}` must be between {low} and {high}. Got {value}.")
+    return value
+
+
+def create_app(store: SessionStore | None = None) -> Starlette:
+    """The playground's ASGI application (``store``: a SessionStore, e.g. with other bounds)."""
+    store = store if store is not None else SessionStore()
+
+    async def index(request: Request) -> Response:
+        return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    async def options(request: Request) -> Response:
+        return JSONResponse({
+            "datasets": [*TOY_DATASETS, "upload"], "activations": list(ACTIVATIONS),
+            "optimizers": list(OPTIMIZER_NAMES), "limits": LIMITS, "max_upload_bytes": MAX_UPLOAD_BYTES,
+        })
+
+    async def upload(request: Request) -> Response:
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES + 10_000:
+            raise UploadTooLarge(f"The upload is {int(declared):,} bytes; the playground accepts CSV files "
+                                 f"up to {MAX_UPLOAD_BYTES:,} bytes.")
+        if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+            raise UnsupportedUpload('Send the CSV as multipart/form-data with the field "file".')
+        async with request.form(max_files=1, max_fields=5) as form:
+            file = form.get("file")
+            if file is None or isinstance(file, str):
+                raise PlaygroundInputError('The upload has no file in the field "file".')
+            content = await file.read(MAX_UPLOAD_BYTES + 1)
+            filename = file.filename or "upload.csv"
+        table = await run_in_threadpool(parse_upload, filename, content)
+        upload_id = store.add_upload(table)
+        numeric = [name for name in table.columns if table.is_numeric(name)]
+        return JSONResponse({"upload_id": upload_id, "filename": filename, "rows": table.n_rows,
+                             "columns": table.columns, "numeric": numeric, "notes": table.notes},
+                            status_code=201)
+
+    async def create(request: Request) -> Response:
+        payload = await _json_body(request)
+        session = await run_in_threadpool(store.create, payload)
+        return JSONResponse(session.frame(include_data=True), status_code=201)
+
+    async def show(request: Request) -> Response:
+        session = store.get(request.path_params["session_id"])
+        return JSONResponse(await run_in_threadpool(session.frame, include_data=True))
+
+    async def delete(request: Request) -> Response:
+        store.delete(request.path_params["session_id"])
+        return JSONResponse({"deleted": request.path_params["session_id"]})
+
+    async def train(request: Request) -> Response:
+        session = store.get(request.path_params["session_id"])
+        payload = await _json_body(request)
+        if not isinstance(payload, dict) or set(payload) - {"epochs"}:
+            raise PlaygroundInputError('The body must be {"epochs": n}.')
+        epochs = payload.get("epochs", 1)
+        high = LIMITS["max_epochs_per_request"]
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= high:
+            raise PlaygroundInputError(f"`epochs` must be a whole number from 1 to {high}. Got {epochs!r}.")
+        start = await run_in_threadpool(session.train, epochs)
+        return JSONResponse(await run_in_threadpool(session.frame, since=start + 1))
+
+    async def reset(request: Request) -> Response:
+        session = store.get(request.path_params["session_id"])
+        await run_in_threadpool(session.reset)
+        return JSONResponse(await run_in_threadpool(session.frame, include_data=True))
+
+    async def explain(request: Request) -> Response:
+        session = store.get(request.path_params["session_id"])
+        sample = _query_int(request, "sample", 0, 0, LIMITS["max_samples"])
+        return JSONResponse(await run_in_threadpool(session.explain, sample))
+
+    async def stream(request: Request) -> Response:
+        session = store.get(request.path_params["session_id"])
+        epochs = _query_int(request, "epochs", 1, 1, LIMITS["max_epochs_per_stream"])
+        per_frame = _query_int(request, "per_frame", 1, 1, LIMITS["max_epochs_per_frame"])
+        session.stream_token += 1  # a newer stream on the same session stops this one
+        token = session.stream_token
+
+        async def events():
+            remaining = epochs
+            while remaining > 0 and token == session.stream_token:
+                step = min(per_frame, remaining)
+                try:
+                    start = await run_in_threadpool(session.train, step)
+                except PlaygroundError as exc:
+                    yield _event("problem", {"error": str(exc)})
+                    break
+                frame = await run_in_threadpool(session.frame, since=start + 1)
+                yield _event("frame", frame)
+                remaining -= step
+                if frame["divergence"]:
+                    break
+            yield _event("done", {"epoch": session.epoch})
+
+        return StreamingResponse(events(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-store"})
+
+    routes = [
+        Route("/", _guarded(index)),
+        Route("/api/options", _guarded(options)),
+        Route("/api/uploads", _guarded(upload), methods=["POST"]),
+        Route("/api/sessions", _guarded(create), methods=["POST"]),
+        Route("/api/sessions/{session_id}", _guarded(show), methods=["GET"]),
+        Route("/api/sessions/{session_id}", _guarded(delete), methods=["DELETE"]),
+        Route("/api/sessions/{session_id}/train", _guarded(train), methods=["POST"]),
+        Route("/api/sessions/{session_id}/reset", _guarded(reset), methods=["POST"]),
+        Route("/api/sessions/{session_id}/stream", _guarded(stream)),
+        Route("/api/sessions/{session_id}/explain", _guarded(explain)),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(routes=routes)
+    app.state.store = store
+    return app
+
+
+def _event(name: str, data: dict) -> str:
+    """One server-sent event: ``event: name`` and one JSON ``data:`` line."""
+    return f"event: {name}\ndata: {json.dumps(data, allow_nan=False)}\n\n"
+
+
+__all__ = ["create_app"]

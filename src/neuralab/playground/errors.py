@@ -1,0 +1,52 @@
+"""The playground's errors, each with the HTTP status the server answers it with.
+
+All derive from NeuralabError; the message is shown in the page as it is.
+"""
+
+from __future__ import annotations
+
+from ..errors import NeuralabError, ValidationError
+
+
+class PlaygroundError(NeuralabError):
+    """A request the playground cannot serve; ``status`` is the HTTP code of the answer."""
+
+    status = 400
+
+
+class PlaygroundInputError(PlaygroundError, ValidationError):
+    """A parameter or an uploaded file has a wrong value (400)."""
+
+
+class UploadTooLarge(PlaygroundInputError):
+    """An uploaded file is over the size bound (413)."""
+
+    status = 413
+
+
+class UnsupportedUpload(PlaygroundInputError):
+    """An uploaded file is not a UTF-8 CSV file (415)."""
+
+    status = 415
+
+
+class SessionNotFound(PlaygroundError):
+    """No session (or upload) with that id (404)."""
+
+    status = 404
+
+
+class TooManySessions(PlaygroundError):
+    """The bound on live sessions is reached (429)."""
+
+    status = 429
+
+
+class TrainingBlocked(PlaygroundError):
+    """The network cannot train now: binary_step, or it diverged (409)."""
+
+    status = 409
+
+
+__all__ = ["PlaygroundError", "PlaygroundInputError", "SessionNotFound", "TooManySessions",
+           "TrainingBlocked", "UnsupportedUpload", "UploadTooLarge"]

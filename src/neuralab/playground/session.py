@@ -1,0 +1,496 @@
+"""One learner's playground: a validated configuration, its data, its network and its training.
+
+``parse_config`` checks every parameter a page sends (bounds below, unknown keys refused);
+``Session`` holds a ``Sequential``, its data, its optimizer and the initial weights (for
+reset), and trains on the real engine: each epoch is one ``Sequential.fit`` call with
+``initial_epoch`` (so the optimizer's state carries over) and a ``GradientMonitor`` that
+measures the per-layer gradient norms ``diagnose`` reads. ``frame()`` is what the page
+draws; ``SessionStore`` bounds how many sessions and uploads live at once.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..activations import ACTIVATIONS
+from ..data import Table
+from ..diagnostics import GradientMonitor, diagnose, layer_statistics
+from ..errors import DivergenceError, NotTrainableError
+from ..layers import Dense
+from ..network import Sequential
+from ..optimizers import get_optimizer
+from ..trace import trace
+from ..training import DivergenceRule
+from .datasets import TOY_DATASETS, Dataset, table_dataset, toy_dataset
+from .errors import PlaygroundInputError, SessionNotFound, TooManySessions, TrainingBlocked
+
+OPTIMIZER_NAMES = ("sgd", "gd", "momentum", "nesterov", "adam", "rmsprop")
+LIMITS = {
+    "max_hidden_layers": 6,
+    "max_units": 16,
+    "min_samples": 20,
+    "max_samples": 2000,
+    "max_noise": 0.5,
+    "min_test_fraction": 0.1,
+    "max_test_fraction": 0.9,
+    "max_learning_rate": 1000.0,
+    "max_regularization": 1.0,
+    "max_seed": 2**31 - 1,
+    "max_epochs_per_request": 1000,
+    "max_epochs_per_stream": 100_000,
+    "max_epochs_per_frame": 50,
+}
+"""Bounds on what a page may ask for (the server refuses anything outside them)."""
+
+BOUNDARY_SIZE = 50
+"""The decision-boundary heat map is BOUNDARY_SIZE x BOUNDARY_SIZE cells."""
+NEURON_SIZE = 20
+"""Each neuron's output map is NEURON_SIZE x NEURON_SIZE cells."""
+PLAYGROUND_DIVERGENCE = DivergenceRule(factor=10.0, floor=0.1)
+"""Epoch-level rule: the training loss above 10 x max(best so far, 0.1) (or not finite) is divergence.
+
+Stricter than fit's batch-level default, because a classification loss is bounded by its
+clipped logarithm and would never reach fit's 10^4 x best.
+"""
+
+_LOSSES = {"binary": "binary_cross_entropy", "multiclass": "cross_entropy", "regression": "mse"}
+_OUTPUT_ACTIVATIONS = {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear"}
+_CONFIG_KEYS = ("dataset", "n_samples", "noise", "test_fraction", "seed", "hidden", "learning_rate",
+                "batch_size", "optimizer", "l2", "l1", "upload_id", "target", "x_feature", "y_feature")
+
+
+@dataclass
+class Config:
+    """A checked playground configuration (see ``LIMITS`` for the bounds)."""
+
+    dataset: str = "circles"
+    n_samples: int = 500
+    noise: float = 0.1
+    test_fraction: float = 0.3
+    seed: int = 0
+    hidden: list[tuple[int, str]] = field(default_factory=lambda: [(8, "relu"), (8, "relu")])
+    learning_rate: float = 0.1
+    batch_size: int | None = 10
+    optimizer: str = "sgd"
+    l2: float = 0.0
+    l1: float = 0.0
+    upload_id: str | None = None
+    target: str | None = None
+    x_feature: str | None = None
+    y_feature: str | None = None
+
+
+def _number(payload: dict, name: str, default: float, low: float, high: float, *,
+            low_open: bool = False) -> float:
+    value = payload.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise PlaygroundInputError(f"`{name}` must be a number. Got {value!r}.")
+    if value < low or value > high or (low_open and value == low):
+        side = ">" if low_open else ">="
+        raise PlaygroundInputError(f"`{name}` must be {side} {low:g} and <= {high:g}. Got {value!r}.")
+    return float(value)
+
+
+def _integer(payload: dict, name: str, default: int | None, low: int, high: int) -> int:
+    value = payload.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PlaygroundInputError(f"`{name}` must be a whole number. Got {value!r}.")
+    if not low <= value <= high:
+        raise PlaygroundInputError(f"`{name}` must be between {low} and {high}. Got {value}.")
+    return value
+
+
+def _text(payload: dict, name: str, default: str | None,
+          choices: tuple[str, ...] | None = None) -> str | None:
+    value = payload.get(name, default)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise PlaygroundInputError(f"`{name}` must be text. Got {value!r}.")
+    if choices is not None and value not in choices:
+        raise PlaygroundInputError(f"Unknown {name} {value!r}. Choose one of: {', '.join(choices)}.")
+    return value
+
+
+def parse_config(payload: object) -> Config:
+    """Check a page's configuration (a dict from JSON) and return a Config.
+
+    Missing keys take the defaults of ``Config``; unknown keys and values out of ``LIMITS``
+    raise PlaygroundInputError with the bound in the message.
+
+    >>> parse_config({"hidden": [{"units": 4, "activation": "tanh"}], "learning_rate": 0.3}).hidden
+    [(4, 'tanh')]
+    """
+    if not isinstance(payload, dict):
+        raise PlaygroundInputError("The configuration must be a JSON object such as "
+                                   '{"dataset": "circles", "hidden": [{"units": 8, "activation": "relu"}]}.')
+    unknown = sorted(set(payload) - set(_CONFIG_KEYS))
+    if unknown:
+        raise PlaygroundInputError(f"Unknown setting(s): {', '.join(unknown)}. Valid settings: "
+                                   f"{', '.join(_CONFIG_KEYS)}.")
+    defaults = Config()
+    dataset = _text(payload, "dataset", defaults.dataset, (*TOY_DATASETS, "upload"))
+    n_samples = _integer(payload, "n_samples", defaults.n_samples, LIMITS["min_samples"],
+                         LIMITS["max_samples"])
+    hidden_raw = payload.get("hidden", [{"units": u, "activation": a} for u, a in defaults.hidden])
+    if not isinstance(hidden_raw, list):
+        raise PlaygroundInputError('`hidden` must be a list of layers like '
+                                   '[{"units": 8, "activation": "relu"}].')
+    if len(hidden_raw) > LIMITS["max_hidden_layers"]:
+        raise PlaygroundInputError(f"At most {LIMITS['max_hidden_layers']} hidden layers. "
+                                   f"Got {len(hidden_raw)}.")
+    hidden = []
+    for position, layer in enumerate(hidden_raw, start=1):
+        if not isinstance(layer, dict) or set(layer) - {"units", "activation"}:
+            raise PlaygroundInputError(f'Hidden layer {position} must look like {{"units": 8, "activation": '
+                                       f'"relu"}}. Got {layer!r}.')
+        units = _integer(layer, "units", None, 1, LIMITS["max_units"])
+        activation = _text(layer, "activation", "relu", tuple(ACTIVATIONS))
+        hidden.append((units, activation))
+    batch_size = payload.get("batch_size", defaults.batch_size)
+    if batch_size is not None:
+        batch_size = _integer(payload, "batch_size", defaults.batch_size, 1, LIMITS["max_samples"])
+    config = Config(
+        dataset=dataset,
+        n_samples=n_samples,
+        noise=_number(payload, "noise", defaults.noise, 0.0, LIMITS["max_noise"]),
+        test_fraction=_number(payload, "test_fraction", defaults.test_fraction, LIMITS["min_test_fraction"],
+                              LIMITS["max_test_fraction"]),
+        seed=_integer(payload, "seed", defaults.seed, 0, LIMITS["max_seed"]),
+        hidden=hidden,
+        learning_rate=_number(payload, "learning_rate", defaults.learning_rate, 0.0,
+                              LIMITS["max_learning_rate"], low_open=True),
+        batch_size=batch_size,
+        optimizer=_text(payload, "optimizer", defaults.optimizer, OPTIMIZER_NAMES),
+        l2=_number(payload, "l2", 0.0, 0.0, LIMITS["max_regularization"]),
+        l1=_number(payload, "l1", 0.0, 0.0, LIMITS["max_regularization"]),
+        upload_id=_text(payload, "upload_id", None),
+        target=_text(payload, "target", None),
+        x_feature=_text(payload, "x_feature", None),
+        y_feature=_text(payload, "y_feature", None),
+    )
+    if dataset == "upload" and None in (config.upload_id, config.target, config.x_feature, config.y_feature):
+        raise PlaygroundInputError("An uploaded data set needs `upload_id`, `target`, `x_feature` and "
+                                   "`y_feature`: upload a CSV file first, then pick the columns.")
+    return config
+
+
+def _clean(values: np.ndarray, digits: int = 4) -> list:
+    """Rounded values for JSON; NaN and infinity (a diverging network) become None."""
+    with np.errstate(all="ignore"):
+        array = np.round(np.asarray(values, dtype=np.float64).ravel(), digits)
+    if np.isfinite(array).all():
+        return array.tolist()
+    return [v if math.isfinite(v) else None for v in array.tolist()]
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
+class Session:
+    """A network being trained on one data set.
+
+    Attributes
+    ----------
+    network : Sequential
+        Hidden layers as configured; the output layer is sigmoid (binary classes), softmax
+        (several classes) or linear (regression), paired with its loss.
+    optimizer : Optimizer
+    initial_weights : list of ndarray
+        The weights at epoch 0, restored by ``reset``.
+    train_loss, test_loss : list of float
+        The loss of the whole training / test set after each epoch (index 0: before training).
+    """
+
+    def __init__(self, session_id: str, config: Config, dataset: Dataset):
+        self.id = session_id
+        self.config = config
+        self.dataset = dataset
+        self.loss = _LOSSES[dataset.task]
+        n_outputs = len(dataset.classes) if dataset.task == "multiclass" else 1
+        layers = [Dense(units, activation) for units, activation in config.hidden]
+        layers.append(Dense(n_outputs, _OUTPUT_ACTIVATIONS[dataset.task]))
+        self.network = Sequential(layers)
+        self.network.build(dataset.n_features, config.seed)
+        self.initial_weights = self.network.get_weights()
+        self.activations = [layer.activation.name for layer in self.network.layers]
+        try:
+            self.network.check_trainable()
+            self.not_trainable = None
+        except NotTrainableError as exc:
+            self.not_trainable = str(exc)
+        self.lock = threading.Lock()
+        self.stream_token = 0
+        self._start()
+
+    def _start(self) -> None:
+        self.optimizer = get_optimizer(self.config.optimizer, self.config.learning_rate)
+        self.epoch = 0
+        self.divergence: str | None = None
+        self.train_loss: list[float | None] = []
+        self.test_loss: list[float | None] = []
+        self.gradient_norms: list[float] = []
+        self.diagnosis = None
+        self._record_losses()
+        if self.not_trainable is None:
+            network = self.network
+            loss = network.check_loss(self.loss)
+            X, y = network.prepare_data(self.dataset.X_train, self.dataset.y_train, loss)
+            with np.errstate(all="ignore"):
+                statistics = layer_statistics(network, X, y, loss)
+            self._set_diagnosis(diagnose(statistics, activations=self.activations))
+
+    def _record_losses(self) -> None:
+        data = self.dataset
+        with np.errstate(all="ignore"):
+            self.train_loss.append(_finite(self.network.evaluate(data.X_train, data.y_train, self.loss)))
+            self.test_loss.append(_finite(self.network.evaluate(data.X_test, data.y_test, self.loss)))
+
+    def _set_diagnosis(self, diagnosis) -> None:
+        self.diagnosis = diagnosis
+        self.gradient_norms = [_finite(n) for n in diagnosis.gradient_norms]
+
+    # -- training --------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Back to epoch 0: the same initial weights, a fresh optimizer, empty curves."""
+        with self.lock:
+            self.network.set_weights(self.initial_weights)
+            self._start()
+
+    def train(self, epochs: int) -> int:
+        """Train ``epochs`` epochs (fewer if the network diverges); return the epoch before them.
+
+        Raises TrainingBlocked when the network cannot train (binary_step) or has diverged.
+        """
+        with self.lock:
+            start = self.epoch
+            for _ in range(epochs):
+                self._check_can_train()
+                self._train_epoch()
+                if self.divergence:
+                    break
+            return start
+
+    def _check_can_train(self) -> None:
+        if self.not_trainable:
+            raise TrainingBlocked(self.not_trainable)
+        if self.divergence:
+            raise TrainingBlocked(f"{self.divergence} Press Reset (or lower the learning rate) to go on.")
+
+    def _train_epoch(self) -> None:
+        data, config, network = self.dataset, self.config, self.network
+        epoch = self.epoch + 1
+        before = network.get_weights()
+        monitor = GradientMonitor(data.X_train, data.y_train, epochs=[epoch])
+        try:
+            network.fit(data.X_train, data.y_train, loss=self.loss, optimizer=self.optimizer, epochs=epoch,
+                        initial_epoch=self.epoch, batch_size=config.batch_size, l2=config.l2, l1=config.l1,
+                        seed=(config.seed * 100_003 + epoch) % 2**32, callbacks=[monitor])
+        except DivergenceError as exc:  # fit kept the weights from before the bad step
+            self.epoch = epoch
+            self.divergence = str(exc)
+            self._record_losses()
+            return
+        self.epoch = epoch
+        self._record_losses()
+        best = min((v for v in self.train_loss[:-1] if v is not None), default=math.inf)
+        value = self.train_loss[-1]
+        if value is None or PLAYGROUND_DIVERGENCE.diverged(value, best):
+            shown = "not finite" if value is None else f"{value:.4g}"
+            rate = self.optimizer.learning_rate
+            self.divergence = (
+                f"Training diverged in epoch {epoch}: the training loss jumped to {shown}, more than "
+                f"{PLAYGROUND_DIVERGENCE.factor:g} times its best so far ({best:.4g}), with learning rate "
+                f"{rate:g}. Each step overshoots the minimum it aims for; try a smaller learning rate, "
+                f"e.g. {rate / 10:g}. The weights from before this epoch were kept."
+            )
+            network.set_weights(before)
+            return
+        with np.errstate(all="ignore"):  # the gradients of a diverged epoch would mislead: kept as they were
+            self._set_diagnosis(diagnose(monitor, epoch=epoch))
+
+    # -- what the page draws -------------------------------------------------------------------
+    def _layer_outputs(self, inputs: np.ndarray) -> list[np.ndarray]:
+        a = inputs.astype(self.network.dtype)
+        outputs = []
+        for layer in self.network.layers:
+            a = layer.forward(a)
+            outputs.append(a)
+        return outputs
+
+    def boundary(self) -> dict:
+        """The output over the drawn plane: probability of class 1 (binary), predicted class and its
+        probability (multiclass) or the prediction (regression), row-major, top row first."""
+        with np.errstate(all="ignore"):
+            output = self._layer_outputs(self.dataset.grid(BOUNDARY_SIZE))[-1]
+        result = {"size": BOUNDARY_SIZE, "extent": list(self.dataset.extent)}
+        if self.dataset.task == "multiclass":
+            result["values"] = np.argmax(output, axis=1).tolist()
+            result["confidence"] = _clean(output.max(axis=1), 3)
+        else:
+            result["values"] = _clean(output[:, 0], 4)
+        return result
+
+    def neuron_maps(self) -> list[list[list]]:
+        """Each hidden neuron's output a over the plane: [layer][unit] -> NEURON_SIZE^2 values."""
+        with np.errstate(all="ignore"):
+            outputs = self._layer_outputs(self.dataset.grid(NEURON_SIZE))[:-1]
+        return [[_clean(a[:, unit], 5) for unit in range(a.shape[1])] for a in outputs]
+
+    def frame(self, *, since: int = 0, include_data: bool = False) -> dict:
+        """The state the page draws, with the loss curves from epoch ``since`` on."""
+        diagnosis = self.diagnosis
+        frame = {
+            "session": self.id,
+            "epoch": self.epoch,
+            "losses": {"start": since, "train": self.train_loss[since:], "test": self.test_loss[since:]},
+            "boundary": self.boundary(),
+            "neurons": self.neuron_maps(),
+            "gradient_norms": self.gradient_norms,
+            "diagnosis": None if diagnosis is None else {
+                "status": diagnosis.status, "layer": diagnosis.layer, "advice": diagnosis.advice},
+            "divergence": self.divergence,
+            "not_trainable": self.not_trainable,
+        }
+        if include_data:
+            data = self.dataset
+            frame["data"] = {
+                "name": data.name, "task": data.task, "classes": data.classes,
+                "features": data.feature_names, "plane": [data.feature_names[i] for i in data.plane],
+                "train": data.points(data.X_train, data.y_train),
+                "test": data.points(data.X_test, data.y_test),
+                "notes": data.notes,
+            }
+            frame["network"] = {
+                "sizes": [data.n_features, *(layer.units for layer in self.network.layers)],
+                "activations": self.activations, "loss": self.loss,
+                "parameters": self.network.count_parameters(),
+                "learning_rate": self.config.learning_rate, "optimizer": self.config.optimizer,
+                "batch_size": self.config.batch_size,
+            }
+        return frame
+
+    def explain(self, sample: int) -> dict:
+        """One backprop step for training sample ``sample`` with ``neuralab.trace``.
+
+        Returns the inputs, target, output and loss E, and per layer z, a = f(z), f'(z),
+        dE/da, dE/dz = dE/da * f'(z) for each unit, with ||dE/dW|| and the step's size.
+        """
+        data = self.dataset
+        if isinstance(sample, bool) or not isinstance(sample, int) or not 0 <= sample < data.X_train.shape[0]:
+            raise PlaygroundInputError(f"`sample` must be a training-sample index from 0 to "
+                                       f"{data.X_train.shape[0] - 1}. Got {sample!r}.")
+        if self.not_trainable:
+            raise TrainingBlocked(self.not_trainable)
+        with self.lock, np.errstate(all="ignore"):
+            result = trace(self.network, data.X_train[sample:sample + 1], data.y_train[sample:sample + 1],
+                           loss=self.loss, learning_rate=self.config.learning_rate)
+        layers = []
+        for layer in result.layers:
+            grad_w = np.asarray(layer.grad_weights)
+            step = np.asarray(layer.new_weights) - np.asarray(layer.weights)
+            layers.append({
+                "index": layer.index, "activation": layer.activation,
+                "z": _clean(layer.z[0]), "a": _clean(layer.a[0]),
+                "derivative": None if layer.derivative is None else _clean(layer.derivative[0]),
+                "grad_a": _clean(layer.grad_a[0]), "grad_z": _clean(layer.grad_z[0]),
+                "grad_weights_norm": _finite(float(np.linalg.norm(grad_w))),
+                "step_norm": _finite(float(np.linalg.norm(step))),
+                "shape": list(grad_w.shape),
+            })
+        return {
+            "sample": sample, "inputs": _clean(result.inputs[0]), "target": _clean(result.target[0]),
+            "output": _clean(result.output[0]), "loss": _finite(result.loss), "loss_name": result.loss_name,
+            "loss_formula": result.loss_formula, "learning_rate": result.learning_rate, "layers": layers,
+            "features": data.feature_names,
+        }
+
+
+class SessionStore:
+    """The live sessions and uploaded tables, bounded.
+
+    A new session beyond ``max_sessions`` first drops sessions unused for ``idle_seconds``;
+    if none is that old, it is refused (TooManySessions). Uploads beyond ``max_uploads``
+    drop the oldest upload.
+    """
+
+    def __init__(self, *, max_sessions: int = 8, max_uploads: int = 8, idle_seconds: float = 600.0,
+                 clock: Callable[[], float] = time.monotonic):
+        self.max_sessions = max_sessions
+        self.max_uploads = max_uploads
+        self.idle_seconds = idle_seconds
+        self.clock = clock
+        self.sessions: dict[str, Session] = {}
+        self.last_used: dict[str, float] = {}
+        self.uploads: dict[str, Table] = {}
+        self._lock = threading.Lock()
+
+    def create(self, payload: object) -> Session:
+        """Check ``payload``, make its data set and network, and keep the session."""
+        config = parse_config(payload)
+        if config.dataset == "upload":
+            table = self.uploads.get(config.upload_id)
+            if table is None:
+                raise SessionNotFound(f"No uploaded file with id {config.upload_id!r}: upload the CSV again.")
+            dataset = table_dataset(table, target=config.target, x_feature=config.x_feature,
+                                    y_feature=config.y_feature, test_fraction=config.test_fraction,
+                                    seed=config.seed)
+        else:
+            dataset = toy_dataset(config.dataset, n_samples=config.n_samples, noise=config.noise,
+                                  test_fraction=config.test_fraction, seed=config.seed)
+        if config.batch_size is not None and config.batch_size > dataset.X_train.shape[0]:
+            raise PlaygroundInputError(f"`batch_size` {config.batch_size} is larger than the "
+                                       f"{dataset.X_train.shape[0]} training samples.")
+        with self._lock:
+            now = self.clock()
+            if len(self.sessions) >= self.max_sessions:
+                for key in [k for k, used in self.last_used.items() if now - used > self.idle_seconds]:
+                    self._drop(key)
+            if len(self.sessions) >= self.max_sessions:
+                raise TooManySessions(
+                    f"The playground already runs {self.max_sessions} sessions (the bound). Close other "
+                    "playground tabs, or wait: a session unused for "
+                    f"{self.idle_seconds / 60:g} minutes is freed."
+                )
+            session = Session(secrets.token_hex(8), config, dataset)
+            self.sessions[session.id] = session
+            self.last_used[session.id] = now
+        return session
+
+    def get(self, session_id: str) -> Session:
+        with self._lock:
+            session = self.sessions.get(session_id)
+            if session is None:
+                raise SessionNotFound(f"No session {session_id!r} (it was closed or expired). "
+                                      "Reload the page.")
+            self.last_used[session_id] = self.clock()
+            return session
+
+    def delete(self, session_id: str) -> None:
+        with self._lock:
+            if session_id not in self.sessions:
+                raise SessionNotFound(f"No session {session_id!r} to close.")
+            self._drop(session_id)
+
+    def _drop(self, session_id: str) -> None:
+        self.sessions.pop(session_id, None)
+        self.last_used.pop(session_id, None)
+
+    def add_upload(self, table: Table) -> str:
+        with self._lock:
+            while len(self.uploads) >= self.max_uploads:
+                self.uploads.pop(next(iter(self.uploads)))
+            upload_id = secrets.token_hex(8)
+            self.uploads[upload_id] = table
+            return upload_id
+
+
+__all__ = ["LIMITS", "OPTIMIZER_NAMES", "Config", "Session", "SessionStore", "parse_config"]

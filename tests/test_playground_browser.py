@@ -1,0 +1,193 @@
+"""End-to-end: the playground page in real headless Chromium (Debian's /usr/bin/chromium),
+driven by Playwright's sync API against a uvicorn server on 127.0.0.1.
+
+No browser is downloaded: Playwright launches the system Chromium. Without Chromium or
+Playwright these tests skip with a message, unless NEURALAB_REQUIRE_BROWSER=1 (set by
+.ci/run), where a missing browser is a failure. Every wait is on DOM state (Playwright's
+``expect``), never on a timer; training is seeded, so the epochs run are deterministic.
+Screenshots go to test-artifacts/playground/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+REQUIRED = os.environ.get("NEURALAB_REQUIRE_BROWSER") == "1"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "playground"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _missing() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        return f"the browser tests need playwright, starlette and uvicorn ({exc}); pip install -e '.[test]'"
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"{CHROMIUM} not found; install Debian's chromium (apt-get install chromium)"
+    return None
+
+
+_REASON = _missing()
+if _REASON is not None:
+    if REQUIRED:
+        raise RuntimeError(f"NEURALAB_REQUIRE_BROWSER=1 but {_REASON}")
+    pytest.skip(_REASON, allow_module_level=True)
+
+import uvicorn  # noqa: E402
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+from neuralab.playground import SessionStore  # noqa: E402
+from neuralab.playground.app import create_app  # noqa: E402
+
+
+class _Server(uvicorn.Server):
+    """uvicorn that says when it listens (an Event, no polling)."""
+
+    def __init__(self, config):
+        super().__init__(config)
+        self.ready = threading.Event()
+
+    async def startup(self, sockets=None):
+        await super().startup(sockets)
+        self.ready.set()
+
+
+@pytest.fixture(scope="module")
+def server_url():
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))  # a free port, chosen by the OS and kept by this socket
+    port = listener.getsockname()[1]
+    app = create_app(SessionStore(max_sessions=64))
+    server = _Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    assert server.ready.wait(20), "the playground server did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(20)
+    listener.close()
+
+
+@pytest.fixture(scope="module")
+def page(server_url, tmp_path_factory):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, headless=True,
+            args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1050},
+        )
+        context.set_default_timeout(20_000)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(server_url)
+        expect(page.locator("body")).to_have_attribute("data-builds", "1")
+        yield page
+        context.close()
+        assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def _builds(page: Page) -> int:
+    return int(page.locator("body").get_attribute("data-builds"))
+
+
+def _rebuilt(page: Page, before: int) -> None:
+    expect(page.locator("body")).to_have_attribute("data-builds", str(before + 1))
+
+
+def _boundary(page: Page) -> str:
+    return page.evaluate("document.getElementById('boundary').toDataURL()")
+
+
+def _train_loss(page: Page) -> float:
+    return float(page.locator("#loss-readout").get_attribute("data-train"))
+
+
+def _set_number(page: Page, selector: str, value: str) -> None:
+    before = _builds(page)
+    page.fill(selector, value)
+    page.dispatch_event(selector, "change")
+    _rebuilt(page, before)
+
+
+def test_build_train_and_watch_the_loss_fall(page: Page):
+    before = _builds(page)
+    page.click("#add-layer")  # 2-8-8-1 -> 2-8-8-8-1
+    _rebuilt(page, before)
+    expect(page.locator("#summary")).to_contain_text("2-8-8-8-1 network")
+    expect(page.locator("#epoch")).to_have_attribute("data-epoch", "0")
+    initial_loss = _train_loss(page)
+    initial_image = _boundary(page)
+
+    page.fill("#n-epochs", "25")
+    page.click("#train-n")  # streams 25 frames over server-sent events, then stops
+    expect(page.locator("#epoch")).to_have_attribute("data-epoch", "25")
+    expect(page.locator("body")).to_have_attribute("data-busy", "0")
+    page.screenshot(path=str(ARTIFACTS / "trained.png"), full_page=True)
+
+    final_loss = _train_loss(page)
+    assert final_loss < 0.5 * initial_loss, (initial_loss, final_loss)  # circles: 0.69 -> well below
+    assert _boundary(page) != initial_image
+    assert page.locator("#neurons canvas").count() == 24  # three hidden layers of 8 units
+    expect(page.locator("#gradient-warning")).to_be_hidden()
+
+    page.click("#step")
+    expect(page.locator("#epoch")).to_have_attribute("data-epoch", "26")
+    page.click("#reset")
+    expect(page.locator("#epoch")).to_have_attribute("data-epoch", "0")
+    assert _train_loss(page) == pytest.approx(initial_loss)  # the same initial weights
+
+
+def test_explain_this_step(page: Page):
+    page.fill("#sample", "3")
+    page.click("#explain")
+    expect(page.locator("#explanation table")).to_have_count(4)  # one per layer of 2-8-8-8-1
+    expect(page.locator("#explanation")).to_contain_text("dE/dz = dE/da × f'(z)")
+
+
+def test_huge_learning_rate_shows_divergence(page: Page):
+    _set_number(page, "#learning-rate", "100")
+    page.click("#step")
+    message = page.locator("#divergence")
+    expect(message).to_be_visible()
+    expect(message).to_contain_text("learning rate 100")
+    expect(message).to_contain_text("smaller learning rate")
+    page.screenshot(path=str(ARTIFACTS / "divergence.png"), full_page=True)
+    _set_number(page, "#learning-rate", "0.1")
+    expect(message).to_be_hidden()
+
+
+def test_deep_sigmoid_network_shows_vanishing_gradients(page: Page):
+    for _ in range(2):  # 3 -> 5 hidden layers
+        before = _builds(page)
+        page.click("#add-layer")
+        _rebuilt(page, before)
+    selects = page.locator("#layers select.activation")
+    for index in range(selects.count()):
+        before = _builds(page)
+        selects.nth(index).select_option("sigmoid")
+        _rebuilt(page, before)
+    warning = page.locator("#gradient-warning")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("Gradients vanish")
+    expect(warning).to_contain_text("sigmoid")
+    page.screenshot(path=str(ARTIFACTS / "vanishing.png"), full_page=True)
+
+
+def test_binary_step_explains_why_it_cannot_train(page: Page):
+    before = _builds(page)
+    page.locator("#layers select.activation").first.select_option("binary_step")
+    _rebuilt(page, before)
+    message = page.locator("#not-trainable")
+    expect(message).to_be_visible()
+    expect(message).to_contain_text("no gradient flows back")
+    expect(page.locator("#step")).to_be_disabled()

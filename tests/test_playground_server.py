@@ -1,0 +1,349 @@
+"""The playground server through Starlette's TestClient: every endpoint, and each bad input
+answered with a 4xx status and a message that names the problem."""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+pytest.importorskip("starlette", reason="the playground extra is not installed: pip install -e '.[test]'")
+pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx: pip install -e '.[test]'")
+
+with warnings.catch_warnings():  # starlette 1.x deprecates httpx for its TestClient
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+from typer.testing import CliRunner
+
+from neuralab.cli import app as cli_app
+from neuralab.playground import SessionStore, toy_dataset
+from neuralab.playground.app import create_app
+from neuralab.playground.datasets import MAX_UPLOAD_BYTES
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # starlette on httpx
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def client(clock):
+    return TestClient(create_app(SessionStore(max_sessions=3, idle_seconds=60, clock=clock)))
+
+
+def _create(client, **config):
+    response = client.post("/api/sessions", json=config)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def _events(text: str) -> list[tuple[str, dict]]:
+    events = []
+    for block in text.strip().split("\n\n"):
+        lines = dict(line.split(": ", 1) for line in block.splitlines())
+        events.append((lines["event"], json.loads(lines["data"])))
+    return events
+
+
+# -- pages and options ---------------------------------------------------------------------------
+def test_page_and_static_files_are_served_from_the_package(client):
+    page = client.get("/")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert '<script src="/static/app.js">' in page.text
+    for name in ("app.js", "style.css"):
+        assert client.get(f"/static/{name}").status_code == 200
+    for name in ("index.html", "app.js", "style.css"):  # nothing fetched from the internet
+        text = client.get(f"/static/{name}").text
+        assert "http://" not in text and "https://" not in text, name
+    assert client.get("/static/missing.js").status_code == 404
+
+
+def test_options_list_the_seven_activations_and_the_bounds(client):
+    options = client.get("/api/options").json()
+    assert options["activations"] == ["sigmoid", "tanh", "relu", "softmax", "binary_step", "linear",
+                                      "leaky_relu"]
+    assert options["datasets"] == ["circles", "xor", "spirals", "blobs", "plane", "upload"]
+    assert options["limits"]["max_hidden_layers"] == 6
+
+
+# -- sessions and training -----------------------------------------------------------------------
+def test_create_returns_the_network_the_data_and_a_first_frame(client):
+    frame = _create(client, hidden=[{"units": 4, "activation": "tanh"}], n_samples=100, test_fraction=0.2)
+    assert frame["network"]["sizes"] == [2, 4, 1]
+    assert frame["network"]["parameters"] == 2 * 4 + 4 + 4 + 1
+    assert frame["network"]["loss"] == "binary_cross_entropy"
+    assert len(frame["data"]["train"]) == 80 and len(frame["data"]["test"]) == 20
+    assert frame["epoch"] == 0
+    assert len(frame["losses"]["train"]) == 1  # the loss before training
+    assert len(frame["boundary"]["values"]) == frame["boundary"]["size"] ** 2
+    assert [len(layer) for layer in frame["neurons"]] == [4]
+    assert frame["diagnosis"]["status"] == "healthy"
+
+
+def test_the_data_points_are_the_seeded_toy_set(client):
+    frame = _create(client, dataset="xor", n_samples=60, noise=0.2, seed=7)
+    data = toy_dataset("xor", n_samples=60, noise=0.2, seed=7)
+    np.testing.assert_allclose(np.array(frame["data"]["train"])[:, :2], data.X_train, atol=1e-4)
+    np.testing.assert_array_equal(np.array(frame["data"]["train"])[:, 2], data.y_train)
+
+
+def test_training_lowers_the_loss_and_reset_restores_the_initial_weights(client):
+    first = _create(client, learning_rate=0.3, seed=3)
+    session = first["session"]
+    trained = client.post(f"/api/sessions/{session}/train", json={"epochs": 15}).json()
+    assert trained["epoch"] == 15
+    assert trained["losses"]["start"] == 1 and len(trained["losses"]["train"]) == 15
+    assert trained["losses"]["train"][-1] < 0.5 * first["losses"]["train"][0]
+    assert trained["boundary"]["values"] != first["boundary"]["values"]
+    reset = client.post(f"/api/sessions/{session}/reset").json()
+    assert reset["epoch"] == 0
+    assert reset["losses"]["train"] == first["losses"]["train"]
+    assert reset["boundary"]["values"] == first["boundary"]["values"]
+    again = client.post(f"/api/sessions/{session}/train", json={"epochs": 15}).json()
+    assert again["losses"]["train"] == trained["losses"]["train"]  # seeded: the same 15 epochs
+    shown = client.get(f"/api/sessions/{session}").json()
+    assert shown["epoch"] == 15 and len(shown["losses"]["train"]) == 16
+
+
+def test_stream_sends_one_frame_per_epoch_then_done(client):
+    session = _create(client, n_samples=100)["session"]
+    response = client.get(f"/api/sessions/{session}/stream?epochs=4&per_frame=2")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/event-stream")
+    events = _events(response.text)
+    assert [name for name, _ in events] == ["frame", "frame", "done"]
+    assert [data["epoch"] for name, data in events if name == "frame"] == [2, 4]
+    assert events[1][1]["losses"]["start"] == 3
+    assert events[-1][1] == {"epoch": 4}
+
+
+def test_delete_closes_the_session(client):
+    session = _create(client)["session"]
+    assert client.delete(f"/api/sessions/{session}").status_code == 200
+    assert client.get(f"/api/sessions/{session}").status_code == 404
+    assert client.delete(f"/api/sessions/{session}").status_code == 404
+
+
+def test_explain_traces_one_sample_through_every_layer(client):
+    frame = _create(client, hidden=[{"units": 3, "activation": "sigmoid"}], n_samples=50)
+    step = client.get(f"/api/sessions/{frame['session']}/explain?sample=5").json()
+    assert step["inputs"] == frame["data"]["train"][5][:2]
+    assert [layer["activation"] for layer in step["layers"]] == ["sigmoid", "sigmoid"]
+    hidden = step["layers"][0]
+    # sigmoid: f'(z) = a (1 - a), and the chain rule dE/dz = dE/da * f'(z)
+    a = np.array(hidden["a"])
+    np.testing.assert_allclose(hidden["derivative"], a * (1 - a), atol=2e-4)
+    np.testing.assert_allclose(hidden["grad_z"], np.array(hidden["grad_a"]) * np.array(hidden["derivative"]),
+                               atol=2e-4)
+    output = step["layers"][1]  # BCE with sigmoid: dE/dz = p - y for one sample
+    assert output["grad_z"][0] == pytest.approx(step["output"][0] - step["target"][0], abs=2e-4)
+
+
+def test_regression_plane_uses_a_linear_output_and_mse(client):
+    frame = _create(client, dataset="plane", n_samples=80)
+    assert frame["network"]["loss"] == "mse"
+    assert frame["network"]["activations"][-1] == "linear"
+    assert frame["data"]["task"] == "regression"
+
+
+# -- the lessons: divergence, vanishing gradients, binary_step -----------------------------------
+def test_huge_learning_rate_stops_with_a_message_naming_it(client):
+    session = _create(client, learning_rate=100, n_samples=200)["session"]
+    frame = client.post(f"/api/sessions/{session}/train", json={"epochs": 5}).json()
+    assert frame["epoch"] < 5  # stopped at the epoch that diverged
+    assert "diverged" in frame["divergence"] and "learning rate 100" in frame["divergence"]
+    assert "e.g. 10" in frame["divergence"]
+    blocked = client.post(f"/api/sessions/{session}/train", json={"epochs": 1})
+    assert blocked.status_code == 409 and "Reset" in blocked.json()["error"]
+    events = _events(client.get(f"/api/sessions/{session}/stream?epochs=3").text)
+    assert [name for name, _ in events] == ["problem", "done"]
+    assert client.post(f"/api/sessions/{session}/reset").json()["divergence"] is None
+
+
+def test_regression_divergence_comes_from_the_engine_rule(client):
+    session = _create(client, dataset="plane", learning_rate=1000, optimizer="gd", batch_size=None)["session"]
+    frame = client.post(f"/api/sessions/{session}/train", json={"epochs": 3}).json()
+    assert "learning rate 1000" in frame["divergence"]
+
+
+def test_deep_sigmoid_network_reports_vanishing_gradients(client):
+    frame = _create(client, hidden=[{"units": 8, "activation": "sigmoid"}] * 5)
+    assert frame["diagnosis"]["status"] == "vanishing"
+    assert frame["diagnosis"]["layer"] == 1
+    assert "Use relu or leaky_relu" in frame["diagnosis"]["advice"]
+    norms = frame["gradient_norms"]
+    assert norms[0] < 1e-3 * norms[-1]
+
+
+def test_binary_step_network_explains_why_it_cannot_train(client):
+    frame = _create(client, hidden=[{"units": 4, "activation": "binary_step"}])
+    assert "no gradient flows back" in frame["not_trainable"]
+    response = client.post(f"/api/sessions/{frame['session']}/train", json={"epochs": 1})
+    assert response.status_code == 409 and "binary_step" in response.json()["error"]
+    assert client.get(f"/api/sessions/{frame['session']}/explain").status_code == 409
+
+
+# -- bad inputs ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(("config", "words"), [
+    ({"learning_rate": 0}, "`learning_rate` must be > 0"),
+    ({"learning_rate": -1}, "`learning_rate` must be > 0"),
+    ({"learning_rate": 1e9}, "<= 1000"),
+    ({"learning_rate": "fast"}, "`learning_rate` must be a number"),
+    ({"hidden": [{"units": 0, "activation": "relu"}]}, "`units` must be between 1 and 16"),
+    ({"hidden": [{"units": 17, "activation": "relu"}]}, "`units` must be between 1 and 16"),
+    ({"hidden": [{"units": 4, "activation": "relu"}] * 7}, "At most 6 hidden layers"),
+    ({"hidden": [{"units": 4, "activation": "swish"}]}, "Unknown activation 'swish'. Choose one of: sigmoid"),
+    ({"hidden": "8,8"}, "`hidden` must be a list"),
+    ({"n_samples": 5}, "`n_samples` must be between 20 and 2000"),
+    ({"n_samples": 10_000}, "`n_samples` must be between 20 and 2000"),
+    ({"noise": 2}, "`noise` must be >= 0 and <= 0.5"),
+    ({"test_fraction": 0.95}, "`test_fraction`"),
+    ({"batch_size": 0}, "`batch_size` must be between 1"),
+    ({"batch_size": 1000, "n_samples": 100}, "larger than the 70 training samples"),
+    ({"optimizer": "lbfgs"}, "Unknown optimizer 'lbfgs'"),
+    ({"dataset": "moons"}, "Unknown dataset 'moons'"),
+    ({"l2": 5}, "`l2` must be >= 0 and <= 1"),
+    ({"seed": -1}, "`seed` must be between 0"),
+    ({"seed": True}, "`seed` must be a whole number"),
+    ({"learning_rte": 0.1}, "Unknown setting(s): learning_rte"),
+    ({"dataset": "upload"}, "needs `upload_id`"),
+])
+def test_bad_configurations_are_refused_with_a_message(client, config, words):
+    response = client.post("/api/sessions", json=config)
+    assert response.status_code == 400
+    assert words in response.json()["error"]
+
+
+def test_bad_bodies_and_queries(client):
+    assert client.post("/api/sessions", content=b"{not json").status_code == 400
+    assert "JSON object" in client.post("/api/sessions", json=[1, 2]).json()["error"]
+    session = _create(client, n_samples=50)["session"]
+    for body in ({"epochs": 0}, {"epochs": 5000}, {"epochs": "ten"}, {"steps": 3}):
+        response = client.post(f"/api/sessions/{session}/train", json=body)
+        assert response.status_code == 400, body
+    assert client.get(f"/api/sessions/{session}/stream?epochs=abc").status_code == 400
+    assert client.get(f"/api/sessions/{session}/stream?epochs=1&per_frame=0").status_code == 400
+    assert "training-sample index from 0 to 34" in client.get(
+        f"/api/sessions/{session}/explain?sample=35").json()["error"]
+    for path in ("", "/train", "/reset"):
+        method = client.get if path == "" else client.post
+        assert method(f"/api/sessions/nope{path}").status_code == 404
+    assert client.get("/api/sessions/nope/stream").status_code == 404
+
+
+def test_too_many_sessions_until_one_is_idle(client, clock):
+    for _ in range(3):
+        _create(client, n_samples=40)
+    refused = client.post("/api/sessions", json={"n_samples": 40})
+    assert refused.status_code == 429
+    assert "already runs 3 sessions" in refused.json()["error"]
+    clock.now = 61.0  # every session unused for over a minute: freed for the new one
+    _create(client, n_samples=40)
+
+
+# -- uploads -------------------------------------------------------------------------------------
+def _csv(rows: int = 40) -> bytes:
+    rng = np.random.default_rng(0)
+    lines = ["height,width,depth,kind"]
+    for _ in range(rows):
+        h, w, d = rng.normal(size=3)
+        lines.append(f"{h:.3f},{w:.3f},{d:.3f},{'big' if h + w > 0 else 'small'}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_upload_then_train_on_two_drawn_features(client):
+    uploaded = client.post("/api/uploads", files={"file": ("shapes.csv", _csv(), "text/csv")})
+    assert uploaded.status_code == 201
+    info = uploaded.json()
+    assert info["rows"] == 40 and info["numeric"] == ["height", "width", "depth"]
+    frame = _create(client, dataset="upload", upload_id=info["upload_id"], target="kind",
+                    x_feature="width", y_feature="height", batch_size=8)
+    assert frame["data"]["classes"] == ["big", "small"]
+    assert frame["data"]["plane"] == ["width", "height"]
+    assert frame["network"]["sizes"] == [3, 8, 8, 1]
+    assert "depth held at their training means" in frame["data"]["notes"][0]
+    trained = client.post(f"/api/sessions/{frame['session']}/train", json={"epochs": 3}).json()
+    assert trained["epoch"] == 3
+
+
+def test_upload_with_several_classes_uses_softmax(client):
+    lines = ["a,b,label"] + [f"{i % 7},{(i * 3) % 5},{'xyz'[i % 3]}" for i in range(30)]
+    info = client.post("/api/uploads", files={"file": ("three.csv", "\n".join(lines).encode())}).json()
+    frame = _create(client, dataset="upload", upload_id=info["upload_id"], target="label", x_feature="a",
+                    y_feature="b")
+    assert frame["network"]["activations"][-1] == "softmax" and frame["network"]["sizes"][-1] == 3
+    assert set(frame["boundary"]) >= {"values", "confidence"}
+
+
+@pytest.mark.parametrize(("name", "content", "status", "words"), [
+    ("big.csv", b"a,b\n" + b"1,2\n" * (MAX_UPLOAD_BYTES // 4 + 10), 413, "accepts CSV files up to"),
+    ("data.xlsx", b"a,b\n1,2\n", 415, "is not a .csv file"),
+    ("latin.csv", "a,b,c\n1,2,\xe9\n".encode("latin-1"), 415, "is not UTF-8"),
+    ("text.csv", b"a,b,c\nx,y,z\n" * 20, 400, "numeric column"),
+    ("short.csv", b"a,b,c\n1,2,3\n", 400, "between 10 and"),
+    ("empty.csv", b"", 400, ""),
+])
+def test_bad_uploads_are_refused_and_the_server_keeps_working(client, name, content, status, words):
+    response = client.post("/api/uploads", files={"file": (name, content, "text/csv")})
+    assert response.status_code == status, response.text
+    assert words in response.json()["error"]
+    assert client.get("/api/options").status_code == 200
+
+
+def test_upload_needs_a_multipart_file(client):
+    assert client.post("/api/uploads", content=b"a,b\n1,2\n", headers={"content-type": "text/csv"}
+                       ).status_code == 415
+    assert client.post("/api/uploads", data={"other": "x"}).status_code in (400, 415)
+
+
+def test_unknown_upload_and_column_choices(client):
+    missing = client.post("/api/sessions", json={"dataset": "upload", "upload_id": "nope", "target": "kind",
+                                                 "x_feature": "a", "y_feature": "b"})
+    assert missing.status_code == 404
+    info = client.post("/api/uploads", files={"file": ("shapes.csv", _csv())}).json()
+    base = {"dataset": "upload", "upload_id": info["upload_id"], "target": "kind"}
+    cases = ((("width", "width"), "two different columns"), (("width", "kind"), "must be one of"),
+             (("width", "colour"), "must be one of"))
+    for (x_feature, y_feature), words in cases:
+        response = client.post("/api/sessions", json={**base, "x_feature": x_feature, "y_feature": y_feature})
+        assert response.status_code == 400 and words in response.json()["error"]
+    bad_target = client.post("/api/sessions", json={**base, "target": "mass", "x_feature": "width",
+                                                    "y_feature": "height"})
+    assert bad_target.status_code == 400 and "no column 'mass'" in bad_target.json()["error"]
+
+
+# -- the command ---------------------------------------------------------------------------------
+def test_cli_starts_uvicorn_on_localhost_by_default(monkeypatch):
+    import uvicorn
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append(options))
+    result = CliRunner().invoke(cli_app, ["playground", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:8123/" in result.output
+    assert calls == [{"host": "127.0.0.1", "port": 8123, "log_level": "warning"}]
+
+
+def test_cli_without_the_extra_names_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # import uvicorn -> ImportError
+    result = CliRunner().invoke(cli_app, ["playground"])
+    assert result.exit_code == 2
+    assert "pip install 'neuralab[playground]'" in result.output
+
+
+def test_cli_refuses_a_bad_port():
+    result = CliRunner().invoke(cli_app, ["playground", "--port", "70000"])
+    assert result.exit_code == 2 and "--port must be between 1 and 65535" in result.output
