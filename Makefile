@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: tour test lint bench clean
+.PHONY: tour test lint bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,5 +29,15 @@ lint: $(VENV)/.installed-test
 test: lint
 	$(BIN)/python -m pytest
 
+# The docs site: installs the docs extra, regenerates the tutorials' figures from the library
+# (docs/hooks.py runs docs/gen_figures.py) and builds strictly into site/.
+# Live preview: $(BIN)/mkdocs serve
+$(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	touch $(VENV)/.installed $@
+
+docs: $(VENV)/.installed-docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
 clean:
-	rm -rf $(VENV) neuralab-report .pytest_cache .hypothesis
+	rm -rf $(VENV) neuralab-report .pytest_cache .hypothesis site docs/generated

@@ -146,6 +146,12 @@ class StepDecay(LearningRateSchedule):
     r"""Multiply the learning rate by ``drop`` every ``every`` epochs.
 
     .. math:: \alpha_{epoch} = \alpha_0 \cdot drop^{\lfloor (epoch - 1) / every \rfloor}
+
+    Examples
+    --------
+    >>> from neuralab import StepDecay
+    >>> [StepDecay(drop=0.5, every=10).schedule(epoch, 0.1) for epoch in (1, 10, 11, 21)]
+    [0.1, 0.1, 0.05, 0.025]
     """
 
     def __init__(self, drop: float = 0.5, every: int = 10):
@@ -162,6 +168,12 @@ class ExponentialDecay(LearningRateSchedule):
     r"""Decay the learning rate smoothly by ``rate`` per ``decay_epochs`` epochs.
 
     .. math:: \alpha_{epoch} = \alpha_0 \cdot rate^{(epoch - 1) / decay\_epochs}
+
+    Examples
+    --------
+    >>> from neuralab import ExponentialDecay
+    >>> [ExponentialDecay(rate=0.5, decay_epochs=2).schedule(epoch, 1.0) for epoch in (1, 3, 5)]
+    [1.0, 0.5, 0.25]
     """
 
     def __init__(self, rate: float = 0.96, decay_epochs: float = 1.0):

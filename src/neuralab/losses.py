@@ -94,6 +94,15 @@ class SumSquaredError(Loss):
     r"""The notes' cost of the first section, summed and without the 1/2.
 
     .. math:: J = \sum_i (y_i - a_i)^2, \qquad \frac{\partial J}{\partial a_i} = -2 (y_i - a_i)
+
+    Examples
+    --------
+    The notes' z = 2x with w = 0.2 on x = -0.5, -0.25, 0, 0.25, 0.5: J = 3.24 * 0.625 = 2.025.
+
+    >>> import numpy as np, neuralab as nl
+    >>> x = np.array([[-0.5], [-0.25], [0.0], [0.25], [0.5]])
+    >>> round(nl.SumSquaredError().value(0.2 * x, 2 * x), 6)
+    2.025
     """
 
     name = "sum_squared_error"
@@ -112,6 +121,17 @@ class HalfSquaredError(Loss):
     r"""The notes' error of the backpropagation section, summed (not averaged).
 
     .. math:: E = \frac{1}{2} \sum_i (T_i - a_i)^2, \qquad \frac{\partial E}{\partial a_i} = -(T_i - a_i)
+
+    Examples
+    --------
+    The two-neuron example's output a2 = 0.715252 against T = 0.25:
+
+    >>> import numpy as np, neuralab as nl
+    >>> loss = nl.HalfSquaredError()
+    >>> round(loss.value(np.array([[0.715252]]), np.array([[0.25]])), 5)
+    0.10823
+    >>> loss.gradient(np.array([[0.715252]]), np.array([[0.25]])).round(6)
+    array([[0.465252]])
     """
 
     name = "half_squared_error"

@@ -17,6 +17,9 @@ from ..errors import NeuralabError
 from . import course as _course  # noqa: F401
 from . import data as _data  # noqa: F401
 from . import export as _export  # noqa: F401
+from . import lr_find as _lr_find  # noqa: F401
+from . import playground as _playground  # noqa: F401
+from . import sweep as _sweep  # noqa: F401
 from ._app import app, console_error
 
 

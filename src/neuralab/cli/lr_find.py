@@ -1,0 +1,84 @@
+"""``neuralab lr-find``: the learning-rate range test on a CSV file or a bundled set.
+
+A thin front end over ``neuralab.lr_find``: the network is shaped for the data as
+``neuralab train`` shapes it (same --hidden, --activation, --optimizer), the test raises
+the learning rate geometrically each mini-batch until the loss explodes, and the loss is
+plotted against the rate (log x axis) to a PNG. The suggested rate is printed with the
+``neuralab train`` command that uses it.
+"""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table as RichTable
+
+from ..data import BUNDLED, DataError, load_data
+from ..errors import ValidationError
+from ..lr_find import lr_find as run_lr_find
+from ..lr_find import plot_lr_find
+from ..model import Model
+from ._app import app, run_guarded
+from .data import OPTIMIZER_CHOICES, _check_out, _echo_json, _parse_hidden, _print
+
+
+@app.command("lr-find")
+def lr_find(
+    data: str = typer.Argument(..., help=f"A CSV file, or a bundled set: {', '.join(BUNDLED)}."),
+    target: str | None = typer.Option(None, "--target", "-t", help="The column to predict."),
+    task: str | None = typer.Option(None, help="regression or classification (default: inferred)."),
+    hidden: str = typer.Option("64,32", help="Hidden layer sizes, comma-separated."),
+    activation: str = typer.Option("relu", help="Activation of the hidden layers."),
+    optimizer: str = typer.Option("adam", help=f"One of {'|'.join(OPTIMIZER_CHOICES)}."),
+    start: float = typer.Option(1e-6, help="Learning rate of the first step."),
+    end: float = typer.Option(10.0, help="Learning rate of the last step."),
+    steps: int = typer.Option(100, help="Number of mini-batch steps (at most)."),
+    batch_size: int = typer.Option(32, help="Mini-batch size."),
+    seed: int = typer.Option(0, help="Seed of the initial weights and the shuffling."),
+    drop_missing: bool = typer.Option(False, help="Drop rows with empty/NaN cells instead of refusing."),
+    out: str = typer.Option("lr_find.png", help="The PNG to write: loss against learning rate."),
+    force: bool = typer.Option(False, help="Overwrite an existing --out."),
+    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+) -> None:
+    """Find a learning rate: train briefly while raising it, plot loss against rate, suggest one."""
+    run_guarded(_lr_find, **locals())
+
+
+def _lr_find(*, data, target, task, hidden, activation, optimizer, start, end, steps, batch_size, seed,
+             drop_missing, out, force, as_json) -> None:
+    if not out.lower().endswith(".png"):
+        raise ValidationError(f"--out must name a .png file. Got {out!r}.")
+    _check_out(out, force)
+    if optimizer.strip().lower() not in OPTIMIZER_CHOICES:
+        valid = ", ".join(OPTIMIZER_CHOICES)
+        raise ValidationError(f"Unknown optimizer {optimizer!r}. Choose one of: {valid}.")
+    table, known_target = load_data(data, drop_missing=drop_missing)
+    target = target or known_target
+    if target is None:
+        raise DataError(f"Give the column to predict with --target. The columns of {data} are: "
+                        f"{', '.join(table.columns)}.")
+    model = Model.for_data(table, target, task=task, hidden=_parse_hidden(hidden), activation=activation)
+    X = model.preprocessor.transform(table)
+    y = model.preprocessor.encode_target(table, model.network.output_dim)
+    result = run_lr_find(model.network, X, y, loss=model.loss, optimizer=optimizer.strip().lower(),
+                         start_learning_rate=start, end_learning_rate=end, num_steps=steps,
+                         batch_size=batch_size, seed=seed)
+    plot_lr_find(result).savefig(out, dpi=110)
+    if as_json:
+        _echo_json({"data": data, "target": target, "task": model.task, "loss": model.loss,
+                    "optimizer": optimizer, "steps": len(result.losses), "out": out, **result.to_dict()})
+        return
+    grid = RichTable(title=f"learning-rate range test on {data} ({model.task}, {model.loss}, {optimizer})")
+    grid.add_column("")
+    grid.add_column("value", justify="right")
+    grid.add_row("steps run", str(len(result.losses)))
+    grid.add_row("stopped", result.stop_reason)
+    grid.add_row("lowest smoothed loss at rate", f"{result.best_learning_rate:.3g}")
+    grid.add_row("suggested learning rate", f"{result.suggestion:.3g}")
+    _print(grid)
+    _print(f"plot written to {out}")
+    if result.suggestion == result.suggestion:  # not NaN
+        _print(f"try: neuralab train {data} --target {target} --optimizer {optimizer} "
+               f"--learning-rate {result.suggestion:.3g}")
+
+
+__all__ = ["lr_find"]

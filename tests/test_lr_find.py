@@ -1,0 +1,206 @@
+"""The learning-rate range test: the schedule, the losses against a hand recursion, the stop
+rule against the known divergence threshold of gradient descent, and the CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import neuralab as nl
+from neuralab.cli import app
+from neuralab.lr_find import plot_lr_find
+
+
+def _line(n=64):
+    """z = 2x on [-1, 1]; a linear unit without bias, weight 0.5, in float64."""
+    X = np.linspace(-1.0, 1.0, n).reshape(-1, 1)
+    net = nl.Sequential([nl.Dense(1, "linear", input_dim=1, use_bias=False, weights=[[0.5]])],
+                        dtype="float64")
+    return X, 2 * X, net
+
+
+def test_rates_grow_geometrically_from_start_to_end():
+    X, z, net = _line()
+    result = nl.lr_find(net, X, z, loss="mse", optimizer="gd", start_learning_rate=1e-6,
+                        end_learning_rate=1e-4, num_steps=11, batch_size=None, seed=0)
+    assert result.stop_reason == "end"
+    np.testing.assert_allclose(result.learning_rates, 1e-6 * 10 ** (np.arange(11) / 5), rtol=1e-12)
+
+
+def test_losses_follow_the_gradient_descent_recursion_by_hand():
+    # Full batch, MSE on w x against 2x: E(w) = m (w - 2)^2 with m = mean(x^2), dE/dw = 2 m (w - 2),
+    # so each step is w <- w - lr_i * 2 m (w - 2). The test records E before each step.
+    X, z, net = _line()
+    m = float(np.mean(X ** 2))
+    result = nl.lr_find(net, X, z, loss="mse", optimizer="gd", start_learning_rate=1e-3,
+                        end_learning_rate=1.0, num_steps=20, batch_size=None, smoothing=0.0, seed=0)
+    w, expected = 0.5, []
+    for rate in result.learning_rates:
+        expected.append(m * (w - 2) ** 2)
+        w -= rate * 2 * m * (w - 2)
+    np.testing.assert_allclose(result.losses, expected, rtol=1e-10)
+    # smoothing=0: the smoothed loss is the loss itself
+    np.testing.assert_allclose(result.smoothed_losses, result.losses, rtol=1e-12)
+
+
+def test_a_trained_network_is_tested_from_its_current_weights():
+    X, z, net = _line()
+    m = float(np.mean(X ** 2))
+    net.fit(X, z, loss="mse", optimizer=nl.GradientDescent(0.1), epochs=2)
+    w = float(net.get_weights()[0][0, 0])
+    assert w != 0.5
+    result = nl.lr_find(net, X, z, loss="mse", optimizer="gd", start_learning_rate=1e-2,
+                        end_learning_rate=1.0, num_steps=8, batch_size=None, seed=0)
+    expected = []
+    for rate in result.learning_rates:
+        expected.append(m * (w - 2) ** 2)
+        w -= rate * 2 * m * (w - 2)
+    np.testing.assert_allclose(result.losses, expected, rtol=1e-10)
+    assert float(net.get_weights()[0][0, 0]) != w  # the copy trained, not the network
+
+
+def test_smoothing_is_a_bias_corrected_moving_average():
+    X, z, net = _line()
+    result = nl.lr_find(net, X, z, loss="mse", optimizer="gd", start_learning_rate=1e-3,
+                        end_learning_rate=1.0, num_steps=10, batch_size=None, smoothing=0.9, seed=0)
+    average, smoothed = 0.0, []
+    for i, loss in enumerate(result.losses):
+        average = 0.9 * average + 0.1 * loss
+        smoothed.append(average / (1 - 0.9 ** (i + 1)))
+    np.testing.assert_allclose(result.smoothed_losses, smoothed, rtol=1e-12)
+    assert result.smoothed_losses[0] == pytest.approx(result.losses[0])
+
+
+def test_stops_past_the_divergence_threshold_and_suggests_a_rate_below_it():
+    # Gradient descent on E = m (w - 2)^2 multiplies (w - 2) by (1 - 2 m lr): it diverges
+    # exactly when lr > 1/m. The test must stop only after crossing that rate and suggest one below.
+    X, z, net = _line()
+    critical = 1 / float(np.mean(X ** 2))
+    result = nl.lr_find(net, X, z, loss="mse", optimizer="gd", start_learning_rate=1e-4,
+                        end_learning_rate=1e3, num_steps=100, batch_size=None, seed=0)
+    assert result.stop_reason == "exploded"
+    assert result.learning_rates[-1] > critical
+    assert len(result.losses) < 100
+    # before exploding, the loss fell by orders of magnitude (w reached 2)
+    assert min(result.losses) < 1e-6 * result.losses[0]
+    # the smoothed minimum lags the raw loss by a few steps: the tenth keeps the suggestion safe
+    assert result.suggestion == pytest.approx(result.best_learning_rate / 10)
+    assert 1e-3 < result.suggestion < critical
+    raw_low = result.learning_rates[int(np.argmin(result.losses))]
+    assert result.best_learning_rate >= raw_low
+
+
+def test_a_nan_or_infinite_loss_ends_the_test_as_diverged():
+    X, z, net = _line()
+    result = nl.lr_find(net, X * 1e3, z * 1e3, loss="mse", optimizer="gd", start_learning_rate=1e-3,
+                        end_learning_rate=1e30, num_steps=200, batch_size=None, explode_factor=1e300,
+                        seed=0)
+    assert result.stop_reason == "diverged"
+    assert not math.isfinite(result.losses[-1])
+    assert math.isfinite(result.suggestion)
+    assert result.to_dict()["losses"][-1] is None
+
+
+def test_the_network_and_the_optimizer_are_left_untouched():
+    rng = np.random.default_rng(0)
+    X, labels = rng.normal(size=(120, 4)), rng.integers(0, 3, size=120)
+    net = nl.Sequential([nl.Dense(8, "relu", input_dim=4, seed=1), nl.Dense(3, "softmax", seed=2)])
+    before = net.get_weights()
+    optimizer = nl.Adam(0.001)
+    result = nl.lr_find(net, X, labels, loss="cross_entropy", optimizer=optimizer, num_steps=50, seed=0)
+    assert len(result.losses) >= 10
+    for saved, now in zip(before, net.get_weights(), strict=True):
+        np.testing.assert_array_equal(saved, now)
+    assert net.history is None
+    assert optimizer.learning_rate == 0.001 and optimizer.iterations == 0 and not optimizer.state
+    # an unbuilt network stays unbuilt
+    fresh = nl.Sequential([nl.Dense(8, "relu"), nl.Dense(3, "softmax")])
+    nl.lr_find(fresh, X, labels, loss="cross_entropy", num_steps=5, seed=0)
+    assert not fresh.built
+
+
+def test_same_seed_same_curve():
+    rng = np.random.default_rng(1)
+    X, labels = rng.normal(size=(100, 3)), rng.integers(0, 2, size=100)
+
+    def run():
+        net = nl.Sequential([nl.Dense(6, "tanh"), nl.Dense(1, "sigmoid")])
+        return nl.lr_find(net, X, labels, loss="binary_cross_entropy", optimizer="sgd", num_steps=30,
+                          batch_size=16, seed=3).losses
+
+    assert run() == run()
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"start_learning_rate": 1.0, "end_learning_rate": 0.1}, "must be larger than `start_learning_rate`"),
+    ({"start_learning_rate": 0.0}, "start_learning_rate"),
+    ({"num_steps": 1}, "at least 2"),
+    ({"smoothing": 1.0}, r"in \[0, 1\)"),
+    ({"explode_factor": 1.0}, "must be > 1"),
+    ({"batch_size": 0}, "batch_size"),
+])
+def test_bad_arguments_are_refused_with_the_fix(options, message):
+    X, z, net = _line()
+    with pytest.raises(nl.ValidationError, match=message):
+        nl.lr_find(net, X, z, loss="mse", **options)
+
+
+def test_not_a_network_and_a_mismatched_loss_are_refused():
+    X, z, _ = _line()
+    with pytest.raises(nl.ValidationError, match=r"must be a neuralab\.Sequential"):
+        nl.lr_find("net", X, z, loss="mse")
+    net = nl.Sequential([nl.Dense(2, "linear", input_dim=1)])
+    with pytest.raises(nl.IncompatibleLossError):
+        nl.lr_find(net, X, [0, 1] * 32, loss="cross_entropy")
+
+
+def test_plot_has_a_log_x_axis_and_marks_the_suggestion():
+    X, z, net = _line()
+    result = nl.lr_find(net, X, z, loss="mse", optimizer="gd", start_learning_rate=1e-4,
+                        end_learning_rate=1e3, num_steps=100, batch_size=None, seed=0)
+    axes = plot_lr_find(result).axes[0]
+    assert axes.get_xscale() == "log"
+    assert any(f"{result.suggestion:.3g}" in text.get_text() for text in axes.get_legend().get_texts())
+
+
+runner = CliRunner()
+
+
+def test_cli_writes_the_plot_and_reports_the_suggestion(tmp_path):
+    out = tmp_path / "lr.png"
+    got = runner.invoke(app, ["lr-find", "iris", "--hidden", "8", "--steps", "40", "--out", str(out),
+                              "--json"])
+    assert got.exit_code == 0, got.output
+    payload = json.loads(got.output)
+    assert payload["steps"] == len(payload["losses"]) <= 40
+    assert payload["task"] == "classification" and payload["loss"] == "cross_entropy"
+    assert 0 < payload["suggestion"] < 10
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    text = runner.invoke(app, ["lr-find", "iris", "--hidden", "8", "--steps", "20", "--out", str(out),
+                               "--force"])
+    assert text.exit_code == 0, text.output
+    assert "suggested learning rate" in text.output and "neuralab train iris" in text.output
+
+
+def test_cli_csv_with_target_and_errors(tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, size=(80, 2))
+    csv = tmp_path / "line.csv"
+    csv.write_text("a,b,z\n" + "\n".join(f"{a},{b},{2 * a - b}" for a, b in x) + "\n")
+    out = tmp_path / "lr.png"
+    got = runner.invoke(app, ["lr-find", str(csv), "--target", "z", "--hidden", "4", "--steps", "30",
+                              "--out", str(out), "--json"])
+    assert got.exit_code == 0, got.output
+    assert json.loads(got.output)["task"] == "regression"
+    again = runner.invoke(app, ["lr-find", str(csv), "--target", "z", "--out", str(out)])
+    assert again.exit_code == 2 and "--force" in again.output
+    no_target = runner.invoke(app, ["lr-find", str(csv), "--out", str(tmp_path / "x.png")])
+    assert no_target.exit_code == 2 and "--target" in no_target.output
+    bad = runner.invoke(app, ["lr-find", str(csv), "--target", "z", "--start", "1", "--end", "0.1",
+                              "--out", str(tmp_path / "y.png")])
+    assert bad.exit_code == 2 and "larger than" in bad.output
+    assert not (tmp_path / "y.png").exists()
