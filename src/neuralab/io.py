@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 
 import numpy as np
 
+from ._files import atomic_write
 from ._version import __version__
 from .data import Preprocessor
 from .errors import NeuralabError
@@ -69,18 +69,8 @@ def save(model: Model, path: str | os.PathLike) -> None:
         "training": model.training,
     }
     arrays["metadata"] = np.frombuffer(json.dumps(metadata).encode("utf-8"), dtype=np.uint8)
-    handle = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{os.path.basename(path)}.",
-                                         suffix=".tmp", delete=False)
-    try:
-        with handle:
-            np.savez(handle, **arrays)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, path)
-    except BaseException:
-        if os.path.exists(handle.name):
-            os.unlink(handle.name)
-        raise
+    with atomic_write(path) as handle:
+        np.savez(handle, **arrays)
 
 
 def load(path: str | os.PathLike) -> Model:

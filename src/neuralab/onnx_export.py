@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 
 import numpy as np
 
+from ._files import atomic_write
 from ._version import __version__
 from .errors import NeuralabError, ValidationError
 from .model import Model
@@ -212,18 +212,8 @@ def export_onnx(model_or_network: Model | Sequential, path: str | os.PathLike, *
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise ValidationError(f"Cannot write {path}: the folder {folder} does not exist.")
-    handle = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp",
-                                         delete=False)
-    try:
-        with handle:
-            handle.write(proto.SerializeToString())
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, path)
-    except BaseException:
-        if os.path.exists(handle.name):
-            os.unlink(handle.name)
-        raise
+    with atomic_write(path) as handle:
+        handle.write(proto.SerializeToString())
     return path
 
 

@@ -11,7 +11,6 @@ import csv
 import json
 import os
 import sys
-import tempfile
 
 import numpy as np
 import typer
@@ -20,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as RichTable
 
 from .. import io
+from .._files import atomic_write
 from ..callbacks import Callback, ExponentialDecay, StepDecay
 from ..data import (
     BUNDLED,
@@ -361,17 +361,8 @@ def _predict(model_path, data, out, force, chunk_rows, as_json) -> None:
     if out is None:
         _write_predictions(model, chunks, sys.stdout, header, as_json)
         return
-    folder = os.path.dirname(os.path.abspath(out))
-    handle = tempfile.NamedTemporaryFile("w", dir=folder, prefix=f".{os.path.basename(out)}.",
-                                         suffix=".tmp", delete=False, newline="")
-    try:
-        with handle:
-            rows = _write_predictions(model, chunks, handle, header, False)
-        os.replace(handle.name, out)
-    except BaseException:
-        if os.path.exists(handle.name):
-            os.unlink(handle.name)
-        raise
+    with atomic_write(out, "w", newline="") as handle:
+        rows = _write_predictions(model, chunks, handle, header, False)
     if as_json:
         _echo_json({"rows": rows, "out": out, "columns": header})
     else:
