@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.finite_differences import numeric_gradient
 
 import neuralab as nl
 
@@ -60,15 +61,7 @@ def test_gradients_with_a_fixed_mask_match_finite_differences():
     output = net.forward(X, training=True)
     net.backward(loss.gradient(output, y))
     for name, parameter, gradient in net.named_parameters():
-        numeric = np.zeros_like(parameter)
-        for index in np.ndindex(parameter.shape):
-            saved = parameter[index]
-            parameter[index] = saved + 1e-6
-            plus = loss.value(net.forward(X, training=True), y)
-            parameter[index] = saved - 1e-6
-            minus = loss.value(net.forward(X, training=True), y)
-            parameter[index] = saved
-            numeric[index] = (plus - minus) / 2e-6
+        numeric = numeric_gradient(parameter, lambda: loss.value(net.forward(X, training=True), y))
         assert np.all(np.abs(numeric - gradient) <= 1e-6 * (np.abs(numeric) + np.abs(gradient)) + 1e-9), name
 
 

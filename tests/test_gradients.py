@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from tests import finite_differences
 
 import neuralab as nl
 
@@ -110,16 +111,7 @@ def analytic_gradients(network, X, target, loss, *, fused=None):
 
 def numeric_gradient(array, energy):
     """Central differences of ``energy()`` with respect to every entry of ``array`` (in place)."""
-    grad = np.zeros_like(array)
-    for index in np.ndindex(array.shape):
-        original = array[index]
-        array[index] = original + H
-        plus = energy()
-        array[index] = original - H
-        minus = energy()
-        array[index] = original
-        grad[index] = (plus - minus) / (2 * H)
-    return grad
+    return finite_differences.numeric_gradient(array, energy, step=H)
 
 
 def assert_close(analytic, numeric, what):

@@ -9,6 +9,7 @@ import zipfile
 import numpy as np
 import pytest
 import torch
+from tests.finite_differences import numeric_gradient
 
 import neuralab as nl
 from neuralab.data import Table, load_bundled, split_indices
@@ -245,18 +246,8 @@ def test_l2_and_sample_weights_pass_a_gradient_check(output, loss, n_out):
 
     backpropagate_batch(net, resolved, net.forward(X), target, l2=l2, sample_weight=weights)
     analytic = [g.copy() for g in net.gradients()]
-    eps = 1e-6
     for parameter, gradient in zip(net.parameters(), analytic, strict=True):
-        numeric = np.zeros_like(parameter)
-        for index in np.ndindex(parameter.shape):
-            keep = parameter[index]
-            parameter[index] = keep + eps
-            up = total()
-            parameter[index] = keep - eps
-            down = total()
-            parameter[index] = keep
-            numeric[index] = (up - down) / (2 * eps)
-        np.testing.assert_allclose(gradient, numeric, rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(gradient, numeric_gradient(parameter, total), rtol=1e-6, atol=1e-8)
 
 
 def test_weighted_l2_value_by_hand():

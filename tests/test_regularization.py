@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.finite_differences import numeric_gradient
 
 import neuralab as nl
 from neuralab.training import backpropagate_batch, batch_loss_value
@@ -40,18 +41,9 @@ def test_l1_passes_a_gradient_check(output, loss, n_out, l1, l2):
 
     backpropagate_batch(net, resolved, net.forward(X), target, l2=l2, l1=l1)
     analytic = [g.copy() for g in net.gradients()]
-    eps = 1e-6
     worst = 0.0
     for parameter, gradient in zip(net.parameters(), analytic, strict=True):
-        numeric = np.zeros_like(parameter)
-        for index in np.ndindex(parameter.shape):
-            keep = parameter[index]
-            parameter[index] = keep + eps
-            up = total()
-            parameter[index] = keep - eps
-            down = total()
-            parameter[index] = keep
-            numeric[index] = (up - down) / (2 * eps)
+        numeric = numeric_gradient(parameter, total)
         np.testing.assert_allclose(gradient, numeric, rtol=1e-6, atol=1e-8)
         worst = max(worst, float(np.max(np.abs(gradient - numeric))))
     assert worst < 1e-7
