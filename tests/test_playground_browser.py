@@ -115,7 +115,9 @@ def _train_loss(page: Page) -> float:
 def _set_number(page: Page, selector: str, value: str) -> None:
     before = _builds(page)
     page.fill(selector, value)
-    page.dispatch_event(selector, "change")
+    # Leaving the field fires the browser's own change event, once. (A synthetic change
+    # event would be followed by a second, native one at the next click elsewhere.)
+    page.locator(selector).blur()
     _rebuilt(page, before)
 
 
