@@ -320,21 +320,26 @@ class _Batches:
     """
 
     def __init__(self, X, y, sample_weight, size):
-        self.arrays = [X, y] if sample_weight is None else [X, y, sample_weight]
-        self.size = size
-        self.buffers = [np.empty((size, *a.shape[1:]), dtype=a.dtype) for a in self.arrays]
+        self.X, self.y, self.weights, self.size = X, y, sample_weight, size
+        self.X_buffer = np.empty((size, X.shape[1]), dtype=X.dtype)
+        self.y_buffer = np.empty((size, y.shape[1]), dtype=y.dtype)
+        self.w_buffer = None if sample_weight is None else np.empty(size, dtype=sample_weight.dtype)
 
     def get(self, order, start):
         """Rows ``start:start + size`` of the epoch: (xb, yb, wb or None)."""
         stop = start + self.size
+        weights = self.weights
         if order is None:
-            parts = [a[start:stop] for a in self.arrays]
-        else:
-            rows = order[start:stop]
-            count = rows.shape[0]
-            parts = [a.take(rows, axis=0, out=buffer[:count])  # the method: no wrapper
-                     for a, buffer in zip(self.arrays, self.buffers, strict=True)]
-        return (*parts, None) if len(parts) == 2 else tuple(parts)
+            return self.X[start:stop], self.y[start:stop], None if weights is None else weights[start:stop]
+        rows = order[start:stop]
+        count = rows.shape[0]
+        full = count == self.size
+        # ndarray.take, the method: numpy's function wrapper costs as much as the copy here.
+        xb = self.X.take(rows, axis=0, out=self.X_buffer if full else self.X_buffer[:count])
+        yb = self.y.take(rows, axis=0, out=self.y_buffer if full else self.y_buffer[:count])
+        if weights is None:
+            return xb, yb, None
+        return xb, yb, weights.take(rows, out=self.w_buffer if full else self.w_buffer[:count])
 
 
 class _Trainer:
@@ -369,6 +374,7 @@ class _Trainer:
         for callback in self.callbacks:
             callback.on_train_begin(context)
         best = math.inf
+        summed = self.loss.reduction == "sum"
         self.limit = _LARGEST  # factor * max(best, floor) as the best loss falls; finite, so inf fails
         try:
             with _InterruptFlag() as interrupt, np.errstate(over="ignore", invalid="ignore",
@@ -388,13 +394,13 @@ class _Trainer:
                         if value < best:
                             best = value
                             self.limit = min(self.rule.factor * max(best, self.rule.floor), _LARGEST)
-                        total += value if self.loss.reduction == "sum" else value * xb.shape[0]
+                        total += value if summed else value * xb.shape[0]
                         for callback in self.callbacks:
                             callback.on_batch_end(batch, value)
                         if interrupt.raised:
                             history.stop_reason = "interrupted"
                             raise KeyboardInterrupt
-                    epoch_loss = total if self.loss.reduction == "sum" else total / n
+                    epoch_loss = total if summed else total / n
                     self._record(history, epoch, epoch_loss, X_val, y_val)
                     logs = {"loss": epoch_loss}
                     if X_val is not None:
