@@ -37,13 +37,37 @@ def _root(
     """neuralab: neural networks from first principles, every step visible."""
 
 
+# The parser's exception classes, found from one that Typer exports (recent Typer vendors
+# click privately, older Typer uses click itself).
+_CLICK_ERRORS = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
+_USAGE_ERROR, _CLICK_EXCEPTION = _CLICK_ERRORS["UsageError"], _CLICK_ERRORS["ClickException"]
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``neuralab`` script."""
+    """Entry point of the ``neuralab`` script.
+
+    Every error is one line on stderr: neuralab's own (exit 2), and the parser's usage
+    errors too (an unknown option, a missing argument, a value of the wrong type: exit 2),
+    which would otherwise be drawn as a framed panel. Ctrl-C exits 130.
+    """
     try:
-        app(args=argv, standalone_mode=True)
+        code = app(args=argv, standalone_mode=False, prog_name="neuralab")
     except NeuralabError as exc:  # raised outside a command's own handler
         console_error(str(exc))
         sys.exit(2)
+    except _USAGE_ERROR as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:
+            typer.echo(exc.ctx.get_help())  # plain `neuralab`: the help, as asked for
+            sys.exit(0)
+        command = exc.ctx.command_path if exc.ctx is not None else "neuralab"
+        console_error(f"{exc.format_message()} (see `{command} --help`)")
+        sys.exit(exc.exit_code)
+    except _CLICK_EXCEPTION as exc:
+        console_error(exc.format_message())
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 __all__ = ["app", "main"]
