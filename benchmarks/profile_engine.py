@@ -10,7 +10,7 @@ microseconds per step:
 - elementwise: bias add, hidden activations forward and backward, db = sum dz
 - output + loss: the output activation, the loss value, the fused gradient (p - y) / n
 - optimizer: SGD.step over every parameter
-- batch gathering: the per-epoch X[order], y[order] copy (amortised per step) and slicing
+- batch gathering: one shuffled batch taken into the reused buffers, as ``fit`` does
 
 The measured step (a whole ``fit`` divided by its steps) minus their sum is the Python
 overhead: calls, checks, the loop, the divergence rule, the callbacks.
@@ -28,6 +28,7 @@ import time
 import numpy as np
 
 import neuralab as nl
+from neuralab.training import _Batches
 
 from . import impl_neuralab, report
 from .cases import Case, get_cases
@@ -87,20 +88,23 @@ def breakdown(case: Case) -> dict[str, float]:
     dz = [np.ones_like(z) * np.float32(0.01) for z in pre]
     hidden = layers[:-1]
     optimizer = nl.SGD(case.learning_rate)
-    parameters = [p.copy() for p in network.parameters()]
-    gradients = [np.full_like(p, 1e-6) for p in parameters]
+    flat_parameters, _ = network.flat_parameters()  # fit updates one flat array
+    parameters = [flat_parameters.copy()]
+    gradients = [np.full_like(flat_parameters, 1e-6)]
     order = np.random.default_rng(0).permutation(n)
-    steps_per_epoch = -(-n // size)
+    batches = _Batches(X, Y, None, size)
+    ones = np.ones(size, dtype=X.dtype)
 
     def bias_add():
         for z, layer in zip(pre, layers, strict=True):
             z += layer.biases
 
     pieces = {
-        "matmul: z = x W": lambda: [x @ layer.weights for x, layer in zip(inputs, layers, strict=True)],
-        "matmul: dW = x^T dz": lambda: [np.matmul(x.T, d, out=layer.weight_gradient)
+        "matmul: z = x W": lambda: [np.dot(x, layer.weights)
+                                    for x, layer in zip(inputs, layers, strict=True)],
+        "matmul: dW = x^T dz": lambda: [np.dot(x.T, d, out=layer.weight_gradient)
                                         for x, d, layer in zip(inputs, dz, layers, strict=True)],
-        "matmul: dx = dz W^T": lambda: [d @ layer.weights.T
+        "matmul: dx = dz W^T": lambda: [np.dot(d, layer.weights.T)
                                         for d, layer in zip(dz[1:], layers[1:], strict=True)],
         "elementwise: bias add": bias_add,
         "elementwise: hidden activation forward": lambda: [layer.activation.forward(z)
@@ -108,18 +112,15 @@ def breakdown(case: Case) -> dict[str, float]:
         "elementwise: hidden activation backward": lambda: [
             layer.activation.backward(d, z, a)
             for d, z, a, layer in zip(dz, pre, post, hidden, strict=False)],
-        "elementwise: db = sum dz": lambda: [np.sum(d, axis=0, out=layer.bias_gradient)
+        "elementwise: db = 1^T dz": lambda: [np.dot(ones[:d.shape[0]], d, out=layer.bias_gradient)
                                              for d, layer in zip(dz, layers, strict=True)],
         "output + loss: output activation": lambda: layers[-1].activation.forward(pre[-1]),
         "output + loss: loss value": lambda: loss.value(output, yb),
         "output + loss: fused gradient": lambda: loss.preactivation_gradient(output, yb),
         "optimizer: SGD.step": lambda: optimizer.step(parameters, gradients),
-        "gather: slicing": lambda: (X[0:size], Y[0:size]),
+        "gather: one shuffled batch (training._Batches)": lambda: batches.get(order, 0),
     }
     times = {name: _per_call_us(function) for name, function in pieces.items()}
-    if size < n:
-        times["gather: X[order], y[order] per epoch / steps"] = (
-            _per_call_us(lambda: (X[order], Y[order]), budget_s=1.0) / steps_per_epoch)
     step = measured_step_us(case)
     times["python overhead (step - sum of pieces)"] = step - sum(times.values())
     times["measured step"] = step

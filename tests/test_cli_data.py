@@ -229,3 +229,24 @@ def test_predict_streams_a_large_file_in_chunks(trained, tmp_path, monkeypatch):
     chunked = np.loadtxt(out, skiprows=1)
     whole = nl.load(model).predict(nl.data.read_csv(big))
     np.testing.assert_array_equal(chunked, whole)  # CSV floats round-trip exactly
+
+
+def test_train_with_dropout_and_l1_builds_and_penalises(tmp_path):
+    """--dropout puts a Dropout after each hidden layer; --l1 shrinks the weights."""
+
+    def train(out, *extra):
+        result = invoke("train", "iris", "--hidden", "16,8", "--epochs", "40", "--seed", "0",
+                        "--learning-rate", "0.01",
+                        "--out", tmp_path / out, "--json", *extra)
+        assert result.exit_code == 0, result.output
+        return nl.load(tmp_path / out)
+
+    plain = train("plain.nlab")
+    regularised = train("reg.nlab", "--dropout", "0.2", "--l1", "0.01")
+    kinds = [type(layer).__name__ for layer in regularised.network.layers]
+    assert kinds == ["Dense", "Dropout", "Dense", "Dropout", "Dense"]
+
+    def l1_norm(model):
+        return sum(float(np.abs(layer.weights).sum()) for layer in model.network.weighted_layers)
+
+    assert l1_norm(regularised) < 0.8 * l1_norm(plain)

@@ -129,15 +129,16 @@ class Model:
     # -- training ----------------------------------------------------------------------
     def fit(self, train: Table, *, validation: Table | None = None, optimizer: str | Optimizer | None = None,
             learning_rate: float | None = None, epochs: int = 100, batch_size: int | None = 32,
-            early_stopping: int | None = None, min_delta: float = 0.0, l2: float = 0.0,
+            early_stopping: int | None = None, min_delta: float = 0.0, l2: float = 0.0, l1: float = 0.0,
             class_weight: str | dict | None = None, seed: int | None = None,
             callbacks: Sequence[Callback] = ()) -> History:
         """Train on the rows of ``train`` (its target column included); return the History.
 
         ``optimizer`` None continues with the model's own optimizer (and its state) if it
         has one, else Adam. ``early_stopping`` is the patience on the validation loss (the
-        best weights are restored). After Ctrl-C the training summary is updated (marked
-        interrupted) before KeyboardInterrupt propagates.
+        best weights are restored). ``l2`` and ``l1`` are the penalties of ``neuralab.fit``.
+        After Ctrl-C the training summary is updated (marked interrupted) before
+        KeyboardInterrupt propagates.
         """
         if optimizer is None and self.optimizer is not None:
             resolved = self.optimizer
@@ -161,7 +162,7 @@ class Model:
         try:
             history = fit(self.network, X, y, loss=self.loss, optimizer=resolved, epochs=epochs,
                           batch_size=batch_size, validation_data=validation_data, seed=seed,
-                          callbacks=all_callbacks, l2=l2, class_weight=class_weight)
+                          callbacks=all_callbacks, l2=l2, l1=l1, class_weight=class_weight)
         except KeyboardInterrupt:
             if self.network.history is not previous:
                 self._record(self.network.history, stopper)

@@ -156,6 +156,7 @@ def train(
     test_split: float = typer.Option(0.0, help="Fraction of rows held out for a final test."),
     early_stopping: int | None = typer.Option(None, help="Patience (epochs) on validation loss."),
     l2: float = typer.Option(0.0, help="L2 penalty lambda/2 * sum W^2 on the weights."),
+    l1: float = typer.Option(0.0, help="L1 penalty lambda * sum |W| on the weights."),
     dropout: float = typer.Option(0.0, help="Dropout rate after each hidden layer (0 = none)."),
     class_weight: str | None = typer.Option(None, help="'balanced' to weight rare classes up."),
     lr_schedule: str | None = typer.Option(None, help="step:DROP:EVERY or exp:RATE."),
@@ -173,7 +174,7 @@ def train(
 
 
 def _train(*, data, target, task, hidden, activation, output_activation, loss, optimizer, learning_rate,
-           epochs, batch_size, validation_split, test_split, early_stopping, l2, dropout, class_weight,
+           epochs, batch_size, validation_split, test_split, early_stopping, l2, l1, dropout, class_weight,
            lr_schedule,
            seed, dtype, drop_missing, ignore, resume, out, force, as_json) -> None:
     out = out or resume or "model.nlab"
@@ -219,8 +220,8 @@ def _train(*, data, target, task, hidden, activation, output_activation, loss, o
     try:
         history = model.fit(train_table, validation=val_table, optimizer=chosen_optimizer,
                             learning_rate=learning_rate, epochs=epochs, batch_size=batch_size,
-                            early_stopping=early_stopping, l2=l2, class_weight=class_weight, seed=seed,
-                            callbacks=callbacks)
+                            early_stopping=early_stopping, l2=l2, l1=l1, class_weight=class_weight,
+                            seed=seed, callbacks=callbacks)
     except KeyboardInterrupt:
         model.training["interrupted"] = True
         io.save(model, out)
