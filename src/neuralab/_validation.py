@@ -52,6 +52,13 @@ def check_positive_int(name: str, value: object, *, allow_none: bool = False) ->
     return int(value)
 
 
+def check_seed(value: object) -> int | None:
+    """Return ``value`` if it is an integer seed or None."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer))):
+        raise ValidationError(f"`seed` must be an integer or None. Got {value!r}.")
+    return value
+
+
 def _first_bad_position(bad: np.ndarray) -> str:
     index = tuple(int(i) for i in np.argwhere(bad)[0])
     if len(index) == 1:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validation import check_seed
 from .errors import NotBuiltError, ShapeError, ValidationError
 from .layers import Layer
 
@@ -43,10 +44,8 @@ class Dropout(Layer):
             raise ValidationError(
                 f"`rate` must be a number in [0, 1): the fraction of units dropped. Got {rate!r}."
             )
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
-            raise ValidationError(f"`seed` must be an integer or None. Got {seed!r}.")
         self.rate = float(rate)
-        self.seed = seed
+        self.seed = check_seed(seed)
         self.units: int | None = None
         self.input_dim: int | None = None
         self.mask: np.ndarray | None = None

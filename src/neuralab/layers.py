@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_positive_int
+from ._validation import check_positive_int, check_seed
 from .activations import Activation, get_activation
 from .errors import NotBuiltError, ShapeError, ValidationError
 from .initializers import Initializer, get_initializer
@@ -106,9 +106,7 @@ class Dense(Layer):
         self.input_dim = check_positive_int("input_dim", input_dim, allow_none=True)
         self.use_bias = bool(use_bias)
         self.initializer = get_initializer(initializer)
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
-            raise ValidationError(f"`seed` must be an integer or None. Got {seed!r}.")
-        self.seed = seed
+        self.seed = check_seed(seed)
         self.dtype = np.dtype(np.float32)
         self.weights: np.ndarray | None = None
         self.biases: np.ndarray | None = None

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_fraction, check_positive_int, check_positive_number
+from ._validation import check_fraction, check_positive_int, check_positive_number, check_seed
 from .callbacks import Callback, PrintProgress, TrainingContext
 from .dropout import Dropout
 from .errors import DivergenceError, ValidationError
@@ -171,8 +171,7 @@ def fit(network: Sequential, X: object, y: object, *, loss: str | Loss, optimize
     if tolerance is not None:
         tolerance = check_positive_number("tolerance", tolerance, allow_zero=True)
     validation_split = check_fraction("validation_split", validation_split)
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
-        raise ValidationError(f"`seed` must be an integer or None. Got {seed!r}.")
+    check_seed(seed)
     rule = divergence if divergence is not None else DivergenceRule(factor=math.inf)
     callbacks = list(callbacks)
     if verbose:
@@ -198,9 +197,8 @@ def fit(network: Sequential, X: object, y: object, *, loss: str | Loss, optimize
     for layer, child in zip(dropout_layers, dropout_seed.spawn(len(dropout_layers)), strict=True):
         layer.set_rng(np.random.default_rng(child))  # masks from the fit seed
 
-    trainer = _Trainer(network, resolved_loss, resolved_optimizer, rule, callbacks)
-    trainer.l2, trainer.sample_weight = l2, weights
-    trainer.l1 = l1
+    trainer = _Trainer(network, resolved_loss, resolved_optimizer, rule, callbacks, l2=l2, l1=l1,
+                       sample_weight=weights)
     return trainer.run(X, y, X_val, y_val, epochs=epochs, batch_size=batch_size, shuffle=shuffle,
                        tolerance=tolerance, rng=shuffle_rng, initial_epoch=int(initial_epoch))
 
@@ -345,7 +343,7 @@ class _Batches:
 class _Trainer:
     """One fit's state: the loop, the divergence snapshots and the callbacks."""
 
-    def __init__(self, network, loss, optimizer, rule, callbacks):
+    def __init__(self, network, loss, optimizer, rule, callbacks, *, l2=0.0, l1=0.0, sample_weight=None):
         self.network = network
         self.loss = loss
         self.optimizer = optimizer
@@ -355,10 +353,9 @@ class _Trainer:
         # One flat array each: the optimizer updates the whole network in one step.
         flat_parameters, flat_gradients = network.flat_parameters()
         self.parameters, self.gradients = [flat_parameters], [flat_gradients]
-        self.l2 = 0.0
+        self.l2, self.l1 = l2, l1
+        self.sample_weight = sample_weight  # (n_samples,) weights of the training rows, or None
         self.first_epoch = 1  # the first epoch of this fit (initial_epoch + 1)
-        self.l1 = 0.0
-        self.sample_weight = None  # (n_samples,) weights of the training rows, or None
         # Weights at the start of this epoch and of the one before: a bad loss seen in batch
         # b > 0 came from a step of this epoch, one seen in batch 0 from the last step before.
         self.snapshots = [[p.copy() for p in self.parameters] for _ in range(2)]
