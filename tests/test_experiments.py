@@ -153,6 +153,7 @@ def test_diagnose_history_and_verbose_fit_warns_once(capsys):
     gradient_warnings = [w for w in caught if issubclass(w.category, GradientFlowWarning)]
     assert len(gradient_warnings) == 1
     assert "vanish" in str(gradient_warnings[0].message) and "relu" in str(gradient_warnings[0].message)
+    assert gradient_warnings[0].filename == __file__  # it points at the user's fit call
     diagnosis = diagnose(history, activations=[layer.activation.name for layer in network.layers])
     assert diagnosis.status == "vanishing" and diagnosis.layer == 1
     assert diagnosis.ratio == pytest.approx(history.gradient_norms[0][0] / history.gradient_norms[0][-1])

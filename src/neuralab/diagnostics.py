@@ -18,6 +18,8 @@ of magnitude smaller than the last ones (the vanishing-gradient problem).
 from __future__ import annotations
 
 import math
+import os
+import sys
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -296,7 +298,17 @@ class GradientWarning(Callback):
                                    learning_rate=self.context.optimizer.learning_rate)
         if not diagnosis.ok:
             self.warned = True
-            warnings.warn(f"epoch {epoch}: {diagnosis.advice}", GradientFlowWarning, stacklevel=2)
+            warnings.warn(f"epoch {epoch}: {diagnosis.advice}", GradientFlowWarning,
+                          stacklevel=_stacklevel_outside_neuralab())
+
+
+def _stacklevel_outside_neuralab() -> int:
+    """The ``stacklevel`` that makes a warning point at the user's line (e.g. their ``fit``)."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package + os.sep):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 __all__ = [
