@@ -414,3 +414,27 @@ def test_float32_outputs_give_float32_gradients(name):
     value = loss.value(output, target)
     assert type(value) is float
     assert value == pytest.approx(loss.value(output.astype(np.float64), target.astype(np.float64)), rel=1e-5)
+
+
+@pytest.mark.parametrize("name", sorted(nl.losses.LOSSES))
+def test_sample_terms_add_up_to_the_value_and_weight_it(name):
+    """sum_s E_s = E, and weighted_value = sum_s w_s E_s (each share checked by hand: the
+    value of one sample alone, rescaled by the loss's normaliser)."""
+    loss = nl.get_loss(name)
+    rng = np.random.default_rng(11)
+    if name == "cross_entropy":
+        logits = rng.normal(size=(6, 3))
+        output = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        target = np.eye(3)[rng.integers(0, 3, 6)]
+    else:
+        output = rng.uniform(0.05, 0.95, size=(6, 3))
+        target = rng.uniform(0, 1, size=(6, 3))
+    terms = loss.sample_terms(output, target)
+    assert terms.shape == (6,)
+    assert terms.sum() == pytest.approx(loss.value(output, target), rel=1e-12)
+    share = 1 / 6 if loss.reduction == "mean" else 1.0  # a mean over 6 rows vs over one row
+    for s in range(6):
+        alone = loss.value(output[s:s + 1], target[s:s + 1])
+        assert terms[s] == pytest.approx(alone * share, rel=1e-12)
+    weights = rng.uniform(0, 3, size=6)
+    assert loss.weighted_value(output, target, weights) == pytest.approx(float(weights @ terms), rel=1e-12)

@@ -40,6 +40,18 @@ class Loss:
         """Return dE/d(output), shape ``(n_samples, n_outputs)``."""
         raise NotImplementedError
 
+    def sample_terms(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """Each sample's share of ``value``, shape ``(n_samples,)``: they add up to the value."""
+        raise NotImplementedError
+
+    def weighted_value(self, output: np.ndarray, target: np.ndarray, sample_weight: np.ndarray) -> float:
+        """E_w = sum_s w_s E_s over the samples' shares E_s (all w_s = 1 gives ``value``).
+
+        ``sample_weight`` has shape ``(n_samples,)``; the gradient is the unweighted one with
+        row s scaled by w_s.
+        """
+        return float(np.dot(sample_weight, self.sample_terms(output, target)))
+
     def preactivation_gradient(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
         """Return dE/dz through the required output activation (fused, exact)."""
         raise NotImplementedError(f"{self.name} has no fused gradient")
@@ -116,6 +128,10 @@ class SumSquaredError(Loss):
     def gradient(self, output, target):
         return 2.0 * (output - target)
 
+    def sample_terms(self, output, target):
+        diff = output - target
+        return (diff * diff).sum(axis=1)
+
 
 class HalfSquaredError(Loss):
     r"""The notes' error of the backpropagation section, summed (not averaged).
@@ -145,6 +161,10 @@ class HalfSquaredError(Loss):
     def gradient(self, output, target):
         return output - target
 
+    def sample_terms(self, output, target):
+        diff = output - target
+        return 0.5 * (diff * diff).sum(axis=1)
+
 
 class MeanSquaredError(Loss):
     r"""Mean squared error over all elements (PyTorch's ``MSELoss``).
@@ -164,6 +184,10 @@ class MeanSquaredError(Loss):
 
     def gradient(self, output, target):
         return (output - target) * (2.0 / output.size)
+
+    def sample_terms(self, output, target):
+        diff = output - target
+        return (diff * diff).sum(axis=1) / diff.size
 
 
 class CrossEntropy(Loss):
@@ -225,6 +249,10 @@ class CrossEntropy(Loss):
     def preactivation_gradient(self, output, target):
         return (output - target) * (1.0 / output.shape[0])
 
+    def sample_terms(self, output, target):
+        tiny = np.finfo(output.dtype).tiny
+        return -(target * np.log(np.maximum(output, tiny))).sum(axis=1) / output.shape[0]
+
 
 class BinaryCrossEntropy(Loss):
     r"""Binary cross-entropy, mean over all elements; requires a sigmoid output.
@@ -262,6 +290,12 @@ class BinaryCrossEntropy(Loss):
 
     def preactivation_gradient(self, output, target):
         return (output - target) * (1.0 / output.size)
+
+    def sample_terms(self, output, target):
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(output), -100.0)
+            log_not_p = np.maximum(np.log1p(-output), -100.0)
+        return -(target * log_p + (1.0 - target) * log_not_p).sum(axis=1) / output.size
 
 
 LOSSES: dict[str, type[Loss]] = {

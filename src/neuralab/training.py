@@ -262,21 +262,14 @@ def batch_loss_value(network: Sequential, loss: Loss, output: np.ndarray, target
               L_w = \sum_s w_s \, \ell_s
 
     where ``l_s`` is sample s's term of the loss under the loss's own normaliser (1/n for
-    a mean loss, 1 for a summed one), so that ``w = 1`` gives ``loss.value``. Samples are
-    grouped by weight, each group's loss computed by ``loss.value`` (losses are means or
-    sums of per-sample terms). Biases are not penalised. ``l1`` adds
+    a mean loss, 1 for a summed one; ``Loss.sample_terms``), so that ``w = 1`` gives
+    ``loss.value``. Biases are not penalised. ``l1`` adds
     :math:`\lambda_1 \sum_{layers} \sum_{ij} |W_{ij}|`.
     """
     if sample_weight is None:
         value = loss.value(output, target)
     else:
-        value = 0.0
-        n = output.shape[0]
-        for weight in np.unique(sample_weight):
-            rows = sample_weight == weight
-            part = loss.value(output[rows], target[rows])
-            share = np.count_nonzero(rows) / n if loss.reduction == "mean" else 1.0
-            value += float(weight) * part * share
+        value = loss.weighted_value(output, target, sample_weight)
     if l2:
         value += 0.5 * l2 * sum(float(np.vdot(layer.weights, layer.weights))
                                 for layer in network.weighted_layers)
