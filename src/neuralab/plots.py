@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
+from ._files import atomic_write
 from .diagnostics import GradientMonitor
 from .errors import ValidationError
 from .experiments import (
@@ -53,8 +54,10 @@ def save_figure(figure: Figure, folder: str | Path, stem: str) -> list[Path]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{stem}.png", folder / f"{stem}.svg"]
-    figure.savefig(paths[0], dpi=110)
-    figure.savefig(paths[1])
+    with atomic_write(paths[0]) as handle:  # a killed run leaves no half-written figure
+        figure.savefig(handle, format="png", dpi=110)
+    with atomic_write(paths[1]) as handle:
+        figure.savefig(handle, format="svg")
     return paths
 
 

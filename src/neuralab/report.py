@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import experiments
+from ._files import atomic_write
 from .callbacks import Callback
 from .errors import ValidationError
 
@@ -195,7 +196,8 @@ def write_report(folder: str | Path, sections: Sequence[Section], *,
         parts.append("</section>")
     parts.append("</body></html>\n")
     path = folder / "index.html"
-    path.write_text("\n".join(parts), encoding="utf-8")
+    with atomic_write(path, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(parts))
     return path
 
 
@@ -295,7 +297,8 @@ def run_tour(folder: str | Path, *, settings: TourSettings | None = None,
     result = TourResult(folder=str(folder), index=str(index), figures=written,
                         seconds=time.perf_counter() - started, descent=descent, compare=compare,
                         backprop=backprop, vanishing=vanishing, gallery=gallery, training=training)
-    (folder / "results.json").write_text(json.dumps(result.to_dict(), indent=1), encoding="utf-8")
+    with atomic_write(folder / "results.json", "w", encoding="utf-8") as handle:
+        json.dump(result.to_dict(), handle, indent=1)
     return result
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table as RichTable
 
+from .._files import atomic_write
 from ..data import BUNDLED, DataError, load_data
 from ..errors import ValidationError
 from ..lr_find import lr_find as run_lr_find
@@ -62,7 +63,8 @@ def _lr_find(*, data, target, task, hidden, activation, optimizer, start, end, s
     result = run_lr_find(model.network, X, y, loss=model.loss, optimizer=optimizer.strip().lower(),
                          start_learning_rate=start, end_learning_rate=end, num_steps=steps,
                          batch_size=batch_size, seed=seed)
-    plot_lr_find(result).savefig(out, dpi=110)
+    with atomic_write(out) as handle:
+        plot_lr_find(result).savefig(handle, format="png", dpi=110)
     if as_json:
         _echo_json({"data": data, "target": target, "task": model.task, "loss": model.loss,
                     "optimizer": optimizer, "steps": len(result.losses), "out": out, **result.to_dict()})

@@ -13,6 +13,7 @@ import json
 import os
 from pathlib import Path
 
+from .._files import atomic_write
 from .grid import SweepError
 from .runner import RECORD_FIELDS
 
@@ -95,12 +96,10 @@ def write_csv(records: list[dict], path: str | os.PathLike) -> Path:
     """Write ``records`` as CSV (columns in ``RECORD_FIELDS`` order; None is an empty cell)."""
     path = Path(path)
     rows = [[_cell(record.get(name)) for name in RECORD_FIELDS] for record in records]
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as handle:
+    with atomic_write(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(RECORD_FIELDS)
         writer.writerows(rows)
-    os.replace(tmp, path)
     return path
 
 
@@ -113,9 +112,8 @@ def _cell(value) -> str:
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_write(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 def _describe(identity: dict | None) -> str:
