@@ -254,3 +254,14 @@ def test_predict_before_the_network_is_built():
 def test_dense_units(units, pattern):
     with pytest.raises(nl.ValidationError, match=pattern):
         nl.Dense(units)
+
+
+def test_huge_finite_inputs_pass_the_nan_check_even_when_their_sum_overflows():
+    """check_finite sums first; an overflowing sum must fall back to the exact check."""
+    from neuralab._validation import check_finite
+
+    check_finite("X", np.full((4, 3), 3e38, dtype=np.float32))  # sum is inf, every value finite
+    with pytest.raises(nl.NonFiniteError, match=r"1 NaN or infinite value; the first is at row 2, column 1"):
+        check_finite("X", np.array([[1e38, 3e38], [3e38, 1.0], [5.0, np.inf]], dtype=np.float32))
+    with pytest.raises(nl.NonFiniteError, match="2 NaN or infinite values"):
+        check_finite("X", np.array([[np.inf, -np.inf]]))  # the sum is NaN
