@@ -3,6 +3,7 @@ ONNX Runtime against neuralab's own predictions; the CLI command; the missing-ex
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -208,6 +209,11 @@ def test_cli_export_writes_a_runnable_file_and_refuses_an_existing_out(iris_mode
     assert [o.version for o in checked(out).opset_import] == [13]
     result = runner.invoke(app, ["export", str(model_path), "--format", "tflite", "--out", str(out)])
     assert result.exit_code == 2 and "--format must be one of: onnx" in result.stderr
+    result = runner.invoke(app, ["export", str(model_path), "--out", str(out), "--force", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"model": str(model_path), "out": str(out), "format": "onnx",
+                                         "opset": 17, "input": "input", "input_shape": ["batch", 4],
+                                         "output": "probabilities"}
 
 
 def test_missing_onnx_names_the_extra(iris_model, tmp_path, monkeypatch):

@@ -7,6 +7,7 @@ kept unless ``--force`` is given.
 
 from __future__ import annotations
 
+import json
 import sys
 
 import typer
@@ -28,18 +29,24 @@ def export(
     out: str = typer.Option(..., "--out", help="The file to write, e.g. model.onnx."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing --out."),
     opset: int = typer.Option(OPSET, "--opset", help="ONNX opset of the exported graph."),
+    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
 ) -> None:
     """Export MODEL (with its input scaling) to ONNX, runnable in ONNX Runtime."""
-    run_guarded(_export, model_path, format, out, force, opset)
+    run_guarded(_export, model_path, format, out, force, opset, as_json)
 
 
-def _export(model_path: str, format: str, out: str, force: bool, opset: int) -> None:
+def _export(model_path: str, format: str, out: str, force: bool, opset: int, as_json: bool) -> None:
     if format not in FORMATS:
         raise ValidationError(f"--format must be one of: {', '.join(FORMATS)}. Got {format!r}.")
     model = io.load(model_path)
     _check_out(out, force)
     export_onnx(model, out, opset=opset)
     output = "probabilities" if model.task == "classification" else "prediction"
+    if as_json:
+        typer.echo(json.dumps({"model": model_path, "out": out, "format": format, "opset": opset,
+                               "input": "input", "input_shape": ["batch", model.network.input_dim],
+                               "output": output}))
+        return
     Console(file=sys.stdout, highlight=False, soft_wrap=True).print(
         f"exported {model_path} to {out} (ONNX opset {opset}; input 'input' of shape "
         f"(batch, {model.network.input_dim}), output '{output}')"
