@@ -156,16 +156,34 @@ def test_explain_this_step(page: Page):
     expect(page.locator("#explanation")).to_contain_text("dE/dz = dE/da × f'(z)")
 
 
+def _set_learning_rate(page: Page, value: str) -> None:
+    """The learning rate applies mid-run (no rebuild): the page counts the changes it sent."""
+    before_rates, before_builds = page.locator("body").get_attribute("data-rates"), _builds(page)
+    page.fill("#learning-rate", value)
+    page.locator("#learning-rate").blur()
+    expect(page.locator("body")).to_have_attribute("data-rates", str(int(before_rates) + 1))
+    assert _builds(page) == before_builds
+
+
 def test_huge_learning_rate_shows_divergence(page: Page):
-    _set_number(page, "#learning-rate", "100")
+    trained = str(int(page.locator("#epoch").get_attribute("data-epoch")) + 1)
+    page.click("#step")
+    expect(page.locator("#epoch")).to_have_attribute("data-epoch", trained)
+    _set_learning_rate(page, "100")  # the same weights go on with the new rate
+    expect(page.locator("#epoch")).to_have_attribute("data-epoch", trained)
     page.click("#step")
     message = page.locator("#divergence")
     expect(message).to_be_visible()
     expect(message).to_contain_text("learning rate 100")
     expect(message).to_contain_text("smaller learning rate")
+    expect(page.locator("#step")).to_be_disabled()
     page.screenshot(path=str(ARTIFACTS / "divergence.png"), full_page=True)
-    _set_number(page, "#learning-rate", "0.1")
+    _set_learning_rate(page, "0.1")  # the weights from before the divergence were kept: go on
     expect(message).to_be_hidden()
+    expect(page.locator("#step")).to_be_enabled()
+    epoch = int(page.locator("#epoch").get_attribute("data-epoch"))
+    page.click("#step")
+    expect(page.locator("#epoch")).to_have_attribute("data-epoch", str(epoch + 1))
 
 
 def test_deep_sigmoid_network_shows_vanishing_gradients(page: Page):

@@ -173,6 +173,35 @@ def test_huge_learning_rate_stops_with_a_message_naming_it(client):
     assert client.post(f"/api/sessions/{session}/reset").json()["divergence"] is None
 
 
+def test_learning_rate_changes_mid_run_and_lifts_a_divergence(client):
+    session = _create(client, learning_rate=0.3, n_samples=200, seed=1)["session"]
+    trained = client.post(f"/api/sessions/{session}/train", json={"epochs": 3}).json()
+    changed = client.patch(f"/api/sessions/{session}", json={"learning_rate": 100})
+    assert changed.status_code == 200
+    frame = changed.json()
+    assert frame["epoch"] == trained["epoch"] == 3  # same weights, same epoch: only the rate moved
+    assert frame["learning_rate"] == 100
+    diverged = client.post(f"/api/sessions/{session}/train", json={"epochs": 5}).json()
+    assert "learning rate 100" in diverged["divergence"]
+    assert client.post(f"/api/sessions/{session}/train", json={"epochs": 1}).status_code == 409
+    lowered = client.patch(f"/api/sessions/{session}", json={"learning_rate": 0.1}).json()
+    assert lowered["divergence"] is None
+    went_on = client.post(f"/api/sessions/{session}/train", json={"epochs": 2}).json()
+    assert went_on["epoch"] == diverged["epoch"] + 2 and went_on["divergence"] is None
+    # Reset keeps the new rate: a fresh optimizer from the current settings.
+    assert client.post(f"/api/sessions/{session}/reset").json()["learning_rate"] == 0.1
+
+
+@pytest.mark.parametrize("body", [{"learning_rate": 0}, {"learning_rate": -1}, {"learning_rate": "fast"},
+                                  {"learning_rate": 1e9}, {"learning_rate": 0.1, "seed": 2}, {}, [0.1]])
+def test_bad_learning_rate_change_is_a_400(client, body):
+    session = _create(client, n_samples=100)["session"]
+    response = client.patch(f"/api/sessions/{session}", json=body)
+    assert response.status_code == 400
+    assert "learning_rate" in response.json()["error"]
+    assert client.patch("/api/sessions/nope", json={"learning_rate": 0.1}).status_code == 404
+
+
 def test_regression_divergence_comes_from_the_engine_rule(client):
     session = _create(client, dataset="plane", learning_rate=1000, optimizer="gd", batch_size=None)["session"]
     frame = client.post(f"/api/sessions/{session}/train", json={"epochs": 3}).json()

@@ -8,6 +8,7 @@ Routes (all answers JSON; errors are ``{"error": message}`` with a 4xx status):
     POST   /api/uploads                       a CSV file (multipart field "file") -> its columns
     POST   /api/sessions                      a configuration -> a new session and its first frame
     GET    /api/sessions/{id}                 the current frame, with the data points
+    PATCH  /api/sessions/{id}                 {"learning_rate": x} -> used from the next epoch on
     DELETE /api/sessions/{id}                 close the session
     POST   /api/sessions/{id}/train           {"epochs": n} -> the frame after n epochs
     POST   /api/sessions/{id}/reset           back to the initial weights
@@ -34,7 +35,7 @@ from ..activations import ACTIVATIONS
 from ..errors import NeuralabError
 from .datasets import MAX_UPLOAD_BYTES, TOY_DATASETS, parse_upload
 from .errors import PlaygroundError, PlaygroundInputError, UnsupportedUpload, UploadTooLarge
-from .session import LIMITS, OPTIMIZER_NAMES, SessionStore
+from .session import LIMITS, OPTIMIZER_NAMES, SessionStore, parse_learning_rate
 
 STATIC = Path(__file__).parent / "static"
 
@@ -121,6 +122,12 @@ def create_app(store: SessionStore | None = None) -> Starlette:
         session = store.get(request.path_params["session_id"])
         return JSONResponse(await run_in_threadpool(session.frame, include_data=True))
 
+    async def update(request: Request) -> Response:
+        session = store.get(request.path_params["session_id"])
+        learning_rate = parse_learning_rate(await _json_body(request))
+        await run_in_threadpool(session.set_learning_rate, learning_rate)
+        return JSONResponse(await run_in_threadpool(session.frame, since=session.epoch + 1))
+
     async def delete(request: Request) -> Response:
         store.delete(request.path_params["session_id"])
         return JSONResponse({"deleted": request.path_params["session_id"]})
@@ -179,6 +186,7 @@ def create_app(store: SessionStore | None = None) -> Starlette:
         Route("/api/uploads", _guarded(upload), methods=["POST"]),
         Route("/api/sessions", _guarded(create), methods=["POST"]),
         Route("/api/sessions/{session_id}", _guarded(show), methods=["GET"]),
+        Route("/api/sessions/{session_id}", _guarded(update), methods=["PATCH"]),
         Route("/api/sessions/{session_id}", _guarded(delete), methods=["DELETE"]),
         Route("/api/sessions/{session_id}/train", _guarded(train), methods=["POST"]),
         Route("/api/sessions/{session_id}/reset", _guarded(reset), methods=["POST"]),

@@ -119,6 +119,13 @@ def _text(payload: dict, name: str, default: str | None,
     return value
 
 
+def parse_learning_rate(payload: object) -> float:
+    """Check a ``{"learning_rate": x}`` body (the one setting that changes mid-run)."""
+    if not isinstance(payload, dict) or set(payload) != {"learning_rate"}:
+        raise PlaygroundInputError('The body must be {"learning_rate": x}.')
+    return _number(payload, "learning_rate", 0.0, 0.0, LIMITS["max_learning_rate"], low_open=True)
+
+
 def parse_config(payload: object) -> Config:
     """Check a page's configuration (a dict from JSON) and return a Config.
 
@@ -279,6 +286,17 @@ class Session:
                     break
             return start
 
+    def set_learning_rate(self, learning_rate: float) -> None:
+        """Train with ``learning_rate`` from the next epoch on, keeping the weights.
+
+        A divergence no longer blocks training afterwards: the weights from before it were
+        kept, so the learner can lower the rate and go on (or raise it and watch it diverge).
+        """
+        with self.lock:
+            self.config.learning_rate = learning_rate
+            self.optimizer.learning_rate = learning_rate
+            self.divergence = None
+
     def _check_can_train(self) -> None:
         if self.not_trainable:
             raise TrainingBlocked(self.not_trainable)
@@ -351,6 +369,7 @@ class Session:
         frame = {
             "session": self.id,
             "epoch": self.epoch,
+            "learning_rate": self.config.learning_rate,  # it may change mid-run
             "losses": {"start": since, "train": self.train_loss[since:], "test": self.test_loss[since:]},
             "boundary": self.boundary(),
             "neurons": self.neuron_maps(),

@@ -241,6 +241,23 @@ function trainSteps(epochs) {
   });
 }
 
+// The learning rate changes mid-run: the same weights go on training with the new rate (raise
+// it while it plays and watch it diverge; after a divergence, lower it and go on).
+function changeLearningRate() {
+  if (!state.session) { build(); return; }
+  enqueue(async () => {
+    try {
+      applyFrame(await api("PATCH", `/api/sessions/${state.session}`,
+                           { learning_rate: numberOrText($("learning-rate").value) }));
+      $("explanation").replaceChildren();  // it showed a step at the old rate
+      showError("");
+    } catch (error) {
+      showError(error.message);
+    }
+    document.body.dataset.rates = String(Number(document.body.dataset.rates || 0) + 1);
+  });
+}
+
 function reset() {
   stopStream();
   enqueue(async () => {
@@ -538,7 +555,8 @@ async function start() {
   $("test-fraction").addEventListener("input", () => {
     $("test-fraction-value").textContent = `${Math.round(Number($("test-fraction").value) * 100)}%`;
   });
-  for (const id of ["noise", "n-samples", "test-fraction", "seed", "learning-rate", "optimizer", "batch-size", "l2",
+  $("learning-rate").addEventListener("change", changeLearningRate);
+  for (const id of ["noise", "n-samples", "test-fraction", "seed", "optimizer", "batch-size", "l2",
                     "x-feature", "y-feature"]) {
     $(id).addEventListener("change", build);
   }
