@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from tests.cli_helpers import one_line_error
 from typer.testing import CliRunner
 
 from neuralab.cli import app
@@ -89,8 +90,4 @@ def test_tour_quick_writes_a_report_with_no_broken_links(tmp_path):
     ("activations", "--name", "swish"),
 ])
 def test_bad_options_give_one_line_errors(args):
-    result = invoke(*args)
-    assert result.exit_code != 0
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error:"), result.output
-    assert "Traceback" not in result.output
+    one_line_error(invoke(*args))

@@ -8,6 +8,7 @@ import signal
 
 import numpy as np
 import pytest
+from tests.cli_helpers import one_line_error
 from typer.testing import CliRunner
 
 import neuralab as nl
@@ -42,14 +43,6 @@ def trained(tmp_path_factory):
                     "--learning-rate", "0.01", "--out", model, "--json")
     assert result.exit_code == 0, result.output
     return folder, csv_path, model, json.loads(result.stdout)
-
-
-def one_line_error(result, code=2):
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    return lines[0]
 
 
 def test_train_json_and_rule(trained):

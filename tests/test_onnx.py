@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 import pytest
+from tests.cli_helpers import one_line_error
 from typer.testing import CliRunner
 
 import neuralab as nl
@@ -200,9 +201,7 @@ def test_cli_export_writes_a_runnable_file_and_refuses_an_existing_out(iris_mode
     np.testing.assert_allclose(run_onnx(out, encoded_rows(model, table)), expected, rtol=1e-5, atol=1e-6)
     before = out.read_bytes()
     result = runner.invoke(app, ["export", str(model_path), "--format", "onnx", "--out", str(out)])
-    assert result.exit_code == 2
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and "already exists. Pass --force" in lines[0]
+    assert "already exists. Pass --force" in one_line_error(result)
     assert out.read_bytes() == before
     result = runner.invoke(app, ["export", str(model_path), "--out", str(out), "--force", "--opset", "13"])
     assert result.exit_code == 0, result.output
@@ -225,7 +224,5 @@ def test_missing_onnx_names_the_extra(iris_model, tmp_path, monkeypatch):
     model_path = tmp_path / "iris.nlab"
     nl.save(model, model_path)
     result = runner.invoke(app, ["export", str(model_path), "--out", str(out)])
-    assert result.exit_code == 2
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and "neuralab[onnx]" in lines[0], result.stderr
+    assert "neuralab[onnx]" in one_line_error(result)
     assert sorted(os.listdir(tmp_path)) == ["iris.nlab"]

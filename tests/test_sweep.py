@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from sklearn.metrics import r2_score
+from tests.cli_helpers import one_line_error
 from typer.testing import CliRunner
 
 import neuralab as nl
@@ -49,14 +50,6 @@ EXACT = ("run_id", "learning_rate", "activation", "depth", "width", "seed", "sta
 
 def invoke(*args):
     return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "200"})
-
-
-def one_line_error(result, code=2):
-    assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    return lines[0]
 
 
 def same_results(records, expected, *, rel=0.0):
