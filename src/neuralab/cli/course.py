@@ -7,7 +7,6 @@ Numbers are read as text and checked here, so that a bad value gives a one-line 
 
 from __future__ import annotations
 
-import json
 import math
 import shutil
 from pathlib import Path
@@ -32,6 +31,7 @@ from ..report import (
     vanishing_table,
 )
 from ._app import app, fail, run_guarded
+from ._common import echo_json
 
 JSON_HELP = "Print the result object as JSON instead of tables."
 OUT_HELP = "Folder to save the figures in (PNG and SVG)."
@@ -81,7 +81,7 @@ def _print_table(console: Console, table: Table) -> None:
 
 
 def _print_json(result) -> None:
-    typer.echo(json.dumps(result.to_dict(), indent=2))
+    echo_json(result.to_dict())
 
 
 def _save(console: Console | None, out: Path | None, figures: dict) -> None:

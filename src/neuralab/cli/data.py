@@ -35,41 +35,12 @@ from ..data import (
 from ..errors import ValidationError
 from ..model import Model
 from ._app import app, run_guarded
-
-OPTIMIZER_CHOICES = ("gd", "sgd", "momentum", "nesterov", "adam", "rmsprop")
+from ._common import OPTIMIZER_CHOICES, check_out, echo_json, parse_hidden, print_out
 
 _progress_console = Console(stderr=True, highlight=False)
 
 
-def _print(*objects) -> None:
-    Console(file=sys.stdout, highlight=False, soft_wrap=True).print(*objects)
-
-
-def _echo_json(payload: dict) -> None:
-    typer.echo(json.dumps(payload, indent=2, default=_json_default))
-
-
-def _json_default(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
 # -- helpers ------------------------------------------------------------------------------
-def _parse_hidden(text: str) -> tuple[int, ...]:
-    text = text.strip()
-    if text in ("", "0", "none"):
-        return ()
-    try:
-        sizes = tuple(int(part) for part in text.split(","))
-    except ValueError:
-        raise ValidationError(f"--hidden must be comma-separated layer sizes such as 64,32. Got {text!r}.") \
-            from None
-    if any(size < 1 for size in sizes):
-        raise ValidationError(f"--hidden sizes must be positive. Got {text!r}.")
-    return sizes
 
 
 def _parse_schedule(text: str | None) -> list[Callback]:
@@ -88,13 +59,6 @@ def _parse_schedule(text: str | None) -> list[Callback]:
                           f"(e.g. exp:0.95). Got {text!r}.")
 
 
-def _check_out(out: str, force: bool, allowed: str | None = None) -> None:
-    folder = os.path.dirname(os.path.abspath(out))
-    if not os.path.isdir(folder):
-        raise ValidationError(f"Cannot write {out}: the folder {folder} does not exist.")
-    same = allowed is not None and os.path.abspath(out) == os.path.abspath(allowed)
-    if os.path.exists(out) and not force and not same:
-        raise ValidationError(f"{out} already exists. Pass --force to overwrite it, or choose another --out.")
 
 
 def _summary(model: Model, table: Table) -> dict:
@@ -178,7 +142,7 @@ def _train(*, data, target, task, hidden, activation, output_activation, loss, o
            lr_schedule,
            seed, dtype, drop_missing, ignore, resume, out, force, as_json) -> None:
     out = out or resume or "model.nlab"
-    _check_out(out, force, allowed=resume)
+    check_out(out, force, allowed=resume)
     if optimizer.strip().lower() not in OPTIMIZER_CHOICES:
         valid = ", ".join(OPTIMIZER_CHOICES)
         raise ValidationError(f"Unknown optimizer {optimizer!r}. Choose one of: {valid}.")
@@ -200,7 +164,7 @@ def _train(*, data, target, task, hidden, activation, output_activation, loss, o
     stratify = y if decided == "classification" else None
     train_rows, val_rows, test_rows = _split(table.n_rows, validation_split, test_split, seed, stratify)
     if model is None:
-        model = Model.for_data(table, target, task=task, hidden=_parse_hidden(hidden), activation=activation,
+        model = Model.for_data(table, target, task=task, hidden=parse_hidden(hidden), activation=activation,
                                output_activation=output_activation, loss=loss, dtype=dtype,
                                train_rows=train_rows, dropout=dropout,
                                ignore=[c.strip() for c in ignore.split(",") if c.strip()])
@@ -211,9 +175,9 @@ def _train(*, data, target, task, hidden, activation, output_activation, loss, o
         chosen_optimizer = None if model.optimizer is not None else optimizer
     train_table, val_table, test_table = (table.take(rows) for rows in (train_rows, val_rows, test_rows))
     if not as_json:
-        _print(f"task {rule}")
+        print_out(f"task {rule}")
         for note in notes:
-            _print(f"note: {note}")
+            print_out(f"note: {note}")
     callbacks = [*schedule]
     if not as_json:
         callbacks.append(RichProgress(model, val_table if val_table.n_rows else None, _progress_console))
@@ -228,7 +192,7 @@ def _train(*, data, target, task, hidden, activation, output_activation, loss, o
         message = (f"interrupted: the model trained so far ({model.network.history.epochs_run} epoch(s) "
                    f"this run) was written to {out}, marked interrupted")
         if as_json:
-            _echo_json({"interrupted": True, "out": out, "epochs": model.network.history.epochs_run})
+            echo_json({"interrupted": True, "out": out, "epochs": model.network.history.epochs_run})
         else:
             _progress_console.print(message)
         raise typer.Exit(130) from None
@@ -236,11 +200,11 @@ def _train(*, data, target, task, hidden, activation, output_activation, loss, o
     splits = {"train": train_table, "validation": val_table, "test": test_table}
     results = {name: _summary(model, part) for name, part in splits.items() if part.n_rows}
     if as_json:
-        _echo_json({"task": model.task, "task_rule": rule, "target": target, "notes": notes,
-                    "epochs": history.epochs_run, "stop_reason": history.stop_reason,
-                    "loss": history.loss[-1] if history.loss else None,
-                    "val_loss": history.val_loss[-1] if history.val_loss else None,
-                    "metrics": results, "rows": {k: v.n_rows for k, v in splits.items()}, "out": out})
+        echo_json({"task": model.task, "task_rule": rule, "target": target, "notes": notes,
+                   "epochs": history.epochs_run, "stop_reason": history.stop_reason,
+                   "loss": history.loss[-1] if history.loss else None,
+                   "val_loss": history.val_loss[-1] if history.val_loss else None,
+                   "metrics": results, "rows": {k: v.n_rows for k, v in splits.items()}, "out": out})
         return
     grid = RichTable(title=f"{model.task} on {data} "
                            f"({history.epochs_run} epochs, stopped: {history.stop_reason})")
@@ -249,8 +213,8 @@ def _train(*, data, target, task, hidden, activation, output_activation, loss, o
         grid.add_column(name, justify="right")
     for metric in next(iter(results.values())):
         grid.add_row(metric, *(f"{results[name][metric]:.4f}" for name in results))
-    _print(grid)
-    _print(f"model written to {out}")
+    print_out(grid)
+    print_out(f"model written to {out}")
 
 
 def _split(n, validation_split, test_split, seed, stratify):
@@ -293,7 +257,7 @@ def _evaluate(model_path, data, target, as_json) -> None:
     table = _table_for(model, data, target, with_target=True)
     result = model.evaluate(table)
     if as_json:
-        _echo_json({"task": model.task, "rows": table.n_rows, **result})
+        echo_json({"task": model.task, "rows": table.n_rows, **result})
         return
     if model.task == "regression":
         grid = RichTable(title=f"regression metrics on {data} ({table.n_rows} rows)")
@@ -301,22 +265,22 @@ def _evaluate(model_path, data, target, as_json) -> None:
         grid.add_column("value", justify="right")
         for name in ("mse", "mae", "r2"):
             grid.add_row(name, f"{result[name]:.6g}")
-        _print(grid)
+        print_out(grid)
         return
-    _print(f"accuracy {result['accuracy']:.4f} on {table.n_rows} rows of {data}")
+    print_out(f"accuracy {result['accuracy']:.4f} on {table.n_rows} rows of {data}")
     per_class = RichTable(title="per class")
     for column in ("class", "precision", "recall"):
         per_class.add_column(column, justify="right")
     for label, p, r in zip(result["labels"], result["precision"], result["recall"], strict=True):
         per_class.add_row(str(label), f"{p:.4f}", f"{r:.4f}")
-    _print(per_class)
+    print_out(per_class)
     confusion = RichTable(title="confusion matrix (rows: true, columns: predicted)")
     confusion.add_column("")
     for label in result["labels"]:
         confusion.add_column(str(label), justify="right")
     for label, row in zip(result["labels"], result["confusion_matrix"], strict=True):
         confusion.add_row(str(label), *map(str, row))
-    _print(confusion)
+    print_out(confusion)
 
 
 # -- predict ------------------------------------------------------------------------------
@@ -353,7 +317,7 @@ def _prediction_rows(model: Model, table: Table):
 def _predict(model_path, data, out, force, chunk_rows, as_json) -> None:
     model = io.load(model_path)
     if out is not None:
-        _check_out(out, force)
+        check_out(out, force)
     if data in BUNDLED and not os.path.exists(data):
         chunks = iter([_table_for(model, data, None, with_target=False)])
     else:
@@ -365,9 +329,9 @@ def _predict(model_path, data, out, force, chunk_rows, as_json) -> None:
     with atomic_write(out, "w", newline="") as handle:
         rows = _write_predictions(model, chunks, handle, header, False)
     if as_json:
-        _echo_json({"rows": rows, "out": out, "columns": header})
+        echo_json({"rows": rows, "out": out, "columns": header})
     else:
-        _print(f"{rows} predictions written to {out}")
+        print_out(f"{rows} predictions written to {out}")
 
 
 def _write_predictions(model, chunks, stream, header, as_json) -> int:

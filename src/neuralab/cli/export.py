@@ -7,17 +7,13 @@ kept unless ``--force`` is given.
 
 from __future__ import annotations
 
-import json
-import sys
-
 import typer
-from rich.console import Console
 
 from .. import io
 from ..errors import ValidationError
 from ..onnx_export import OPSET, export_onnx
 from ._app import app, run_guarded
-from .data import _check_out
+from ._common import check_out, echo_json, print_out
 
 FORMATS = ("onnx",)
 
@@ -39,18 +35,17 @@ def _export(model_path: str, format: str, out: str, force: bool, opset: int, as_
     if format not in FORMATS:
         raise ValidationError(f"--format must be one of: {', '.join(FORMATS)}. Got {format!r}.")
     model = io.load(model_path)
-    _check_out(out, force)
+    check_out(out, force)
     export_onnx(model, out, opset=opset)
     output = "probabilities" if model.task == "classification" else "prediction"
     if as_json:
-        typer.echo(json.dumps({"model": model_path, "out": out, "format": format, "opset": opset,
-                               "input": "input", "input_shape": ["batch", model.network.input_dim],
-                               "output": output}))
+        echo_json({"model": model_path, "out": out, "format": format, "opset": opset,
+                   "input": "input", "input_shape": ["batch", model.network.input_dim], "output": output})
         return
-    Console(file=sys.stdout, highlight=False, soft_wrap=True).print(
-        f"exported {model_path} to {out} (ONNX opset {opset}; input 'input' of shape "
-        f"(batch, {model.network.input_dim}), output '{output}')"
-    )
+    print_out(
+              f"exported {model_path} to {out} (ONNX opset {opset}; input 'input' of shape "
+              f"(batch, {model.network.input_dim}), output '{output}')"
+          )
 
 
 __all__ = ["export"]

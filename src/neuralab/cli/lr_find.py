@@ -19,7 +19,7 @@ from ..lr_find import lr_find as run_lr_find
 from ..lr_find import plot_lr_find
 from ..model import Model
 from ._app import app, run_guarded
-from .data import OPTIMIZER_CHOICES, _check_out, _echo_json, _parse_hidden, _print
+from ._common import OPTIMIZER_CHOICES, check_out, echo_json, parse_hidden, print_out
 
 
 @app.command("lr-find")
@@ -48,7 +48,7 @@ def _lr_find(*, data, target, task, hidden, activation, optimizer, start, end, s
              drop_missing, out, force, as_json) -> None:
     if not out.lower().endswith(".png"):
         raise ValidationError(f"--out must name a .png file. Got {out!r}.")
-    _check_out(out, force)
+    check_out(out, force)
     if optimizer.strip().lower() not in OPTIMIZER_CHOICES:
         valid = ", ".join(OPTIMIZER_CHOICES)
         raise ValidationError(f"Unknown optimizer {optimizer!r}. Choose one of: {valid}.")
@@ -57,7 +57,7 @@ def _lr_find(*, data, target, task, hidden, activation, optimizer, start, end, s
     if target is None:
         raise DataError(f"Give the column to predict with --target. The columns of {data} are: "
                         f"{', '.join(table.columns)}.")
-    model = Model.for_data(table, target, task=task, hidden=_parse_hidden(hidden), activation=activation)
+    model = Model.for_data(table, target, task=task, hidden=parse_hidden(hidden), activation=activation)
     X = model.preprocessor.transform(table)
     y = model.preprocessor.encode_target(table, model.network.output_dim)
     result = run_lr_find(model.network, X, y, loss=model.loss, optimizer=optimizer.strip().lower(),
@@ -66,8 +66,8 @@ def _lr_find(*, data, target, task, hidden, activation, optimizer, start, end, s
     with atomic_write(out) as handle:
         plot_lr_find(result).savefig(handle, format="png", dpi=110)
     if as_json:
-        _echo_json({"data": data, "target": target, "task": model.task, "loss": model.loss,
-                    "optimizer": optimizer, "steps": len(result.losses), "out": out, **result.to_dict()})
+        echo_json({"data": data, "target": target, "task": model.task, "loss": model.loss,
+                   "optimizer": optimizer, "steps": len(result.losses), "out": out, **result.to_dict()})
         return
     grid = RichTable(title=f"learning-rate range test on {data} ({model.task}, {model.loss}, {optimizer})")
     grid.add_column("")
@@ -76,11 +76,11 @@ def _lr_find(*, data, target, task, hidden, activation, optimizer, start, end, s
     grid.add_row("stopped", result.stop_reason)
     grid.add_row("lowest smoothed loss at rate", f"{result.best_learning_rate:.3g}")
     grid.add_row("suggested learning rate", f"{result.suggestion:.3g}")
-    _print(grid)
-    _print(f"plot written to {out}")
+    print_out(grid)
+    print_out(f"plot written to {out}")
     if result.suggestion == result.suggestion:  # not NaN
-        _print(f"try: neuralab train {data} --target {target} --optimizer {optimizer} "
-               f"--learning-rate {result.suggestion:.3g}")
+        print_out(f"try: neuralab train {data} --target {target} --optimizer {optimizer} "
+                  f"--learning-rate {result.suggestion:.3g}")
 
 
 __all__ = ["lr_find"]

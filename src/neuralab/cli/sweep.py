@@ -9,7 +9,6 @@ options given on the command line override) -> the grid -> the runs -> the table
 from __future__ import annotations
 
 import json
-import sys
 
 import typer
 from rich.console import Console
@@ -22,16 +21,13 @@ from ..sweeps import SweepError, best_run, load_config, summarize, sweep
 from ..sweeps.grid import parse_list
 from ..sweeps.summary import GRID_KEYS, format_mean_sd
 from ._app import app, run_guarded
+from ._common import print_out
 
 DEFAULTS = {"learning_rates": (0.001, 0.01, 0.1, 1.0), "activations": ("sigmoid", "tanh", "relu"),
             "depths": (2, 6), "widths": (32,), "seeds": 3, "epochs": 30, "batch_size": 32,
             "optimizer": "sgd", "validation_split": 0.2, "out": "sweep"}
 
 _console = Console(stderr=True, highlight=False)
-
-
-def _print(*objects) -> None:
-    Console(file=sys.stdout, highlight=False, soft_wrap=True).print(*objects)
 
 
 class RichSweepProgress(SweepProgress):
@@ -170,16 +166,17 @@ def _print_summary(results, best) -> None:
                          str(row["diverged"]), str(row["failed"]),
                          format_mean_sd(row["final_loss_mean"], row["final_loss_sd"]),
                          format_mean_sd(row["final_metric_mean"], row["final_metric_sd"]))
-        _print(grid)
+        print_out(grid)
     if best is not None:
-        _print(f"best run {best['run_id']}: learning rate {best['learning_rate']:g}, {best['activation']}, "
-               f"depth {best['depth']}, width {best['width']}, seed {best['seed']}: "
-               f"{metric} {best['final_metric']:.4g}, loss {best['final_loss']:.4g}")
+        print_out(f"best run {best['run_id']}: learning rate {best['learning_rate']:g}, "
+                  f"{best['activation']}, depth {best['depth']}, width {best['width']}, "
+                  f"seed {best['seed']}: {metric} {best['final_metric']:.4g}, "
+                  f"loss {best['final_loss']:.4g}")
     ran = f"{results.ran} run(s) now, {results.skipped} from before"
     if results.index is not None:
-        _print(f"{len(results)} runs ({ran}): {results.out}/results.csv, {results.index}")
+        print_out(f"{len(results)} runs ({ran}): {results.out}/results.csv, {results.index}")
     elif results.out is not None:
-        _print(f"{len(results)} runs ({ran}): {results.out}/results.csv")
+        print_out(f"{len(results)} runs ({ran}): {results.out}/results.csv")
 
 
 __all__ = ["sweep_command"]

@@ -1,0 +1,61 @@
+"""Helpers shared by the command modules: output, JSON, --out checks, training options."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import numpy as np
+import typer
+from rich.console import Console
+
+from ..errors import ValidationError
+
+OPTIMIZER_CHOICES = ("gd", "sgd", "momentum", "nesterov", "adam", "rmsprop")
+
+
+def print_out(*objects) -> None:
+    """Print Rich renderables (tables, text) to stdout."""
+    Console(file=sys.stdout, highlight=False, soft_wrap=True).print(*objects)
+
+
+def echo_json(payload: dict) -> None:
+    """Print ``payload`` as indented JSON (NumPy scalars and arrays included) to stdout."""
+    typer.echo(json.dumps(payload, indent=2, default=_json_default))
+
+
+def _json_default(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def check_out(out: str, force: bool, allowed: str | None = None) -> None:
+    """Refuse an ``--out`` whose folder is missing, or that exists without ``--force``.
+
+    ``allowed`` is a path that may be overwritten anyway (``train --resume`` into itself).
+    """
+    folder = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(folder):
+        raise ValidationError(f"Cannot write {out}: the folder {folder} does not exist.")
+    same = allowed is not None and os.path.abspath(out) == os.path.abspath(allowed)
+    if os.path.exists(out) and not force and not same:
+        raise ValidationError(f"{out} already exists. Pass --force to overwrite it, or choose another --out.")
+
+
+def parse_hidden(text: str) -> tuple[int, ...]:
+    """``--hidden 64,32`` -> (64, 32); "" / "0" / "none" -> no hidden layer."""
+    text = text.strip()
+    if text in ("", "0", "none"):
+        return ()
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise ValidationError(f"--hidden must be comma-separated layer sizes such as 64,32. Got {text!r}.") \
+            from None
+    if any(size < 1 for size in sizes):
+        raise ValidationError(f"--hidden sizes must be positive. Got {text!r}.")
+    return sizes
