@@ -191,13 +191,19 @@ class Sequential:
         output layer (a loss fused with the output activation). Fills each layer's
         ``weight_gradient`` and ``bias_gradient``.
         """
-        grad = np.asarray(grad, dtype=self.dtype)
-        last = len(self.layers) - 1
-        for position in range(last, -1, -1):
-            layer = self.layers[position]
-            need_input = input_gradient or position > 0
-            grad = layer.backward(grad, from_preactivation=from_preactivation and position == last,
-                                  input_gradient=need_input)
+        return self._backward_prepared(np.asarray(grad, dtype=self.dtype), from_preactivation,
+                                       input_gradient)
+
+    def _backward_prepared(self, grad: np.ndarray, from_preactivation: bool = False,
+                           input_gradient: bool = True) -> np.ndarray | None:
+        """``backward`` for a ``grad`` already of the network's dtype (the training hot path)."""
+        *below, output_layer = self.layers
+        grad = output_layer.backward(grad, from_preactivation=from_preactivation,
+                                     input_gradient=input_gradient or bool(below))
+        if below:
+            for layer in below[:0:-1]:
+                grad = layer.backward(grad)
+            grad = below[0].backward(grad, input_gradient=input_gradient)
         return grad
 
     def predict(self, X: object, *, batch_size: int | None = None) -> np.ndarray:

@@ -289,7 +289,7 @@ def backpropagate_batch(network: Sequential, loss: Loss, output: np.ndarray, tar
     grad = loss.preactivation_gradient(output, target) if fused else loss.gradient(output, target)
     if sample_weight is not None:
         grad = grad * sample_weight.astype(grad.dtype)[:, None]
-    network.backward(grad, from_preactivation=fused, input_gradient=False)
+    network._backward_prepared(grad, fused, False)  # grad is already of the network's dtype
     if l2:
         for layer in network.weighted_layers:
             layer.weight_gradient += layer.weights * layer.weights.dtype.type(l2)
