@@ -28,7 +28,7 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
                         help="limit BLAS/OpenMP pools (threadpoolctl) and torch to N threads; steadier "
                         "on a busy machine (default: the libraries' own choice)")
     parser.add_argument("--tag", default=None, help="suffix of the result file names (default: "
-                        "'quick' and/or 'openblas-env' when those apply)")
+                        "'quick', the chosen cases, 'threadsN' and/or 'openblas-env' when those apply)")
     arguments = parser.parse_args(argv)
     unknown = sorted(set(arguments.implementations) - set(IMPLEMENTATIONS))
     if unknown:
@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> None:
     tag = arguments.tag
     if tag is None:
         parts = ["quick"] if arguments.quick else []
+        if arguments.cases is not None:  # a partial run must not overwrite the day's full one
+            parts.append("+".join(case.name for case in cases))
         if arguments.threads is not None:
             parts.append(f"threads{arguments.threads}")
         if any(value is not None for value in environment.openblas_variables().values()):
