@@ -9,8 +9,8 @@ after the current epoch.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TextIO
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TextIO
 
 from ._validation import check_fraction, check_positive_int, check_positive_number
 from .errors import ValidationError
@@ -33,7 +33,6 @@ class TrainingContext:
     epochs: int
     batches_per_epoch: int
     stop_training: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class Callback:
