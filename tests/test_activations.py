@@ -429,3 +429,20 @@ def test_binary_step_matches_torch_heaviside():
     z = _random_with_zeros(7)
     expected = torch.heaviside(torch.tensor(z), torch.tensor(1.0, dtype=torch.float64)).numpy()
     np.testing.assert_array_equal(nl.BinaryStep()(z), expected)
+
+
+def test_hot_path_constants_keep_numpy_promotion_for_other_dtypes():
+    """Activations use 0-d float32/float64 constants (neuralab._scalars) instead of Python
+    floats; other input dtypes must still promote as NumPy does (an int array -> float64),
+    and the constants themselves cannot be changed in place."""
+    from neuralab._scalars import ONE
+
+    a = np.array([[0, 1]], dtype=np.int64)
+    grad = np.ones((1, 2), dtype=np.int64)
+    out = nl.get_activation("tanh").backward(grad, a, a)
+    assert out.dtype == np.float64
+    np.testing.assert_array_equal(out, [[1.0, 0.0]])
+    half = np.array([[0.5]], dtype=np.float16)
+    assert nl.get_activation("sigmoid").backward(half, half, half).dtype == np.float16
+    with pytest.raises(ValueError, match="read-only"):
+        ONE[np.dtype(np.float32)] += 1

@@ -44,6 +44,21 @@ def test_gradient_descent_on_the_notes_cost():
     np.testing.assert_allclose(w, [1.928], rtol=1e-15)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_changed_learning_rate_applies_from_the_next_step(dtype):
+    """The learning rate is kept as an array of the parameters' dtype; setting it must reach
+    the update (a schedule changes it between epochs). Numbers exact in binary."""
+    weights = np.array([1.0, -2.0], dtype=dtype)
+    gradient = np.array([0.5, 1.0], dtype=dtype)
+    optimizer = nl.GradientDescent(learning_rate=0.5)
+    optimizer.step([weights], [gradient])
+    np.testing.assert_array_equal(weights, [0.75, -2.5])
+    optimizer.learning_rate = 0.25
+    optimizer.step([weights], [gradient])
+    np.testing.assert_array_equal(weights, [0.625, -2.75])
+    assert weights.dtype == dtype
+
+
 def test_sgd_momentum_by_hand():
     """Constant gradient 1, learning_rate 0.5, momentum 0.5.
 

@@ -314,19 +314,15 @@ class Dense(Layer):
             grad_z = self.activation.backward(grad_output, self._z, self._a)
         np.dot(self._inputs.T, grad_z, out=self.weight_gradient)
         if self.use_bias:
-            # dE/db = 1^T dE/dz: a matrix-vector product, faster than a reduction.
-            np.dot(self._ones_for(grad_z), grad_z, out=self.bias_gradient)
+            # dE/db = 1^T dE/dz: a matrix-vector product, faster than a reduction. The
+            # vector of n_samples ones is kept between calls (inline: this is the hot path).
+            ones = self._ones
+            if ones is None or ones.shape[0] != grad_z.shape[0] or ones.dtype != grad_z.dtype:
+                ones = self._ones = np.ones(grad_z.shape[0], dtype=grad_z.dtype)
+            np.dot(ones, grad_z, out=self.bias_gradient)
         if not input_gradient:
             return None
         return np.dot(grad_z, self.weights.T)
-
-    def _ones_for(self, grad_z: np.ndarray) -> np.ndarray:
-        """A vector of n_samples ones in grad_z's dtype (kept, sliced for smaller batches)."""
-        ones = self._ones
-        n = grad_z.shape[0]
-        if ones is None or ones.shape[0] < n or ones.dtype != grad_z.dtype:
-            ones = self._ones = np.ones(n, dtype=grad_z.dtype)
-        return ones[:n]
 
     def get_config(self) -> dict:
         """Architecture (not weights) as plain JSON-ready values."""

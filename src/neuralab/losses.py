@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._registry import resolve
+from ._scalars import MINUS_100, ONE
 from ._validation import check_finite
 from .errors import IncompatibleLossError, ShapeError, ValidationError
 
@@ -278,10 +279,11 @@ class BinaryCrossEntropy(Loss):
         return y
 
     def value(self, output, target):
+        floor, one = MINUS_100.get(output.dtype, -100.0), ONE.get(target.dtype, 1.0)
         with np.errstate(divide="ignore"):
-            log_p = np.maximum(np.log(output), -100.0)
-            log_not_p = np.maximum(np.log1p(-output), -100.0)
-        return -float(np.vdot(target, log_p) + np.vdot(1.0 - target, log_not_p)) / output.size
+            log_p = np.maximum(np.log(output), floor)
+            log_not_p = np.maximum(np.log1p(-output), floor)
+        return -float(np.vdot(target, log_p) + np.vdot(one - target, log_not_p)) / output.size
 
     def gradient(self, output, target):
         eps = np.finfo(output.dtype).eps

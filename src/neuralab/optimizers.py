@@ -35,6 +35,7 @@ class Optimizer:
     @learning_rate.setter
     def learning_rate(self, value: float) -> None:
         self._learning_rate = check_positive_number("learning_rate", value)
+        self._rates: dict[np.dtype, np.ndarray] = {}  # learning_rate in each parameter dtype
 
     def step(self, parameters: list[np.ndarray], gradients: list[np.ndarray]) -> None:
         """Apply one update to every parameter array, in place."""
@@ -56,7 +57,10 @@ class Optimizer:
         scratch = self._scratch.get(index)
         if scratch is None or scratch.shape != parameter.shape or scratch.dtype != parameter.dtype:
             scratch = self._scratch[index] = np.empty_like(parameter)
-        np.multiply(direction, self.learning_rate, out=scratch)
+        rate = self._rates.get(parameter.dtype)
+        if rate is None:  # the learning rate as a 0-d array of the parameter's dtype (_scalars)
+            rate = self._rates[parameter.dtype] = np.array(self.learning_rate, dtype=parameter.dtype)
+        np.multiply(direction, rate, scratch)
         parameter -= scratch
 
     def _existing_slot(self, index: int, name: str, like: np.ndarray) -> np.ndarray | None:

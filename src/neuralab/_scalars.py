@@ -1,0 +1,30 @@
+"""Constants in an array's own float dtype, for the training hot path.
+
+NumPy 2 treats the Python float in ``1.0 - a`` as a "weak" scalar that takes the array's
+dtype; working that out costs about 0.25 us per operation, a tenth of a small network's
+whole training step once it happens a dozen times. A 0-d array of the array's own dtype
+gives the same dtype and the same values in about half the time:
+
+    ONE.get(a.dtype, 1.0) - a      # == 1.0 - a, bit for bit
+
+A table maps float32 and float64 to read-only 0-d arrays; ``.get(dtype, value)`` falls back
+to the Python number for any other dtype, so that NumPy's own promotion rules apply there.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def table(value: float) -> dict[np.dtype, np.ndarray]:
+    """``value`` as a read-only 0-d array of float32 and of float64, keyed by dtype."""
+    constants = {}
+    for dtype in (np.dtype(np.float32), np.dtype(np.float64)):
+        constant = np.array(value, dtype=dtype)
+        constant.flags.writeable = False
+        constants[dtype] = constant
+    return constants
+
+
+ONE = table(1.0)
+MINUS_100 = table(-100.0)  # PyTorch's clamp of log terms in binary cross-entropy
