@@ -24,7 +24,7 @@ tour: $(VENV)/.installed
 	$(BIN)/neuralab tour --force
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check .
 
 test: lint
 	$(BIN)/python -m pytest
