@@ -15,16 +15,21 @@ from __future__ import annotations
 
 import numpy as np
 
+FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _frozen(value: float, dtype: np.dtype) -> np.ndarray:
+    constant = np.array(value, dtype=dtype)
+    constant.flags.writeable = False
+    return constant
+
 
 def table(value: float) -> dict[np.dtype, np.ndarray]:
     """``value`` as a read-only 0-d array of float32 and of float64, keyed by dtype."""
-    constants = {}
-    for dtype in (np.dtype(np.float32), np.dtype(np.float64)):
-        constant = np.array(value, dtype=dtype)
-        constant.flags.writeable = False
-        constants[dtype] = constant
-    return constants
+    return {dtype: _frozen(value, dtype) for dtype in FLOATS}
 
 
 ONE = table(1.0)
 MINUS_100 = table(-100.0)  # PyTorch's clamp of log terms in binary cross-entropy
+TINY = {dtype: _frozen(np.finfo(dtype).tiny, dtype) for dtype in FLOATS}  # smallest normal number
+

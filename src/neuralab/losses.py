@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._registry import resolve
-from ._scalars import MINUS_100, ONE
+from ._scalars import MINUS_100, ONE, TINY
 from ._validation import check_finite
 from .errors import IncompatibleLossError, ShapeError, ValidationError
 
@@ -240,7 +240,9 @@ class CrossEntropy(Loss):
         return y
 
     def value(self, output, target):
-        tiny = np.finfo(output.dtype).tiny
+        tiny = TINY.get(output.dtype)
+        if tiny is None:
+            tiny = np.finfo(output.dtype).tiny
         return -float(np.vdot(target, np.log(np.maximum(output, tiny)))) / output.shape[0]
 
     def gradient(self, output, target):
