@@ -8,12 +8,21 @@ counting only the matrix products (2 FLOPs per multiply-add):
     inputs    da_{l-1} = dz_l W_l^T       2 B n_{l-1} n_l   for every layer but the first
 
 Elementwise work, biases and the loss are left out: the limit is a lower bound on time.
+
+Two measurements of it:
+
+- ``epoch_of_products``: one epoch's products, timed by the runner between the
+  implementations' runs (same pauses, same machine state). The shares of the limit use
+  its median: on a shared VM the same code can run 50% slower from one minute to the next.
+- ``compute_limit``: the best rate over a few hot loops, after the cases (the BLAS's peak on
+  these shapes, and on a 1024^3 product), as context.
 """
 
 from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -40,17 +49,10 @@ def _best_seconds(function, repeats: int) -> float:
     return best
 
 
-def gemm_rate_case_shapes(case: Case, *, steps: int = 50, repeats: int = 7) -> float:
-    """FLOP/s of numpy float32 matmul on exactly the products of one step of ``case``.
-
-    Operands are preallocated and every product writes into a preallocated ``out``: the
-    fastest a NumPy engine could run these products, with nothing else in the step.
-    """
-    rng = np.random.default_rng(0)
-    batch = case.batch_size
-    sizes = case.layer_sizes
+def _step_products(layer_sizes: tuple[int, ...], batch: int, rng: np.random.Generator) -> list[tuple]:
+    """(left, right, out) for every matrix product of one step on ``batch`` samples."""
     products = []
-    for position, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
+    for position, (n_in, n_out) in enumerate(itertools.pairwise(layer_sizes)):
         a = rng.random((batch, n_in), dtype=np.float32)
         W = rng.random((n_in, n_out), dtype=np.float32)
         dz = rng.random((batch, n_out), dtype=np.float32)
@@ -58,6 +60,43 @@ def gemm_rate_case_shapes(case: Case, *, steps: int = 50, repeats: int = 7) -> f
         products.append((a.T, dz, np.empty((n_in, n_out), np.float32)))         # weights
         if position > 0:
             products.append((dz, W.T, np.empty((batch, n_in), np.float32)))     # inputs
+    return products
+
+
+def epoch_of_products(case: Case, n_samples: int) -> Callable[[], None]:
+    """A function that runs the matrix products of one epoch of ``case`` and nothing else.
+
+    Same shapes and number of steps as training (a shorter last batch included), operands
+    preallocated, results written into ``out``: the time a NumPy engine would need if every
+    other part of a step were free. The benchmark times it interleaved with the
+    implementations, under the same conditions, so that the share of the limit compares
+    like with like.
+    """
+    rng = np.random.default_rng(0)
+    batch = min(case.batch_size, n_samples)
+    full_steps, last = divmod(n_samples, batch)
+    full = _step_products(case.layer_sizes, batch, rng)
+    short = _step_products(case.layer_sizes, last, rng) if last else []
+
+    def run() -> None:
+        for _ in range(full_steps):
+            for left, right, out in full:
+                np.matmul(left, right, out=out)
+        for left, right, out in short:
+            np.matmul(left, right, out=out)
+
+    return run
+
+
+def gemm_rate_case_shapes(case: Case, *, steps: int = 50, repeats: int = 7) -> float:
+    """FLOP/s of numpy float32 matmul on exactly the products of one step of ``case``.
+
+    Operands are preallocated and every product writes into a preallocated ``out``: the
+    fastest a NumPy engine could run these products, with nothing else in the step.
+    """
+    batch = case.batch_size
+    sizes = case.layer_sizes
+    products = _step_products(sizes, batch, np.random.default_rng(0))
 
     def run():
         for _ in range(steps):

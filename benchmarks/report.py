@@ -43,12 +43,16 @@ def to_markdown(results: dict) -> str:
             )
     limit = results.get("limit")
     if limit:
+        interleaved = limit["interleaved_seconds"]
         lines += [
             "",
-            f"Limit ({limit['case']}): {limit['flops_per_epoch'] / 1e9:.2f} GFLOP per epoch; numpy float32 "
-            f"GEMM {limit['gemm_gflops_case_shapes']:.1f} GFLOP/s on the case's shapes "
-            f"({limit['gemm_gflops_square_1024']:.1f} on 1024^3) -> limit {limit['limit_seconds']:.3f} s. "
-            "Share reached: " + ", ".join(f"{impl} {share:.0%}" for impl, share in limit["shares"].items()),
+            f"Limit ({limit['case']}): {limit['flops_per_epoch'] / 1e9:.2f} GFLOP per epoch. Its matrix "
+            f"products alone, timed in the same rotation: {interleaved:.3f} s "
+            f"({limit['flops_per_epoch'] / interleaved / 1e9:.1f} GFLOP/s). Best hot-loop rate "
+            f"{limit['gemm_gflops_case_shapes']:.1f} GFLOP/s on the case's shapes "
+            f"({limit['gemm_gflops_square_1024']:.1f} on 1024^3) -> {limit['limit_seconds']:.3f} s. "
+            "Share of the interleaved limit reached: "
+            + ", ".join(f"{impl} {share:.0%}" for impl, share in limit["shares"].items()),
         ]
     if results.get("targets"):
         lines += ["", "| target | value | goal | met |", "|---|---:|---|---|"]

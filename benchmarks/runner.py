@@ -1,10 +1,10 @@
 """Interleaved timing: every implementation, several repeats, one process.
 
 For each repeat the implementations run one after the other, their order rotated by one
-place per repeat, with a pause before each (BLAS worker threads spin for a while after a
-call and would steal the next implementation's cores on a small machine). Only
-``train`` is timed; building the model and measuring quality are not.
-"""
+place per repeat, with a pause before each: BLAS worker threads spin for a while after a
+call and would steal the next implementation's cores on a small machine. For the large
+case the limit's epoch of bare matrix products takes its turn in the same rotation. Only
+``train`` is timed; building the model and measuring quality are not."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import time
 from dataclasses import replace
 from types import ModuleType
 
-from . import quality
+from . import limit, quality
 from .cases import Case
 from .data import Dataset, initial_weights, make_dataset
 
@@ -56,11 +56,17 @@ def summarise(seconds: list[float], steps: int) -> dict:
             "steps": steps, "median_step_us": median / steps * 1e6}
 
 
+GEMM_ONLY = "gemm-only"
+"""The name under which the limit's epoch of bare matrix products is timed (``with_limit``)."""
+
+
 def run_case(case: Case, implementations: tuple[str, ...], *, repeats: int, pause: float = 0.25,
-             warmup_rows: int = 2048, log=None) -> dict:
+             warmup_rows: int = 2048, with_limit: bool = False, log=None) -> dict:
     """Time ``case`` for every implementation; return per-implementation summaries and ratios.
 
     A warm-up run (one epoch on at most ``warmup_rows`` rows) per implementation comes first.
+    ``with_limit`` also times ``limit.epoch_of_products`` in the rotation, as ``gemm-only``
+    (summarised under the entry's ``"gemm_only"`` key, not as an implementation).
     """
     log = log or (lambda message: print(message, file=sys.stderr, flush=True))
     data = make_dataset(case)
@@ -69,17 +75,27 @@ def run_case(case: Case, implementations: tuple[str, ...], *, repeats: int, paus
     warmup_case = replace(case, epochs=1)
     for name in implementations:
         time_training(modules[name], warmup_case, data.head(warmup_rows), weights)
-    seconds: dict[str, list[float]] = {name: [] for name in implementations}
+    rotation = implementations + ((GEMM_ONLY,) if with_limit else ())
+    if with_limit:
+        products = limit.epoch_of_products(case, data.X_train.shape[0])
+        products()  # warm-up
+    seconds: dict[str, list[float]] = {name: [] for name in rotation}
     qualities: dict[str, dict] = {}
     for repeat in range(repeats):
-        shift = repeat % len(implementations)
-        order = implementations[shift:] + implementations[:shift]
+        shift = repeat % len(rotation)
+        order = rotation[shift:] + rotation[:shift]
         for name in order:
             time.sleep(pause)
-            elapsed, model = time_training(modules[name], case, data, weights)
+            if name == GEMM_ONLY:
+                start = time.perf_counter()
+                for _ in range(case.epochs):
+                    products()
+                elapsed = time.perf_counter() - start
+            else:
+                elapsed, model = time_training(modules[name], case, data, weights)
+                if name not in qualities:
+                    qualities[name] = measure_quality(modules[name], model, data)
             seconds[name].append(elapsed)
-            if name not in qualities:
-                qualities[name] = measure_quality(modules[name], model, data)
             log(f"  {case.name:<14} repeat {repeat + 1}/{repeats} {name:<9} {elapsed:8.3f} s")
     steps = steps_per_run(case, data.X_train.shape[0])
     results = {name: {**summarise(seconds[name], steps), **qualities[name]} for name in implementations}
@@ -88,5 +104,8 @@ def run_case(case: Case, implementations: tuple[str, ...], *, repeats: int, paus
         for peer in implementations:
             if peer != "neuralab":
                 ratios[f"neuralab/{peer}"] = results["neuralab"]["median_s"] / results[peer]["median_s"]
-    return {"case": case.to_dict(), "n_train": int(data.X_train.shape[0]),
-            "n_test": int(data.X_test.shape[0]), "implementations": results, "ratios": ratios}
+    entry = {"case": case.to_dict(), "n_train": int(data.X_train.shape[0]),
+             "n_test": int(data.X_test.shape[0]), "implementations": results, "ratios": ratios}
+    if with_limit:
+        entry["gemm_only"] = summarise(seconds[GEMM_ONLY], steps)
+    return entry

@@ -81,6 +81,28 @@ def test_flops_per_sample_of_the_large_case():
     assert limit.flops_per_sample((784, 256, 128, 10)) == 469_504 + 469_504 + 68_096
 
 
+def test_epoch_of_products_does_exactly_one_epochs_flops(monkeypatch):
+    """61 rows in batches of 8: 7 full steps and one of 5, each with every product once."""
+    run = limit.epoch_of_products(TINY_SOFTMAX, 61)
+    flops = []
+
+    def matmul(left, right, out):
+        assert out.shape == (left.shape[0], right.shape[1])
+        flops.append(2 * left.shape[0] * left.shape[1] * right.shape[1])
+
+    monkeypatch.setattr(limit.np, "matmul", matmul)
+    run()
+    assert sum(flops) == limit.flops_per_epoch(TINY_SOFTMAX, 61)
+    assert len(flops) == 8 * 5  # (2, 6, 2): forward and weights per layer, inputs for the second
+
+
+def test_the_limit_is_timed_in_the_rotation():
+    entry = runner.run_case(TINY_SOFTMAX, ("neuralab",), repeats=2, pause=0.0, with_limit=True,
+                            log=lambda message: None)
+    assert list(entry["implementations"]) == ["neuralab"]
+    assert len(entry["gemm_only"]["times_s"]) == 2 and entry["gemm_only"]["median_s"] > 0
+
+
 def test_steps_per_run_counts_a_short_last_batch():
     assert runner.steps_per_run(TINY_SOFTMAX, 61) == 2 * 8
     assert runner.steps_per_run(TINY_SOFTMAX, 64) == 2 * 8
