@@ -118,3 +118,16 @@ def test_memory_probe_runs_in_its_own_process():
 def test_unknown_case_names_the_choices():
     with pytest.raises(UnknownCaseError, match="Choose from"):
         get_cases(["huge"])
+
+
+def test_in_fit_timers_cover_the_step_and_are_removed_afterwards():
+    from benchmarks import profile_engine
+
+    from neuralab.layers import Dense
+
+    forward = Dense.forward
+    times = profile_engine.in_fit_us(TINY_SOFTMAX)
+    assert Dense.forward is forward
+    parts = {name: value for name, value in times.items() if name != "measured step"}
+    assert all(value > 0 for name, value in parts.items() if not name.startswith("the loop"))
+    assert sum(parts.values()) == pytest.approx(times["measured step"])
