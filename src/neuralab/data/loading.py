@@ -1,0 +1,18 @@
+"""``load_data``: one entry point for a CSV path or a bundled set's name."""
+
+from __future__ import annotations
+
+import os
+
+from .bundled import BUNDLED, load_bundled
+from .csv_reader import read_csv
+from .table import Table
+
+
+def load_data(source: str | os.PathLike, *, drop_missing: bool = False) -> tuple[Table, str | None]:
+    """A CSV path or a bundled set's name -> (table, known target column or None)."""
+    text = os.fspath(source)
+    if text in BUNDLED and not os.path.exists(text):
+        return load_bundled(text)
+    return read_csv(text, drop_missing=drop_missing), None
+
