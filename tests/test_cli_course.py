@@ -15,8 +15,8 @@ runner = CliRunner()
 SUM_X2 = 0.625
 
 
-def invoke(*args):
-    return runner.invoke(app, list(args), env={"COLUMNS": "200"})
+def invoke(*args, columns: int = 200):
+    return runner.invoke(app, list(args), env={"COLUMNS": str(columns)})
 
 
 def test_descent_json_follows_the_closed_form():
@@ -63,9 +63,10 @@ def test_vanishing_and_activations_commands(tmp_path):
 
 def test_tour_quick_writes_a_report_with_no_broken_links(tmp_path):
     out = tmp_path / "report"
-    result = invoke("tour", "--quick", "--out", str(out))
+    result = invoke("tour", "--quick", "--out", str(out), columns=80)
     assert result.exit_code == 0, result.output
     assert "Test accuracy on digits" in result.output
+    assert "…" not in result.output  # at 80 columns every header and name is whole
     page = (out / "index.html").read_text()
     links = set(re.findall(r'(?:src|href)="([^"#]+)"', page))
     assert links and all((out / link).is_file() for link in links)
@@ -78,6 +79,58 @@ def test_tour_quick_writes_a_report_with_no_broken_links(tmp_path):
     assert results["training"]["test_accuracy"] > 0.8
     refused = invoke("tour", "--quick", "--out", str(out))
     assert refused.exit_code != 0 and "--force" in refused.output
+
+
+def test_descent_last_row_of_a_diverged_run_has_its_own_J():
+    data = json.loads(invoke("descent", "--learning-rate", "1.8", "--steps", "30", "--json").output)
+    assert len(data["w"]) == len(data["loss"]) == 22 and data["diverged_at_epoch"] == 22
+    for w, loss in zip(data["w"], data["loss"], strict=True):
+        assert loss == pytest.approx(SUM_X2 * (2 - w) ** 2, rel=1e-12)
+    assert data["final_w"] == data["w"][-2]
+    table = invoke("descent", "--learning-rate", "1.8", "--steps", "30").output
+    last = [line for line in table.splitlines() if line.startswith("│ 21 ")]
+    assert len(last) == 1 and "197.156" in last[0] and "23803.8" in last[0] and "15234.4" not in last[0]
+    assert "kept the weight from before the bad step, w_20 = -154.125" in " ".join(table.split())
+    data = json.loads(invoke("descent", "--learning-rate", "1e308", "--json").output)
+    assert data["w"] == [0.2, None] and data["loss"] == [pytest.approx(2.025), None]
+    compare = invoke("descent", "--compare").output
+    assert "J(w_21) = 2.38e+04" in compare and "diverged" in compare
+
+
+def test_descent_from_the_minimum_prints_no_negative_zero():
+    result = invoke("descent", "--w0", "2")
+    assert result.exit_code == 0, result.output
+    cells = [cell.strip() for line in result.output.splitlines() if line.startswith("│")
+             for cell in line.strip("│").split("│")]
+    assert cells and "0" in cells and "-0" not in cells
+
+
+def test_vanishing_table_shows_a_diverged_run():
+    args = ("vanishing", "--learning-rate", "100", "--depth", "3", "--epochs", "2", "--activations", "relu",
+            "--dataset", "breast_cancer")
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    assert "diverged in epoch 1" in result.output and "healthy" not in result.output
+    assert "Try a smaller learning rate" in result.output
+    data = json.loads(invoke(*args, "--json").output)
+    run = data["runs"][0]
+    assert run["diverged_at_epoch"] == 1 and run["final_loss"] is None and run["diagnosis"] == "diverged"
+
+
+@pytest.mark.parametrize("args", [
+    ("vanishing", "--dataset", "breast_cancer", "--depth", "3", "--width", "4", "--epochs", "1"),
+    ("descent", "--compare"),
+    ("activations",),
+])
+def test_course_tables_are_readable_at_80_columns(args):
+    result = invoke(*args, columns=80)
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+    if args[0] == "vanishing":
+        assert "leaky_relu" in result.output and "diagnosis" in result.output
+    if args[0] == "activations":
+        assert "alpha = 0.01" in " ".join(result.output.split())
 
 
 @pytest.mark.parametrize("args", [

@@ -192,3 +192,54 @@ def test_unknown_activation_and_dataset_are_refused():
         experiments.vanishing(activations=("sigmoid", "foo"))
     with pytest.raises(nl.ValidationError, match="breast_cancer"):
         experiments.load_dataset("mnist")
+
+
+def test_diverged_descent_pairs_every_w_with_its_own_J():
+    # lr = 1.8: c = 1 - 2 * 1.8 * 0.625 = -1.25, |w_k - 2| = 1.8 * 1.25^k. The engine stops when
+    # J exceeds 1e4 * max(best J, 1) = 1e4 * J(w0) = 20250: J(w_21) = 0.625 * (1.8 * 1.25^21)^2.
+    result = experiments.descent(learning_rate=1.8, steps=30)
+    assert result.steps == 21 and result.diverged_at_epoch == 22 and result.stop_reason == "divergence"
+    for k, w in enumerate(result.w):
+        assert w == pytest.approx(closed_form_w(0.2, 1.8, k), rel=1e-12)
+        assert result.loss[k] == pytest.approx(SUM_X2 * (2 - w) ** 2, rel=1e-12)
+    assert result.loss[-1] == pytest.approx(SUM_X2 * (1.8 * 1.25 ** 21) ** 2, rel=1e-12)  # ~ 23804
+    assert result.loss[-2] < 1e4 * 2.025 < result.loss[-1]
+    # The engine restored the weight from before the bad step (w_20), and the result says so.
+    assert result.final_w == result.w[-2]
+    assert "epoch 22" in result.observed and f"w_20 = {result.w[-2]:.6g}" in result.observed
+    converged = experiments.descent()
+    assert converged.final_w == converged.w[-1] and converged.diverged_at_epoch is None
+
+
+def test_descent_to_an_infinite_w_reports_a_non_finite_J():
+    result = experiments.descent(learning_rate=1e308)  # the first step overflows: w_1 = inf
+    assert result.w[0] == 0.2 and math.isinf(result.w[1]) and not math.isfinite(result.loss[1])
+    assert result.loss[0] == pytest.approx(SUM_X2 * 1.8 ** 2, rel=1e-12)
+    assert result.final_w == 0.2 and result.diverged_at_epoch == 2
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["w"] == [0.2, None] and data["loss"] == [pytest.approx(2.025), None]
+
+
+def test_descent_from_the_minimum_has_no_negative_zero_step():
+    result = experiments.descent(w0=2.0)
+    assert result.w == [2.0, 2.0] and result.loss == [0.0, 0.0]
+    assert [math.copysign(1.0, s) for s in result.step_size] == [1.0]
+
+
+def test_vanishing_says_when_a_run_diverged():
+    data = experiments.load_dataset("breast_cancer")
+    result = experiments.vanishing(activations=("relu",), depth=3, width=32, epochs=2, learning_rate=100.0,
+                                   data=data)
+    run = result.run("relu")
+    assert run.diverged_at_epoch == 1 and run.final_loss is None and run.loss == []
+    assert run.diagnosis == "diverged"
+    assert "diverged in epoch 1" in run.advice and "learning rate" in run.advice
+    healthy = experiments.vanishing(activations=("relu",), depth=3, width=32, epochs=1, data=data).run("relu")
+    assert healthy.diverged_at_epoch is None and healthy.diagnosis == "healthy"
+
+
+def test_gallery_states_leaky_relu_alpha():
+    info = experiments.activation_info("leaky_relu", points=5)
+    assert "alpha = 0.01" in info.formula and "alpha = 0.01" in info.derivative_formula
+    assert info.value[0] == pytest.approx(-5 * 0.01) and info.derivative[0] == pytest.approx(0.01)
+    assert "alpha" not in experiments.activation_info("relu", points=5).formula

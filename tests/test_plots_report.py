@@ -49,6 +49,18 @@ def test_each_plot_returns_a_figure_and_saves(tmp_path):
     assert len(list(tmp_path.glob("*.svg"))) == len(figures)
 
 
+def test_descent_figures_and_table_of_diverged_runs(tmp_path):
+    for learning_rate in (1.8, 1e308):  # J grows past the limit; w overflows to inf
+        result = experiments.descent(learning_rate=learning_rate, steps=30)
+        assert result.diverged_at_epoch is not None
+        _saved(plots.plot_descent(result), tmp_path, f"descent_{learning_rate:g}")
+        rows = descent_table(result).rows
+        assert len(rows) == len(result.w)
+        assert rows[-1][2] == ("nan" if learning_rate > 2 else "23803.8")
+    table = descent_table(experiments.descent(w0=2.0))
+    assert [row[4] for row in table.rows] == ["0", "-"] and all("-0" not in row for row in table.rows)
+
+
 def test_plot_errors_name_the_expected_input():
     with pytest.raises(nl.ValidationError, match="History"):
         plots.plot_history([1, 2])

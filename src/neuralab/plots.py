@@ -16,13 +16,14 @@ Agg, work on a headless machine and are freed when no longer referenced.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from ._files import atomic_write
+from ._files import atomic_write, ensure_folder
 from .diagnostics import GradientMonitor
 from .errors import ValidationError
 from .experiments import (
@@ -51,8 +52,7 @@ def _positive(values: list[float | None]) -> tuple[list[int], list[float]]:
 
 def save_figure(figure: Figure, folder: str | Path, stem: str) -> list[Path]:
     """Write ``figure`` as ``folder/stem.png`` and ``folder/stem.svg``; return both paths."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = ensure_folder(folder)
     paths = [folder / f"{stem}.png", folder / f"{stem}.svg"]
     with atomic_write(paths[0]) as handle:  # a killed run leaves no half-written figure
         figure.savefig(handle, format="png", dpi=110)
@@ -129,11 +129,15 @@ def plot_descent(result: DescentResult | CompareResult) -> Figure:
     curve_axes, loss_axes = figure.subplots(1, 2)
     curve_axes.plot(result.curve_w, result.curve_loss, color="0.5", label="J(w) = sum (z - w x)^2")
     ws, js = result.w, result.loss
-    curve_axes.plot(ws, js, "o", color="C3", markersize=4, label="w_k")
+    # A diverged run may end on a non-finite w or J: only finite points are drawn.
+    finite = [k for k in range(len(ws)) if math.isfinite(ws[k]) and math.isfinite(js[k])]
+    curve_axes.plot([ws[k] for k in finite], [js[k] for k in finite], "o", color="C3", markersize=4,
+                    label="w_k")
     for k in range(min(len(ws) - 1, 8)):  # arrows for the first steps, as in the lecture
-        curve_axes.annotate("", xy=(ws[k + 1], js[k + 1]), xytext=(ws[k], js[k]),
-                            arrowprops={"arrowstyle": "->", "color": "C3", "linewidth": 1})
-    for k in range(min(len(ws), 3)):
+        if k in finite and k + 1 in finite:
+            curve_axes.annotate("", xy=(ws[k + 1], js[k + 1]), xytext=(ws[k], js[k]),
+                                arrowprops={"arrowstyle": "->", "color": "C3", "linewidth": 1})
+    for k in finite[:3]:
         curve_axes.annotate(f"w{k}", (ws[k], js[k]), textcoords="offset points", xytext=(4, 6), fontsize=8)
     curve_axes.set(xlabel="w", ylabel="J(w)",
                    title=f"w0 = {result.w0:g}, learning rate {result.learning_rate:g}")
@@ -141,7 +145,8 @@ def plot_descent(result: DescentResult | CompareResult) -> Figure:
     steps, values = _positive(js)
     loss_axes.plot(steps, values, "o-", markersize=3)
     loss_axes.set_yscale("log")
-    loss_axes.set(xlabel="step k", ylabel="J(w_k)", title=f"J per iteration ({result.observed})")
+    loss_axes.set(xlabel="step k", ylabel="J(w_k)")
+    loss_axes.set_title(f"J per iteration ({textwrap.fill(result.observed, 50)})", fontsize="small")
     return figure
 
 
@@ -153,7 +158,7 @@ def _plot_compare(result: CompareResult) -> Figure:
         steps, distance = _positive([abs(w - 2.0) for w in run.w])
         distance_axes.plot(steps, distance, "o-", markersize=2, label=label)
         steps, values = _positive(run.loss)
-        loss_axes.plot(steps, values, "o-", markersize=2, label=run.observed)
+        loss_axes.plot(steps, values, "o-", markersize=2, label=textwrap.fill(run.observed, 50))
     distance_axes.set_yscale("log")
     distance_axes.set(xlabel="step k", ylabel="|w_k - 2|", title="Distance to the minimum w = 2")
     distance_axes.legend(fontsize="small")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import experiments
-from ._files import atomic_write
+from ._files import atomic_write, ensure_folder
 from .callbacks import Callback
 from .errors import ValidationError
 
@@ -32,7 +32,11 @@ class Table:
 
 
 def _g(value: float | None, digits: int = 6) -> str:
-    return "-" if value is None else f"{value:.{digits}g}"
+    """``value`` to ``digits`` significant digits; "-" for None; -0 (and what rounds to it) as 0."""
+    if value is None:
+        return "-"
+    text = f"{value:.{digits}g}"
+    return "0" if text == "-0" else text
 
 
 def descent_table(result: experiments.DescentResult) -> Table:
@@ -93,17 +97,22 @@ def vanishing_table(result: experiments.VanishingResult) -> Table:
     for run in result.runs:
         saturated = [s for s in run.saturated_at_start if s is not None]
         dead = [d for d in run.dead_at_start if d is not None]
-        rows.append([run.activation, f"{run.first_to_last_at_start:.3g}", run.diagnosis,
-                     _g(run.final_loss, 4), f"{run.train_accuracy:.1%}", f"{run.test_accuracy:.1%}",
+        diagnosis, loss = run.diagnosis, _g(run.final_loss, 4)
+        if run.diverged_at_epoch is not None:
+            diagnosis = f"diverged in epoch {run.diverged_at_epoch}"
+            loss = "-" if not run.loss else f"{loss} (epoch {len(run.loss)})"
+        rows.append([run.activation, f"{run.first_to_last_at_start:.3g}", diagnosis, loss,
+                     f"{run.train_accuracy:.1%} / {run.test_accuracy:.1%}",
                      f"{max(saturated):.0%}" if saturated else "-", f"{max(dead):.0%}" if dead else "-"])
     caption = (f"{result.depth} hidden layers of {result.width} units on {result.dataset} "
                f"({result.n_train} training, {result.n_test} test rows), SGD learning rate "
                f"{result.learning_rate:g}, batch {result.batch_size}, {result.epochs} epochs, "
-               f"seed {result.seed}. "
+               f"seed {result.seed}. Gradient ratio: ||dE/dW1|| / ||dE/dW_last|| before training; "
+               "saturated units and dead ReLUs: the largest fraction in one layer, before training. "
                f"{result.sigmoid_bound}: 4^-{result.depth} = {result.bound_for_depth:.2g}.")
-    return Table(caption, ["activation", "||dE/dW1|| / ||dE/dW_last|| at start", "diagnosis",
-                           f"loss after {result.epochs} epochs", "train accuracy", "test accuracy",
-                           "saturated units (max layer)", "dead ReLUs (max layer)"], rows)
+    return Table(caption, ["activation", "gradient ratio at start", "diagnosis",
+                           f"loss after {result.epochs} epochs", "accuracy train / test",
+                           "saturated (max layer)", "dead ReLUs (max layer)"], rows)
 
 
 def gallery_table(result: experiments.GalleryResult) -> Table:
@@ -253,9 +262,8 @@ def run_tour(folder: str | Path, *, settings: TourSettings | None = None,
 
     settings = settings or TourSettings()
     started = time.perf_counter()
-    folder = Path(folder)
-    figures_folder = folder / "figures"
-    figures_folder.mkdir(parents=True, exist_ok=True)
+    folder = ensure_folder(folder)
+    figures_folder = ensure_folder(folder / "figures")
     for old in figures_folder.glob("*"):  # a previous tour's figures (the folder is ours)
         if old.suffix in {".png", ".svg"} and old.is_file():
             old.unlink()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
@@ -71,10 +72,37 @@ def _console() -> Console:
     return Console(highlight=False)
 
 
+def _column_widths(table: Table, available: int) -> list[int] | None:
+    """Column widths that keep every word of the headers and cells whole within ``available``
+    characters, or None where Rich's own layout does (everything fits) or nothing can.
+
+    Rich narrows the widest columns first and cuts words with "…"; here each column gets at
+    least its longest word, and the spare room is shared fairly: a column that needs less than
+    an equal share gets all it needs, the rest split what is left.
+    """
+    columns = [[header, *(row[i] for row in table.rows)] for i, header in enumerate(table.headers)]
+    if not columns:
+        return None
+    words = [max((cell_len(w) for text in texts for w in text.split()), default=0) for texts in columns]
+    lines = [max((cell_len(line) for text in texts for line in text.splitlines()), default=0)
+             for texts in columns]
+    room = available - (3 * len(columns) + 1)  # borders and one space of padding each side
+    if sum(lines) <= room or sum(words) > room:
+        return None
+    spare, extra = room - sum(words), [0] * len(columns)
+    wanted = [line - word for line, word in zip(lines, words, strict=True)]
+    order = sorted(range(len(columns)), key=wanted.__getitem__)
+    for position, i in enumerate(order):
+        extra[i] = min(wanted[i], spare // (len(columns) - position))
+        spare -= extra[i]
+    return [max(word + more, 1) for word, more in zip(words, extra, strict=True)]
+
+
 def _print_table(console: Console, table: Table) -> None:
     rich_table = RichTable(title=table.caption, title_justify="left", title_style="italic")
-    for header in table.headers:
-        rich_table.add_column(header)
+    widths = _column_widths(table, console.width)
+    for i, header in enumerate(table.headers):
+        rich_table.add_column(header, width=None if widths is None else widths[i])
     for row in table.rows:
         rich_table.add_row(*row)
     console.print(rich_table)

@@ -41,6 +41,10 @@ class DescentResult(Result):
     ``gradient[k]`` = dJ/dw at w[k] and ``step_size[k]`` = -learning_rate * gradient[k], for
     every step taken (one entry fewer than ``w``). ``contraction`` is
     1 - 2 * learning_rate * sum x^2, the factor that multiplies w - 2 at each step.
+
+    When the engine stops a diverging run (``diverged_at_epoch``), the last ``w`` is the one
+    whose J was too large (or not finite), its ``loss`` is that J as the engine computed it,
+    and ``final_w`` is the weight the network kept: the one from before the bad step.
     """
 
     x: list[float]
@@ -59,6 +63,7 @@ class DescentResult(Result):
     stop_reason: str = ""
     steps_to_tolerance: int | None = None
     diverged_at_epoch: int | None = None
+    final_w: float | None = None
     observed: str = ""
     curve_w: list[float] = field(default_factory=list)
     curve_loss: list[float] = field(default_factory=list)
@@ -91,7 +96,7 @@ class _RecordSteps(Callback):
         layer = self.context.network.layers[0]
         gradient = float(layer.weight_gradient[0, 0])
         self.result.gradient.append(gradient)
-        self.result.step_size.append(-self.result.learning_rate * gradient)
+        self.result.step_size.append(-self.result.learning_rate * gradient + 0.0)  # + 0.0: no -0
         self.result.w.append(float(layer.weights[0, 0]))
         self.result.loss.append(float(logs["loss"]))  # J at the w before this step
 
@@ -134,8 +139,13 @@ def descent(*, w0: float = 0.2, learning_rate: float = 0.4, steps: int = 100, to
     except DivergenceError as error:
         result.stop_reason = "divergence"
         result.diverged_at_epoch = error.epoch
-    # J at the final w: the recorded losses are those of the w before each step.
-    result.loss.append(network.evaluate(X, Z, "sum_squared_error"))
+        # The engine computed J at the last w (too large or not finite) and stopped there,
+        # restoring the weights from before the step that led to it.
+        result.loss.append(float(error.loss))
+    else:
+        # J at the final w: the recorded losses are those of the w before each step.
+        result.loss.append(network.evaluate(X, Z, "sum_squared_error"))
+    result.final_w = float(network.layers[0].weights[0, 0])
     # The loss the fit compared with the tolerance is J(w[k-1]), so tolerance reached in epoch k
     # means w[k-1] was already that close; report the first w whose J is within tolerance.
     within = [k for k, value in enumerate(result.loss) if value <= tolerance]
@@ -147,7 +157,12 @@ def descent(*, w0: float = 0.2, learning_rate: float = 0.4, steps: int = 100, to
 
 def _observed(result: DescentResult) -> str:
     if result.diverged_at_epoch is not None:
-        return f"diverged: the engine stopped it in epoch {result.diverged_at_epoch}"
+        last = result.steps
+        stopped = (f"diverged: J(w_{last}) = {result.loss[-1]:.4g}, so the engine stopped it in epoch "
+                   f"{result.diverged_at_epoch}")
+        if last == 0:
+            return stopped + " before any step"
+        return stopped + f" and kept the weight from before the bad step, w_{last - 1} = {result.final_w:.6g}"
     start, end = abs(result.w[0] - 2.0), abs(result.w[-1] - 2.0)
     if result.steps_to_tolerance is not None:
         return f"converged: J <= {result.tolerance:g} after {result.steps_to_tolerance} steps"

@@ -76,9 +76,14 @@ def activation_info(name: str, *, z_min: float = -5.0, z_max: float = 5.0,
         pairs = np.column_stack([z, np.zeros_like(z)])
         value = activation.forward(pairs)[:, 0]
         derivative = activation.derivative(pairs)[:, 0, 0]
-    return ActivationInfo(name=activation.name, formula=activation.formula,
+    # Parameters such as leaky_relu's alpha are stated with the formulas ("... (alpha = 0.01)").
+    parameters = {key: value for key, value in activation.get_config().items() if key != "name"}
+    settings = ", ".join(f"{key} = {value:g}" for key, value in parameters.items())
+    settings = f" ({settings})" if settings else ""
+    return ActivationInfo(name=activation.name, formula=activation.formula + settings,
                           output_range=activation.output_range,
-                          derivative_formula=activation.derivative_formula, used=USES[activation.name],
+                          derivative_formula=activation.derivative_formula + settings,
+                          used=USES[activation.name],
                           z=z.tolist(), value=value.tolist(), derivative=derivative.tolist(),
                           max_derivative=float(derivative.max()))
 

@@ -79,7 +79,12 @@ def deep_network(activation: str, *, depth: int, width: int, n_classes: int) -> 
 @dataclass
 class ActivationRun(Result):
     """One activation's run: gradient norms per layer per recorded epoch (input layer first),
-    the first/last-layer ratio at the start, and the loss and accuracy after training."""
+    the first/last-layer ratio at the start, and the loss and accuracy after training.
+
+    ``diagnosis`` is the gradient flow at the start ("vanishing", "exploding", "healthy"), or
+    "diverged" when the engine stopped the fit (epoch in ``diverged_at_epoch``; the accuracies
+    are then those of the weights kept from before the bad step, ``loss`` the completed epochs').
+    """
 
     activation: str
     first_to_last_at_start: float
@@ -147,16 +152,21 @@ def vanishing(*, activations: tuple[str, ...] = ACTIVATIONS, dataset: str = "dig
     for name in names:
         network = deep_network(name, depth=depth, width=width, n_classes=data.n_classes)
         monitor = GradientMonitor(data.X_train[:monitor_samples], data.y_train[:monitor_samples])
-        diverged = None
+        diverged, divergence = None, ""
         try:
             history = network.fit(data.X_train, data.y_train, loss="cross_entropy",
                                   optimizer=SGD(learning_rate), epochs=epochs, batch_size=batch_size,
                                   seed=seed, callbacks=[monitor])
             losses = list(history.loss)
         except DivergenceError as error:
-            diverged = error.epoch
+            diverged, divergence = error.epoch, str(error)
             losses = list(network.history.loss)
         start = diagnose(monitor)
+        diagnosis, advice = start.status, start.advice
+        if diverged is not None:  # the gradient flow at the start is secondary to a failed run
+            diagnosis = "diverged"
+            advice = divergence + ("" if start.status == "healthy" else
+                                   f" Before training the gradients were {start.status}: {start.advice}")
         result.runs.append(ActivationRun(
             activation=name, first_to_last_at_start=start.first_to_last,
             gradient_norms=monitor.gradient_norm_array().tolist(),
@@ -165,7 +175,7 @@ def vanishing(*, activations: tuple[str, ...] = ACTIVATIONS, dataset: str = "dig
             loss=losses, final_loss=losses[-1] if losses else None,
             train_accuracy=accuracy(network, data.X_train, data.y_train),
             test_accuracy=accuracy(network, data.X_test, data.y_test),
-            diagnosis=start.status, advice=start.advice, diverged_at_epoch=diverged,
+            diagnosis=diagnosis, advice=advice, diverged_at_epoch=diverged,
         ))
         if monitors is not None:
             monitors[name] = monitor
