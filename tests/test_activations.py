@@ -93,11 +93,16 @@ def test_unknown_name_lists_the_valid_ones():
     assert not str(info.value).startswith("'")  # readable, not KeyError's quoted repr
 
 
-@pytest.mark.parametrize("value", [3, 0.5, ["relu"], nl.Sigmoid])
+@pytest.mark.parametrize("value", [3, 0.5, ["relu"]])
 def test_non_str_non_activation_is_a_validation_error(value):
-    message = r"must be a name \(str\) or an object of type Activation\. Got "
+    message = r"^An activation must be a name \(str\) or an object of type Activation\. Got "
     with pytest.raises(nl.ValidationError, match=message):
         nl.get_activation(value)
+
+
+def test_the_activation_class_itself_says_to_call_it():
+    with pytest.raises(nl.ValidationError, match=r"the class Sigmoid itself: call it, e\.g\. Sigmoid\(\)"):
+        nl.get_activation(nl.Sigmoid)
 
 
 def test_default_and_custom_leaky_relu_alpha():

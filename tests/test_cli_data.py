@@ -243,3 +243,128 @@ def test_train_with_dropout_and_l1_builds_and_penalises(tmp_path):
         return sum(float(np.abs(layer.weights).sum()) for layer in model.network.weighted_layers)
 
     assert l1_norm(regularised) < 0.8 * l1_norm(plain)
+
+
+# -- review fixes ------------------------------------------------------------------------------
+def _write_rows(path, header, columns):
+    rows = [",".join(header)] + [",".join(repr(float(v)) for v in row) for row in zip(*columns, strict=True)]
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_a_column_above_1e154_is_learned_from_not_zeroed(tmp_path):
+    """B5: values * 1e300 used to give std inf, scale inf, every scaled value 0."""
+    rng = np.random.default_rng(0)
+    a, b = rng.random(200), rng.random(200)
+    y = 3 * a + b + rng.normal(0, 0.01, 200)
+
+    def train(name, column):
+        path = _write_rows(tmp_path / f"{name}.csv", ["a", "b", "y"], [column, b, y])
+        result = invoke("train", path, "--target", "y", "--epochs", "30", "--hidden", "8",
+                        "--learning-rate", "0.01", "--out", tmp_path / f"{name}.nlab", "--json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)["metrics"]["validation"]["r2"], nl.load(tmp_path / f"{name}.nlab")
+
+    r2_huge, model = train("huge", a * 1e300)
+    r2_plain, _ = train("plain", a)  # the same column unscaled: the same standardised inputs
+    r2_constant, _ = train("constant", np.ones(200))
+    assert r2_huge == pytest.approx(r2_plain, abs=1e-3)
+    assert np.isfinite(model.preprocessor.scale).all()
+    train_rows, _, _ = nl.data.split_indices(200, validation=0.2, seed=0)  # the split train makes
+    assert model.preprocessor.scale[0] == pytest.approx(a[train_rows].std() * 1e300, rel=1e-9)
+    assert r2_huge > 0.9 > r2_constant + 0.5  # the huge column carries the signal
+
+
+def test_a_continuous_target_forced_to_classification_names_the_cause(tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.random(200)
+    path = _write_rows(tmp_path / "reg.csv", ["x", "strength"], [x, 10 * x + rng.random(200)])
+    line = one_line_error(invoke("train", path, "--target", "strength", "--task", "classification",
+                                 "--out", tmp_path / "m.nlab"))
+    assert "200 have a single row, which cannot be split" in line
+    assert "200 classes in 200 rows looks like a regression target: use --task regression" in line
+
+
+def test_a_tiny_file_suggests_no_validation_split(tmp_path):
+    path = tmp_path / "tiny.csv"
+    path.write_text("a,label\n0.1,0\n0.2,0\n,1\n0.8,1\n0.9,1\n")
+    out = tmp_path / "m.nlab"
+    line = one_line_error(invoke("train", path, "--target", "label", "--drop-missing", "--out", out))
+    assert "of 4 rows leaves no validation rows" in line and "--validation-split 0" in line
+    assert "regression" not in line
+    result = invoke("train", path, "--target", "label", "--drop-missing", "--validation-split", "0",
+                    "--epochs", "2", "--hidden", "2", "--out", out)
+    assert result.exit_code == 0, result.output
+
+
+def test_evaluate_names_the_column_given_with_target(tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.random((60, 2))
+    path = _write_rows(tmp_path / "cls.csv", ["a", "b", "label"], [x[:, 0], x[:, 1], x[:, 0] > 0.5])
+    model = tmp_path / "cls.nlab"
+    assert invoke("train", path, "--target", "label", "--epochs", "2", "--hidden", "4",
+                  "--out", model).exit_code == 0
+    line = one_line_error(invoke("evaluate", model, path, "--target", "a"))
+    expected = f"The target 'a' (the model was trained to predict 'label') holds the label {float(x[0, 0])!r}"
+    assert expected in line
+    result = invoke("evaluate", model, path, "--json")  # its own target still works
+    assert result.exit_code == 0 and json.loads(result.stdout)["rows"] == 60
+
+
+@pytest.mark.parametrize(("separator", "said"), [(";", "';'"), ("\t", "a tab")])
+def test_a_semicolon_separated_file_gets_a_hint(tmp_path, separator, said):
+    path = tmp_path / "semi.csv"
+    path.write_text(separator.join("aby") + "\n" + "".join(f"{i}{separator}{i % 3}{separator}{i % 2}\n"
+                                                         for i in range(10)))
+    line = one_line_error(invoke("train", path, "--target", "y", "--out", tmp_path / "m.nlab"))
+    assert "has no column 'y'" in line
+    assert f"The file seems to use {said} between values; neuralab reads comma-separated files" in line
+
+
+def test_resume_refuses_a_conflicting_architecture(trained, tmp_path):
+    _, csv_path, model, _ = trained  # trained with --hidden 16 (relu, float32, no dropout)
+    copy = tmp_path / "m.nlab"
+    copy.write_bytes(model.read_bytes())
+    for option, value, saved in (("--hidden", "4", "16"), ("--activation", "tanh", "relu"),
+                                 ("--dtype", "float64", "float32"), ("--dropout", "0.5", "0.0"),
+                                 ("--task", "classification", "regression"),
+                                 ("--loss", "half_squared_error", "mse")):
+        line = one_line_error(invoke("train", csv_path, "--resume", copy, option, value, "--epochs", "1"))
+        assert f"{option} {value} conflicts with the resumed model {copy}, which has {option} {saved}" in line
+    line = one_line_error(invoke("train", csv_path, "--resume", copy, "--ignore", "x1", "--epochs", "1"))
+    assert "--ignore x1 conflicts with the resumed model" in line
+    assert copy.read_bytes() == model.read_bytes()  # nothing written
+    # The same values as the model's are no conflict.
+    result = invoke("train", csv_path, "--resume", copy, "--hidden", "16", "--activation", "relu",
+                    "--epochs", "1", "--json")
+    assert result.exit_code == 0, result.output
+
+
+def test_early_stopping_zero_and_ignoring_the_target_are_refused(trained, tmp_path):
+    _, csv_path, _, _ = trained
+    out = tmp_path / "m.nlab"
+    line = one_line_error(invoke("train", csv_path, "--target", "strength", "--early-stopping", "0",
+                                 "--out", out))
+    assert "--early-stopping is the patience in epochs and must be at least 1" in line
+    line = one_line_error(invoke("train", csv_path, "--target", "strength", "--ignore", "x1,strength",
+                                 "--out", out))
+    assert "The target column 'strength' cannot be ignored" in line
+    assert not out.exists()
+
+
+def test_the_summary_says_early_stopping(tmp_path):
+    rng = np.random.default_rng(0)
+    path = _write_rows(tmp_path / "noise.csv", ["a", "b", "y"], list(rng.normal(size=(3, 80))))
+    result = invoke("train", path, "--target", "y", "--early-stopping", "2", "--epochs", "200",
+                    "--hidden", "32", "--learning-rate", "0.05", "--out", tmp_path / "m.nlab")
+    assert result.exit_code == 0, result.output
+    assert "stopped: early stopping)" in result.stdout
+    assert nl.load(tmp_path / "m.nlab").training["sessions"][0]["stop_reason"] == "early stopping"
+
+
+def test_hidden_help_says_zero_means_no_hidden_layer():
+    for command in ("train", "lr-find"):
+        result = runner.invoke(app, [command, "--help"], terminal_width=200)
+        assert result.exit_code == 0
+        text = " ".join(result.stdout.replace("│", " ").split())
+        assert "0 or an empty value means no hidden layer" in text, command

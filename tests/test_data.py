@@ -135,3 +135,74 @@ def test_bundled_sets(name, rows, features, first):
     assert table.column(target)[0] == first
     with pytest.raises(DataError, match="Choose one of"):
         load_bundled("mnist")
+
+
+# -- review fixes: huge columns, split messages, delimiters, the target in --ignore ----------------
+def test_a_column_beyond_1e154_is_scaled_not_zeroed():
+    """x**2 overflows above ~1e154: the scaling divides by max |x| first (B5)."""
+    rng = np.random.default_rng(0)
+    unit = rng.random(50)
+    X = np.column_stack([unit * 1e300, rng.normal(size=50), unit * 1e-200])
+    y = 1e300 * rng.random(50)
+    pre = Preprocessor.fit(Table.from_arrays(X, y, target_name="y"), "y")
+    # Independent numbers: the unit column's mean and std, scaled back by hand.
+    np.testing.assert_allclose(pre.mean[[0, 2]], [unit.mean() * 1e300, unit.mean() * 1e-200], rtol=1e-12)
+    np.testing.assert_allclose(pre.scale[[0, 2]], [unit.std() * 1e300, unit.std() * 1e-200], rtol=1e-12)
+    assert np.isfinite(pre.scale).all() and np.isfinite(pre.mean).all()
+    # An ordinary column is computed exactly as before (bit for bit: encoded.mean(axis=0)).
+    ordinary = X * [0.0, 1.0, 0.0]  # same layout, the extreme columns zeroed
+    assert pre.mean[1] == ordinary.mean(axis=0)[1] and pre.scale[1] == ordinary.std(axis=0)[1]
+    scaled = pre.transform(Table.from_arrays(X, y, target_name="y"))
+    np.testing.assert_allclose(scaled[:, 0], (unit - unit.mean()) / unit.std(), atol=1e-9)
+    np.testing.assert_allclose(scaled[:, 2], scaled[:, 0], atol=1e-9)
+    assert np.isfinite(pre.target_scale) and pre.target_scale == pytest.approx((y / 1e300).std() * 1e300)
+
+
+def test_a_value_whose_scaling_overflows_is_an_error_naming_the_column():
+    X = np.array([[-1.0e308, 0.0], [-0.5e308, 1.0], [-0.9e308, 2.0]])
+    pre = Preprocessor.fit(Table.from_arrays(X, np.array([0.0, 1.0, 3.0]), target_name="y"), "y")
+    far = Table.from_arrays(np.array([[1.7e308, 1.0]]), feature_names=["x0", "x1"])
+    with pytest.raises(DataError, match=r"Column 'x0' holds 1\.7e\+308 in row 1, too large to scale"):
+        pre.transform(far)
+
+
+@pytest.mark.parametrize(("n", "stratify", "fragments"), [
+    (200, np.arange(200.0), ["200 have a single row, which cannot be split",
+                             "200 classes in 200 rows looks like a regression target: use --task regression",
+                             "--validation-split 0"]),
+    (4, np.array(["a", "a", "b", "b"], dtype=object), ["stratified", "the largest has 2",
+                                                       "--validation-split 0"]),
+    (2, None, ["2 rows are too few to hold any out", "--validation-split 0"]),
+])
+def test_an_empty_validation_split_names_the_cause_and_the_fix(n, stratify, fragments):
+    with pytest.raises(DataError) as caught:
+        split_indices(n, validation=0.2, seed=0, stratify=stratify)
+    message = str(caught.value)
+    assert all(fragment in message for fragment in fragments), message
+    if stratify is not None and stratify.dtype.kind == "O":
+        assert "regression" not in message
+
+
+@pytest.mark.parametrize(("separator", "said"), [(";", "';'"), ("\t", "a tab")])
+def test_a_semicolon_or_tab_separated_file_gets_a_hint(tmp_path, separator, said):
+    path = write(tmp_path, separator.join("aby") + "\n" + separator.join("123") + "\n")
+    table = read_csv(path)
+    hint = f"seems to use {said} between values; neuralab reads comma-separated"
+    with pytest.raises(DataError, match=hint):
+        table.column("y")
+    with pytest.raises(DataError, match=f"seems to use {said} between values"):
+        read_csv(path, kinds={"a": "numeric"})
+    comma = read_csv(write(tmp_path, "a;b,y\n1,2\n", name="c.csv"))  # two columns: no hint
+    with pytest.raises(DataError) as caught:
+        comma.column("b")
+    assert "seems to use" not in str(caught.value)
+
+
+def test_the_target_cannot_be_ignored_and_a_foreign_target_column_is_named():
+    table = Table.from_arrays(np.arange(6.0).reshape(3, 2), np.array([0.0, 1.0, 0.0]), target_name="y")
+    with pytest.raises(DataError, match="target column 'y' cannot be ignored"):
+        Preprocessor.fit(table, "y", ignore=["y"])
+    pre = Preprocessor.fit(table, "y")
+    with pytest.raises(DataError, match=r"The target 'x0' \(the model was trained to predict 'y'\) holds the "
+                                        r"label 2 at row 2"):
+        pre.class_index(table.column("x0"), column="x0")

@@ -7,9 +7,12 @@ import re
 
 import numpy as np
 import pytest
+from tests.cli_helpers import one_line_error
+from typer.testing import CliRunner
 
 import neuralab as nl
 import neuralab.errors
+from neuralab.cli import app
 
 X = np.arange(12, dtype=float).reshape(6, 2) / 10
 Y = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0])
@@ -265,3 +268,29 @@ def test_huge_finite_inputs_pass_the_nan_check_even_when_their_sum_overflows():
         check_finite("X", np.array([[1e38, 3e38], [3e38, 1.0], [5.0, np.inf]], dtype=np.float32))
     with pytest.raises(nl.NonFiniteError, match="2 NaN or infinite values"):
         check_finite("X", np.array([[np.inf, -np.inf]]))  # the sum is NaN
+
+
+@pytest.mark.parametrize("make", [
+    lambda: nl.Sequential([nl.Dense(1, input_dim=2)]).fit(
+        np.zeros((4, 2)), np.zeros(4), loss="mse", optimizer="sgd", epochs=1, seed=-1),
+    lambda: nl.Dense(2, seed=-3),
+    lambda: nl.Dropout(0.5, seed=-1),
+])
+def test_negative_seeds_are_refused_with_the_fix(make):
+    with pytest.raises(nl.ValidationError, match=r"`seed` must be a non-negative integer \(0, 1, 2"):
+        make()
+
+
+def test_train_with_a_negative_seed_is_a_one_line_error(tmp_path):
+    result = CliRunner().invoke(app, ["train", "iris", "--seed", "-1", "--out", str(tmp_path / "m.nlab")])
+    assert "`seed` must be a non-negative integer" in one_line_error(result)
+
+
+def test_weights_beyond_float32_need_a_float64_network():
+    """Given weights are kept in float64 until the network's dtype is known: no overflow
+    warning at Dense(...), an exact float64 network, and a clear error for float32."""
+    big = [[1e200]]
+    network = nl.Sequential([nl.Dense(1, input_dim=1, weights=big, biases=[0.0])], dtype="float64")
+    assert network.layers[0].weights[0, 0] == 1e200
+    with pytest.raises(nl.ValidationError, match=r"given `weights` do not fit in float32 .*dtype='float64'"):
+        nl.Sequential([nl.Dense(1, input_dim=1, weights=big, biases=[0.0])])

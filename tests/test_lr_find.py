@@ -101,8 +101,9 @@ def test_a_nan_or_infinite_loss_ends_the_test_as_diverged():
                         seed=0)
     assert result.stop_reason == "diverged"
     assert not math.isfinite(result.losses[-1])
-    assert math.isfinite(result.suggestion)
-    assert result.to_dict()["losses"][-1] is None
+    # The loss rose from the first step: a tenth of the start rate lies outside the tested range.
+    assert result.best_learning_rate == 1e-3 and math.isnan(result.suggestion)
+    assert result.to_dict()["losses"][-1] is None and result.to_dict()["suggestion"] is None
 
 
 def test_the_network_and_the_optimizer_are_left_untouched():
@@ -204,3 +205,37 @@ def test_cli_csv_with_target_and_errors(tmp_path):
                               "--out", str(tmp_path / "y.png")])
     assert bad.exit_code == 2 and "larger than" in bad.output
     assert not (tmp_path / "y.png").exists()
+
+
+def test_a_suggestion_never_lies_below_the_tested_range():
+    """P5: with the lowest loss at the first step, a tenth of that rate was below `start`."""
+    X, z, net = _line()
+    # gd at rate 5 overshoots: w - 2 is multiplied by 1 - 2 * 5 * mean(x^2) = -2.49, so the second loss
+    # is ~6x the first and the smoothed minimum is the first step's.
+    result = nl.lr_find(net, X, z, loss="mse", optimizer="gd", start_learning_rate=5.0,
+                        end_learning_rate=50.0, num_steps=2, batch_size=None, seed=0)
+    assert result.losses[1] == pytest.approx(result.losses[0] * (1 - 10 * np.mean(X**2)) ** 2)
+    assert result.best_learning_rate == 5.0 and math.isnan(result.suggestion)
+    assert result.to_dict()["suggestion"] is None
+    rng = np.random.default_rng(0)
+    X3 = rng.normal(size=(64, 3))
+    y3 = (X3 @ [1.0, 2.0, 3.0] + rng.normal(size=64)).reshape(-1, 1)
+    for seed in range(6):  # either no suggestion, or one inside [start, end]
+        net3 = nl.Sequential([nl.Dense(8, "relu", input_dim=3), nl.Dense(1)])
+        got = nl.lr_find(net3, X3, y3, loss="mse", num_steps=2, batch_size=16, seed=seed)
+        assert math.isnan(got.suggestion) or 1e-6 <= got.suggestion <= 10.0, (seed, got.suggestion)
+
+
+def test_cli_says_when_there_is_no_suggestion(tmp_path):
+    x = np.linspace(-1, 1, 40)
+    csv = tmp_path / "line.csv"
+    csv.write_text("a,z\n" + "\n".join(f"{a!r},{2 * a!r}" for a in x.tolist()) + "\n")
+    args = ["lr-find", str(csv), "--target", "z", "--hidden", "0", "--optimizer", "gd", "--start", "5",
+            "--end", "50", "--steps", "2", "--batch-size", "64"]
+    got = runner.invoke(app, [*args, "--out", str(tmp_path / "a.png"), "--json"])
+    assert got.exit_code == 0, got.output
+    assert json.loads(got.output)["suggestion"] is None
+    text = runner.invoke(app, [*args, "--out", str(tmp_path / "b.png")], terminal_width=300)
+    assert text.exit_code == 0, text.output
+    assert "no suggestion" in text.output and "Run more --steps, or lower --start" in text.output
+    assert "neuralab train" not in text.output and "0.5" not in text.output

@@ -191,7 +191,7 @@ def test_early_stopping_restores_best_weights():
     stopper = nl.EarlyStopping(patience=5)
     history = net.fit(X, y, loss="mse", optimizer=nl.Adam(0.01), epochs=500, batch_size=8, seed=0,
                       validation_data=(X_val, y_val), callbacks=[stopper])
-    assert history.stop_reason == "callback"
+    assert history.stop_reason == "early stopping"
     best = int(np.argmin(history.val_loss)) + 1
     assert stopper.best_epoch == best and history.epochs_run == best + 5
     assert net.evaluate(X_val, y_val, "mse") == history.val_loss[best - 1]  # the best epoch's weights
@@ -306,3 +306,53 @@ def test_optimizer_presets():
         "name": "sgd", "learning_rate": 0.1, "momentum": 0.9, "nesterov": False}
     assert nl.get_optimizer("nesterov").nesterov is True
     assert nl.get_optimizer("rmsprop", 0.5).learning_rate == 0.5
+
+
+# -- review fixes: unfitted models, early-stopping patience, the stop reason ------------------------
+def test_an_unfitted_model_refuses_to_predict_until_fit():
+    table, target = load_bundled("iris")
+    model = nl.Model.for_data(table, target, hidden=(4,))
+    assert model.fitted is False
+    for use in (model.predict, model.predict_proba, model.evaluate):
+        with pytest.raises(nl.NotFittedError, match=r"never trained.*Call model.fit\(table\) first"):
+            use(table)
+    with pytest.raises(nl.NotFittedError):
+        model.predict(np.zeros((2, 4)))
+    # A fit refused before any step leaves it unfitted; a real fit (even 1 epoch) allows predictions.
+    with pytest.raises(nl.ValidationError):
+        model.fit(table, epochs=1, early_stopping=3)  # no validation rows
+    assert model.fitted is False
+    model.fit(table, epochs=1, seed=0)
+    assert model.fitted and model.predict(table).shape == (150,)
+
+
+def test_a_saved_model_loads_fitted(tmp_path, small_model):
+    model, table = small_model
+    nl.save(model, tmp_path / "m.nlab")
+    loaded = nl.load(tmp_path / "m.nlab")
+    assert loaded.fitted
+    np.testing.assert_array_equal(loaded.predict_proba(table), model.predict_proba(table))
+
+
+@pytest.mark.parametrize("patience", [0, -1, 2.5, True])
+def test_early_stopping_patience_must_be_at_least_one(small_model, patience):
+    model, table = small_model
+    with pytest.raises(nl.ValidationError, match=r"`early_stopping` is the patience in epochs and must be an "
+                                                 r"integer >= 1"):
+        model.fit(table, validation=table, epochs=1, early_stopping=patience)
+
+
+def test_another_callback_that_stops_the_fit_keeps_the_reason_callback():
+    class StopAtTwo(nl.Callback):
+        def on_epoch_end(self, epoch, logs):
+            if epoch == 2:
+                self.context.stop_training = True
+
+    X = np.arange(4.0).reshape(-1, 1)
+    net = nl.Sequential([nl.Dense(1, input_dim=1, seed=0)])
+    history = net.fit(X, X, loss="mse", optimizer="gd", epochs=10, callbacks=[StopAtTwo()])
+    assert history.stop_reason == "callback" and history.epochs_run == 2
+    # EarlyStopping that never triggers leaves the reason alone too.
+    history = net.fit(X, X, loss="mse", optimizer="gd", epochs=3, validation_data=(X, X),
+                      callbacks=[nl.EarlyStopping(patience=50)])
+    assert history.stop_reason == "epochs"

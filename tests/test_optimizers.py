@@ -339,3 +339,10 @@ def test_state_for_other_parameters_is_an_error_not_a_broadcast(make):
         optimizer.step([np.zeros((2, 3))], [np.ones((2, 3))])
     optimizer.reset()
     optimizer.step([np.zeros((2, 3))], [np.ones((2, 3))])  # fresh state fits the new shapes
+
+
+def test_passing_the_optimizer_class_says_to_call_it():
+    network = nl.Sequential([nl.Dense(1, input_dim=2)])
+    with pytest.raises(nl.ValidationError, match=r"^An optimizer must be a name \(str\) or an instance of "
+                       r"Optimizer\. Got the class Adam itself: call it, e\.g\. Adam\(\)\.$"):
+        network.fit(np.zeros((4, 2)), np.zeros(4), loss="mse", optimizer=nl.Adam, epochs=1)

@@ -113,7 +113,7 @@ def test_early_stopping_holds_out_validation_rows():
     clf = NeuralClassifier(early_stopping=True, patience=3, validation_fraction=0.2, epochs=500,
                            learning_rate=0.05, random_state=0).fit(X, y)
     assert len(clf.validation_loss_curve_) == len(clf.loss_curve_) == clf.n_iter_
-    assert clf.n_iter_ < 500 and clf.history_.stop_reason == "callback"
+    assert clf.n_iter_ < 500 and clf.history_.stop_reason == "early stopping"
 
 
 def test_partial_fit_equals_fit_with_full_batch_adam():

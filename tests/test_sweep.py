@@ -228,7 +228,10 @@ def test_toml_config_with_command_line_override(tmp_path):
 
 BAD = [
     (["--activation", "relu,swish"], "Unknown hidden-layer activation 'swish'"),
-    (["--activation", "softmax"], "Unknown hidden-layer activation 'softmax'"),
+    (["--activation", "softmax"], "The activation 'softmax' cannot be swept as a hidden layer: it belongs "
+                                  "in the output layer"),
+    (["--activation", "binary_step"], "binary_step has a zero derivative everywhere"),
+    (["--epochs", "0"], "Epochs must be a positive integer. Got 0."),
     (["--learning-rate", "0.1,-0.01"], "learning rate must be a finite number > 0. Got -0.01"),
     (["--depth", ","], "--depth is empty"),
     (["--seeds", "0"], "`seeds` must be a count >= 1"),

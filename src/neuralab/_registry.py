@@ -23,7 +23,13 @@ def resolve(kind: str, value: object, base: type[T], factories: dict[str, Callab
             return factories[key]()
         valid = ", ".join(sorted(factories))
         raise UnknownNameError(f"Unknown {kind} {value!r}. Valid names: {valid}.")
+    article = "An" if kind[:1].lower() in "aeiou" else "A"
+    if isinstance(value, type) and issubclass(value, base):  # the class, not an instance of it
+        raise ValidationError(
+            f"{article} {kind} must be a name (str) or an instance of {base.__name__}. Got the class "
+            f"{value.__name__} itself: call it, e.g. {value.__name__}()."
+        )
     raise ValidationError(
-        f"A {kind} must be a name (str) or an object of type {base.__name__}. "
+        f"{article} {kind} must be a name (str) or an object of type {base.__name__}. "
         f"Got {type(value).__name__}: {value!r}."
     )

@@ -53,9 +53,11 @@ def check_positive_int(name: str, value: object, *, allow_none: bool = False) ->
 
 
 def check_seed(value: object) -> int | None:
-    """Return ``value`` if it is an integer seed or None."""
+    """Return ``value`` if it is a non-negative integer seed or None."""
     if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer))):
         raise ValidationError(f"`seed` must be an integer or None. Got {value!r}.")
+    if value is not None and value < 0:  # numpy's SeedSequence takes non-negative integers only
+        raise ValidationError(f"`seed` must be a non-negative integer (0, 1, 2, ...). Got {value}.")
     return value
 
 

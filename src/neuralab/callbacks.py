@@ -75,7 +75,8 @@ class EarlyStopping(Callback):
     """Stop when the validation loss stops improving (Keras semantics).
 
     An epoch improves when ``val_loss < best - min_delta``. After ``patience`` epochs in a
-    row without improvement the fit stops (``context.stop_training``). With
+    row without improvement the fit stops (``context.stop_training``; the history's
+    ``stop_reason`` is then "early stopping"). With
     ``restore_best_weights`` the weights of the best epoch are put back when training ends
     (also when the epochs run out first).
 
@@ -125,6 +126,8 @@ class EarlyStopping(Callback):
         if self.restore_best_weights and self.best_weights is not None:
             self.context.network.set_weights(self.best_weights)
         history.extra.setdefault("best_epoch", []).append(float(self.best_epoch))
+        if self.stopped_epoch and history.stop_reason == "callback":
+            history.stop_reason = "early stopping"  # the fit loop only knows "a callback stopped it"
 
 
 class LearningRateSchedule(Callback):

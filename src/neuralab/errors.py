@@ -34,12 +34,21 @@ class IncompatibleLossError(ValidationError):
     """A loss is paired with an output activation it cannot be used with."""
 
 
+class OutputError(NeuralabError, OSError):
+    """A file or folder cannot be written where asked (missing or read-only folder, a folder
+    where a file should go, a file where a folder should go)."""
+
+
 class NotTrainableError(NeuralabError):
     """The network cannot be trained by gradient descent (e.g. a binary_step layer)."""
 
 
 class NotBuiltError(NeuralabError):
     """The network's weights do not exist yet (input size unknown)."""
+
+
+class NotFittedError(NeuralabError):
+    """A model is used (predict, evaluate) before it was ever trained: its weights are random."""
 
 
 class DivergenceError(NeuralabError):

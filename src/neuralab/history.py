@@ -26,7 +26,8 @@ class History:
     learning_rate : list of float
         The optimizer's learning rate during each epoch.
     stop_reason : str
-        "epochs", "tolerance", "callback", "divergence" or "interrupted".
+        "epochs", "tolerance", "early stopping" (EarlyStopping stopped it), "callback"
+        (another callback set ``context.stop_training``), "divergence" or "interrupted".
     """
 
     epoch: list[int] = field(default_factory=list)

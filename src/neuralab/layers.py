@@ -157,12 +157,15 @@ class Dense(Layer):
         return b.astype(np.float64)
 
     def _allocate(self, weights: np.ndarray, biases: np.ndarray | None) -> None:
-        self.weights = np.array(weights, dtype=self.dtype, order="C")
-        self.weight_gradient = np.zeros_like(self.weights)
-        if self.use_bias:
-            b = np.zeros(self.units) if biases is None else biases
-            self.biases = np.array(b, dtype=self.dtype)
-            self.bias_gradient = np.zeros_like(self.biases)
+        # Values beyond float32's range become inf here without a warning: the network's
+        # dtype is not known yet, and set_dtype refuses them if it stays float32.
+        with np.errstate(over="ignore"):
+            self.weights = np.array(weights, dtype=self.dtype, order="C")
+            self.weight_gradient = np.zeros_like(self.weights)
+            if self.use_bias:
+                b = np.zeros(self.units) if biases is None else biases
+                self.biases = np.array(b, dtype=self.dtype)
+                self.bias_gradient = np.zeros_like(self.biases)
         self.input_dim = self.weights.shape[0]
         self._pristine = True  # still exactly the given or initial values
 
@@ -205,6 +208,14 @@ class Dense(Layer):
         else:
             self._allocate(self.weights, self.biases)
             self._pristine = False
+        for name in ("weights", "biases"):
+            array = getattr(self, name)
+            if array is not None and not np.isfinite(array).all():  # finite values were checked
+                largest = np.finfo(self.dtype).max
+                raise ValidationError(
+                    f"The given `{name}` do not fit in {self.dtype.name} (largest magnitude "
+                    f"{largest:.3g}). Build the network with dtype='float64', or scale them down."
+                )
 
     def set_parameters(self, weights: object, biases: object = None) -> None:
         """Replace the weights (and biases) with given values, checked for shape."""

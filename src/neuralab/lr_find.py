@@ -14,7 +14,8 @@ smoothed loss exceeds ``explode_factor`` times its lowest value (or the loss is 
 infinite). The suggested rate is the one at the lowest smoothed loss divided by 10: large
 enough to learn fast, an order of magnitude below where training blows up (the moving
 average lags the raw loss by a few steps, so its minimum can sit just past the border:
-the tenth also absorbs that).
+the tenth also absorbs that). When that tenth falls below the first rate tested there is
+no suggestion (NaN): the loss was lowest in the very first steps.
 
 The steps are those of ``neuralab.training.fit`` (a callback raises the rate), run on a
 copy of the network: the network passed in, its weights and the optimizer object are left
@@ -56,7 +57,9 @@ class LRFindResult:
         "exploded" (smoothed loss > explode_factor x its minimum), "diverged" (a NaN or
         infinite loss) or "end" (``num_steps`` steps, or ``end_learning_rate``, reached).
     suggestion : float
-        The learning rate at the lowest smoothed loss, divided by 10.
+        The learning rate at the lowest smoothed loss, divided by 10; NaN when that lies
+        below the first rate tested (the loss was lowest in the first steps: too few steps,
+        or a start rate already too large): a suggestion always lies within the tested range.
     """
 
     learning_rates: list[float] = field(default_factory=list)
@@ -205,7 +208,10 @@ def lr_find(network: Sequential, X: object, y: object, *, loss: str | Loss,
         result.smoothed_losses.append(math.inf)
         result.stop_reason = "diverged"
     best = result.best_learning_rate
-    result.suggestion = best / 10 if math.isfinite(best) else math.nan
+    result.suggestion = math.nan
+    first = result.learning_rates[0] if result.learning_rates else math.inf
+    if math.isfinite(best) and best / 10 >= first * (1 - 1e-9):  # rounding of the geometric steps
+        result.suggestion = max(best / 10, first)
     return result
 
 

@@ -24,7 +24,7 @@ from . import metrics
 from .callbacks import Callback, EarlyStopping
 from .data import DataError, Preprocessor, Table
 from .dropout import Dropout
-from .errors import ValidationError
+from .errors import NotFittedError, ValidationError
 from .history import History
 from .layers import Dense
 from .network import Sequential
@@ -45,11 +45,16 @@ class Model:
         Kept after training (with its state) so that training can resume.
     training : dict, optional
         Summary of the training so far (epochs, stop reasons, last history).
+    fitted : bool
+        Whether the network's weights were trained (or loaded). ``for_data`` gives an
+        unfitted model: ``predict``, ``predict_proba`` and ``evaluate`` refuse it with a
+        NotFittedError until ``fit`` has run.
     """
 
     def __init__(self, network: Sequential, preprocessor: Preprocessor, *, loss: str,
-                 optimizer: Optimizer | None = None, training: dict | None = None):
+                 optimizer: Optimizer | None = None, training: dict | None = None, fitted: bool = True):
         self.network = network
+        self.fitted = bool(fitted)
         self.preprocessor = preprocessor
         self.loss = network.check_loss(loss).name
         self.optimizer = optimizer
@@ -102,7 +107,7 @@ class Model:
                 layers.append(Dropout(dropout))
         layers.append(Dense(units, output_activation, input_dim=width))
         network = Sequential(layers, dtype=dtype)
-        return cls(network, pre, loss=loss or default_loss)
+        return cls(network, pre, loss=loss or default_loss, fitted=False)
 
     # -- facts -------------------------------------------------------------------------
     @property
@@ -151,7 +156,14 @@ class Model:
         validation_data = None if validation is None or validation.n_rows == 0 else self._arrays(validation)
         all_callbacks = list(callbacks)
         stopper = None
-        if early_stopping:
+        if early_stopping is not None and (isinstance(early_stopping, bool)
+                                           or not isinstance(early_stopping, (int, np.integer))
+                                           or early_stopping < 1):
+            raise ValidationError(
+                f"`early_stopping` is the patience in epochs and must be an integer >= 1 "
+                f"(None turns early stopping off). Got {early_stopping!r}."
+            )
+        if early_stopping is not None:
             if validation_data is None:
                 raise ValidationError("Early stopping needs validation rows: set a validation split > 0.")
             stopper = EarlyStopping(patience=early_stopping, min_delta=min_delta, restore_best_weights=True)
@@ -159,6 +171,7 @@ class Model:
         if class_weight is not None and self.task != "classification":
             raise ValidationError("Class weights apply to classification only; this model does regression.")
         previous = self.network.history
+        was_fitted, self.fitted = self.fitted, True  # callbacks may predict while it trains
         try:
             history = fit(self.network, X, y, loss=self.loss, optimizer=resolved, epochs=epochs,
                           batch_size=batch_size, validation_data=validation_data, seed=seed,
@@ -166,6 +179,9 @@ class Model:
         except KeyboardInterrupt:
             if self.network.history is not previous:
                 self._record(self.network.history, stopper)
+            raise
+        except ValidationError:  # refused before any step: nothing was learned
+            self.fitted = was_fitted
             raise
         self._record(history, stopper)
         return history
@@ -189,6 +205,13 @@ class Model:
         self.training["history"] = history.to_dict()
 
     # -- use ---------------------------------------------------------------------------
+    def _check_fitted(self, action: str) -> None:
+        if not self.fitted:
+            raise NotFittedError(
+                f"This model was never trained: {action} would use its random initial weights. "
+                "Call model.fit(table) first (or load a trained model with neuralab.load)."
+            )
+
     def _inputs(self, data: Table | np.ndarray) -> np.ndarray:
         if isinstance(data, Table):
             return self.preprocessor.transform(data)
@@ -207,6 +230,7 @@ class Model:
         """Class probabilities, shape (n_samples, n_classes), columns in ``classes`` order."""
         if self.task != "classification":
             raise ValidationError("predict_proba is for classifiers; this model does regression.")
+        self._check_fitted("predict_proba")
         output = self.network.predict(self._inputs(data), batch_size=4096).astype(np.float64)
         if output.shape[1] == 1:
             return np.hstack([1.0 - output, output])
@@ -214,28 +238,37 @@ class Model:
 
     def predict(self, data: Table | np.ndarray) -> np.ndarray:
         """Labels (classification) or values in the target's units (regression), shape (n_samples,)."""
+        self._check_fitted("predict")
         if self.task == "classification":
             codes = np.argmax(self.predict_proba(data), axis=1)
             return np.array(self.classes, dtype=object)[codes]
         output = self.network.predict(self._inputs(data), batch_size=4096)
         return self.preprocessor.decode_values(output)
 
-    def evaluate(self, data: Table) -> dict:
+    def evaluate(self, data: Table, *, target: str | None = None) -> dict:
         """Metrics on a table that has the target column.
 
         Regression: mse, mae, r2 (in the target's units). Classification: accuracy,
         per-class precision and recall, confusion matrix (rows true, columns predicted).
+        ``target`` names the column of ``data`` that holds the true values (default: the
+        model's target column).
         """
-        truth = data.column(self.target)
+        self._check_fitted("evaluate")
+        column = self.target if target is None else target
+        truth = data.column(column)
         if self.task == "regression":
             if truth.dtype.kind != "f":
-                raise DataError(f"The target {self.target!r} must be numeric for this regression model.")
+                raise DataError(f"The target {column!r} must be numeric for this regression model"
+                                f"{self._trained_on(column)}.")
             return metrics.regression_metrics(truth, self.predict(data))
-        true_codes = self.preprocessor.class_index(truth)
+        true_codes = self.preprocessor.class_index(truth, column=column)
         pred_codes = np.argmax(self.predict_proba(data), axis=1)
         result = metrics.classification_metrics(true_codes, pred_codes, list(range(len(self.classes))))
         result["labels"] = self.classes
         return result
+
+    def _trained_on(self, column: str) -> str:
+        return "" if column == self.target else f" (which was trained to predict {self.target!r})"
 
     def __repr__(self) -> str:
         return (f"Model(task={self.task!r}, target={self.target!r}, "

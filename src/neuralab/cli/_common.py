@@ -13,6 +13,7 @@ from rich.console import Console
 from ..errors import ValidationError
 
 OPTIMIZER_CHOICES = ("gd", "sgd", "momentum", "nesterov", "adam", "rmsprop")
+HIDDEN_HELP = "Hidden layer sizes, comma-separated (e.g. 64,32); 0 or an empty value means no hidden layer."
 
 
 def print_out(*objects) -> None:
@@ -41,6 +42,11 @@ def check_out(out: str, force: bool, allowed: str | None = None) -> None:
     folder = os.path.dirname(os.path.abspath(out))
     if not os.path.isdir(folder):
         raise ValidationError(f"Cannot write {out}: the folder {folder} does not exist.")
+    if os.path.isdir(out):  # checked before any work, not when the result is written
+        raise ValidationError(f"Cannot write {out}: it is a folder. Give a file name, e.g. {out}/out.")
+    if not os.access(folder, os.W_OK):
+        raise ValidationError(f"Cannot write {out}: the folder {folder} is not writable. "
+                              "Choose another --out.")
     same = allowed is not None and os.path.abspath(out) == os.path.abspath(allowed)
     if os.path.exists(out) and not force and not same:
         raise ValidationError(f"{out} already exists. Pass --force to overwrite it, or choose another --out.")

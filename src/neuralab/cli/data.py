@@ -20,6 +20,8 @@ from rich.table import Table as RichTable
 
 from .. import io
 from .._files import atomic_write
+from .._validation import check_dtype
+from ..activations import get_activation
 from ..callbacks import Callback, ExponentialDecay, StepDecay
 from ..data import (
     BUNDLED,
@@ -32,10 +34,14 @@ from ..data import (
     read_csv,
     read_csv_chunks,
 )
+from ..data.table import delimiter_hint
+from ..dropout import Dropout
 from ..errors import ValidationError
+from ..layers import Dense
+from ..losses import get_loss
 from ..model import Model
 from ._app import app, run_guarded
-from ._common import OPTIMIZER_CHOICES, check_out, echo_json, parse_hidden, print_out
+from ._common import HIDDEN_HELP, OPTIMIZER_CHOICES, check_out, echo_json, parse_hidden, print_out
 
 _progress_console = Console(stderr=True, highlight=False)
 
@@ -108,8 +114,8 @@ def train(
     data: str = typer.Argument(..., help=f"A CSV file, or a bundled set: {', '.join(BUNDLED)}."),
     target: str | None = typer.Option(None, "--target", "-t", help="The column to predict."),
     task: str | None = typer.Option(None, help="regression or classification (default: inferred)."),
-    hidden: str = typer.Option("64,32", help="Hidden layer sizes, comma-separated."),
-    activation: str = typer.Option("relu", help="Activation of the hidden layers."),
+    hidden: str | None = typer.Option(None, help=f"{HIDDEN_HELP} Default 64,32."),
+    activation: str | None = typer.Option(None, help="Activation of the hidden layers (default relu)."),
     output_activation: str | None = typer.Option(None, help="Output activation (default by task)."),
     loss: str | None = typer.Option(None, help="Loss (default: cross_entropy or mse)."),
     optimizer: str = typer.Option("adam", help=f"One of {'|'.join(OPTIMIZER_CHOICES)}."),
@@ -118,17 +124,18 @@ def train(
     batch_size: int = typer.Option(32, help="Mini-batch size."),
     validation_split: float = typer.Option(0.2, help="Fraction of rows held out for validation."),
     test_split: float = typer.Option(0.0, help="Fraction of rows held out for a final test."),
-    early_stopping: int | None = typer.Option(None, help="Patience (epochs) on validation loss."),
+    early_stopping: int | None = typer.Option(None, help="Patience (epochs, >= 1) on validation loss."),
     l2: float = typer.Option(0.0, help="L2 penalty lambda/2 * sum W^2 on the weights."),
     l1: float = typer.Option(0.0, help="L1 penalty lambda * sum |W| on the weights."),
-    dropout: float = typer.Option(0.0, help="Dropout rate after each hidden layer (0 = none)."),
+    dropout: float | None = typer.Option(None, help="Dropout rate after each hidden layer (default 0)."),
     class_weight: str | None = typer.Option(None, help="'balanced' to weight rare classes up."),
     lr_schedule: str | None = typer.Option(None, help="step:DROP:EVERY or exp:RATE."),
     seed: int = typer.Option(0, help="Seed of the split, the initial weights and the shuffling."),
-    dtype: str = typer.Option("float32", help="float32 or float64."),
+    dtype: str | None = typer.Option(None, help="float32 or float64 (default float32)."),
     drop_missing: bool = typer.Option(False, help="Drop rows with empty/NaN cells instead of refusing."),
     ignore: str = typer.Option("", help="Comma-separated columns to leave out (ids, free text)."),
-    resume: str | None = typer.Option(None, help="Continue training this saved model."),
+    resume: str | None = typer.Option(
+        None, help="Continue training this saved model (its architecture options cannot be changed)."),
     out: str | None = typer.Option(None, help="Model file to write (default model.nlab)."),
     force: bool = typer.Option(False, help="Overwrite an existing --out."),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
@@ -146,15 +153,23 @@ def _train(*, data, target, task, hidden, activation, output_activation, loss, o
     if optimizer.strip().lower() not in OPTIMIZER_CHOICES:
         valid = ", ".join(OPTIMIZER_CHOICES)
         raise ValidationError(f"Unknown optimizer {optimizer!r}. Choose one of: {valid}.")
+    if early_stopping is not None and early_stopping < 1:
+        raise ValidationError(f"--early-stopping is the patience in epochs and must be at least 1 (leave it "
+                              f"out to train for all --epochs). Got {early_stopping}.")
     schedule = _parse_schedule(lr_schedule)
     notes: list[str] = []
+    ignored = [c.strip() for c in ignore.split(",") if c.strip()]
     model = io.load(resume) if resume else None
+    if model is not None:
+        _check_resume_options(model, resume, task=task, hidden=hidden, activation=activation,
+                              output_activation=output_activation, loss=loss, dtype=dtype, dropout=dropout,
+                              ignored=ignored)
     table, known_target = load_data(data, drop_missing=drop_missing)
     notes += table.notes
     target = target or (model.target if model else None) or known_target
     if target is None:
         raise DataError(f"Give the column to predict with --target. The columns of {data} are: "
-                        f"{', '.join(table.columns)}.")
+                        f"{', '.join(table.columns)}.{delimiter_hint(table.columns)}")
     y = table.column(target)
     if model is None:
         rule_task, rule = infer_task(y, target)
@@ -164,10 +179,10 @@ def _train(*, data, target, task, hidden, activation, output_activation, loss, o
     stratify = y if decided == "classification" else None
     train_rows, val_rows, test_rows = _split(table.n_rows, validation_split, test_split, seed, stratify)
     if model is None:
-        model = Model.for_data(table, target, task=task, hidden=parse_hidden(hidden), activation=activation,
-                               output_activation=output_activation, loss=loss, dtype=dtype,
-                               train_rows=train_rows, dropout=dropout,
-                               ignore=[c.strip() for c in ignore.split(",") if c.strip()])
+        sizes = parse_hidden("64,32" if hidden is None else hidden)
+        model = Model.for_data(table, target, task=task, hidden=sizes, activation=activation or "relu",
+                               output_activation=output_activation, loss=loss, dtype=dtype or "float32",
+                               train_rows=train_rows, dropout=dropout or 0.0, ignore=ignored)
         rule = model.preprocessor.task_rule
         notes += model.preprocessor.notes
         chosen_optimizer = optimizer
@@ -217,6 +232,53 @@ def _train(*, data, target, task, hidden, activation, output_activation, loss, o
     print_out(f"model written to {out}")
 
 
+def _architecture(model: Model) -> dict[str, object]:
+    """The resumed model's architecture options, as ``train`` spells them."""
+    dense = [layer for layer in model.network.layers if isinstance(layer, Dense)]
+    hidden, output = dense[:-1], dense[-1]
+    rates = [layer.rate for layer in model.network.layers if isinstance(layer, Dropout)]
+    return {"--task": model.task, "--hidden": tuple(layer.units for layer in hidden),
+            "--activation": hidden[0].activation.name if hidden else None,
+            "--output-activation": output.activation.name, "--loss": model.loss,
+            "--dtype": model.network.dtype.name, "--dropout": float(rates[0]) if rates else 0.0}
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, tuple):  # hidden sizes
+        return ",".join(map(str, value)) or "0 (no hidden layer)"
+    return "none (no hidden layer)" if value is None else str(value)
+
+
+def _check_resume_options(model: Model, resume: str, *, task, hidden, activation, output_activation, loss,
+                          dtype, dropout, ignored) -> None:
+    """Refuse architecture options that differ from the resumed model's (they cannot apply)."""
+    saved = _architecture(model)
+    given = {
+        "--task": task,
+        "--hidden": None if hidden is None else parse_hidden(hidden),
+        "--activation": None if activation is None else get_activation(activation.strip().lower()).name,
+        "--output-activation": (None if output_activation is None
+                                else get_activation(output_activation.strip().lower()).name),
+        "--loss": None if loss is None else get_loss(loss.strip().lower()).name,
+        "--dtype": None if dtype is None else check_dtype(dtype.strip()).name,
+        "--dropout": None if dropout is None else float(dropout),
+    }
+    for flag, value in given.items():
+        if value is not None and value != saved[flag]:
+            raise ValidationError(
+                f"{flag} {_shown(value)} conflicts with the resumed model {resume}, which has "
+                f"{flag} {_shown(saved[flag])}: a resumed model keeps its architecture. Leave {flag} out, or "
+                "train a new model without --resume."
+            )
+    used = [name for name in ignored if name in model.preprocessor.kinds or name == model.target]
+    if used:
+        raise ValidationError(
+            f"--ignore {','.join(used)} conflicts with the resumed model {resume}, which reads "
+            f"{name_list(used)}: a resumed model keeps its input columns. Leave --ignore out, or train a "
+            "new model without --resume."
+        )
+
+
 def _split(n, validation_split, test_split, seed, stratify):
     from ..data import split_indices
 
@@ -234,11 +296,8 @@ def _table_for(model: Model, data: str, target: str | None, *, with_target: bool
                             f"Its columns are: {name_list(table.columns)}.")
         return table
     if with_target and target and target != model.target:
-        kinds[target] = kinds.pop(model.target)
-    table = read_csv(data, kinds=kinds)
-    if with_target and target and target != model.target:
-        table.data[model.target] = table.data.pop(target)
-    return table
+        kinds.setdefault(target, kinds.pop(model.target))  # a feature column keeps its own kind
+    return read_csv(data, kinds=kinds)
 
 
 @app.command()
@@ -255,7 +314,7 @@ def evaluate(
 def _evaluate(model_path, data, target, as_json) -> None:
     model = io.load(model_path)
     table = _table_for(model, data, target, with_target=True)
-    result = model.evaluate(table)
+    result = model.evaluate(table, target=target)
     if as_json:
         echo_json({"task": model.task, "rows": table.n_rows, **result})
         return

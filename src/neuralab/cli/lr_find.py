@@ -14,12 +14,13 @@ from rich.table import Table as RichTable
 
 from .._files import atomic_write
 from ..data import BUNDLED, DataError, load_data
+from ..data.table import delimiter_hint
 from ..errors import ValidationError
 from ..lr_find import lr_find as run_lr_find
 from ..lr_find import plot_lr_find
 from ..model import Model
 from ._app import app, run_guarded
-from ._common import OPTIMIZER_CHOICES, check_out, echo_json, parse_hidden, print_out
+from ._common import HIDDEN_HELP, OPTIMIZER_CHOICES, check_out, echo_json, parse_hidden, print_out
 
 
 @app.command("lr-find")
@@ -27,7 +28,7 @@ def lr_find(
     data: str = typer.Argument(..., help=f"A CSV file, or a bundled set: {', '.join(BUNDLED)}."),
     target: str | None = typer.Option(None, "--target", "-t", help="The column to predict."),
     task: str | None = typer.Option(None, help="regression or classification (default: inferred)."),
-    hidden: str = typer.Option("64,32", help="Hidden layer sizes, comma-separated."),
+    hidden: str = typer.Option("64,32", help=HIDDEN_HELP),
     activation: str = typer.Option("relu", help="Activation of the hidden layers."),
     optimizer: str = typer.Option("adam", help=f"One of {'|'.join(OPTIMIZER_CHOICES)}."),
     start: float = typer.Option(1e-6, help="Learning rate of the first step."),
@@ -56,7 +57,7 @@ def _lr_find(*, data, target, task, hidden, activation, optimizer, start, end, s
     target = target or known_target
     if target is None:
         raise DataError(f"Give the column to predict with --target. The columns of {data} are: "
-                        f"{', '.join(table.columns)}.")
+                        f"{', '.join(table.columns)}.{delimiter_hint(table.columns)}")
     model = Model.for_data(table, target, task=task, hidden=parse_hidden(hidden), activation=activation)
     X = model.preprocessor.transform(table)
     y = model.preprocessor.encode_target(table, model.network.output_dim)
@@ -75,12 +76,16 @@ def _lr_find(*, data, target, task, hidden, activation, optimizer, start, end, s
     grid.add_row("steps run", str(len(result.losses)))
     grid.add_row("stopped", result.stop_reason)
     grid.add_row("lowest smoothed loss at rate", f"{result.best_learning_rate:.3g}")
-    grid.add_row("suggested learning rate", f"{result.suggestion:.3g}")
+    suggested = result.suggestion == result.suggestion  # not NaN
+    grid.add_row("suggested learning rate", f"{result.suggestion:.3g}" if suggested else "none")
     print_out(grid)
     print_out(f"plot written to {out}")
-    if result.suggestion == result.suggestion:  # not NaN
+    if suggested:
         print_out(f"try: neuralab train {data} --target {target} --optimizer {optimizer} "
                   f"--learning-rate {result.suggestion:.3g}")
+    else:
+        print_out(f"no suggestion: the smoothed loss was lowest within the first steps, so a tenth of that "
+                  f"rate would lie below --start {start:g}. Run more --steps, or lower --start.")
 
 
 __all__ = ["lr_find"]

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..errors import ValidationError
 from .bundled import BUNDLED
-from .table import DataError, Table, name_list
+from .table import DataError, Table, delimiter_hint, name_list
 
 MISSING_MARKERS = frozenset({"", "nan", "na", "n/a", "null"})
 """Cell texts (after strip, lower-cased) that count as a missing value."""
@@ -243,5 +243,5 @@ def _check_required(reader: _CsvRows, kinds: dict[str, str] | None) -> None:
     if absent:
         raise DataError(
             f"{reader.path} lacks the column(s) the model needs: {name_list(absent)}. "
-            f"Its columns are: {', '.join(reader.header)}."
+            f"Its columns are: {', '.join(reader.header)}.{delimiter_hint(reader.header)}"
         )

@@ -25,6 +25,25 @@ def _plain_labels(values: np.ndarray) -> list:
     return [str(v) for v in values]
 
 
+# Beyond these magnitudes x**2 overflows (or underflows) in float64: such a column is
+# divided by its largest |x| before its mean and standard deviation are taken.
+_SAFE_LARGEST, _SAFE_SMALLEST = 1e100, 1e-100
+
+
+def _mean_std(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column means and (population) standard deviations of ``values`` (n, k) or (n,), without overflow.
+
+    A column whose largest magnitude ``m = max |x|`` lies outside [1e-100, 1e100] is
+    rescaled first: ``mean = m * mean(x / m)``, ``std = m * std(x / m)`` (both <= m, so
+    finite). Other columns are computed directly, bit for bit as ``values.mean(axis=0)``.
+    """
+    peak = np.abs(values).max(axis=0, initial=0.0)
+    extreme = (peak > _SAFE_LARGEST) | ((peak > 0) & (peak < _SAFE_SMALLEST))
+    factor = np.where(extreme, peak, 1.0)
+    unit = values / factor
+    return unit.mean(axis=0) * factor, unit.std(axis=0) * factor
+
+
 @dataclass
 class Preprocessor:
     """Everything between a user's table and the network: columns, scaling, task, labels.
@@ -64,6 +83,11 @@ class Preprocessor:
         y = table.column(target)
         for name in ignore:
             table.column(name)
+        if target in ignore:
+            raise DataError(
+                f"The target column {target!r} cannot be ignored: --ignore (ignore=) leaves out input "
+                f"columns, and {target!r} is the column to predict. Remove it from --ignore."
+            )
         rule_task, rule = infer_task(y, target)
         if task is None:
             task = rule_task
@@ -106,13 +130,21 @@ class Preprocessor:
         rows = np.arange(table.n_rows) if train_rows is None else train_rows
         train = table.take(rows)
         encoded = pre._encode(train)
-        pre.mean = encoded.mean(axis=0)
-        std = encoded.std(axis=0)
+        pre.mean, std = _mean_std(encoded)
         pre.scale = np.where(std > 0, std, 1.0)
+        pre._standardise(encoded, train)  # refuses a column whose scaled values would not be finite
         if task == "regression":
             values = train.column(target)
-            pre.target_mean = float(values.mean())
-            spread = float(values.std())
+            target_mean, target_std = _mean_std(values)
+            pre.target_mean = float(target_mean)
+            spread = float(target_std)
+            with np.errstate(over="ignore", invalid="ignore"):
+                standardised = (values - pre.target_mean) / (spread or 1.0)
+            if not np.isfinite(standardised).all():
+                raise DataError(
+                    f"The target column {target!r} spans values too large to standardise "
+                    f"(up to {np.abs(values).max():g}). Rescale it, e.g. divide it by a power of ten."
+                )
             if spread == 0:
                 raise DataError(f"The target column {target!r} is constant ({values[0]:g}); "
                                 "there is nothing to learn.")
@@ -160,20 +192,44 @@ class Preprocessor:
         return np.hstack(blocks) if blocks else np.zeros((table.n_rows, 0))
 
     def transform(self, table: Table) -> np.ndarray:
-        """Standardised network inputs, shape (n_rows, n_inputs), float64."""
-        return (self._encode(table) - self.mean) / self.scale
+        """Standardised network inputs, shape (n_rows, n_inputs), float64.
+
+        A value so far from the training rows that ``(x - mean) / scale`` overflows is an
+        error naming the column and the row (never a silent infinity).
+        """
+        return self._standardise(self._encode(table), table)
+
+    def _standardise(self, encoded: np.ndarray, table: Table) -> np.ndarray:
+        with np.errstate(over="ignore", invalid="ignore"):
+            scaled = (encoded - self.mean) / self.scale
+        if not np.isfinite(scaled).all():
+            row, position = (int(i) for i in np.argwhere(~np.isfinite(scaled))[0])
+            name = self.input_names[position]
+            raise DataError(
+                f"Column {name!r} holds {encoded[row, position]:g} in {table.line_of(row)}, too large to "
+                f"scale (training mean {self.mean[position]:g}, scale {self.scale[position]:g}): "
+                f"(x - mean) / scale overflows. Rescale the column, e.g. divide it by a power of ten "
+                "or take its logarithm."
+            )
+        return scaled
 
     # -- targets -----------------------------------------------------------------------
-    def class_index(self, values: np.ndarray) -> np.ndarray:
-        """Class labels -> indices into ``classes``; an unknown label is an error."""
+    def class_index(self, values: np.ndarray, *, column: str | None = None) -> np.ndarray:
+        """Class labels -> indices into ``classes``; an unknown label is an error.
+
+        ``column`` is the name the values were read from, for the message (default: the
+        model's target).
+        """
+        column = self.target if column is None else column
+        trained = "" if column == self.target else f" (the model was trained to predict {self.target!r})"
         labels = _plain_labels(values) if values.dtype.kind == "f" else [str(v) for v in values]
         index = {c: i for i, c in enumerate(self.classes)}
         codes = np.array([index.get(v, -1) for v in labels], dtype=np.int64)
         if (codes < 0).any():
             row = int(np.argmax(codes < 0))
             raise DataError(
-                f"The target {self.target!r} holds the label {labels[row]!r} at row {row + 1}, which the "
-                f"model does not know (its classes: {', '.join(map(str, self.classes))})."
+                f"The target {column!r}{trained} holds the label {labels[row]!r} at row {row + 1}, which "
+                f"the model does not know (its classes: {', '.join(map(str, self.classes))})."
             )
         return codes
 

@@ -47,6 +47,7 @@ class Table:
         if name not in self.data:
             raise DataError(
                 f"{self.source} has no column {name!r}. Its columns are: {', '.join(self.columns)}."
+                f"{delimiter_hint(self.columns)}"
             )
         return self.data[name]
 
@@ -91,3 +92,18 @@ def name_list(names: Sequence[str], limit: int = 10) -> str:
     names = list(names)
     shown = ", ".join(names[:limit])
     return shown if len(names) <= limit else f"{shown} and {len(names) - limit} more"
+
+
+def delimiter_hint(header: Sequence[str]) -> str:
+    """A hint for a header read as one column although it holds ';' or tabs (else "").
+
+    neuralab reads comma-separated files only: a ';'- or tab-separated file's header is
+    then a single column named, say, ``a;b;y``.
+    """
+    if len(header) != 1:
+        return ""
+    for mark, said in ((";", "';'"), ("\t", "a tab")):
+        if mark in header[0]:
+            return (f" The file seems to use {said} between values; neuralab reads comma-separated files: "
+                    f"convert it to commas (e.g. save it as CSV with ',' as the separator).")
+    return ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validation import check_seed
 from ..errors import ValidationError
 from .table import DataError
 
@@ -44,7 +45,7 @@ def split_indices(n: int, *, validation: float = 0.0, test: float = 0.0, seed: i
             raise ValidationError(f"The {label} fraction must be in [0, 1). Got {value!r}.")
     if validation + test >= 1:
         raise ValidationError(f"validation + test fractions must be < 1. Got {validation} + {test}.")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     groups = [np.arange(n)] if stratify is None else [np.flatnonzero(stratify == c)
                                                       for c in np.unique(stratify)]
     parts: tuple[list, list, list] = ([], [], [])
@@ -62,6 +63,24 @@ def split_indices(n: int, *, validation: float = 0.0, test: float = 0.0, seed: i
         parts[0].append(group[n_test + n_val:])
     train, val, test_rows = (rng.permutation(np.concatenate(p)) for p in parts)
     if n and (validation and val.size == 0):
-        raise DataError(f"validation fraction {validation} of {n} rows leaves no validation rows.")
+        raise DataError(_no_validation_rows(n, validation, groups, stratify))
     return train, val, test_rows
+
+
+def _no_validation_rows(n: int, validation: float, groups: list[np.ndarray],
+                        stratify: np.ndarray | None) -> str:
+    """Why a validation fraction gave no rows, and the fix."""
+    start = f"A validation fraction of {validation} of {n} rows leaves no validation rows"
+    off = "train on every row with --validation-split 0 (validation=0)"
+    if stratify is None or len(groups) == 1:
+        return (f"{start}: {n} rows are too few to hold any out. Give more rows, or {off}.")
+    sizes = [len(group) for group in groups]
+    singles = sum(size == 1 for size in sizes)
+    reason = (f"{start}: the split is stratified (each class keeps its share of the rows), and no class of "
+              f"the {len(groups)} has enough rows to give one to validation (the largest has {max(sizes)}")
+    reason += f"; {singles} have a single row, which cannot be split)." if singles else ")."
+    if stratify.dtype.kind in "iuf" and len(groups) > MAX_CLASS_INTEGERS:
+        return (f"{reason} {len(groups)} classes in {n} rows looks like a regression target: use "
+                f"--task regression (task='regression'), or {off}.")
+    return f"{reason} Give more rows per class, or {off}."
 

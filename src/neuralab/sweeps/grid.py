@@ -88,8 +88,9 @@ def _check_learning_rate(value: object) -> float:
 
 
 def _check_size(name: str, value: object) -> int:
+    """``name`` is how the message names the value: "Every depth", "epochs"."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise SweepError(f"Every {name} must be a positive integer. Got {value!r}.")
+        raise SweepError(f"{name[:1].upper()}{name[1:]} must be a positive integer. Got {value!r}.")
     return value
 
 
@@ -99,8 +100,12 @@ def _check_activation(value: object) -> str:
     except UnknownNameError:
         name = None
     if name not in HIDDEN_ACTIVATIONS:
-        raise SweepError(f"Unknown hidden-layer activation {value!r}. "
-                         f"Choose from: {', '.join(HIDDEN_ACTIVATIONS)}.")
+        known = name is not None
+        problem = (f"The activation {value!r} cannot be swept as a hidden layer: "
+                   + ("binary_step has a zero derivative everywhere, so gradient descent cannot train it"
+                      if name == "binary_step" else "it belongs in the output layer")
+                   if known else f"Unknown hidden-layer activation {value!r}")
+        raise SweepError(f"{problem}. Choose from: {', '.join(HIDDEN_ACTIVATIONS)}.")
     return name
 
 
@@ -129,8 +134,8 @@ class SweepGrid:
                                            for v in _as_tuple("learning_rates", self.learning_rates)))
         set_(self, "activations", tuple(_check_activation(v)
                                         for v in _as_tuple("activations", self.activations)))
-        set_(self, "depths", tuple(_check_size("depth", v) for v in _as_tuple("depths", self.depths)))
-        set_(self, "widths", tuple(_check_size("width", v) for v in _as_tuple("widths", self.widths)))
+        set_(self, "depths", tuple(_check_size("every depth", v) for v in _as_tuple("depths", self.depths)))
+        set_(self, "widths", tuple(_check_size("every width", v) for v in _as_tuple("widths", self.widths)))
         seeds = self.seeds
         if isinstance(seeds, int) and not isinstance(seeds, bool):
             if seeds < 1:

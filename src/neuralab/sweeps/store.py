@@ -13,7 +13,7 @@ import json
 import os
 from pathlib import Path
 
-from .._files import atomic_write
+from .._files import atomic_write, ensure_folder
 from .grid import SweepError
 from .runner import RECORD_FIELDS
 
@@ -33,7 +33,7 @@ class ResultStore:
         self.folder = Path(folder)
         if self.folder.exists() and not self.folder.is_dir():
             raise SweepError(f"--out {self.folder} is a file, not a folder. Choose a folder for the results.")
-        self.folder.mkdir(parents=True, exist_ok=True)
+        ensure_folder(self.folder)
         self.path = self.folder / RESULTS
         manifest = self.folder / MANIFEST
         if manifest.is_file():
