@@ -108,8 +108,12 @@ def test_opset_stated_batch_dynamic_and_bad_inputs_refused(tmp_path):
         nl.export_onnx(net.layers[0], path)
     with pytest.raises(nl.NotBuiltError):
         nl.export_onnx(nl.Sequential([nl.Dense(2)]), tmp_path / "unbuilt.onnx")
-    with pytest.raises(nl.ValidationError, match="does not exist"):
+    with pytest.raises(nl.OutputError, match=r"such\.onnx: no such file or directory"):
         nl.export_onnx(net, tmp_path / "no" / "such.onnx")
+    with pytest.raises(nl.OutputError, match="it is a folder"):
+        nl.export_onnx(net, tmp_path)
+    with pytest.raises(nl.ValidationError, match=r"`path` must be a file name \(str or pathlib.Path\)"):
+        nl.export_onnx(net, b"net.onnx")
     assert sorted(os.listdir(tmp_path)) == ["net.onnx"]  # no temporary files left behind
 
 

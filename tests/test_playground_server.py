@@ -230,7 +230,13 @@ def test_binary_step_network_explains_why_it_cannot_train(client):
     ({"learning_rate": 0}, "`learning_rate` must be > 0"),
     ({"learning_rate": -1}, "`learning_rate` must be > 0"),
     ({"learning_rate": 1e9}, "<= 1000"),
-    ({"learning_rate": "fast"}, "`learning_rate` must be a number"),
+    ({"learning_rate": "fast"}, "`learning_rate` must be a finite number. Got 'fast'"),
+    ({"noise": 10**400}, "`noise` must be a finite number"),
+    ({"hidden": [{"activation": "relu"}]}, "`units` is required: a whole number between 1 and 16"),
+    ({"dataset": None}, "`dataset` must be one of: circles"),
+    ({"optimizer": None}, "`optimizer` must be one of: "),
+    ({"hidden": [{"units": 4, "activation": None}]}, "`activation` must be one of: "),
+    ({"dataset": "xor", "target": "y"}, "`target` only apply to an uploaded data set"),
     ({"hidden": [{"units": 0, "activation": "relu"}]}, "`units` must be between 1 and 16"),
     ({"hidden": [{"units": 17, "activation": "relu"}]}, "`units` must be between 1 and 16"),
     ({"hidden": [{"units": 4, "activation": "relu"}] * 7}, "At most 6 hidden layers"),
@@ -254,6 +260,54 @@ def test_bad_configurations_are_refused_with_a_message(client, config, words):
     response = client.post("/api/sessions", json=config)
     assert response.status_code == 400
     assert words in response.json()["error"]
+
+
+@pytest.mark.parametrize("body", [
+    b'{"seed": ' + b"1" * 5000 + b"}",  # over Python's 4300-digit limit for int()
+    b"[" * 20_000 + b"]" * 20_000,  # nests deeper than the JSON parser's recursion limit
+    b'{"learning_rate": ' + b"9" * 400 + b"}",
+])
+def test_pathological_json_bodies_are_400s_not_500s(client, body):
+    response = client.post("/api/sessions", content=body)
+    assert response.status_code == 400
+    assert response.json()["error"]
+
+
+def test_a_form_with_two_files_is_a_json_400(client):
+    files = [("file", ("a.csv", _csv(), "text/csv")), ("file", ("b.csv", _csv(), "text/csv"))]
+    response = client.post("/api/uploads", files=files)
+    assert response.status_code == 400
+    assert 'one CSV file in the field "file"' in response.json()["error"]
+
+
+def test_drawing_a_frame_takes_the_sessions_lock():
+    """frame() runs the layers forward on the drawing grid; without the lock it overwrote the
+    caches of a training step running in another request's thread (ShapeError mid-backprop)."""
+    store = SessionStore(max_sessions=1)
+    session = store.create({"n_samples": 50})
+
+    class CountingLock:
+        def __init__(self):
+            self.lock, self.entered = session.lock, 0
+
+        def __enter__(self):
+            self.entered += 1
+            return self.lock.__enter__()
+
+        def __exit__(self, *exc):
+            return self.lock.__exit__(*exc)
+
+    session.lock = counting = CountingLock()
+    session.frame(include_data=True)
+    assert counting.entered == 1
+
+
+def test_deleting_a_session_stops_its_stream():
+    store = SessionStore(max_sessions=1)
+    session = store.create({"n_samples": 50})
+    token = session.stream_token
+    store.delete(session.id)
+    assert session.stream_token != token  # the stream loop ends when its token is stale
 
 
 def test_bad_bodies_and_queries(client):

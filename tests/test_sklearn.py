@@ -116,6 +116,14 @@ def test_early_stopping_holds_out_validation_rows():
     assert clf.n_iter_ < 500 and clf.history_.stop_reason == "early stopping"
 
 
+@pytest.mark.parametrize("fraction", [0, 1, 1.5, "0.2"])
+def test_early_stopping_needs_a_validation_fraction_between_0_and_1(fraction):
+    X, y = _iris()
+    clf = NeuralClassifier(early_stopping=True, validation_fraction=fraction, epochs=2)
+    with pytest.raises(ValidationError, match="validation_fraction must be a number strictly between 0 and"):
+        clf.fit(X, y)
+
+
 def test_partial_fit_equals_fit_with_full_batch_adam():
     """k partial_fit calls continue weights and Adam's moments: the same as fit(epochs=k)."""
     X, y = _iris()

@@ -208,11 +208,10 @@ def export_onnx(model_or_network: Model | Sequential, path: str | os.PathLike, *
         ``onnx`` is not installed (``pip install 'neuralab[onnx]'``).
     """
     proto = build_onnx(model_or_network, opset=opset)
+    if not isinstance(path, (str, os.PathLike)) or isinstance(os.fspath(path), bytes):
+        raise ValidationError(f"`path` must be a file name (str or pathlib.Path). Got {type(path).__name__}.")
     path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise ValidationError(f"Cannot write {path}: the folder {folder} does not exist.")
-    with atomic_write(path) as handle:
+    with atomic_write(path) as handle:  # OutputError for a folder, a missing or read-only folder
         handle.write(proto.SerializeToString())
     return path
 

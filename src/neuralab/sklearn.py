@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
@@ -157,6 +158,12 @@ class _NeuralEstimator(BaseEstimator):
                    "l2": self.l2, "verbose": self.verbose, "epochs": self.n_iter_ + epochs,
                    "initial_epoch": self.n_iter_, "seed": self._seed_ + self.n_iter_}
         if validation:
+            fraction = self.validation_fraction
+            if isinstance(fraction, bool) or not isinstance(fraction, Real) or not 0 < fraction < 1:
+                raise ValidationError(
+                    f"validation_fraction must be a number strictly between 0 and 1 when early_stopping "
+                    f"is on (the share of rows held out). Got {fraction!r}."
+                )
             stratify = y_encoded if self._stratify else None
             X, X_val, y_encoded, y_val = train_test_split(
                 X, y_encoded, test_size=self.validation_fraction, random_state=self._seed_, stratify=stratify)

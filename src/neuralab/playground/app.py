@@ -26,6 +26,8 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
@@ -63,8 +65,10 @@ async def _json_body(request: Request) -> object:
         raise PlaygroundInputError("The request body is over 100,000 bytes; send a smaller configuration.")
     try:
         return json.loads(body or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, a number over 4300 digits
         raise PlaygroundInputError(f"The request body is not valid JSON: {exc}.") from exc
+    except RecursionError as exc:
+        raise PlaygroundInputError("The request body nests too deeply; send a flat configuration.") from exc
 
 
 def _query_int(request: Request, name: str, default: int, low: int, high: int) -> int:
@@ -100,12 +104,20 @@ def create_app(store: SessionStore | None = None) -> Starlette:
                                  f"up to {MAX_UPLOAD_BYTES:,} bytes.")
         if not request.headers.get("content-type", "").startswith("multipart/form-data"):
             raise UnsupportedUpload('Send the CSV as multipart/form-data with the field "file".')
-        async with request.form(max_files=1, max_fields=5) as form:
+        try:
+            form = await request.form(max_files=1, max_fields=5)
+        except (HTTPException, MultiPartException) as exc:  # too many files or fields, a bad boundary
+            reason = exc.detail if isinstance(exc, HTTPException) else exc.message
+            raise PlaygroundInputError(f'The upload is not a form with one CSV file in the field "file": '
+                                       f"{reason}") from exc
+        try:
             file = form.get("file")
             if file is None or isinstance(file, str):
                 raise PlaygroundInputError('The upload has no file in the field "file".')
             content = await file.read(MAX_UPLOAD_BYTES + 1)
             filename = file.filename or "upload.csv"
+        finally:
+            await form.close()
         table = await run_in_threadpool(parse_upload, filename, content)
         upload_id = store.add_upload(table)
         numeric = [name for name in table.columns if table.is_numeric(name)]
@@ -170,6 +182,9 @@ def create_app(store: SessionStore | None = None) -> Starlette:
                 except PlaygroundError as exc:
                     yield _event("problem", {"error": str(exc)})
                     break
+                except Exception as exc:  # tell the page, then let the server log the traceback
+                    yield _event("problem", {"error": f"The server failed while training: {exc}"})
+                    raise
                 frame = await run_in_threadpool(session.frame, since=start + 1)
                 yield _event("frame", frame)
                 remaining -= step

@@ -90,8 +90,11 @@ class Config:
 def _number(payload: dict, name: str, default: float, low: float, high: float, *,
             low_open: bool = False) -> float:
     value = payload.get(name, default)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 1e300:
+        value = math.inf  # math.isfinite cannot take a 400-digit integer; it is out of range anyway
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise PlaygroundInputError(f"`{name}` must be a number. Got {value!r}.")
+        shown = value if not isinstance(value, float) or math.isnan(value) else "an infinite or huge number"
+        raise PlaygroundInputError(f"`{name}` must be a finite number. Got {shown!r}.")
     if value < low or value > high or (low_open and value == low):
         side = ">" if low_open else ">="
         raise PlaygroundInputError(f"`{name}` must be {side} {low:g} and <= {high:g}. Got {value!r}.")
@@ -100,6 +103,8 @@ def _number(payload: dict, name: str, default: float, low: float, high: float, *
 
 def _integer(payload: dict, name: str, default: int | None, low: int, high: int) -> int:
     value = payload.get(name, default)
+    if value is None:
+        raise PlaygroundInputError(f"`{name}` is required: a whole number between {low} and {high}.")
     if isinstance(value, bool) or not isinstance(value, int):
         raise PlaygroundInputError(f"`{name}` must be a whole number. Got {value!r}.")
     if not low <= value <= high:
@@ -110,6 +115,8 @@ def _integer(payload: dict, name: str, default: int | None, low: int, high: int)
 def _text(payload: dict, name: str, default: str | None,
           choices: tuple[str, ...] | None = None) -> str | None:
     value = payload.get(name, default)
+    if value is None and name in payload and choices is not None:  # an explicit null is no choice
+        raise PlaygroundInputError(f"`{name}` must be one of: {', '.join(choices)}. Got null.")
     if value is None:
         return None
     if not isinstance(value, str):
@@ -186,6 +193,11 @@ def parse_config(payload: object) -> Config:
     if dataset == "upload" and None in (config.upload_id, config.target, config.x_feature, config.y_feature):
         raise PlaygroundInputError("An uploaded data set needs `upload_id`, `target`, `x_feature` and "
                                    "`y_feature`: upload a CSV file first, then pick the columns.")
+    upload_only = [key for key in ("upload_id", "target", "x_feature", "y_feature")
+                   if dataset != "upload" and payload.get(key) is not None]
+    if upload_only:
+        raise PlaygroundInputError(f"{', '.join(f'`{key}`' for key in upload_only)} only apply to an "
+                                   f'uploaded data set ("dataset": "upload"); {dataset} has its own columns.')
     return config
 
 
@@ -364,7 +376,16 @@ class Session:
         return [[_clean(a[:, unit], 5) for unit in range(a.shape[1])] for a in outputs]
 
     def frame(self, *, since: int = 0, include_data: bool = False) -> dict:
-        """The state the page draws, with the loss curves from epoch ``since`` on."""
+        """The state the page draws, with the loss curves from epoch ``since`` on.
+
+        Holds the session's lock: drawing runs the layers forward, which would overwrite the
+        caches of a training step running in another request's thread (a PATCH or a reload
+        while the page streams).
+        """
+        with self.lock:
+            return self._frame(since, include_data)
+
+    def _frame(self, since: int, include_data: bool) -> dict:
         diagnosis = self.diagnosis
         frame = {
             "session": self.id,
@@ -500,6 +521,9 @@ class SessionStore:
             self._drop(session_id)
 
     def _drop(self, session_id: str) -> None:
+        session = self.sessions.get(session_id)
+        if session is not None:
+            session.stream_token += 1  # a stream still running on it stops
         self.sessions.pop(session_id, None)
         self.last_used.pop(session_id, None)
 
