@@ -25,7 +25,7 @@ class Optimizer:
         self.learning_rate = learning_rate
         self.iterations = 0
         self.state: dict[int, dict[str, np.ndarray]] = {}
-        self._scratch: dict[int, np.ndarray] = {}  # work arrays, not state: never saved
+        self._scratch: dict[tuple[int, int], np.ndarray] = {}  # work arrays, not state: never saved
 
     @property
     def learning_rate(self) -> float:
@@ -52,11 +52,18 @@ class Optimizer:
         """Update one ``parameter`` array in place from its ``gradient``."""
         raise NotImplementedError
 
+    def _work(self, index: int, parameter: np.ndarray, slot: int = 0) -> np.ndarray:
+        """Work array number ``slot`` for parameter ``index``: its shape and dtype, reused
+        from step to step (no allocation per step), never saved."""
+        key = (index, slot)
+        scratch = self._scratch.get(key)
+        if scratch is None or scratch.shape != parameter.shape or scratch.dtype != parameter.dtype:
+            scratch = self._scratch[key] = np.empty_like(parameter)
+        return scratch
+
     def _descend(self, index: int, parameter: np.ndarray, direction: np.ndarray) -> None:
         """parameter -= learning_rate * direction, in place, through a reused work array."""
-        scratch = self._scratch.get(index)
-        if scratch is None or scratch.shape != parameter.shape or scratch.dtype != parameter.dtype:
-            scratch = self._scratch[index] = np.empty_like(parameter)
+        scratch = self._work(index, parameter)
         rate = self._rates.get(parameter.dtype)
         if rate is None:  # the learning rate as a 0-d array of the parameter's dtype (_scalars)
             rate = self._rates[parameter.dtype] = np.array(self.learning_rate, dtype=parameter.dtype)
@@ -171,7 +178,11 @@ class SGD(Optimizer):
         else:
             buffer *= self.momentum
             buffer += gradient
-        direction = gradient + self.momentum * buffer if self.nesterov else buffer
+        if self.nesterov:  # direction = gradient + momentum * buffer, in a reused work array
+            direction = np.multiply(buffer, self.momentum, self._work(index, parameter, 1))
+            direction += gradient
+        else:
+            direction = buffer
         self._descend(index, parameter, direction)
 
     def get_config(self):
@@ -201,14 +212,23 @@ class Adam(Optimizer):
         m = self._slot(index, "m", parameter)
         v = self._slot(index, "v", parameter)
         t = self.iterations
+        # In place through one work array: the same operations, in the same order, as
+        # torch.optim.Adam, and no allocation per step.
+        work = self._work(index, parameter)
         m *= self.beta1
-        m += (1.0 - self.beta1) * gradient
+        m += np.multiply(gradient, 1.0 - self.beta1, work)
         v *= self.beta2
-        v += (1.0 - self.beta2) * (gradient * gradient)
+        np.multiply(gradient, gradient, work)
+        work *= 1.0 - self.beta2
+        v += work
         bias_correction1 = 1.0 - self.beta1**t
         bias_correction2_sqrt = math.sqrt(1.0 - self.beta2**t)
-        denominator = np.sqrt(v) / bias_correction2_sqrt + self.epsilon
-        parameter -= (self.learning_rate / bias_correction1) * (m / denominator)
+        denominator = np.sqrt(v, work)
+        denominator /= bias_correction2_sqrt
+        denominator += self.epsilon
+        step = np.divide(m, denominator, work)
+        step *= self.learning_rate / bias_correction1
+        parameter -= step
 
     def get_config(self):
         return {**super().get_config(), "beta1": self.beta1, "beta2": self.beta2,
@@ -234,9 +254,16 @@ class RMSprop(Optimizer):
 
     def update_step(self, index, parameter, gradient):
         v = self._slot(index, "square_avg", parameter)
+        work = self._work(index, parameter)  # in place, in torch.optim.RMSprop's order
         v *= self.alpha
-        v += (1.0 - self.alpha) * (gradient * gradient)
-        parameter -= self.learning_rate * (gradient / (np.sqrt(v) + self.epsilon))
+        np.multiply(gradient, gradient, work)
+        work *= 1.0 - self.alpha
+        v += work
+        denominator = np.sqrt(v, work)
+        denominator += self.epsilon
+        step = np.divide(gradient, denominator, work)
+        step *= self.learning_rate
+        parameter -= step
 
     def get_config(self):
         return {**super().get_config(), "alpha": self.alpha, "epsilon": self.epsilon}
