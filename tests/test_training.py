@@ -437,7 +437,9 @@ def test_binary_step_is_not_trainable(position):
     network = nl.Sequential([nl.Dense(2, activations[0], input_dim=2, seed=0),
                              nl.Dense(1, activations[1], seed=1)], dtype="float64")
     before = network.get_weights()
-    with pytest.raises(nl.NotTrainableError, match=rf"Layer {position} uses binary_step.*derivative is zero"):
+    # Layers are counted from 1, as in summary() and gradient_check.
+    message = rf"Layer {position + 1} uses binary_step.*derivative is zero"
+    with pytest.raises(nl.NotTrainableError, match=message):
         network.fit([[0.0, 1.0]], [1.0], loss="mse", optimizer="gd", epochs=1)
     for a, b in zip(before, network.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)

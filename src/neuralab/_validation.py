@@ -97,7 +97,9 @@ def as_float_matrix(name: str, X: object, dtype: np.dtype) -> np.ndarray:
     except (TypeError, ValueError) as exc:
         raise ValidationError(f"`{name}` must be a numeric array. It could not be converted: {exc}") from exc
     if array.dtype.kind not in "biuf":
-        raise ValidationError(f"`{name}` must hold numbers. Got an array of dtype {array.dtype}.")
+        hint = (" For a pandas DataFrame with nullable columns, pass df.to_numpy(dtype=float) "
+                "(missing values become NaN, which must be removed first)." if array.dtype == object else "")
+        raise ValidationError(f"`{name}` must hold numbers. Got an array of dtype {array.dtype}.{hint}")
     if array.ndim != 2:
         hint = (
             f" Use `{name}.reshape(-1, 1)` for one feature or `{name}.reshape(1, -1)` for one sample."
@@ -109,6 +111,15 @@ def as_float_matrix(name: str, X: object, dtype: np.dtype) -> np.ndarray:
         )
     if array.shape[0] == 0:
         raise ShapeError(f"`{name}` has no rows (shape {array.shape}); it needs at least one sample.")
-    array = np.asarray(array, dtype=dtype)
-    check_finite(name, array)
-    return array
+    if array.shape[1] == 0:
+        raise ShapeError(f"`{name}` has no columns (shape {array.shape}); it needs at least one feature.")
+    check_finite(name, array)  # before the cast: inf from a cast is a range problem, not bad data
+    try:
+        with np.errstate(over="raise"):  # a float64 value beyond float32's range: no silent inf
+            return np.asarray(array, dtype=dtype)
+    except FloatingPointError:
+        raise ValidationError(
+            f"`{name}` holds values beyond {np.dtype(dtype).name}'s range (largest magnitude "
+            f"{np.finfo(dtype).max:.3g}). Scale the features (e.g. standardise them), or use a "
+            "float64 network."
+        ) from None

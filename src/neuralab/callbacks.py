@@ -131,11 +131,20 @@ class EarlyStopping(Callback):
 
 
 class LearningRateSchedule(Callback):
-    """Base class: sets ``optimizer.learning_rate = schedule(epoch, initial)`` at each epoch's start."""
+    """Base class: sets ``optimizer.learning_rate = schedule(epoch, initial)`` at each epoch's start.
+
+    ``initial`` is the optimizer's rate when a schedule first drove it, kept on the optimizer
+    (``base_learning_rate``, saved with its state, as torch keeps ``initial_lr``). So a fit that
+    resumes with ``initial_epoch`` continues the schedule instead of decaying the already
+    decayed rate again. ``optimizer.reset()`` forgets it.
+    """
 
     def on_train_begin(self, context):
         super().on_train_begin(context)
-        self.initial_learning_rate = context.optimizer.learning_rate
+        optimizer = context.optimizer
+        if optimizer.base_learning_rate is None:
+            optimizer.base_learning_rate = optimizer.learning_rate
+        self.initial_learning_rate = optimizer.base_learning_rate
 
     def on_epoch_begin(self, epoch):
         self.context.optimizer.learning_rate = self.schedule(epoch, self.initial_learning_rate)

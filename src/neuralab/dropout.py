@@ -12,6 +12,8 @@ Shapes: ``x`` and ``a`` are ``(n_samples, units)``; ``units`` equals the input w
 
 from __future__ import annotations
 
+from numbers import Real
+
 import numpy as np
 
 from ._validation import check_seed
@@ -40,7 +42,7 @@ class Dropout(Layer):
     """
 
     def __init__(self, rate: float, *, seed: int | None = None):
-        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
+        if isinstance(rate, bool) or not isinstance(rate, Real) or not 0 <= rate < 1:
             raise ValidationError(
                 f"`rate` must be a number in [0, 1): the fraction of units dropped. Got {rate!r}."
             )

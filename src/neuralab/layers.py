@@ -32,6 +32,13 @@ class Layer:
     has_weights = False
     units: int | None = None
     input_dim: int | None = None
+    _owner = None  # a weak reference to the Sequential that holds this layer (network.py)
+
+    def __getstate__(self) -> dict:
+        # Copies and pickles leave the owner behind: Sequential.__setstate__ claims them again.
+        state = self.__dict__.copy()
+        state.pop("_owner", None)
+        return state
 
     @property
     def built(self) -> bool:

@@ -7,14 +7,15 @@ layers in reverse, each one applying the chain rule to pass dE/d(input) down (se
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 
 import numpy as np
 
-from ._validation import as_float_matrix, check_dtype
+from ._validation import as_float_matrix, check_dtype, check_positive_int
 from .activations import activation_from_config
 from .dropout import Dropout
-from .errors import NotBuiltError, NotTrainableError, ShapeError, ValidationError
+from .errors import IncompatibleLossError, NotBuiltError, NotTrainableError, ShapeError, ValidationError
 from .layers import Dense, Layer
 from .losses import Loss, get_loss
 
@@ -56,6 +57,14 @@ class Sequential:
             )
         if len({id(layer) for layer in layers}) != len(layers):
             raise ValidationError("The same layer object appears twice; create a new Dense for each.")
+        for position, layer in enumerate(layers, start=1):
+            owner = layer._owner() if layer._owner is not None else None
+            if owner is not None:
+                raise ValidationError(
+                    f"Layer {position} ({layer!r}) already belongs to another network. A layer holds "
+                    "one network's weights and dtype, so sharing it would change both networks. Create "
+                    "a new layer, or copy.deepcopy(network) for an independent copy."
+                )
         self.dtype = check_dtype(dtype)
         self.layers: list[Layer] = layers
         self.history = None
@@ -65,6 +74,16 @@ class Sequential:
         self._check_chain()
         if self.layers[0].input_dim is not None:
             self.build(self.layers[0].input_dim)
+        self._claim_layers()
+
+    def _claim_layers(self) -> None:
+        for layer in self.layers:
+            layer._owner = weakref.ref(self)
+
+    def __setstate__(self, state: dict) -> None:
+        """After copy.deepcopy or unpickling: the copied layers belong to the copy."""
+        self.__dict__.update(state)
+        self._claim_layers()
 
     # -- structure --------------------------------------------------------------------
     def _check_chain(self) -> None:
@@ -129,7 +148,7 @@ class Sequential:
 
     def check_trainable(self) -> None:
         """Raise NotTrainableError if a layer's activation has no usable gradient."""
-        for position, layer in enumerate(self.layers):
+        for position, layer in enumerate(self.layers, start=1):
             if layer.has_weights and not layer.activation.trainable:
                 raise NotTrainableError(
                     f"Layer {position} uses {layer.activation.name}, whose derivative is zero "
@@ -141,7 +160,14 @@ class Sequential:
     def check_loss(self, loss: str | Loss) -> Loss:
         """Resolve ``loss`` and check that it suits the output layer's activation."""
         resolved = get_loss(loss)
-        resolved.check_output_activation(self.layers[-1].activation.name)
+        output = self.layers[-1]
+        resolved.check_output_activation(output.activation.name)
+        if output.activation.name == "softmax" and output.units == 1:
+            raise IncompatibleLossError(
+                "A softmax over one output unit is always 1, so the loss is always 0 and nothing "
+                "is learned. For two classes use Dense(1, 'sigmoid') with binary_cross_entropy, or "
+                "Dense(2, 'softmax') with cross_entropy."
+            )
         return resolved
 
     # -- data -------------------------------------------------------------------------
@@ -155,14 +181,20 @@ class Sequential:
             )
         return array
 
-    def prepare_data(self, X: object, y: object, loss: Loss) -> tuple[np.ndarray, np.ndarray]:
-        """Check and convert ``X`` and ``y`` for ``loss``: 2-D, finite, equal length, dtype."""
-        X = self._prepare_inputs(X)
+    def prepare_data(self, X: object, y: object, loss: Loss, *,
+                     names: tuple[str, str] = ("X", "y")) -> tuple[np.ndarray, np.ndarray]:
+        """Check and convert ``X`` and ``y`` for ``loss``: 2-D, finite, equal length, dtype.
+
+        ``names`` are what messages call the two arrays (e.g. the parts of validation_data).
+        """
+        x_name, y_name = names
+        X = self._prepare_inputs(X, x_name)
         y_array = np.asarray(y)
         if y_array.ndim == 0 or len(y_array) != X.shape[0]:
             got = "a scalar" if y_array.ndim == 0 else f"{len(y_array)} rows"
             raise ShapeError(
-                f"`X` has {X.shape[0]} samples but `y` has {got}. They must have the same length."
+                f"`{x_name}` has {X.shape[0]} samples but `{y_name}` has {got}. They must have the "
+                "same length."
             )
         return X, loss.prepare_target(y_array, self.output_dim, self.dtype)
 
@@ -212,6 +244,7 @@ class Sequential:
         ``X`` has shape ``(n_samples, n_features)``; the result ``(n_samples, output_dim)``.
         ``batch_size`` bounds memory on large inputs.
         """
+        batch_size = check_positive_int("batch_size", batch_size, allow_none=True)
         X = self._prepare_inputs(X)
         self._require_built()
         if batch_size is None or batch_size >= X.shape[0]:
@@ -297,7 +330,13 @@ class Sequential:
             raise ShapeError(f"`set_weights` needs {len(current)} arrays. Got {len(weights)}.")
         arrays = []
         for position, (given, have) in enumerate(zip(weights, current, strict=True)):
-            array = np.asarray(given)
+            try:
+                array = np.asarray(given, dtype=np.float64)
+            except (ValueError, TypeError) as exc:  # ragged nested lists, strings
+                raise ValidationError(
+                    f"Array {position} for `set_weights` is not a rectangular array of numbers ({exc}). "
+                    "Give arrays like get_weights() returns."
+                ) from None
             if array.shape != have.shape:
                 raise ShapeError(
                     f"Array {position} for `set_weights` must have shape {have.shape}. Got {array.shape}."

@@ -23,6 +23,7 @@ class Optimizer:
 
     def __init__(self, learning_rate: float):
         self.learning_rate = learning_rate
+        self.base_learning_rate: float | None = None  # a schedule's starting rate (callbacks.py)
         self.iterations = 0
         self.state: dict[int, dict[str, np.ndarray]] = {}
         self._scratch: dict[tuple[int, int], np.ndarray] = {}  # work arrays, not state: never saved
@@ -97,8 +98,9 @@ class Optimizer:
         return {"name": self.name, "learning_rate": self.learning_rate}
 
     def reset(self) -> None:
-        """Forget all state (momentum buffers, moment estimates, step count)."""
+        """Forget all state (momentum buffers, moment estimates, step count, schedule start)."""
         self.iterations = 0
+        self.base_learning_rate = None
         self.state.clear()
 
     def get_state(self) -> dict[str, np.ndarray]:
@@ -107,6 +109,8 @@ class Optimizer:
         Together with ``get_config`` this resumes training exactly (``set_state``).
         """
         arrays = {"iterations": np.array(self.iterations, dtype=np.int64)}
+        if self.base_learning_rate is not None:
+            arrays["base_learning_rate"] = np.array(self.base_learning_rate, dtype=np.float64)
         for index, slots in self.state.items():
             for name, array in slots.items():
                 arrays[f"{index}.{name}"] = array.copy()
@@ -115,10 +119,13 @@ class Optimizer:
     def set_state(self, arrays: dict[str, np.ndarray]) -> None:
         """Restore what ``get_state`` returned (copies; the step count included)."""
         state: dict[int, dict[str, np.ndarray]] = {}
-        iterations = 0
+        iterations, base = 0, None
         for key, array in arrays.items():
             if key == "iterations":
                 iterations = int(np.asarray(array))
+                continue
+            if key == "base_learning_rate":
+                base = float(np.asarray(array))
                 continue
             index, _, name = key.partition(".")
             if not index.isdigit() or not name:
@@ -126,7 +133,7 @@ class Optimizer:
                     f"Optimizer state key {key!r} is not of the form '<index>.<slot>' or 'iterations'."
                 )
             state.setdefault(int(index), {})[name] = np.array(array)
-        self.iterations, self.state = iterations, state
+        self.iterations, self.state, self.base_learning_rate = iterations, state, base
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items() if k != "name")
@@ -299,6 +306,13 @@ def get_optimizer(optimizer: str | Optimizer, learning_rate: float | None = None
     >>> get_optimizer("sgd", learning_rate=0.1)
     SGD(learning_rate=0.1, momentum=0.0, nesterov=False)
     """
+    if isinstance(optimizer, Optimizer) and learning_rate is not None \
+            and learning_rate != optimizer.learning_rate:
+        raise ValidationError(
+            f"Got an optimizer object with learning rate {optimizer.learning_rate:g} and also "
+            f"learning_rate={learning_rate:g}. Give the rate once: {type(optimizer).__name__}"
+            f"({learning_rate:g}), or a name such as 'sgd' with learning_rate."
+        )
     factories = {**OPTIMIZERS, **_ALIASES, **_PRESETS}
     if learning_rate is not None:
         factories = {name: (lambda cls=cls: cls(learning_rate)) for name, cls in factories.items()}

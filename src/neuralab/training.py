@@ -43,6 +43,12 @@ class DivergenceRule:
         # factor = inf is allowed: only NaN/inf losses stop the fit (what divergence=None means).
         if self.factor != math.inf:
             check_positive_number("factor", self.factor)
+            if self.factor < 1:
+                raise ValidationError(
+                    f"DivergenceRule `factor` must be >= 1: a loss above factor x the best loss so far "
+                    f"counts as diverged, so a factor of {self.factor:g} would stop a loss that is "
+                    "still falling. Use e.g. 10 (strict) or 1e4 (the default)."
+                )
         check_positive_number("floor", self.floor)
 
     def diverged(self, loss: float, best: float) -> bool:
@@ -73,13 +79,32 @@ class _InterruptFlag:
         return False
 
 
+def _check_callbacks(callbacks: object) -> list[Callback]:
+    """A list of Callback objects (a single callback or None is a mistake worth naming)."""
+    if isinstance(callbacks, Callback) or callbacks is None or isinstance(callbacks, (str, bytes)):
+        raise ValidationError(f"`callbacks` must be a list of callbacks, e.g. [EarlyStopping()]. "
+                              f"Got {callbacks!r}.")
+    try:
+        callbacks = list(callbacks)
+    except TypeError:
+        raise ValidationError(f"`callbacks` must be a list of callbacks. Got {callbacks!r}.") from None
+    for position, callback in enumerate(callbacks):
+        if not isinstance(callback, Callback):
+            raise ValidationError(
+                f"callbacks[{position}] is {callback!r}, not a Callback. Subclass neuralab.Callback "
+                "(or use EarlyStopping, StepDecay, ExponentialDecay, GradientMonitor)."
+            )
+    return callbacks
+
+
 def _split_validation(X, y, validation_data, validation_split, network, loss):
     if validation_data is not None and validation_split:
         raise ValidationError("Give `validation_data` or `validation_split`, not both.")
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise ValidationError("`validation_data` must be a pair (X_val, y_val).")
-        X_val, y_val = network.prepare_data(validation_data[0], validation_data[1], loss)
+        X_val, y_val = network.prepare_data(validation_data[0], validation_data[1], loss,
+                                            names=("validation_data[0]", "validation_data[1]"))
         return X, y, X_val, y_val
     if validation_split:
         n_val = round(X.shape[0] * validation_split)
@@ -172,8 +197,13 @@ def fit(network: Sequential, X: object, y: object, *, loss: str | Loss, optimize
         tolerance = check_positive_number("tolerance", tolerance, allow_zero=True)
     validation_split = check_fraction("validation_split", validation_split)
     check_seed(seed)
+    if divergence is not None and not isinstance(divergence, DivergenceRule):
+        raise ValidationError(
+            f"`divergence` must be a DivergenceRule (e.g. DivergenceRule(factor=100)) or None to stop "
+            f"only on NaN/inf losses. Got {divergence!r}."
+        )
     rule = divergence if divergence is not None else DivergenceRule(factor=math.inf)
-    callbacks = list(callbacks)
+    callbacks = _check_callbacks(callbacks)
     if verbose:
         callbacks.append(PrintProgress())
         # Imported only here, so verbose=0 costs nothing: warns once if gradients vanish/explode.
