@@ -451,3 +451,15 @@ def test_hot_path_constants_keep_numpy_promotion_for_other_dtypes():
     assert nl.get_activation("sigmoid").backward(half, half, half).dtype == np.float16
     with pytest.raises(ValueError, match="read-only"):
         ONE[np.dtype(np.float32)] += 1
+
+
+@pytest.mark.parametrize(("dtype", "big"), [(np.float64, 1e308), (np.float32, 3e38)])
+def test_softmax_of_a_row_spanning_the_whole_float_range_is_exact_without_warnings(dtype, big):
+    # z - max(z) = -2 * big overflows to -inf; exp(-inf) = 0 is the exact answer, so no
+    # overflow may be reported (conftest turns it into FloatingPointError, and warnings into errors).
+    z = np.array([[big, -big, 0.0], [0.0, np.log(2.0), np.log(3.0)]], dtype=dtype)
+    with np.errstate(over="raise"):
+        a = nl.Softmax().forward(z)
+    assert a.dtype == dtype
+    np.testing.assert_array_equal(a[0], [1.0, 0.0, 0.0])
+    np.testing.assert_allclose(a[1], np.array([1.0, 2.0, 3.0]) / 6, rtol=1e-6)

@@ -128,3 +128,19 @@ def test_an_optimizer_object_and_a_different_learning_rate_is_a_conflict():
     with pytest.raises(nl.ValidationError, match=r"rate 0\.5 and also learning_rate=0\.1.*SGD\(0\.1\)"):
         nl.get_optimizer(nl.SGD(0.5), learning_rate=0.1)
     assert nl.get_optimizer(nl.SGD(0.5), learning_rate=0.5).learning_rate == 0.5
+
+
+def test_validation_target_errors_name_it_and_custom_losses_without_name_still_work():
+    X, y = _regression()
+    with pytest.raises(nl.ValidationError, match=r"`validation_data\[1\]`"):
+        _network().fit(X, y, loss="mse", optimizer="sgd", epochs=1, validation_data=(X, ["a"] * len(y)))
+
+    base = type(nl.get_loss("mse"))
+
+    class Legacy(base):  # a user's loss written before prepare_target took `name`
+        def prepare_target(self, target, n_outputs, dtype):
+            return super().prepare_target(target, n_outputs, dtype)
+
+    history = _network().fit(X, y, loss=Legacy(), optimizer="sgd", epochs=2, validation_data=(X, y))
+    assert len(history.val_loss) == 2
+    assert nl.trace.trace(_network(), X[:1], y[:1], loss=Legacy()) is not None

@@ -78,3 +78,29 @@ def test_refuses_unbuilt_networks_and_bad_epsilon():
     net = nl.Sequential([nl.Dense(1, input_dim=3, seed=0)])
     with pytest.raises(ValidationError, match="epsilon"):
         nl.gradient_check(net, X, X[:, 0], "mse", epsilon=0.0)
+
+
+def test_wrong_input_width_and_target_length_are_the_engines_shape_errors():
+    net = nl.Sequential([nl.Dense(4, "tanh", input_dim=3, seed=0), nl.Dense(1, seed=1)])
+    y = X.sum(axis=1)
+    with pytest.raises(nl.ShapeError, match=r"`X` has 2 feature\(s\) per sample, but the first layer"):
+        nl.gradient_check(net, X[:, :2], y, "mse")
+    with pytest.raises(nl.ShapeError, match="`X` has 7 samples but `y` has 5 rows"):
+        nl.gradient_check(net, X, y[:5], "mse")
+    with pytest.raises(nl.ShapeError, match=r"`y` must have shape \(n_samples, 1\)"):
+        nl.gradient_check(net, X, np.ones((7, 2)), "mse")
+    with pytest.raises(nl.ValidationError, match="out of range"):
+        nl.gradient_check(nl.Sequential([nl.Dense(3, "softmax", input_dim=3, seed=0)]), X, LABELS + 1,
+                          "cross_entropy")
+
+
+def test_a_plain_object_with_layers_gets_the_length_check_too():
+    class Stack:  # the "any object with layers" protocol, without Sequential's data checks
+        def __init__(self, layers):
+            self.layers = layers
+
+    net = nl.Sequential([nl.Dense(4, "tanh", input_dim=3, seed=0), nl.Dense(1, seed=1)])
+    stack = Stack(net.layers)
+    assert nl.gradient_check(stack, X, X.sum(axis=1), "mse").passed
+    with pytest.raises(nl.ShapeError, match="`X` has 7 samples but `y` has 6 rows"):
+        nl.gradient_check(stack, X, X[:6].sum(axis=1), "mse")

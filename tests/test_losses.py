@@ -438,3 +438,93 @@ def test_sample_terms_add_up_to_the_value_and_weight_it(name):
         assert terms[s] == pytest.approx(alone * share, rel=1e-12)
     weights = rng.uniform(0, 3, size=6)
     assert loss.weighted_value(output, target, weights) == pytest.approx(float(weights @ terms), rel=1e-12)
+
+
+# --- output/target shapes must agree (no silent broadcasting) -----------------------------
+
+_METHODS = ["value", "gradient", "sample_terms", "preactivation_gradient", "weighted_value"]
+
+
+def _call(loss, method, output, target):
+    if method == "weighted_value":
+        return loss.weighted_value(output, target, np.ones(len(output)))
+    return getattr(loss, method)(output, target)
+
+
+@pytest.mark.parametrize(("name", "method"), [
+    (name, method)
+    for name in ["sum_squared_error", "half_squared_error", "mse", "binary_cross_entropy", "cross_entropy"]
+    for method in _METHODS
+    if method != "preactivation_gradient" or name in ("binary_cross_entropy", "cross_entropy")
+])
+def test_one_dimensional_target_against_a_column_output_is_a_shape_error(name, method):
+    loss = nl.get_loss(name)
+    width = 3 if name == "cross_entropy" else 1
+    output = np.full((3, width), 1.0 / width if width > 1 else 0.4)
+    target = np.array([0.0, 1.0, 1.0]) if width == 1 else np.array([0, 1, 2])
+    with pytest.raises(nl.ShapeError) as caught:
+        _call(loss, method, output, target)
+    message = str(caught.value)
+    assert f"output {output.shape}" in message and "target (3,)" in message
+    if width == 1:
+        assert "reshape the target to (3, 1)" in message and "(3, 3)" in message
+    else:
+        assert "prepare_target(target, 3" in message
+
+
+@pytest.mark.parametrize("method", ["value", "gradient", "sample_terms", "weighted_value"])
+@pytest.mark.parametrize("target_shape", [(4,), (4, 1), (3, 2)])
+def test_incompatible_lengths_are_a_shape_error_not_a_numpy_error(method, target_shape):
+    with pytest.raises(nl.ShapeError, match=r"output \(3, 1\) and target \(" + str(target_shape[0])):
+        _call(nl.get_loss("mse"), method, np.zeros((3, 1)), np.zeros(target_shape))
+
+
+def test_mismatched_target_no_longer_gives_the_broadcast_value():
+    # The bug: (3, 1) - (3,) broadcast to (3, 3) and summed 9 differences (2.22 here, not 0.54).
+    output = np.array([[1.0], [2.0], [3.0]])
+    target = np.array([1.5, 2.5, 2.8])
+    loss = nl.SumSquaredError()
+    with pytest.raises(nl.ShapeError):
+        loss.value(output, target)
+    assert loss.value(output, target.reshape(3, 1)) == pytest.approx(0.25 + 0.25 + 0.04, rel=1e-12)
+
+
+@pytest.mark.parametrize("name", ["sum_squared_error", "half_squared_error", "mse", "binary_cross_entropy"])
+def test_lists_are_accepted_as_float_arrays(name):
+    loss = nl.get_loss(name)
+    output, target = [[0.25], [0.5], [0.75]], [[0], [1], [1]]
+    as_arrays = (np.array(output), np.array(target, dtype=float))
+    assert loss.value(output, target) == loss.value(*as_arrays)
+    np.testing.assert_array_equal(loss.gradient(output, target), loss.gradient(*as_arrays))
+    np.testing.assert_array_equal(loss.sample_terms(output, as_arrays[1]), loss.sample_terms(*as_arrays))
+    with pytest.raises(nl.ShapeError, match=r"target \(3,\)"):
+        loss.value(output, [0, 1, 1])
+
+
+def test_non_numeric_output_or_target_is_a_validation_error():
+    with pytest.raises(nl.ValidationError, match="`output` must hold numbers"):
+        nl.get_loss("mse").value([["a"]], [[1.0]])
+    with pytest.raises(nl.ValidationError, match="`target` must hold numbers"):
+        nl.get_loss("mse").gradient(np.zeros((1, 1)), [[None]])
+
+
+# --- binary cross-entropy's unfused gradient at saturated outputs -------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_binary_cross_entropy_gradient_matches_torch_at_saturated_outputs(dtype):
+    torch = _torch()
+    p = np.array([[0.0], [1.0], [0.0], [1.0], [0.3], [1e-30], [0.7]], dtype=dtype)
+    y = np.array([[0.0], [1.0], [1.0], [0.0], [1.0], [0.0], [0.2]], dtype=dtype)
+    p_t = torch.tensor(p, requires_grad=True)
+    torch.nn.functional.binary_cross_entropy(p_t, torch.tensor(y)).backward()
+    grad = nl.BinaryCrossEntropy().gradient(p, y)
+    assert grad.dtype == dtype
+    np.testing.assert_array_equal(grad, p_t.grad.numpy())
+    # By hand: 0 where p = y in {0, 1}; -+1/(N * 1e-12) at the wrong saturated end (N = 7),
+    # with torch's epsilon, the float32 1e-12.
+    eps = float(np.float32(1e-12))
+    assert grad[0, 0] == 0.0 and grad[1, 0] == 0.0
+    assert grad[2, 0] == pytest.approx(-1.0 / eps / 7, rel=1e-6)
+    assert grad[3, 0] == pytest.approx(1.0 / eps / 7, rel=1e-6)
+    assert grad[4, 0] == pytest.approx((0.3 - 1.0) / (0.3 * 0.7) / 7, rel=1e-6)

@@ -356,3 +356,22 @@ def test_another_callback_that_stops_the_fit_keeps_the_reason_callback():
     history = net.fit(X, X, loss="mse", optimizer="gd", epochs=3, validation_data=(X, X),
                       callbacks=[nl.EarlyStopping(patience=50)])
     assert history.stop_reason == "epochs"
+
+
+def test_saving_a_plain_network_says_how_to_keep_it(tmp_path):
+    net = nl.Sequential([nl.Dense(3, "tanh", input_dim=2, seed=0), nl.Dense(1, seed=1)])
+    with pytest.raises(nl.ValidationError) as caught:
+        nl.save(net, tmp_path / "net.nlab")
+    message = str(caught.value)
+    for part in ("Got a Sequential", "preprocessing", "Model.for_data", "get_weights()", "set_weights("):
+        assert part in message
+    assert not (tmp_path / "net.nlab").exists()
+    # The advice works as written: the weights go through np.savez / np.load unchanged.
+    path = tmp_path / "weights.npz"
+    np.savez(path, *net.get_weights())
+    again = nl.Sequential([nl.Dense(3, "tanh", input_dim=2, seed=7), nl.Dense(1, seed=8)])
+    again.set_weights(list(np.load(path).values()))
+    for a, b in zip(net.get_weights(), again.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(nl.ValidationError, match=r"Got dict\..*Model\.for_data"):
+        nl.save({}, tmp_path / "d.nlab")

@@ -120,3 +120,18 @@ def test_to_dict_has_equations_for_a_chain():
     data = trace(lecture_network(), [[0.1]], [[0.25]]).to_dict()
     assert [p["parameter"] for p in data["partials"]] == ["w1", "b1", "w2", "b2"]
     assert data["loss_name"] == "half_squared_error"
+
+
+def test_errors_name_the_parameters_x_and_target():
+    net = nl.Sequential([nl.Dense(2, "tanh", input_dim=3, seed=0), nl.Dense(1, seed=1)], dtype="float64")
+    x = np.ones((4, 3))
+    with pytest.raises(nl.ShapeError, match=r"`x` has 2 feature\(s\) per sample.*Give x shape"):
+        trace(net, x[:, :2], np.ones((4, 1)))
+    with pytest.raises(nl.ShapeError, match="`x` has 4 samples but `target` has 3 rows"):
+        trace(net, x, np.ones((3, 1)))
+    with pytest.raises(nl.ShapeError, match=r"`target` must have shape \(n_samples, 1\)"):
+        trace(net, x, np.ones((4, 2)))
+    with pytest.raises(nl.ShapeError, match="`x` must be 2-D"):
+        trace(net, np.ones(3), np.ones((1, 1)))
+    with pytest.raises(nl.NonFiniteError, match="`target` contains 1 NaN"):
+        trace(net, x, np.array([[0.0], [np.nan], [0.0], [0.0]]))

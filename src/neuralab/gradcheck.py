@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import as_float_matrix, check_positive_number
-from .errors import ValidationError
+from .errors import ShapeError, ValidationError
 from .losses import Loss, get_loss
 
 _FLOAT64 = np.dtype(np.float64)
@@ -166,9 +166,19 @@ def gradient_check(network: object, X: object, y: object, loss: str | Loss, *, e
     layers = net.layers
     if hasattr(net, "check_loss"):
         net.check_loss(resolved)
-    X = as_float_matrix("X", X, _FLOAT64)
-    output = _forward(layers, X)
-    target = resolved.prepare_target(np.asarray(y), output.shape[1], _FLOAT64)
+    if hasattr(net, "prepare_data"):
+        # The engine's own checks (width of X, length and shape of y), as fit does them, in float64.
+        X, target = net.prepare_data(X, y, resolved)
+        output = _forward(layers, X)
+    else:
+        X = as_float_matrix("X", X, _FLOAT64)
+        y = np.asarray(y)
+        if y.ndim == 0 or len(y) != X.shape[0]:
+            got = "a scalar" if y.ndim == 0 else f"{len(y)} rows"
+            raise ShapeError(f"`X` has {X.shape[0]} samples but `y` has {got}. They must have the "
+                             "same length.")
+        output = _forward(layers, X)
+        target = resolved.prepare_target(y, output.shape[1], _FLOAT64)
 
     # Analytic: one forward pass (done above), the loss's dE/da, then every layer's backward.
     grad = resolved.gradient(output, target)

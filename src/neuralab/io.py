@@ -24,7 +24,7 @@ import numpy as np
 from ._files import atomic_write
 from ._version import __version__
 from .data import Preprocessor
-from .errors import NeuralabError
+from .errors import NeuralabError, ValidationError
 from .model import Model
 from .network import Sequential, layer_from_config
 from .optimizers import optimizer_from_config
@@ -41,7 +41,7 @@ class ModelFileError(NeuralabError):
 def save(model: Model, path: str | os.PathLike) -> None:
     """Write ``model`` to ``path`` atomically (temporary file in the same folder, then rename)."""
     if not isinstance(model, Model):
-        raise NeuralabError(f"`save` needs a neuralab Model. Got {type(model).__name__}.")
+        raise ValidationError(_not_a_model(model))
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
@@ -71,6 +71,23 @@ def save(model: Model, path: str | os.PathLike) -> None:
     arrays["metadata"] = np.frombuffer(json.dumps(metadata).encode("utf-8"), dtype=np.uint8)
     with atomic_write(path) as handle:
         np.savez(handle, **arrays)
+
+
+def _not_a_model(value: object) -> str:
+    """Why ``save`` refuses ``value`` and what to do instead."""
+    why = ("A .nlab file stores a Model: the network together with its preprocessing (input "
+           "columns, their scaling, the class labels), so that `load` gives back something that "
+           "predicts on raw data.")
+    as_model = ("To get a file that `load` can use, train through a Model, which builds its network "
+                "(choose it with hidden=(...)) and its preprocessing from the data: "
+                "table = neuralab.data.Table.from_arrays(X, y); "
+                "model = nl.Model.for_data(table, 'target'); model.fit(table); nl.save(model, path).")
+    if isinstance(value, Sequential):
+        return (f"`save` needs a neuralab Model. Got a Sequential, which has no preprocessing. {why} "
+                f"{as_model} Or keep just the weights of this network: "
+                "np.savez(path, *net.get_weights()), and later, in a Sequential with the same layers, "
+                "net.set_weights(list(np.load(path).values())).")
+    return f"`save` needs a neuralab Model. Got {type(value).__name__}. {why} {as_model}"
 
 
 def load(path: str | os.PathLike) -> Model:

@@ -11,6 +11,8 @@ pre-activation z, which is exact and stable: dE/dz = (a - y) / n.
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from ._registry import resolve
@@ -67,24 +69,28 @@ class Loss:
                 f"layer, or choose a loss that fits a {activation_name} output (e.g. 'mse')."
             )
 
-    def prepare_target(self, target: object, n_outputs: int, dtype: np.dtype) -> np.ndarray:
-        """Validate ``target`` against the output width and return it as ``(n, n_outputs)``."""
-        y = _as_numeric("y", target)
+    def prepare_target(self, target: object, n_outputs: int, dtype: np.dtype, *,
+                       name: str = "y") -> np.ndarray:
+        """Validate ``target`` against the output width and return it as ``(n, n_outputs)``.
+
+        ``name`` is what error messages call the target (the caller's parameter name).
+        """
+        y = _as_numeric(name, target)
         if y.ndim == 1:
             if n_outputs != 1:
                 raise ShapeError(
-                    f"`y` is 1-D (shape {y.shape}) but the network has {n_outputs} outputs. "
-                    f"Give `y` the shape (n_samples, {n_outputs})"
+                    f"`{name}` is 1-D (shape {y.shape}) but the network has {n_outputs} outputs. "
+                    f"Give `{name}` the shape (n_samples, {n_outputs})"
                     + (", or use the cross_entropy loss with class indices." if n_outputs > 1 else ".")
                 )
             y = y.reshape(-1, 1)
         elif y.ndim != 2 or y.shape[1] != n_outputs:
             raise ShapeError(
-                f"`y` must have shape (n_samples, {n_outputs}) to match the network's "
+                f"`{name}` must have shape (n_samples, {n_outputs}) to match the network's "
                 f"{n_outputs} outputs. Got shape {y.shape}."
             )
         y = y.astype(dtype, copy=False)
-        check_finite("y", y)
+        check_finite(name, y)
         return y
 
     def get_config(self) -> dict:
@@ -101,6 +107,54 @@ def _as_numeric(name: str, value: object) -> np.ndarray:
             f"`{name}` must hold numbers. Got dtype {array.dtype}; encode labels as integers first."
         )
     return array
+
+
+def _as_arrays(loss: Loss, output: object, target: object) -> tuple[np.ndarray, np.ndarray]:
+    """The slow path of every loss method: ``output``/``target`` were not both arrays.
+
+    Lists and other array-likes become float arrays (float64 unless already floating);
+    anything that is not numbers is refused with a ValidationError.
+    """
+    arrays = []
+    for name, value in (("output", output), ("target", target)):
+        try:
+            array = np.asarray(value)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(
+                f"The {loss.name} loss needs `{name}` as a NumPy array of numbers; it could not be "
+                f"converted ({exc}). Give np.asarray({name}, dtype=float)."
+            ) from exc
+        array = _as_numeric(name, array)
+        arrays.append(array if array.dtype.kind == "f" else array.astype(np.float64))
+    return arrays[0], arrays[1]
+
+
+def _shape_mismatch(loss: Loss, output: np.ndarray, target: np.ndarray) -> ShapeError:
+    """The error for ``output.shape != target.shape`` (NumPy would broadcast them silently)."""
+    out_shape, target_shape = tuple(output.shape), tuple(target.shape)
+    message = (
+        f"The {loss.name} loss compares `output` and `target` element by element, so they need "
+        f"the same shape. Got output {out_shape} and target {target_shape}"
+    )
+    try:
+        broadcast = np.broadcast_shapes(out_shape, target_shape)
+    except ValueError:
+        broadcast = None
+    if broadcast is not None:
+        message += f" (NumPy would silently broadcast them to {broadcast} and give a wrong loss)"
+    if len(out_shape) == 2 and target.size == output.size:
+        fix = f"reshape the target to {out_shape}: target.reshape{out_shape}"
+    elif len(out_shape) == 2 and len(target_shape) == 1 and target_shape[0] == out_shape[0]:
+        fix = (f"turn the target into rows of the output's width first: "
+               f"loss.prepare_target(target, {out_shape[1]}, output.dtype)")
+    else:
+        fix = "give one target row per output row, of the output's width (n_samples, n_outputs)"
+    return ShapeError(f"{message}. Fix: {fix}.")
+
+
+# PyTorch's EPSILON in binary_cross_entropy_backward is the float32 1e-12, in every dtype.
+_BCE_EPSILON = {dtype: np.array(np.float32(1e-12), dtype=dtype) for dtype in (np.dtype(np.float32),
+                                                                               np.dtype(np.float64))}
 
 
 class SumSquaredError(Loss):
@@ -123,13 +177,28 @@ class SumSquaredError(Loss):
     reduction = "sum"
 
     def value(self, output, target):
+        try:
+            if output.shape != target.shape:
+                raise _shape_mismatch(self, output, target)
+        except AttributeError:
+            return self.value(*_as_arrays(self, output, target))
         diff = output - target
         return float(np.vdot(diff, diff))
 
     def gradient(self, output, target):
+        try:
+            if output.shape != target.shape:
+                raise _shape_mismatch(self, output, target)
+        except AttributeError:
+            return self.gradient(*_as_arrays(self, output, target))
         return 2.0 * (output - target)
 
     def sample_terms(self, output, target):
+        try:
+            if output.shape != target.shape:
+                raise _shape_mismatch(self, output, target)
+        except AttributeError:
+            return self.sample_terms(*_as_arrays(self, output, target))
         diff = output - target
         return (diff * diff).sum(axis=1)
 
@@ -156,13 +225,28 @@ class HalfSquaredError(Loss):
     reduction = "sum"
 
     def value(self, output, target):
+        try:
+            if output.shape != target.shape:
+                raise _shape_mismatch(self, output, target)
+        except AttributeError:
+            return self.value(*_as_arrays(self, output, target))
         diff = output - target
         return 0.5 * float(np.vdot(diff, diff))
 
     def gradient(self, output, target):
+        try:
+            if output.shape != target.shape:
+                raise _shape_mismatch(self, output, target)
+        except AttributeError:
+            return self.gradient(*_as_arrays(self, output, target))
         return output - target
 
     def sample_terms(self, output, target):
+        try:
+            if output.shape != target.shape:
+                raise _shape_mismatch(self, output, target)
+        except AttributeError:
+            return self.sample_terms(*_as_arrays(self, output, target))
         diff = output - target
         return 0.5 * (diff * diff).sum(axis=1)
 
@@ -180,13 +264,28 @@ class MeanSquaredError(Loss):
     formula = "MSE = 1/N * sum (y - a)^2"
 
     def value(self, output, target):
+        try:
+            if output.shape != target.shape:
+                raise _shape_mismatch(self, output, target)
+        except AttributeError:
+            return self.value(*_as_arrays(self, output, target))
         diff = output - target
         return float(np.vdot(diff, diff)) / diff.size
 
     def gradient(self, output, target):
+        try:
+            if output.shape != target.shape:
+                raise _shape_mismatch(self, output, target)
+        except AttributeError:
+            return self.gradient(*_as_arrays(self, output, target))
         return (output - target) * (2.0 / output.size)
 
     def sample_terms(self, output, target):
+        try:
+            if output.shape != target.shape:
+                raise _shape_mismatch(self, output, target)
+        except AttributeError:
+            return self.sample_terms(*_as_arrays(self, output, target))
         diff = output - target
         return (diff * diff).sum(axis=1) / diff.size
 
@@ -205,14 +304,14 @@ class CrossEntropy(Loss):
     formula = "E = -1/n * sum y * log(p)"
     output_activation = "softmax"
 
-    def prepare_target(self, target, n_outputs, dtype):
-        y = _as_numeric("y", target)
+    def prepare_target(self, target, n_outputs, dtype, *, name="y"):
+        y = _as_numeric(name, target)
         if y.ndim == 1:
             if y.dtype.kind == "f":
-                check_finite("y", y)
+                check_finite(name, y)
                 if not np.all(y == np.round(y)):
                     raise ValidationError(
-                        "Class indices in `y` must be whole numbers. Got fractional values; "
+                        f"Class indices in `{name}` must be whole numbers. Got fractional values; "
                         "give integer labels 0..n_classes-1 or one-hot rows."
                     )
             # Check the range before the cast: a huge float label would overflow int64.
@@ -231,7 +330,7 @@ class CrossEntropy(Loss):
             one_hot = np.zeros((labels.shape[0], n_outputs), dtype=dtype)
             one_hot[np.arange(labels.shape[0]), labels] = 1
             return one_hot
-        y = super().prepare_target(y, n_outputs, dtype)
+        y = super().prepare_target(y, n_outputs, dtype, name=name)
         if (y < 0).any() or (y > 1).any() or not np.allclose(y.sum(axis=1), 1.0, atol=1e-4):
             raise ValidationError(
                 "2-D targets for cross_entropy must be one-hot (or probability) rows: values in "
@@ -240,19 +339,39 @@ class CrossEntropy(Loss):
         return y
 
     def value(self, output, target):
+        try:
+            if output.shape != target.shape:
+                raise _shape_mismatch(self, output, target)
+        except AttributeError:
+            return self.value(*_as_arrays(self, output, target))
         tiny = TINY.get(output.dtype)
         if tiny is None:
             tiny = np.finfo(output.dtype).tiny
         return -float(np.vdot(target, np.log(np.maximum(output, tiny)))) / output.shape[0]
 
     def gradient(self, output, target):
+        try:
+            if output.shape != target.shape:
+                raise _shape_mismatch(self, output, target)
+        except AttributeError:
+            return self.gradient(*_as_arrays(self, output, target))
         tiny = np.finfo(output.dtype).tiny
         return -target / (np.maximum(output, tiny) * output.shape[0])
 
     def preactivation_gradient(self, output, target):
+        try:
+            if output.shape != target.shape:
+                raise _shape_mismatch(self, output, target)
+        except AttributeError:
+            return self.preactivation_gradient(*_as_arrays(self, output, target))
         return (output - target) * (1.0 / output.shape[0])
 
     def sample_terms(self, output, target):
+        try:
+            if output.shape != target.shape:
+                raise _shape_mismatch(self, output, target)
+        except AttributeError:
+            return self.sample_terms(*_as_arrays(self, output, target))
         tiny = np.finfo(output.dtype).tiny
         return -(target * np.log(np.maximum(output, tiny))).sum(axis=1) / output.shape[0]
 
@@ -264,15 +383,16 @@ class BinaryCrossEntropy(Loss):
               \qquad \frac{\partial E}{\partial z_i} = \frac{p_i - y_i}{N}
 
     Targets are in [0, 1] with the output's shape (1-D for one output unit). Logs are
-    clipped at -100, as PyTorch's ``BCELoss`` does.
+    clipped at -100, as PyTorch's ``BCELoss`` does. The unfused gradient is PyTorch's too:
+    dE/dp_i = (p_i - y_i) / (N max(p_i (1 - p_i), 10^-12)), 0 where p_i = y_i in {0, 1}.
     """
 
     name = "binary_cross_entropy"
     formula = "E = -1/N * sum [y log p + (1 - y) log(1 - p)]"
     output_activation = "sigmoid"
 
-    def prepare_target(self, target, n_outputs, dtype):
-        y = super().prepare_target(target, n_outputs, dtype)
+    def prepare_target(self, target, n_outputs, dtype, *, name="y"):
+        y = super().prepare_target(target, n_outputs, dtype, name=name)
         if (y < 0).any() or (y > 1).any():
             raise ValidationError(
                 "Targets for binary_cross_entropy must be in [0, 1] (0/1 labels). "
@@ -281,6 +401,11 @@ class BinaryCrossEntropy(Loss):
         return y
 
     def value(self, output, target):
+        try:
+            if output.shape != target.shape:
+                raise _shape_mismatch(self, output, target)
+        except AttributeError:
+            return self.value(*_as_arrays(self, output, target))
         floor, one = MINUS_100.get(output.dtype, -100.0), ONE.get(target.dtype, 1.0)
         with np.errstate(divide="ignore"):
             log_p = np.maximum(np.log(output), floor)
@@ -288,14 +413,32 @@ class BinaryCrossEntropy(Loss):
         return -float(np.vdot(target, log_p) + np.vdot(one - target, log_not_p)) / output.size
 
     def gradient(self, output, target):
-        eps = np.finfo(output.dtype).eps
-        p = np.clip(output, eps, 1.0 - eps)
-        return (p - target) / (p * (1.0 - p) * output.size)
+        try:
+            if output.shape != target.shape:
+                raise _shape_mismatch(self, output, target)
+        except AttributeError:
+            return self.gradient(*_as_arrays(self, output, target))
+        # PyTorch's binary_cross_entropy_backward: dE/dp = (p - y) / max(p (1 - p), 1e-12) / N, with
+        # its epsilon a float32 1e-12 in every dtype. At saturated outputs (p = y = 0 or 1) that is
+        # 0, and at p = 0, y = 1 it is -1e12 / N: finite, without clipping p itself.
+        floor = _BCE_EPSILON.get(output.dtype, _BCE_EPSILON[np.dtype(np.float64)])
+        spread = np.maximum((ONE.get(output.dtype, 1.0) - output) * output, floor)
+        return (output - target) / spread / output.size
 
     def preactivation_gradient(self, output, target):
+        try:
+            if output.shape != target.shape:
+                raise _shape_mismatch(self, output, target)
+        except AttributeError:
+            return self.preactivation_gradient(*_as_arrays(self, output, target))
         return (output - target) * (1.0 / output.size)
 
     def sample_terms(self, output, target):
+        try:
+            if output.shape != target.shape:
+                raise _shape_mismatch(self, output, target)
+        except AttributeError:
+            return self.sample_terms(*_as_arrays(self, output, target))
         with np.errstate(divide="ignore"):
             log_p = np.maximum(np.log(output), -100.0)
             log_not_p = np.maximum(np.log1p(-output), -100.0)
@@ -308,6 +451,15 @@ LOSSES: dict[str, type[Loss]] = {
 }
 _ALIASES = {"mean_squared_error": MeanSquaredError, "categorical_cross_entropy": CrossEntropy,
             "bce": BinaryCrossEntropy, "sse": SumSquaredError}
+
+
+def prepare_target_as(loss: Loss, target: object, n_outputs: int, dtype: np.dtype, name: str) -> np.ndarray:
+    """``loss.prepare_target`` with messages that call the target ``name`` (the caller's
+    parameter name, e.g. "validation_data[1]"). A custom Loss whose ``prepare_target`` has no
+    ``name`` parameter is called without it (its messages say what it says)."""
+    if name != "y" and "name" in inspect.signature(loss.prepare_target).parameters:
+        return loss.prepare_target(target, n_outputs, dtype, name=name)
+    return loss.prepare_target(target, n_outputs, dtype)
 
 
 def get_loss(loss: str | Loss) -> Loss:

@@ -17,7 +17,7 @@ from .activations import activation_from_config
 from .dropout import Dropout
 from .errors import IncompatibleLossError, NotBuiltError, NotTrainableError, ShapeError, ValidationError
 from .layers import Dense, Layer
-from .losses import Loss, get_loss
+from .losses import Loss, get_loss, prepare_target_as
 
 
 class Sequential:
@@ -196,7 +196,7 @@ class Sequential:
                 f"`{x_name}` has {X.shape[0]} samples but `{y_name}` has {got}. They must have the "
                 "same length."
             )
-        return X, loss.prepare_target(y_array, self.output_dim, self.dtype)
+        return X, prepare_target_as(loss, y_array, self.output_dim, self.dtype, y_name)
 
     # -- passes -----------------------------------------------------------------------
     def forward(self, X: object, *, training: bool = False) -> np.ndarray:

@@ -35,8 +35,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from ._validation import check_positive_number
-from .errors import ValidationError
-from .losses import Loss
+from .errors import ShapeError, ValidationError
+from .losses import Loss, prepare_target_as
 from .network import Sequential
 from .optimizers import GradientDescent
 
@@ -218,7 +218,15 @@ def trace(network: Sequential, x: object, target: object, *, loss: str | Loss = 
             "training they are the identity, so the traced numbers would not change."
         )
     learning_rate = check_positive_number("learning_rate", learning_rate)
-    X, T = network.prepare_data(x, target, resolved)
+    # The engine's own checks, under this function's parameter names (x, target) rather than
+    # the X, y of fit.
+    X = network._prepare_inputs(x, "x")
+    target_array = np.asarray(target)
+    if target_array.ndim == 0 or len(target_array) != X.shape[0]:
+        got = "a scalar" if target_array.ndim == 0 else f"{len(target_array)} rows"
+        raise ShapeError(f"`x` has {X.shape[0]} samples but `target` has {got}. Give one target "
+                         "row per sample of `x`.")
+    T = prepare_target_as(resolved, target_array, network.output_dim, network.dtype, "target")
     network._require_built()
     output = network._forward_prepared(X)
     value = resolved.value(output, T)
