@@ -144,3 +144,43 @@ def test_validation_target_errors_name_it_and_custom_losses_without_name_still_w
     history = _network().fit(X, y, loss=Legacy(), optimizer="sgd", epochs=2, validation_data=(X, y))
     assert len(history.val_loss) == 2
     assert nl.trace.trace(_network(), X[:1], y[:1], loss=Legacy()) is not None
+
+
+def test_class_weight_needs_a_classification_loss_and_some_weight():
+    X, y = _regression()
+    with pytest.raises(nl.ValidationError, match="weighs classes, but mse is a regression loss"):
+        _network().fit(X, y, loss="mse", optimizer="sgd", epochs=1, class_weight="balanced")
+    with pytest.raises(nl.ValidationError, match="Every training sample has weight 0"):
+        _network().fit(X, y, loss="mse", optimizer="sgd", epochs=1, sample_weight=np.zeros(len(y)))
+
+
+def test_a_callback_that_raises_marks_the_history():
+    class Broken(nl.Callback):
+        def on_epoch_end(self, epoch, logs):
+            raise RuntimeError("callback bug")
+
+    X, y = _regression()
+    network = _network()
+    with pytest.raises(RuntimeError, match="callback bug"):
+        network.fit(X, y, loss="mse", optimizer="sgd", epochs=3, callbacks=[Broken()])
+    assert network.history.stop_reason == "error"
+
+
+def test_an_optimizer_with_state_trains_one_network():
+    X, y = _regression()
+    optimizer = nl.Adam(0.01)
+    first = _network()
+    first.fit(X, y, loss="mse", optimizer=optimizer, epochs=2)
+    first.fit(X, y, loss="mse", optimizer=optimizer, epochs=3, initial_epoch=2)  # the same network: fine
+    with pytest.raises(nl.ValidationError, match=r"holds state from training another network .*reset\(\)"):
+        _network().fit(X, y, loss="mse", optimizer=optimizer, epochs=1)
+    optimizer.reset()
+    assert _network().fit(X, y, loss="mse", optimizer=optimizer, epochs=1).epochs_run == 1
+    copied = copy.deepcopy(optimizer)  # a copy is free to train another network
+    assert _network().fit(X, y, loss="mse", optimizer=copied, epochs=1).epochs_run == 1
+
+
+def test_a_first_step_divergence_from_the_penalty_says_so():
+    X, y = _regression()
+    with pytest.raises(nl.DivergenceError, match="the initial weights and the l1/l2 penalty"):
+        _network().fit(X, y, loss="mse", optimizer="sgd", epochs=1, l2=1e308)

@@ -27,7 +27,8 @@ class History:
         The optimizer's learning rate during each epoch.
     stop_reason : str
         "epochs", "tolerance", "early stopping" (EarlyStopping stopped it), "callback"
-        (another callback set ``context.stop_training``), "divergence" or "interrupted".
+        (another callback set ``context.stop_training``), "divergence", "interrupted" (Ctrl-C)
+        or "error" (a callback or the data raised an exception, which ``fit`` re-raises).
     """
 
     epoch: list[int] = field(default_factory=list)

@@ -271,7 +271,11 @@ class Sequential:
 
     # -- parameters -------------------------------------------------------------------
     def parameters(self) -> list[np.ndarray]:
-        """The live parameter arrays, layer by layer: [W1, b1, W2, b2, ...]."""
+        """The live parameter arrays, layer by layer: [W1, b1, W2, b2, ...].
+
+        Live until the next ``fit``: training moves every parameter into one flat buffer, so
+        arrays taken before it no longer follow the network; ask again after ``fit``.
+        """
         self._require_built()
         return [p for layer in self.layers for p in layer.parameters()]
 

@@ -24,6 +24,7 @@ class Optimizer:
     def __init__(self, learning_rate: float):
         self.learning_rate = learning_rate
         self.base_learning_rate: float | None = None  # a schedule's starting rate (callbacks.py)
+        self._network = None  # a weak reference to the network this optimizer trains (training.py)
         self.iterations = 0
         self.state: dict[int, dict[str, np.ndarray]] = {}
         self._scratch: dict[tuple[int, int], np.ndarray] = {}  # work arrays, not state: never saved
@@ -98,10 +99,17 @@ class Optimizer:
         return {"name": self.name, "learning_rate": self.learning_rate}
 
     def reset(self) -> None:
-        """Forget all state (momentum buffers, moment estimates, step count, schedule start)."""
+        """Forget all state (momentum buffers, moment estimates, step count, schedule start);
+        the optimizer may then train any network."""
         self.iterations = 0
         self.base_learning_rate = None
+        self._network = None
         self.state.clear()
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state["_network"] = None  # a copy (or a pickle) is not tied to the original's network
+        return state
 
     def get_state(self) -> dict[str, np.ndarray]:
         """The state as plain arrays, keyed "iterations" and "<index>.<slot>" (e.g. "0.m").

@@ -12,6 +12,7 @@ import math
 import signal
 import sys
 import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -77,6 +78,21 @@ class _InterruptFlag:
         if self._previous is not None:
             signal.signal(signal.SIGINT, self._previous)
         return False
+
+
+def _check_optimizer_owner(optimizer: Optimizer, network: Sequential) -> None:
+    """An optimizer with state (moments, momentum, a step count) trains one network only.
+
+    Carrying Adam's moments or a momentum buffer over to another network of the same size
+    would be silently wrong; a fresh (or reset) optimizer may train any network.
+    """
+    owner = optimizer._network() if optimizer._network is not None else None
+    if owner is not None and owner is not network and (optimizer.iterations or optimizer.state):
+        raise ValidationError(
+            f"This {type(optimizer).__name__} holds state from training another network (step "
+            f"{optimizer.iterations}). Use a new optimizer for this network, or call optimizer.reset()."
+        )
+    optimizer._network = weakref.ref(network)
 
 
 def _check_callbacks(callbacks: object) -> list[Callback]:
@@ -185,6 +201,7 @@ def fit(network: Sequential, X: object, y: object, *, loss: str | Loss, optimize
     resolved_loss = network.check_loss(loss)
     network.check_trainable()
     resolved_optimizer = get_optimizer(optimizer)
+    _check_optimizer_owner(resolved_optimizer, network)
     epochs = check_positive_int("epochs", epochs)
     if isinstance(initial_epoch, bool) or not isinstance(initial_epoch, (int, np.integer)) \
             or not 0 <= initial_epoch < epochs:
@@ -217,6 +234,11 @@ def fit(network: Sequential, X: object, y: object, *, loss: str | Loss, optimize
     weights = _check_sample_weight(sample_weight, X.shape[0])
     X, y, X_val, y_val = _split_validation(X, y, validation_data, validation_split, network,
                                            resolved_loss)
+    if class_weight is not None and resolved_loss.name not in ("cross_entropy", "binary_cross_entropy"):
+        raise ValidationError(
+            f"`class_weight` weighs classes, but {resolved_loss.name} is a regression loss. Use "
+            "sample_weight to weigh rows, or a classification loss (cross_entropy, binary_cross_entropy)."
+        )
     weights = _combine_class_weight(class_weight, y, None if weights is None else weights[:X.shape[0]],
                                     X.dtype)
 
@@ -258,7 +280,7 @@ def class_indices(y: np.ndarray) -> np.ndarray:
 def _combine_class_weight(class_weight, y, weights, dtype):
     """Multiply per-sample ``weights`` (or ones) by each sample's class weight."""
     if class_weight is None:
-        return None if weights is None else weights.astype(dtype)
+        return _nonzero(None if weights is None else weights.astype(dtype))
     n_classes = max(y.shape[1], 2)
     labels = class_indices(y)
     if isinstance(class_weight, str):
@@ -281,7 +303,15 @@ def _combine_class_weight(class_weight, y, weights, dtype):
     per_sample = table[labels]
     if weights is not None:
         per_sample = per_sample * weights
-    return per_sample.astype(dtype)
+    return _nonzero(per_sample.astype(dtype))
+
+
+def _nonzero(weights: np.ndarray | None) -> np.ndarray | None:
+    """Refuse weights that are all zero: the loss would be 0 and nothing would be learned."""
+    if weights is not None and not weights.any():
+        raise ValidationError("Every training sample has weight 0 (sample_weight times class_weight), "
+                              "so the loss is 0 and nothing can be learned. Give some samples a weight > 0.")
+    return weights
 
 
 def batch_loss_value(network: Sequential, loss: Loss, output: np.ndarray, target: np.ndarray, *,
@@ -441,6 +471,9 @@ class _Trainer:
         except DivergenceError:
             history.stop_reason = "divergence"
             raise
+        except Exception:  # a callback (or the data) raised: the history says training did not finish
+            history.stop_reason = "error"
+            raise
         finally:
             for callback in self.callbacks:
                 callback.on_train_end(history)
@@ -466,9 +499,10 @@ class _Trainer:
             for live, saved in zip(self.parameters, restore, strict=True):
                 np.copyto(live, saved)
         if first_step:
+            penalty = " and the l1/l2 penalty (it is part of the loss)" if self.l1 or self.l2 else ""
             message = (
                 f"The loss {kind} ({value:.4g}) before any training step, in epoch {epoch}. "
-                "Check the inputs for huge values (standardise the features) and the initial weights."
+                f"Check the inputs for huge values (standardise the features), the initial weights{penalty}."
             )
         else:
             message = (
