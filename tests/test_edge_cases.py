@@ -184,3 +184,30 @@ def test_a_first_step_divergence_from_the_penalty_says_so():
     X, y = _regression()
     with pytest.raises(nl.DivergenceError, match="the initial weights and the l1/l2 penalty"):
         _network().fit(X, y, loss="mse", optimizer="sgd", epochs=1, l2=1e308)
+
+
+def test_optimizer_state_from_another_optimizer_is_refused():
+    X, y = _regression()
+    sgd = nl.SGD(0.01, momentum=0.9)
+    _network().fit(X, y, loss="mse", optimizer=sgd, epochs=1)
+    with pytest.raises(nl.ValidationError, match=r"'momentum_buffer' array, but Adam keeps m, v"):
+        nl.Adam().set_state(sgd.get_state())
+    state = sgd.get_state()
+    del state["iterations"]
+    with pytest.raises(nl.ValidationError, match="has no 'iterations'"):
+        nl.SGD(0.01, momentum=0.9).set_state(state)
+
+
+def test_dropout_first_then_dense_with_input_dim_builds():
+    network = nl.Sequential([nl.Dropout(0.2), nl.Dense(3, input_dim=2, seed=0), nl.Dense(1)])
+    assert network.input_dim == 2 and network.built
+    assert network.predict(np.zeros((4, 2))).shape == (4, 1)
+
+
+def test_small_fixes_named_by_the_review():
+    with pytest.raises(nl.ValidationError, match=r"`dtype` must be 'float32' or 'float64'\. Got None"):
+        nl.Sequential([nl.Dense(1)], dtype=None)
+    network = nl.Sequential([nl.Dense(3, "softmax", input_dim=2)])
+    with pytest.raises(nl.ShapeError, match=r"give them as a 1-D array: y\.ravel\(\)"):
+        network.fit(np.zeros((4, 2)), np.zeros((4, 1), dtype=int), loss="cross_entropy", optimizer="sgd",
+                    epochs=1)

@@ -15,7 +15,7 @@ FLOAT_DTYPES = {"float32": np.float32, "float64": np.float64}
 def check_dtype(dtype: object) -> np.dtype:
     """Return the NumPy dtype for "float32" / "float64" (or the dtype objects)."""
     try:
-        resolved = np.dtype(dtype)
+        resolved = None if dtype is None else np.dtype(dtype)  # np.dtype(None) is float64
     except TypeError:
         resolved = None
     if resolved is None or resolved.name not in FLOAT_DTYPES:

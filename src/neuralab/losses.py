@@ -85,9 +85,11 @@ class Loss:
                 )
             y = y.reshape(-1, 1)
         elif y.ndim != 2 or y.shape[1] != n_outputs:
+            hint = (f" If these are class indices, give them as a 1-D array: {name}.ravel()."
+                    if y.ndim == 2 and y.shape[1] == 1 and self.name == "cross_entropy" else "")
             raise ShapeError(
                 f"`{name}` must have shape (n_samples, {n_outputs}) to match the network's "
-                f"{n_outputs} outputs. Got shape {y.shape}."
+                f"{n_outputs} outputs. Got shape {y.shape}.{hint}"
             )
         y = y.astype(dtype, copy=False)
         check_finite(name, y)

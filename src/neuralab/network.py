@@ -72,8 +72,8 @@ class Sequential:
         for layer in self.layers:
             layer.set_dtype(self.dtype)
         self._check_chain()
-        if self.layers[0].input_dim is not None:
-            self.build(self.layers[0].input_dim)
+        if self.input_dim is not None:
+            self.build(self.input_dim)
         self._claim_layers()
 
     def _claim_layers(self) -> None:
@@ -107,8 +107,12 @@ class Sequential:
 
     @property
     def input_dim(self) -> int | None:
-        """Number of input features (None until known)."""
-        return self.layers[0].input_dim
+        """Number of input features (None until known): the first layer's, or that of the first
+        Dense after leading layers that keep their width (Dropout)."""
+        for layer in self.layers:
+            if layer.input_dim is not None or layer.has_weights:
+                return layer.input_dim
+        return None
 
     @property
     def output_dim(self) -> int:

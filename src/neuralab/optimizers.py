@@ -20,6 +20,7 @@ class Optimizer:
     """Base class: holds ``learning_rate``, per-parameter state and the step count."""
 
     name: str = ""
+    slot_names: tuple[str, ...] = ()  # the per-parameter state arrays a subclass keeps
 
     def __init__(self, learning_rate: float):
         self.learning_rate = learning_rate
@@ -126,6 +127,9 @@ class Optimizer:
 
     def set_state(self, arrays: dict[str, np.ndarray]) -> None:
         """Restore what ``get_state`` returned (copies; the step count included)."""
+        if "iterations" not in arrays:
+            raise ValidationError("The optimizer state has no 'iterations' (the step count); give what "
+                                  "get_state() returned.")
         state: dict[int, dict[str, np.ndarray]] = {}
         iterations, base = 0, None
         for key, array in arrays.items():
@@ -139,6 +143,12 @@ class Optimizer:
             if not index.isdigit() or not name:
                 raise ValidationError(
                     f"Optimizer state key {key!r} is not of the form '<index>.<slot>' or 'iterations'."
+                )
+            if name not in self.slot_names:
+                kept = ", ".join(self.slot_names) or "no per-parameter state"
+                raise ValidationError(
+                    f"Optimizer state key {key!r} holds a {name!r} array, but {type(self).__name__} "
+                    f"keeps {kept}: this state comes from another optimizer."
                 )
             state.setdefault(int(index), {})[name] = np.array(array)
         self.iterations, self.state, self.base_learning_rate = iterations, state, base
@@ -175,6 +185,7 @@ class SGD(Optimizer):
     """
 
     name = "sgd"
+    slot_names = ("momentum_buffer",)
 
     def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0, nesterov: bool = False):
         super().__init__(learning_rate)
@@ -215,6 +226,7 @@ class Adam(Optimizer):
     """
 
     name = "adam"
+    slot_names = ("m", "v")
 
     def __init__(self, learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
                  epsilon: float = 1e-8):
@@ -261,6 +273,7 @@ class RMSprop(Optimizer):
     """
 
     name = "rmsprop"
+    slot_names = ("square_avg",)
 
     def __init__(self, learning_rate: float = 0.01, alpha: float = 0.99, epsilon: float = 1e-8):
         super().__init__(learning_rate)
