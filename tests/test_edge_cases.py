@@ -211,3 +211,11 @@ def test_small_fixes_named_by_the_review():
     with pytest.raises(nl.ShapeError, match=r"give them as a 1-D array: y\.ravel\(\)"):
         network.fit(np.zeros((4, 2)), np.zeros((4, 1), dtype=int), loss="cross_entropy", optimizer="sgd",
                     epochs=1)
+
+
+def test_evaluate_in_batches_gives_the_same_loss():
+    X, y = _regression(50)
+    network = _network()
+    whole = network.evaluate(X, y, loss="mse")
+    assert network.evaluate(X, y, loss="mse", batch_size=7) == pytest.approx(whole, rel=1e-12)
+    assert whole == pytest.approx(float(np.mean((network.predict(X)[:, 0] - y) ** 2)), rel=1e-12)

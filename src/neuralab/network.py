@@ -251,18 +251,26 @@ class Sequential:
         batch_size = check_positive_int("batch_size", batch_size, allow_none=True)
         X = self._prepare_inputs(X)
         self._require_built()
+        return self._predict_prepared(X, batch_size)
+
+    def _predict_prepared(self, X: np.ndarray, batch_size: int | None) -> np.ndarray:
         if batch_size is None or batch_size >= X.shape[0]:
             return self._forward_prepared(X).copy()
         parts = [self._forward_prepared(X[start:start + batch_size]).copy()
                  for start in range(0, X.shape[0], batch_size)]
         return np.concatenate(parts)
 
-    def evaluate(self, X: object, y: object, loss: str | Loss = "mse") -> float:
-        """Return the loss of the network's outputs for ``X`` against targets ``y``."""
+    def evaluate(self, X: object, y: object, loss: str | Loss = "mse", *,
+                 batch_size: int | None = None) -> float:
+        """Return the loss of the network's outputs for ``X`` against targets ``y``.
+
+        ``batch_size`` bounds memory on large inputs, as in ``predict``; the loss is the same.
+        """
+        batch_size = check_positive_int("batch_size", batch_size, allow_none=True)
         self._require_built()
         resolved = self.check_loss(loss)
         X, target = self.prepare_data(X, y, resolved)
-        return resolved.value(self._forward_prepared(X), target)
+        return resolved.value(self._predict_prepared(X, batch_size), target)
 
     def fit(self, X: object, y: object, **options):
         """Train by gradient descent with backpropagation; see ``neuralab.training.fit``.
