@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from ._files import atomic_write, ensure_folder
 from .diagnostics import GradientMonitor
@@ -42,6 +43,12 @@ _COLOURS = {"sigmoid": "#d62728", "tanh": "#ff7f0e", "relu": "#2ca02c", "leaky_r
 
 def _figure(width: float = 10.0, height: float = 4.0) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
+
+
+def _integer_x(*axes_list) -> None:
+    """Epochs, steps and layers are whole numbers: no 1.25 ticks on a 3-epoch run."""
+    for axes in axes_list:
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _positive(values: list[float | None]) -> tuple[list[int], list[float]]:
@@ -73,6 +80,7 @@ def plot_history(history: History) -> Figure:
         loss_axes.plot(history.epoch, history.val_loss, label="validation loss")
     loss_axes.set(xlabel="epoch", ylabel="loss", title="Loss per epoch")
     loss_axes.legend()
+    _integer_x(loss_axes, grad_axes)
     norms = history.gradient_norm_array()
     if norms.size:
         for layer in range(norms.shape[1]):
@@ -164,7 +172,9 @@ def _plot_compare(result: CompareResult) -> Figure:
     distance_axes.legend(fontsize="small")
     loss_axes.set_yscale("log")
     loss_axes.set(xlabel="step k", ylabel="J(w_k)", title="J per iteration (observed)")
-    loss_axes.legend(fontsize="small")
+    # Below the axes: inside, the long 'observed' labels cover the diverging run's line.
+    loss_axes.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.18))
+    _integer_x(distance_axes, loss_axes)
     return figure
 
 
@@ -199,19 +209,24 @@ def plot_gradient_flow(source: GradientMonitor | Mapping[str, GradientMonitor] |
         depth = None
     if not lines:
         raise ValidationError(f"Nothing was recorded at epoch {epoch}.")
-    for name, norms in lines.items():
+    markers = "osD^v<>"
+    for position, (name, norms) in enumerate(lines.items()):
         layers, values = _positive(norms)
-        axes.plot([i + 1 for i in layers], values, "o-", color=_COLOURS.get(name), label=name)
+        # Distinct markers and some transparency: relu and leaky_relu often lie on one line.
+        axes.plot([i + 1 for i in layers], values, marker=markers[position % len(markers)], linestyle="-",
+                  color=_COLOURS.get(name), alpha=0.8, markerfacecolor="none", label=name)
     if depth is not None and "sigmoid" in lines:
         # The 4^-n envelope from the output layer down, anchored at sigmoid's output-layer norm.
         n_layers = len(lines["sigmoid"])
         anchor = lines["sigmoid"][-1]
         xs = np.arange(1, n_layers + 1)
-        axes.plot(xs, anchor * 4.0 ** -(n_layers - xs), ":", color="0.4", label="4^-n bound (sigmoid)")
+        axes.plot(xs, anchor * 4.0 ** -(n_layers - xs), ":", color="0.4",
+                  label="4^-n: the sigmoid' <= 1/4 factors alone")
     axes.set_yscale("log")
     axes.set(xlabel="layer (1 = input side)", ylabel="||dE/dW|| (full batch)",
              title=f"Gradient flow {'before training' if epoch == 0 else f'after epoch {epoch}'}")
     axes.legend()
+    _integer_x(axes)
     return figure
 
 
@@ -226,6 +241,7 @@ def plot_loss_curves(result: VanishingResult) -> Figure:
     axes.set(xlabel="epoch", ylabel="cross-entropy loss",
              title=f"{result.depth} hidden layers of {result.width} units on {result.dataset}")
     axes.legend()
+    _integer_x(axes)
     return figure
 
 
