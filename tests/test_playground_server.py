@@ -152,6 +152,46 @@ def test_explain_traces_one_sample_through_every_layer(client):
     assert output["grad_z"][0] == pytest.approx(step["output"][0] - step["target"][0], abs=2e-4)
 
 
+def test_explain_sends_gradients_at_full_precision():
+    """A vanishing dE/dz of 1e-5 must not be rounded to 0.0000: the values equal an independent trace."""
+    from neuralab.trace import trace
+
+    store = SessionStore(max_sessions=1)
+    session = store.create({"hidden": [{"units": 8, "activation": "sigmoid"}] * 5, "n_samples": 100})
+    step = TestClient(create_app(store)).get(f"/api/sessions/{session.id}/explain?sample=2").json()
+    data = session.dataset
+    expected = trace(session.network, data.X_train[2:3], data.y_train[2:3], loss=session.loss,
+                     learning_rate=session.config.learning_rate)
+    for sent, layer in zip(step["layers"], expected.layers, strict=True):
+        assert sent["grad_z"] == np.asarray(layer.grad_z[0], dtype=np.float64).tolist()
+        assert sent["grad_a"] == np.asarray(layer.grad_a[0], dtype=np.float64).tolist()
+    first = np.abs(step["layers"][0]["grad_z"])
+    assert (first > 0).all() and (first < 5e-5).any()  # 4 decimals would have shown these as 0
+
+
+def test_explain_names_the_training_set_size_for_a_bad_sample(client):
+    frame = _create(client, n_samples=50, test_fraction=0.2)
+    for sample in (40, 5000, -1):
+        response = client.get(f"/api/sessions/{frame['session']}/explain?sample={sample}")
+        assert response.status_code == 400
+        assert "from 0 to 39 (the training set has 40 samples)" in response.json()["error"]
+
+
+def test_all_zero_gradients_read_as_no_gradient_flow_not_healthy():
+    store = SessionStore(max_sessions=1)
+    session = store.create({"hidden": [{"units": 4, "activation": "relu"}] * 2, "n_samples": 60})
+    weights = session.network.get_weights()
+    dead = [np.zeros_like(w) if i < 4 and i % 2 == 0 else np.full_like(w, -1.0) if i < 4 else w
+            for i, w in enumerate(weights)]  # every hidden z = -1: relu outputs 0, relu'(z) = 0
+    session.network.set_weights(dead)
+    session.train(1)
+    frame = session.frame()
+    assert frame["gradient_norms"] == [0.0, 0.0, 0.0]
+    assert frame["diagnosis"]["status"] == "no_gradient"
+    assert "No gradient flows (dead units)" in frame["diagnosis"]["advice"]
+    assert "Gradients reach every layer" not in frame["diagnosis"]["advice"]
+
+
 def test_regression_plane_uses_a_linear_output_and_mse(client):
     frame = _create(client, dataset="plane", n_samples=80)
     assert frame["network"]["loss"] == "mse"
@@ -173,7 +213,7 @@ def test_huge_learning_rate_stops_with_a_message_naming_it(client):
     assert client.post(f"/api/sessions/{session}/reset").json()["divergence"] is None
 
 
-def test_learning_rate_changes_mid_run_and_lifts_a_divergence(client):
+def test_learning_rate_changes_mid_run_and_lifts_a_divergence_block(client):
     session = _create(client, learning_rate=0.3, n_samples=200, seed=1)["session"]
     trained = client.post(f"/api/sessions/{session}/train", json={"epochs": 3}).json()
     changed = client.patch(f"/api/sessions/{session}", json={"learning_rate": 100})
@@ -184,8 +224,10 @@ def test_learning_rate_changes_mid_run_and_lifts_a_divergence(client):
     diverged = client.post(f"/api/sessions/{session}/train", json={"epochs": 5}).json()
     assert "learning rate 100" in diverged["divergence"]
     assert client.post(f"/api/sessions/{session}/train", json={"epochs": 1}).status_code == 409
+    assert diverged["can_train"] is False
     lowered = client.patch(f"/api/sessions/{session}", json={"learning_rate": 0.1}).json()
-    assert lowered["divergence"] is None
+    # The message (why the last run stopped) stays until an epoch trains; training may go on.
+    assert lowered["divergence"] == diverged["divergence"] and lowered["can_train"] is True
     went_on = client.post(f"/api/sessions/{session}/train", json={"epochs": 2}).json()
     assert went_on["epoch"] == diverged["epoch"] + 2 and went_on["divergence"] is None
     # Reset keeps the new rate: a fresh optimizer from the current settings.
@@ -247,7 +289,7 @@ def test_binary_step_network_explains_why_it_cannot_train(client):
     ({"noise": 2}, "`noise` must be >= 0 and <= 0.5"),
     ({"test_fraction": 0.95}, "`test_fraction`"),
     ({"batch_size": 0}, "`batch_size` must be between 1"),
-    ({"batch_size": 1000, "n_samples": 100}, "larger than the 70 training samples"),
+    ({"batch_size": 1000, "n_samples": 100}, "larger than the 70 training samples. Set the batch size to 70"),
     ({"optimizer": "lbfgs"}, "Unknown optimizer 'lbfgs'"),
     ({"dataset": "moons"}, "Unknown dataset 'moons'"),
     ({"l2": 5}, "`l2` must be >= 0 and <= 1"),
@@ -327,14 +369,49 @@ def test_bad_bodies_and_queries(client):
     assert client.get("/api/sessions/nope/stream").status_code == 404
 
 
-def test_too_many_sessions_until_one_is_idle(client, clock):
-    for _ in range(3):
-        _create(client, n_samples=40)
-    refused = client.post("/api/sessions", json={"n_samples": 40})
+def test_raising_the_rate_after_a_divergence_keeps_the_message_until_it_trains(client):
+    session = _create(client, learning_rate=100, n_samples=200)["session"]
+    diverged = client.post(f"/api/sessions/{session}/train", json={"epochs": 5}).json()
+    raised = client.patch(f"/api/sessions/{session}", json={"learning_rate": 200}).json()
+    assert raised["divergence"] == diverged["divergence"]  # not silently cleared
+    again = client.post(f"/api/sessions/{session}/train", json={"epochs": 3}).json()
+    assert again["epoch"] == diverged["epoch"] + 1  # the next epoch diverges again, and stops
+    assert "learning rate 200" in again["divergence"] and again["can_train"] is False
+
+
+def test_a_full_store_closes_the_least_recently_used_session(client, clock):
+    first, second, third = (_create(client, n_samples=40)["session"] for _ in range(3))
+    clock.now = 1.0
+    assert client.get(f"/api/sessions/{first}").status_code == 200  # first is used again: second is LRU
+    clock.now = 2.0
+    fourth = _create(client, n_samples=40)["session"]
+    assert client.get(f"/api/sessions/{second}").status_code == 404
+    assert "Reload the page" in client.get(f"/api/sessions/{second}").json()["error"]
+    for session in (first, third, fourth):
+        assert client.get(f"/api/sessions/{session}").status_code == 200
+
+
+def test_a_full_store_of_sessions_all_training_refuses_with_a_message():
+    store = SessionStore(max_sessions=2)
+    sessions = [store.create({"n_samples": 40}) for _ in range(2)]
+    for session in sessions:
+        session.training = True  # as if each were inside train() in a worker thread
+    app = TestClient(create_app(store))
+    refused = app.post("/api/sessions", json={"n_samples": 40})
     assert refused.status_code == 429
-    assert "already runs 3 sessions" in refused.json()["error"]
-    clock.now = 61.0  # every session unused for over a minute: freed for the new one
+    assert "trains 2 sessions at once" in refused.json()["error"]
+    sessions[0].training = False
+    assert app.post("/api/sessions", json={"n_samples": 40}).status_code == 201
+    assert sessions[0].id not in store.sessions and sessions[1].id in store.sessions
+
+
+def test_too_many_idle_sessions_are_freed_first(client, clock):
+    ids = [_create(client, n_samples=40)["session"] for _ in range(3)]
+    clock.now = 30.0
+    client.get(f"/api/sessions/{ids[2]}")
+    clock.now = 61.0  # ids[0] and ids[1] unused for over a minute: both freed, ids[2] kept
     _create(client, n_samples=40)
+    assert [client.get(f"/api/sessions/{i}").status_code for i in ids] == [404, 404, 200]
 
 
 # -- uploads -------------------------------------------------------------------------------------
@@ -406,6 +483,21 @@ def test_unknown_upload_and_column_choices(client):
     bad_target = client.post("/api/sessions", json={**base, "target": "mass", "x_feature": "width",
                                                     "y_feature": "height"})
     assert bad_target.status_code == 400 and "no column 'mass'" in bad_target.json()["error"]
+
+
+def test_a_batch_larger_than_a_small_upload_names_the_batch_size_that_works(client):
+    info = client.post("/api/uploads", files={"file": ("small.csv", _csv(rows=12))}).json()
+    response = client.post("/api/sessions", json={"dataset": "upload", "upload_id": info["upload_id"],
+                                                  "target": "kind", "x_feature": "width",
+                                                  "y_feature": "height", "batch_size": 10})
+    assert response.status_code == 400
+    body = response.json()
+    n_train = 12 - round(12 * 0.3)  # the default test share holds out 4 of the 12 rows
+    assert f"`batch_size` 10 is larger than the {n_train} training samples" in body["error"]
+    assert body["fix"] == {"batch_size": n_train}
+    fixed = _create(client, dataset="upload", upload_id=info["upload_id"], target="kind", x_feature="width",
+                    y_feature="height", batch_size=body["fix"]["batch_size"])
+    assert len(fixed["data"]["train"]) == n_train
 
 
 # -- the command ---------------------------------------------------------------------------------

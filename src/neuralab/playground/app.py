@@ -14,6 +14,9 @@ Routes (all answers JSON; errors are ``{"error": message}`` with a 4xx status):
     POST   /api/sessions/{id}/reset           back to the initial weights
     GET    /api/sessions/{id}/stream?epochs=n&per_frame=k
                                               server-sent events: a "frame" every k epochs, then "done"
+                                              (the page's Play does not use it: it asks /train for one
+                                              chunk at a time and draws it before asking for the next,
+                                              so the picture never falls behind the weights)
     GET    /api/sessions/{id}/explain?sample=i one backprop step for training sample i
 
 Training runs in a worker thread (``run_in_threadpool``) so the server keeps answering.
@@ -44,7 +47,11 @@ STATIC = Path(__file__).parent / "static"
 
 def _error(exc: NeuralabError) -> JSONResponse:
     status = exc.status if isinstance(exc, PlaygroundError) else 400
-    return JSONResponse({"error": str(exc)}, status_code=status)
+    body = {"error": str(exc)}
+    fix = getattr(exc, "fix", None)
+    if fix is not None:  # settings that would work, e.g. {"batch_size": 8}: the page offers them
+        body["fix"] = fix
+    return JSONResponse(body, status_code=status)
 
 
 def _guarded(handler):
@@ -163,7 +170,8 @@ def create_app(store: SessionStore | None = None) -> Starlette:
 
     async def explain(request: Request) -> Response:
         session = store.get(request.path_params["session_id"])
-        sample = _query_int(request, "sample", 0, 0, LIMITS["max_samples"])
+        # Any whole number passes here; the session names its own training-set size.
+        sample = _query_int(request, "sample", 0, -(10**9), 10**9)
         return JSONResponse(await run_in_threadpool(session.explain, sample))
 
     async def stream(request: Request) -> Response:
@@ -188,7 +196,7 @@ def create_app(store: SessionStore | None = None) -> Starlette:
                 frame = await run_in_threadpool(session.frame, since=start + 1)
                 yield _event("frame", frame)
                 remaining -= step
-                if frame["divergence"]:
+                if not frame["can_train"]:
                     break
             yield _event("done", {"epoch": session.epoch})
 

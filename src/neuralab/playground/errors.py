@@ -18,6 +18,14 @@ class PlaygroundInputError(PlaygroundError, ValidationError):
     """A parameter or an uploaded file has a wrong value (400)."""
 
 
+class BatchTooLarge(PlaygroundInputError):
+    """The batch size is larger than the training set (400); ``fix`` is the setting that works."""
+
+    def __init__(self, message: str, *, max_batch_size: int):
+        super().__init__(message)
+        self.fix = {"batch_size": max_batch_size}
+
+
 class UploadTooLarge(PlaygroundInputError):
     """An uploaded file is over the size bound (413)."""
 
@@ -48,5 +56,5 @@ class TrainingBlocked(PlaygroundError):
     status = 409
 
 
-__all__ = ["PlaygroundError", "PlaygroundInputError", "SessionNotFound", "TooManySessions",
+__all__ = ["BatchTooLarge", "PlaygroundError", "PlaygroundInputError", "SessionNotFound", "TooManySessions",
            "TrainingBlocked", "UnsupportedUpload", "UploadTooLarge"]

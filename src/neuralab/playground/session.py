@@ -10,6 +10,7 @@ draws; ``SessionStore`` bounds how many sessions and uploads live at once.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import secrets
 import threading
@@ -29,7 +30,7 @@ from ..optimizers import get_optimizer
 from ..trace import trace
 from ..training import DivergenceRule
 from .datasets import TOY_DATASETS, Dataset, table_dataset, toy_dataset
-from .errors import PlaygroundInputError, SessionNotFound, TooManySessions, TrainingBlocked
+from .errors import BatchTooLarge, PlaygroundInputError, SessionNotFound, TooManySessions, TrainingBlocked
 
 OPTIMIZER_NAMES = ("sgd", "gd", "momentum", "nesterov", "adam", "rmsprop")
 LIMITS = {
@@ -201,10 +202,13 @@ def parse_config(payload: object) -> Config:
     return config
 
 
-def _clean(values: np.ndarray, digits: int = 4) -> list:
-    """Rounded values for JSON; NaN and infinity (a diverging network) become None."""
+def _clean(values: np.ndarray, digits: int | None = 4) -> list:
+    """Values rounded to ``digits`` decimals (None: full precision) for JSON; NaN and infinity
+    (a diverging network) become None."""
     with np.errstate(all="ignore"):
-        array = np.round(np.asarray(values, dtype=np.float64).ravel(), digits)
+        array = np.asarray(values, dtype=np.float64).ravel()
+        if digits is not None:
+            array = np.round(array, digits)
     if np.isfinite(array).all():
         return array.tolist()
     return [v if math.isfinite(v) else None for v in array.tolist()]
@@ -212,6 +216,29 @@ def _clean(values: np.ndarray, digits: int = 4) -> list:
 
 def _finite(value: float) -> float | None:
     return float(value) if math.isfinite(value) else None
+
+
+NO_GRADIENT = "no_gradient"
+"""The status of a diagnosis where every layer's weight gradient is exactly 0."""
+
+
+def _no_gradient(diagnosis, activations: list[str]):
+    """The diagnosis for all-zero weight gradients: no gradient flows, nothing can learn.
+
+    ``diagnose`` compares each layer's norm with the output layer's; 0 / 0 reads as a ratio
+    of 1 ("healthy"), so the playground names this case itself.
+    """
+    dead = [x for x in diagnosis.dead if x is not None]
+    words = ["No gradient flows (dead units): every layer's weight gradient dE/dW is exactly 0, "
+             "so no step can change the weights."]
+    if dead:
+        words.append(f"Up to {max(dead):.0%} of the ReLU units output 0 for every training sample, "
+                     "and relu'(z) = 0 there passes nothing back.")
+    if {"relu"} & set(activations[:-1]):
+        words.append("Press Reset, then use leaky_relu, a smaller learning rate or fewer layers.")
+    else:
+        words.append("Press Reset, or change the activations or the learning rate.")
+    return dataclasses.replace(diagnosis, status=NO_GRADIENT, layer=1, advice=" ".join(words))
 
 
 class Session:
@@ -248,12 +275,14 @@ class Session:
             self.not_trainable = str(exc)
         self.lock = threading.Lock()
         self.stream_token = 0
+        self.training = False
         self._start()
 
     def _start(self) -> None:
         self.optimizer = get_optimizer(self.config.optimizer, self.config.learning_rate)
         self.epoch = 0
         self.divergence: str | None = None
+        self.divergence_blocks = False
         self.train_loss: list[float | None] = []
         self.test_loss: list[float | None] = []
         self.gradient_norms: list[float] = []
@@ -274,6 +303,8 @@ class Session:
             self.test_loss.append(_finite(self.network.evaluate(data.X_test, data.y_test, self.loss)))
 
     def _set_diagnosis(self, diagnosis) -> None:
+        if diagnosis.gradient_norms and all(n == 0 for n in diagnosis.gradient_norms):
+            diagnosis = _no_gradient(diagnosis, self.activations)
         self.diagnosis = diagnosis
         self.gradient_norms = [_finite(n) for n in diagnosis.gradient_norms]
 
@@ -291,11 +322,15 @@ class Session:
         """
         with self.lock:
             start = self.epoch
-            for _ in range(epochs):
-                self._check_can_train()
-                self._train_epoch()
-                if self.divergence:
-                    break
+            self.training = True
+            try:
+                for _ in range(epochs):
+                    self._check_can_train()
+                    self._train_epoch()
+                    if self.divergence_blocks:
+                        break
+            finally:
+                self.training = False
             return start
 
     def set_learning_rate(self, learning_rate: float) -> None:
@@ -303,16 +338,22 @@ class Session:
 
         A divergence no longer blocks training afterwards: the weights from before it were
         kept, so the learner can lower the rate and go on (or raise it and watch it diverge).
+        Its message stays (why the last run stopped) until an epoch trains without diverging.
         """
         with self.lock:
             self.config.learning_rate = learning_rate
             self.optimizer.learning_rate = learning_rate
-            self.divergence = None
+            self.divergence_blocks = False
+
+    @property
+    def can_train(self) -> bool:
+        """Whether ``train`` would run an epoch now (no binary_step, no unanswered divergence)."""
+        return not self.not_trainable and not self.divergence_blocks
 
     def _check_can_train(self) -> None:
         if self.not_trainable:
             raise TrainingBlocked(self.not_trainable)
-        if self.divergence:
+        if self.divergence_blocks:
             raise TrainingBlocked(f"{self.divergence} Press Reset (or lower the learning rate) to go on.")
 
     def _train_epoch(self) -> None:
@@ -327,6 +368,7 @@ class Session:
         except DivergenceError as exc:  # fit kept the weights from before the bad step
             self.epoch = epoch
             self.divergence = str(exc)
+            self.divergence_blocks = True
             self._record_losses()
             return
         self.epoch = epoch
@@ -342,8 +384,10 @@ class Session:
                 f"{rate:g}. Each step overshoots the minimum it aims for; try a smaller learning rate, "
                 f"e.g. {rate / 10:g}. The weights from before this epoch were kept."
             )
+            self.divergence_blocks = True
             network.set_weights(before)
             return
+        self.divergence = None  # this epoch trained: the last divergence is history
         with np.errstate(all="ignore"):  # the gradients of a diverged epoch would mislead: kept as they were
             self._set_diagnosis(diagnose(monitor, epoch=epoch))
 
@@ -399,6 +443,7 @@ class Session:
                 "status": diagnosis.status, "layer": diagnosis.layer, "advice": diagnosis.advice},
             "divergence": self.divergence,
             "not_trainable": self.not_trainable,
+            "can_train": self.can_train,
         }
         if include_data:
             data = self.dataset
@@ -426,8 +471,9 @@ class Session:
         """
         data = self.dataset
         if isinstance(sample, bool) or not isinstance(sample, int) or not 0 <= sample < data.X_train.shape[0]:
-            raise PlaygroundInputError(f"`sample` must be a training-sample index from 0 to "
-                                       f"{data.X_train.shape[0] - 1}. Got {sample!r}.")
+            n_train = data.X_train.shape[0]
+            raise PlaygroundInputError(f"`sample` must be a training-sample index from 0 to {n_train - 1} "
+                                       f"(the training set has {n_train} samples). Got {sample!r}.")
         if self.not_trainable:
             raise TrainingBlocked(self.not_trainable)
         with self.lock, np.errstate(all="ignore"):
@@ -440,8 +486,9 @@ class Session:
             layers.append({
                 "index": layer.index, "activation": layer.activation,
                 "z": _clean(layer.z[0]), "a": _clean(layer.a[0]),
-                "derivative": None if layer.derivative is None else _clean(layer.derivative[0]),
-                "grad_a": _clean(layer.grad_a[0]), "grad_z": _clean(layer.grad_z[0]),
+                "derivative": None if layer.derivative is None else _clean(layer.derivative[0], None),
+                # Full precision: rounding to decimals would show a vanishing 6e-5 as 0.
+                "grad_a": _clean(layer.grad_a[0], None), "grad_z": _clean(layer.grad_z[0], None),
                 "grad_weights_norm": _finite(float(np.linalg.norm(grad_w))),
                 "step_norm": _finite(float(np.linalg.norm(step))),
                 "shape": list(grad_w.shape),
@@ -458,8 +505,10 @@ class SessionStore:
     """The live sessions and uploaded tables, bounded.
 
     A new session beyond ``max_sessions`` first drops sessions unused for ``idle_seconds``;
-    if none is that old, it is refused (TooManySessions). Uploads beyond ``max_uploads``
-    drop the oldest upload.
+    if none is that old, the least recently used session that is not training right now is
+    closed (its page is told "No session ... Reload the page" on its next request). Only when
+    every session is training is the new one refused (TooManySessions). Uploads beyond
+    ``max_uploads`` drop the oldest upload.
     """
 
     def __init__(self, *, max_sessions: int = 8, max_uploads: int = 8, idle_seconds: float = 600.0,
@@ -487,18 +536,24 @@ class SessionStore:
             dataset = toy_dataset(config.dataset, n_samples=config.n_samples, noise=config.noise,
                                   test_fraction=config.test_fraction, seed=config.seed)
         if config.batch_size is not None and config.batch_size > dataset.X_train.shape[0]:
-            raise PlaygroundInputError(f"`batch_size` {config.batch_size} is larger than the "
-                                       f"{dataset.X_train.shape[0]} training samples.")
+            n_train = dataset.X_train.shape[0]
+            raise BatchTooLarge(f"`batch_size` {config.batch_size} is larger than the {n_train} training "
+                                f"samples. Set the batch size to {n_train} or less (empty: full batch), "
+                                "or use more data.", max_batch_size=n_train)
         with self._lock:
             now = self.clock()
             if len(self.sessions) >= self.max_sessions:
                 for key in [k for k, used in self.last_used.items() if now - used > self.idle_seconds]:
                     self._drop(key)
             if len(self.sessions) >= self.max_sessions:
+                idle = [k for k in sorted(self.last_used, key=self.last_used.__getitem__)
+                        if not self.sessions[k].training]
+                if idle:
+                    self._drop(idle[0])
+            if len(self.sessions) >= self.max_sessions:
                 raise TooManySessions(
-                    f"The playground already runs {self.max_sessions} sessions (the bound). Close other "
-                    "playground tabs, or wait: a session unused for "
-                    f"{self.idle_seconds / 60:g} minutes is freed."
+                    f"The playground already trains {self.max_sessions} sessions at once (the bound). "
+                    "Pause training in another playground tab, then try again."
                 )
             session = Session(secrets.token_hex(8), config, dataset)
             self.sessions[session.id] = session

@@ -1,11 +1,15 @@
 // neuralab playground: the page's logic, hand-written (no library), drawing on <canvas>.
 // The server trains; this file sends the settings, receives frames and draws them.
+// Play is a loop with backpressure: ask the server for one chunk of epochs, draw the frame,
+// and ask for the next chunk on the next animation frame. The picture is never more than one
+// chunk behind the weights, so Pause, Step and a learning-rate change act on what is on screen.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 const ORANGE = [232, 113, 10];
 const BLUE = [8, 119, 189];
 const WHITE = [255, 255, 255];
+const EPOCHS_PER_CHUNK = 1;
 const CLASS_COLOURS = [[232, 113, 10], [8, 119, 189], [46, 139, 87], [155, 89, 182], [192, 57, 43],
                        [127, 140, 141], [241, 196, 15], [52, 73, 94]];
 
@@ -18,7 +22,7 @@ const state = {
   frame: null,
   train: [],
   test: [],
-  stream: null,
+  loop: null,  // the running Play/Train loop: { session, remaining, stop, trained }
   upload: null,
   queue: Promise.resolve(),
 };
@@ -34,18 +38,31 @@ async function api(method, path, body) {
   }
   const response = await fetch(path, init);
   const payload = await response.json();
-  if (!response.ok) throw new Error(payload.error || `The server answered ${response.status}.`);
+  if (!response.ok) {
+    const error = new Error(payload.error || `The server answered ${response.status}.`);
+    error.fix = payload.fix || null;  // settings that would work, e.g. {batch_size: 8}
+    error.status = response.status;
+    throw error;
+  }
   return payload;
 }
 
 function enqueue(task) {
-  state.queue = state.queue.then(task).catch((error) => showError(error.message));
+  state.queue = state.queue.then(task).catch((error) => showError(error.message, error.fix));
   return state.queue;
 }
 
-function showError(message) {
+function showError(message, fix) {
   const box = $("error");
-  box.textContent = message;
+  box.replaceChildren(document.createTextNode(message || ""));
+  if (message && fix && fix.batch_size) {
+    const apply = button(`Use batch size ${fix.batch_size}`, () => {
+      $("batch-size").value = String(fix.batch_size);
+      build();
+    }, "set the batch size to the number of training samples and build again");
+    apply.id = "apply-fix";
+    box.append(" ", apply);
+  }
   box.hidden = !message;
 }
 
@@ -94,30 +111,43 @@ function renderLayers() {
     row.dataset.layer = String(index + 1);
     const name = document.createElement("span");
     name.textContent = `H${index + 1}`;
-    const minus = button("−", () => { layer.units = Math.max(1, layer.units - 1); changed(); }, "fewer neurons");
+    const where = `hidden layer ${index + 1}`;
+    const minus = button("−", () => { layer.units = Math.max(1, layer.units - 1); changed(); },
+      `fewer neurons in ${where}`);
+    minus.disabled = layer.units <= 1;
     const units = document.createElement("span");
     units.className = "units";
     units.textContent = String(layer.units);
     const plus = button("+", () => { layer.units = Math.min(limits.max_units, layer.units + 1); changed(); },
-      "more neurons");
+      `more neurons in ${where}`);
+    plus.disabled = layer.units >= limits.max_units;
     const select = document.createElement("select");
     select.className = "activation";
-    select.setAttribute("aria-label", `activation of hidden layer ${index + 1}`);
+    select.setAttribute("aria-label", `activation of ${where}`);
     fillSelect(select, state.options.activations.filter((name) => name !== "softmax"), layer.activation);
     select.addEventListener("change", () => { layer.activation = select.value; changed(); });
-    const remove = button("×", () => { state.layers.splice(index, 1); changed(); }, "remove this layer");
+    const remove = button("×", () => { state.layers.splice(index, 1); changed(); }, `remove ${where}`);
     row.append(name, minus, units, plus, select, remove);
     box.append(row);
   });
-  $("add-layer").disabled = state.layers.length >= limits.max_hidden_layers;
+  const full = state.layers.length >= limits.max_hidden_layers;
+  const add = $("add-layer");
+  add.disabled = full;
+  add.title = full ? `At most ${limits.max_hidden_layers} hidden layers: remove one (×) to add another.`
+    : "add a hidden layer like the last one";
+  $("layers-hint").textContent = full
+    ? `${limits.max_hidden_layers} hidden layers is the most the playground builds; remove one (×) to add another.`
+    : "";
 }
 
-function button(text, onClick, title) {
+// A small button; ``label`` is both its tooltip and its accessible name.
+function button(text, onClick, label) {
   const element = document.createElement("button");
   element.type = "button";
   element.className = "small";
   element.textContent = text;
-  element.title = title;
+  element.title = label;
+  element.setAttribute("aria-label", label);
   element.addEventListener("click", onClick);
   return element;
 }
@@ -129,23 +159,64 @@ function changed() {
 
 // -- sessions -------------------------------------------------------------------------------
 function build() {
-  stopStream();
+  stopPlay();
   return enqueue(async () => {
     const config = readConfig();
     let frame;
     try {
       frame = await api("POST", "/api/sessions", config);
     } catch (error) {
-      showError(error.message);
+      notBuilt(error.message);
+      showError(error.message, error.fix);
+      document.body.dataset.failed = String(Number(document.body.dataset.failed || 0) + 1);
       return;
     }
     const old = state.session;
     state.session = frame.session;
-    if (old) api("DELETE", `/api/sessions/${old}`).catch(() => {});
+    if (old) closeSession(old);
     showError("");
+    setMessage("not-built", null);
+    document.body.dataset.built = "1";
+    setRunNote("");
     applyFull(frame);
     document.body.dataset.builds = String(Number(document.body.dataset.builds) + 1);
   });
+}
+
+function closeSession(id, keepalive = false) {
+  fetch(`/api/sessions/${id}`, { method: "DELETE", keepalive }).catch(() => {});
+}
+
+// No network on screen: the last build failed (or no CSV is chosen). Nothing can be trained
+// until a build succeeds, so the old data set and network leave the view.
+function notBuilt(reason) {
+  stopPlay();
+  const old = state.session;
+  state.session = null;
+  state.frame = null;
+  state.train = [];
+  state.test = [];
+  if (old) closeSession(old);
+  document.body.dataset.built = "0";
+  const epoch = $("epoch");
+  epoch.textContent = "Not built";
+  epoch.dataset.epoch = "";
+  $("summary").textContent = "";
+  setMessage("not-built", `${reason} Fix the setting on the left; the network is built again when it changes.`,
+    "No network is built");
+  for (const id of ["boundary", "loss-chart", "gradients"]) {
+    const canvas = $(id);
+    canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
+  }
+  $("loss-readout").replaceChildren("Loss");
+  $("loss-readout").dataset.train = "";
+  $("loss-readout").dataset.test = "";
+  $("neurons").replaceChildren();
+  $("explanation").replaceChildren();
+  $("gradient-status").textContent = "";
+  for (const id of ["divergence", "not-trainable", "gradient-warning"]) setMessage(id, null);
+  setRunNote("");
+  updateControls();
 }
 
 function applyFull(frame) {
@@ -182,15 +253,37 @@ function applyFrame(frame) {
 }
 
 function showMessages(frame) {
-  setMessage("divergence", frame.divergence, "The training diverged");
+  let divergence = frame.divergence;
+  if (divergence && frame.can_train) {
+    divergence += ` The learning rate is now ${frame.learning_rate}: press Step or Play to go on from ` +
+      `epoch ${frame.epoch}.`;
+  }
+  setMessage("divergence", divergence, "The training diverged");
   setMessage("not-trainable", frame.not_trainable, "This network cannot be trained");
   const diagnosis = frame.diagnosis;
   const bad = diagnosis && diagnosis.status !== "healthy";
-  const title = bad && diagnosis.status === "vanishing" ? "Vanishing gradients" : "Exploding gradients";
-  setMessage("gradient-warning", bad ? diagnosis.advice : null, title);
+  const titles = { vanishing: "Vanishing gradients", exploding: "Exploding gradients",
+                   no_gradient: "No gradient flows" };
+  setMessage("gradient-warning", bad ? diagnosis.advice : null, bad ? titles[diagnosis.status] || "Gradients" : "");
   $("gradient-status").textContent = diagnosis && !bad ? diagnosis.advice : "";
-  const blocked = Boolean(frame.divergence || frame.not_trainable);
-  for (const id of ["play", "step", "train-n"]) $(id).disabled = blocked && !state.stream;
+  updateControls();
+}
+
+function updateControls() {
+  const frame = state.frame;
+  const built = Boolean(state.session && frame);
+  const canTrain = built && frame.can_train;
+  const loop = state.loop;
+  $("play").disabled = loop ? loop.stop : !canTrain;
+  $("play").textContent = loop ? (loop.stop ? "Pausing…" : "Pause") : "Play";
+  $("step").disabled = !canTrain || Boolean(loop);
+  $("train-n").disabled = !canTrain || Boolean(loop);
+  $("reset").disabled = !built;
+  $("explain").disabled = !built || Boolean(frame.not_trainable);
+}
+
+function setRunNote(text) {
+  $("run-note").textContent = text;
 }
 
 function setMessage(id, text, title) {
@@ -204,40 +297,73 @@ function setMessage(id, text, title) {
 }
 
 // -- training controls ----------------------------------------------------------------------
-function startStream(epochs) {
-  stopStream();
-  if (!state.session) return;
+// Train ``total`` epochs (Infinity: until Pause), one chunk per request, drawing each chunk's
+// frame before asking for the next.
+function play(total) {
+  if (state.loop || !state.session || !state.frame || !state.frame.can_train) return;
+  const loop = { session: state.session, remaining: total, stop: false, trained: 0 };
+  state.loop = loop;
+  document.body.dataset.busy = "1";
+  setRunNote("");
+  updateControls();
+  requestAnimationFrame(() => chunk(loop));
+}
+
+function chunk(loop) {
   enqueue(async () => {
-    const url = `/api/sessions/${state.session}/stream?epochs=${epochs}&per_frame=1`;
-    const source = new EventSource(url);
-    state.stream = source;
-    document.body.dataset.busy = "1";
-    $("play").textContent = "Pause";
-    source.addEventListener("frame", (event) => applyFrame(JSON.parse(event.data)));
-    source.addEventListener("problem", (event) => showError(JSON.parse(event.data).error));
-    source.addEventListener("done", () => { if (state.stream === source) stopStream(); });
-    source.onerror = () => {
-      if (state.stream === source) {
-        stopStream();
-        showError("The connection to the playground server was lost. Is `neuralab playground` still running?");
-      }
-    };
+    if (state.loop !== loop) return;
+    if (loop.stop || loop.remaining <= 0 || state.session !== loop.session) { endLoop(loop); return; }
+    const epochs = Math.min(EPOCHS_PER_CHUNK, loop.remaining);
+    let frame;
+    try {
+      frame = await api("POST", `/api/sessions/${loop.session}/train`, { epochs });
+    } catch (error) {
+      endLoop(loop, `Stopped at epoch ${state.frame ? state.frame.epoch : "?"}: ${error.message}`);
+      throw error;
+    }
+    if (state.session !== loop.session) { endLoop(loop); return; }
+    applyFrame(frame);
+    loop.remaining -= epochs;
+    loop.trained += epochs;
+    if (frame.divergence && !frame.can_train) {
+      endLoop(loop, `Stopped at epoch ${frame.epoch}: the training diverged (see the message on the right).`);
+    } else if (loop.stop || loop.remaining <= 0) {
+      endLoop(loop);
+    } else {
+      requestAnimationFrame(() => chunk(loop));
+    }
   });
 }
 
-function stopStream() {
-  if (state.stream) state.stream.close();
-  state.stream = null;
+function endLoop(loop, note) {
+  if (state.loop !== loop) return;
+  state.loop = null;
   document.body.dataset.busy = "0";
-  $("play").textContent = "Play";
-  if (state.frame) showMessages(state.frame);
+  const epoch = state.frame ? state.frame.epoch : null;
+  if (note) setRunNote(note);
+  else if (epoch === null) setRunNote("");
+  else if (loop.stop) setRunNote(`Paused at epoch ${epoch}.`);
+  else setRunNote(`Trained ${loop.trained} epoch${loop.trained === 1 ? "" : "s"}; now at epoch ${epoch}.`);
+  updateControls();
+}
+
+// Pause: no new chunk is asked for; the one in flight is drawn, then the loop ends there.
+function stopPlay() {
+  if (state.loop) {
+    state.loop.stop = true;
+    updateControls();
+  }
 }
 
 function trainSteps(epochs) {
-  stopStream();
+  stopPlay();
   enqueue(async () => {
     if (!state.session) return;
-    applyFrame(await api("POST", `/api/sessions/${state.session}/train`, { epochs }));
+    const frame = await api("POST", `/api/sessions/${state.session}/train`, { epochs });
+    applyFrame(frame);
+    setRunNote(frame.divergence && !frame.can_train
+      ? `Stopped at epoch ${frame.epoch}: the training diverged (see the message on the right).`
+      : `Stepped to epoch ${frame.epoch}.`);
   });
 }
 
@@ -259,10 +385,11 @@ function changeLearningRate() {
 }
 
 function reset() {
-  stopStream();
+  stopPlay();
   enqueue(async () => {
     if (!state.session) return;
     showError("");
+    setRunNote("");
     applyFull(await api("POST", `/api/sessions/${state.session}/reset`));
   });
 }
@@ -511,26 +638,47 @@ function renderExplanation(step) {
 }
 
 // -- uploads ----------------------------------------------------------------------------------
+// A failed upload keeps its own error on screen and builds nothing (the previous upload is
+// forgotten: its columns no longer match the file the learner chose).
 async function uploadFile() {
   const file = $("upload").files[0];
   if (!file) return;
   const form = new FormData();
   form.append("file", file);
+  stopPlay();
   enqueue(async () => {
-    state.upload = await api("POST", "/api/uploads", form);
-    const numeric = state.upload.numeric;
+    try {
+      state.upload = await api("POST", "/api/uploads", form);
+    } catch (error) {
+      state.upload = null;
+      for (const id of ["target", "x-feature", "y-feature"]) $(id).replaceChildren();
+      notBuilt(`The upload of ${file.name} failed.`);
+      showError(error.message, error.fix);
+      return;
+    }
     const columns = state.upload.columns;
     fillSelect($("target"), columns, columns[columns.length - 1]);
     fillUploadFeatures();
     showError("");
-  }).then(() => { if (state.upload) build(); });
+    build();
+  });
 }
 
 function fillUploadFeatures() {
   const target = $("target").value;
   const features = state.upload.numeric.filter((name) => name !== target);
-  fillSelect($("x-feature"), features, features[0]);
-  fillSelect($("y-feature"), features, features[1]);
+  const x = features.includes($("x-feature").value) ? $("x-feature").value : features[0];
+  fillSelect($("x-feature"), features, x);
+  fillYFeature();
+}
+
+// The y list never offers the x choice: the plane needs two different columns.
+function fillYFeature() {
+  const target = $("target").value;
+  const x = $("x-feature").value;
+  const features = state.upload.numeric.filter((name) => name !== target && name !== x);
+  const y = features.includes($("y-feature").value) ? $("y-feature").value : features[0];
+  fillSelect($("y-feature"), features, y);
 }
 
 // -- start ------------------------------------------------------------------------------------
@@ -548,8 +696,14 @@ async function start() {
     const upload = $("dataset").value === "upload";
     $("upload-options").hidden = !upload;
     $("toy-options").hidden = upload;
-    if (!upload || state.upload) build();
-    else showError("Choose a CSV file to upload.");
+    if (!upload || state.upload) {
+      build();
+    } else {
+      enqueue(async () => {
+        notBuilt("No CSV file is uploaded yet.");
+        showError("Choose a CSV file to upload.");
+      });
+    }
   });
   $("noise").addEventListener("input", () => { $("noise-value").textContent = Number($("noise").value).toFixed(2); });
   $("test-fraction").addEventListener("input", () => {
@@ -557,13 +711,14 @@ async function start() {
   });
   $("learning-rate").addEventListener("change", changeLearningRate);
   for (const id of ["noise", "n-samples", "test-fraction", "seed", "optimizer", "batch-size", "l2",
-                    "x-feature", "y-feature"]) {
+                    "y-feature"]) {
     $(id).addEventListener("change", build);
   }
+  $("x-feature").addEventListener("change", () => { fillYFeature(); build(); });
   $("target").addEventListener("change", () => { fillUploadFeatures(); build(); });
   $("upload").addEventListener("change", uploadFile);
   $("play").addEventListener("click", () => {
-    if (state.stream) stopStream(); else startStream(state.options.limits.max_epochs_per_stream);
+    if (state.loop) stopPlay(); else play(Infinity);
   });
   $("step").addEventListener("click", () => trainSteps(1));
   $("train-n").addEventListener("click", () => {
@@ -573,10 +728,17 @@ async function start() {
       showError(`Train between 1 and ${limit} epochs at a time.`);
       return;
     }
-    startStream(epochs);
+    play(epochs);
   });
   $("reset").addEventListener("click", reset);
   $("explain").addEventListener("click", explain);
+  // Close this page's session when it goes away (a reload, a closed tab), so reloads do not
+  // pile up sessions; sendBeacon cannot DELETE, a keepalive fetch can. Back from the
+  // back-forward cache, the page builds a fresh one.
+  window.addEventListener("pagehide", () => {
+    if (state.session) closeSession(state.session, true);
+  });
+  window.addEventListener("pageshow", (event) => { if (event.persisted) build(); });
   build();
 }
 
