@@ -152,7 +152,7 @@ def learning_rate() -> None:
         ["learning rate", "value", "training loss after 5 epochs", "training accuracy"], rows)))
 
 
-STEPS = (gradient_descent, backpropagation, real_data, vanishing, activations, learning_rate)
+STEPS = (gradient_descent, backpropagation, vanishing, activations, real_data, learning_rate)
 
 
 def main() -> int:

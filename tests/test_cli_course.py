@@ -55,6 +55,12 @@ def test_vanishing_and_activations_commands(tmp_path):
     assert result.exit_code == 0, result.output
     assert "sigmoid" in result.output and "relu" in result.output
     assert (tmp_path / "gradient_flow.png").is_file() and (tmp_path / "vanishing_loss.svg").is_file()
+    runs = json.loads(invoke("vanishing", "--activations", "sigmoid,relu", "--dataset", "breast_cancer",
+                             "--depth", "3", "--width", "4", "--epochs", "1", "--json").output)["runs"]
+    # the loss column is the final weights' training loss (like the accuracies), not the epoch's mean
+    for run in runs:
+        assert f" {run['final_loss']:.4g} " in result.output and run["final_loss"] != run["loss"][-1]
+    assert "of the final weights" in " ".join(result.output.split())
     data = json.loads(invoke("activations", "--json").output)
     assert [a["name"] for a in data["activations"]][:3] == ["sigmoid", "tanh", "relu"]
     result = invoke("activations", "--name", "leaky_relu", "--out", str(tmp_path))
@@ -114,7 +120,8 @@ def test_vanishing_table_shows_a_diverged_run():
     assert "Try a smaller learning rate" in result.output
     data = json.loads(invoke(*args, "--json").output)
     run = data["runs"][0]
-    assert run["diverged_at_epoch"] == 1 and run["final_loss"] is None and run["diagnosis"] == "diverged"
+    assert run["diverged_at_epoch"] == 1 and run["diagnosis"] == "diverged" and run["loss"] == []
+    assert run["final_loss"] > 0  # the training loss of the weights kept from before the bad step
 
 
 @pytest.mark.parametrize("args", [

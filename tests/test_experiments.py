@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import neuralab as nl
 from neuralab import experiments
-from neuralab.diagnostics import GradientFlowWarning, GradientMonitor, diagnose
+from neuralab.diagnostics import GradientFlowWarning, GradientMonitor, diagnose, diagnose_norms
 from neuralab.experiments.vanishing import deep_network
 
 SUM_X2 = sum(x * x for x in (-0.5, -0.25, 0.0, 0.25, 0.5))  # 0.625
@@ -111,6 +111,8 @@ def test_sigmoid_first_layer_gradient_is_orders_of_magnitude_below_relu(deep_run
     assert sigmoid.first_to_last_at_start < 1e-3 < relu.first_to_last_at_start
     assert sigmoid.diagnosis == "vanishing" and relu.diagnosis == "healthy"
     assert "sigmoid" in sigmoid.advice and "relu" in sigmoid.advice
+    # 10 hidden sigmoid layers (the 11th layer is the softmax output): 4^-10, not 4^-11 or "11 layers"
+    assert "the 10 sigmoid layers' f' factors multiply to at most 4^-10 = 9.5e-07" in sigmoid.advice
     assert result.bound_for_depth == 4.0 ** -10
     assert relu.final_loss < sigmoid.final_loss and relu.test_accuracy > sigmoid.test_accuracy
     json.dumps(result.to_dict())
@@ -226,12 +228,44 @@ def test_descent_from_the_minimum_has_no_negative_zero_step():
     assert [math.copysign(1.0, s) for s in result.step_size] == [1.0]
 
 
+def _cross_entropy(network, X, y):
+    """-mean log p[label], from the network's predicted probabilities."""
+    p = network.predict(X)
+    return float(-np.mean(np.log(p[np.arange(len(y)), y])))
+
+
+def test_vanishing_reports_the_loss_and_accuracy_of_the_same_final_weights():
+    data = experiments.load_dataset("breast_cancer")
+    result = experiments.vanishing(activations=("tanh",), depth=3, width=8, epochs=3, data=data)
+    run = result.run("tanh")
+    twin = deep_network("tanh", depth=3, width=8, n_classes=2)  # same seed, data, optimizer: same weights
+    history = twin.fit(data.X_train, data.y_train, loss="cross_entropy", optimizer=nl.SGD(0.1), epochs=3,
+                       batch_size=64, seed=0)
+    assert run.loss == list(history.loss)  # the curve: mean over each epoch's batches
+    assert run.train_accuracy == np.mean(np.argmax(twin.predict(data.X_train), axis=1) == data.y_train)
+    assert run.final_loss == pytest.approx(_cross_entropy(twin, data.X_train, data.y_train), rel=1e-6)
+    assert run.final_loss != run.loss[-1]  # not the epoch mean, taken while the weights moved
+
+
+def test_advice_counts_the_sigmoid_layers_not_all_layers():
+    norms = [1e-7, 1e-5, 1e-3, 1.0]  # input layer first: vanishing
+    advice = diagnose_norms(norms, ["sigmoid", "tanh", "sigmoid", "softmax"]).advice
+    assert "the 2 sigmoid layers' f' factors multiply to at most 4^-2 = 0.062" in advice
+    assert "w f'(z)" in advice and "(|w|/4)^n" in advice
+    one = diagnose_norms(norms, ["tanh", "sigmoid", "tanh", "softmax"]).advice
+    assert "the 1 sigmoid layer's f' factor is at most 4^-1 = 0.25" in one
+    tanh = diagnose_norms(norms, ["tanh", "tanh", "tanh", "softmax"]).advice
+    assert "4^-" not in tanh and "tanh' <= 1" in tanh
+
+
 def test_vanishing_says_when_a_run_diverged():
     data = experiments.load_dataset("breast_cancer")
     result = experiments.vanishing(activations=("relu",), depth=3, width=32, epochs=2, learning_rate=100.0,
                                    data=data)
     run = result.run("relu")
-    assert run.diverged_at_epoch == 1 and run.final_loss is None and run.loss == []
+    assert run.diverged_at_epoch == 1 and run.loss == []
+    # loss and accuracy both of the weights kept from before the bad step
+    assert math.isfinite(run.final_loss) and 0 <= run.train_accuracy <= 1
     assert run.diagnosis == "diverged"
     assert "diverged in epoch 1" in run.advice and "learning rate" in run.advice
     healthy = experiments.vanishing(activations=("relu",), depth=3, width=32, epochs=1, data=data).run("relu")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import shlex
 
 import numpy as np
 import pytest
@@ -184,7 +185,38 @@ def test_cli_writes_the_plot_and_reports_the_suggestion(tmp_path):
     text = runner.invoke(app, ["lr-find", "iris", "--hidden", "8", "--steps", "20", "--out", str(out),
                                "--force"])
     assert text.exit_code == 0, text.output
-    assert "suggested learning rate" in text.output and "neuralab train iris" in text.output
+    assert "suggested learning rate" in text.output
+    rate = f"{json.loads(got.output)['suggestion']:.3g}"
+    assert ("try: neuralab train iris --hidden 8 --activation relu --optimizer adam --batch-size 32 "
+            "--learning-rate") in text.output
+    assert "--target" not in text.output  # a bundled set's own target is implied
+    assert payload["train_command"].startswith("neuralab train iris --hidden 8 ")
+    assert rate == payload["train_command"].split()[-1]
+
+
+def test_the_suggested_command_trains_the_network_that_was_measured(tmp_path):
+    """Every option that shaped the measured curve is repeated, and the command runs as printed."""
+    rng = np.random.default_rng(1)
+    x = rng.uniform(-1, 1, size=(60, 2))
+    csv = tmp_path / "my data.csv"
+    csv.write_text("a,b,z\n" + "\n".join(f"{a},{b},{2 * a - b}" for a, b in x) + "\n")
+    got = runner.invoke(app, ["lr-find", str(csv), "--target", "z", "--hidden", "6,3", "--activation", "tanh",
+                              "--optimizer", "sgd", "--batch-size", "16", "--seed", "3", "--steps", "30",
+                              "--out", str(tmp_path / "lr.png"), "--json"])
+    assert got.exit_code == 0, got.output
+    payload = json.loads(got.output)
+    words = shlex.split(payload["train_command"])
+    assert words[:5] == ["neuralab", "train", str(csv), "--target", "z"]
+    options = dict(zip(words[3::2], words[4::2], strict=True))
+    assert options == {"--target": "z", "--hidden": "6,3", "--activation": "tanh", "--optimizer": "sgd",
+                       "--batch-size": "16", "--seed": "3",
+                       "--learning-rate": f"{payload['suggestion']:.3g}"}
+    model_file = tmp_path / "m.nlab"
+    trained = runner.invoke(app, [*words[1:], "--epochs", "1", "--out", str(model_file), "--json"])
+    assert trained.exit_code == 0, trained.output
+    network = nl.load(str(model_file)).network
+    assert [layer.units for layer in network.layers] == [6, 3, 1]
+    assert [layer.activation.name for layer in network.layers[:2]] == ["tanh", "tanh"]
 
 
 def test_cli_csv_with_target_and_errors(tmp_path):

@@ -2,8 +2,9 @@
 plain-words diagnosis of vanishing or exploding gradients.
 
 Backpropagation multiplies, layer after layer, the activation's derivative and the next
-layer's weights. With sigmoid, sigma'(z) = sigma(z)(1 - sigma(z)) <= 1/4, so over n layers
-the product is at most 4^-n: the first layers of a deep sigmoid network get gradients orders
+layer's weights. With sigmoid, sigma'(z) = sigma(z)(1 - sigma(z)) <= 1/4, so over n sigmoid
+layers the product of the sigma' factors is at most 4^-n, and with small weights the gradient
+shrinks roughly like (|w|/4)^n: the first layers of a deep sigmoid network get gradients orders
 of magnitude smaller than the last ones (the vanishing-gradient problem).
 
 - ``GradientMonitor(X, y)`` is an opt-in callback: at chosen epochs (default: before
@@ -215,9 +216,17 @@ def _advice(d: Diagnosis, activations: list[str], learning_rate: float | None) -
                  "output layer's, so the first layers barely learn."]
         if hidden & {"sigmoid", "tanh"}:
             kind = "/".join(sorted(hidden & {"sigmoid", "tanh"}))
-            words.append(f"The hidden layers use {kind}: each layer multiplies the gradient by f'(z) "
-                         f"(sigmoid' <= 1/4, so {depth} layers give at most 4^-{depth - 1} = "
-                         f"{4.0 ** -(depth - 1):.1g}). Use relu or leaky_relu in the hidden layers.")
+            n_sigmoid = sum(name == "sigmoid" for name in activations[:-1])
+            if n_sigmoid:
+                layers = "layer's f' factor is" if n_sigmoid == 1 else "layers' f' factors multiply to"
+                why = (f"sigmoid' <= 1/4, so the {n_sigmoid} sigmoid {layers} at most 4^-{n_sigmoid} = "
+                       f"{4.0 ** -n_sigmoid:.2g}; with small weights the gradient shrinks roughly like "
+                       "(|w|/4)^n")
+            else:
+                why = "tanh' <= 1, and far below 1 for saturated units"
+            words.append(f"The hidden layers use {kind}: on its way back the gradient is multiplied, "
+                         f"layer by layer, by w f'(z) ({why}). Use relu or leaky_relu in the hidden "
+                         "layers.")
         saturated = [s for s in d.saturated if s is not None]
         if saturated and max(saturated) > 0.5:
             words.append(f"Up to {max(saturated):.0%} of the sigmoid/tanh units are saturated: "

@@ -92,15 +92,17 @@ def backprop_tables(result: experiments.BackpropResult) -> list[Table]:
 
 
 def vanishing_table(result: experiments.VanishingResult) -> Table:
-    """Per activation: first/last-layer gradient ratio at the start, loss and accuracy after training."""
+    """Per activation: first/last-layer gradient ratio at the start, and the training loss and the
+    accuracies of the final weights (of the weights kept from before the bad step, for a run that
+    diverged)."""
     rows = []
     for run in result.runs:
         saturated = [s for s in run.saturated_at_start if s is not None]
         dead = [d for d in run.dead_at_start if d is not None]
-        diagnosis, loss = run.diagnosis, _g(run.final_loss, 4)
+        diagnosis = run.diagnosis
+        loss = _g(run.final_loss, 4)
         if run.diverged_at_epoch is not None:
             diagnosis = f"diverged in epoch {run.diverged_at_epoch}"
-            loss = "-" if not run.loss else f"{loss} (epoch {len(run.loss)})"
         rows.append([run.activation, f"{run.first_to_last_at_start:.3g}", diagnosis, loss,
                      f"{run.train_accuracy:.1%} / {run.test_accuracy:.1%}",
                      f"{max(saturated):.0%}" if saturated else "-", f"{max(dead):.0%}" if dead else "-"])
@@ -108,10 +110,12 @@ def vanishing_table(result: experiments.VanishingResult) -> Table:
                f"({result.n_train} training, {result.n_test} test rows), SGD learning rate "
                f"{result.learning_rate:g}, batch {result.batch_size}, {result.epochs} epochs, "
                f"seed {result.seed}. Gradient ratio: ||dE/dW1|| / ||dE/dW_last|| before training; "
+               "training loss and accuracies: of the final weights (of the weights kept from before the "
+               "bad step, for a run that diverged); "
                "saturated units and dead ReLUs: the largest fraction in one layer, before training. "
                f"{result.sigmoid_bound}: 4^-{result.depth} = {result.bound_for_depth:.2g}.")
     return Table(caption, ["activation", "gradient ratio at start", "diagnosis",
-                           f"loss after {result.epochs} epochs", "accuracy train / test",
+                           "training loss (final weights)", "accuracy train / test",
                            "saturated (max layer)", "dead ReLUs (max layer)"], rows)
 
 
@@ -331,10 +335,10 @@ def tour_sections(descent, compare, backprop, vanishing, gallery, training) -> l
                 backprop_tables(backprop),
                 [("backprop", "The network with its values (nodes) and gradients (edges)")]),
         Section("vanishing", "3. The vanishing-gradient problem",
-                "The gradient reaching the first layer is a product of one activation derivative per layer. "
-                "sigma'(z) <= 1/4, so n sigmoid layers shrink it by up to 4^-n: the first layers of a "
-                "deep sigmoid network learn orders of magnitude more slowly. ReLU's derivative is 1 for "
-                "active units, so its gradients reach the first layers.",
+                "The gradient reaching the first layer is a product of one factor w_k sigma'(z_k) per "
+                "layer. sigma'(z) <= 1/4, so with small weights n sigmoid layers shrink it roughly like "
+                "(|w|/4)^n: the first layers of a deep sigmoid network learn orders of magnitude more "
+                "slowly. ReLU's derivative is 1 for active units, so its gradients reach the first layers.",
                 [vanishing_table(vanishing)],
                 [("gradient_flow", "Weight-gradient norm per layer before training (log scale)"),
                  ("vanishing_loss", "Training loss per epoch for each hidden activation")]),

@@ -4,10 +4,13 @@ A thin front end over ``neuralab.lr_find``: the network is shaped for the data a
 ``neuralab train`` shapes it (same --hidden, --activation, --optimizer), the test raises
 the learning rate geometrically each mini-batch until the loss explodes, and the loss is
 plotted against the rate (log x axis) to a PNG. The suggested rate is printed with the
-``neuralab train`` command that uses it.
+``neuralab train`` command that uses it: the same data, network (--hidden, --activation),
+optimizer, batch size and seed that were measured, so the suggestion applies to what it trains.
 """
 
 from __future__ import annotations
+
+import shlex
 
 import typer
 from rich.table import Table as RichTable
@@ -66,9 +69,17 @@ def _lr_find(*, data, target, task, hidden, activation, optimizer, start, end, s
                          batch_size=batch_size, seed=seed)
     with atomic_write(out) as handle:
         plot_lr_find(result).savefig(handle, format="png", dpi=110)
+    suggested = result.suggestion == result.suggestion  # not NaN
+    command = None
+    if suggested:
+        command = train_command(data, target=None if target == known_target else target, task=task,
+                                hidden=parse_hidden(hidden), activation=activation,
+                                optimizer=optimizer.strip().lower(), batch_size=batch_size, seed=seed,
+                                drop_missing=drop_missing, learning_rate=result.suggestion)
     if as_json:
         echo_json({"data": data, "target": target, "task": model.task, "loss": model.loss,
-                   "optimizer": optimizer, "steps": len(result.losses), "out": out, **result.to_dict()})
+                   "optimizer": optimizer, "steps": len(result.losses), "out": out, **result.to_dict(),
+                   "train_command": command})
         return
     grid = RichTable(title=f"learning-rate range test on {data} ({model.task}, {model.loss}, {optimizer})")
     grid.add_column("")
@@ -76,16 +87,39 @@ def _lr_find(*, data, target, task, hidden, activation, optimizer, start, end, s
     grid.add_row("steps run", str(len(result.losses)))
     grid.add_row("stopped", result.stop_reason)
     grid.add_row("lowest smoothed loss at rate", f"{result.best_learning_rate:.3g}")
-    suggested = result.suggestion == result.suggestion  # not NaN
     grid.add_row("suggested learning rate", f"{result.suggestion:.3g}" if suggested else "none")
     print_out(grid)
     print_out(f"plot written to {out}")
-    if suggested:
-        print_out(f"try: neuralab train {data} --target {target} --optimizer {optimizer} "
-                  f"--learning-rate {result.suggestion:.3g}")
+    if command is not None:
+        print_out(f"try: {command}")
     else:
         print_out(f"no suggestion: the smoothed loss was lowest within the first steps, so a tenth of that "
                   f"rate would lie below --start {start:g}. Run more --steps, or lower --start.")
 
 
-__all__ = ["lr_find"]
+def train_command(data: str, *, target: str | None, task: str | None, hidden: tuple[int, ...],
+                  activation: str, optimizer: str, batch_size: int, seed: int, drop_missing: bool,
+                  learning_rate: float) -> str:
+    """The ``neuralab train`` command that trains what the range test measured, at ``learning_rate``.
+
+    Everything that shaped the measured loss curve is repeated: the network (--hidden,
+    --activation), the optimizer, the batch size, the seed (when not train's default 0), the task
+    (when given) and --drop-missing. ``target`` is None for a bundled set's own target, which
+    ``train`` knows by itself.
+    """
+    words = ["neuralab", "train", data]
+    if target is not None:
+        words += ["--target", target]
+    if task is not None:
+        words += ["--task", task]
+    words += ["--hidden", ",".join(str(size) for size in hidden) or "0", "--activation", activation,
+              "--optimizer", optimizer, "--batch-size", str(batch_size)]
+    if seed != 0:
+        words += ["--seed", str(seed)]
+    if drop_missing:
+        words.append("--drop-missing")
+    words += ["--learning-rate", f"{learning_rate:.3g}"]
+    return shlex.join(words)
+
+
+__all__ = ["lr_find", "train_command"]

@@ -1,12 +1,18 @@
 """The vanishing-gradient problem, measured on a real data set.
 
-Backpropagation multiplies, for each layer it passes, the activation's derivative:
+Backpropagation multiplies, for each layer it passes, the layer's weights and the
+activation's derivative:
 
     dE/dW_1 = x^T [ ... ((dE/da_L * f'(z_L)) W_L^T * f'(z_{L-1})) ... W_2^T * f'(z_1) ]
 
-With sigmoid, sigma'(z) = sigma(z)(1 - sigma(z)) <= 1/4, so n sigmoid layers shrink the
-gradient by up to 4^-n (4^-10 ~ 1e-6): the first layers of a deep sigmoid network barely
-learn. tanh' <= 1 but is small away from 0; relu' is exactly 1 for active units.
+With sigmoid, sigma'(z) = sigma(z)(1 - sigma(z)) <= 1/4, so the product of n sigmoid
+derivatives is at most 4^-n (4^-10 ~ 1e-6) and, with small weights, the gradient shrinks
+roughly like (|w|/4)^n: the first layers of a deep sigmoid network barely learn. tanh' <= 1
+but is small away from 0; relu' is exactly 1 for active units.
+
+The loss and accuracies reported after training are all measured on the final weights
+(``network.evaluate`` on the training rows for the loss); the per-epoch ``loss`` curve is the
+mean over each epoch's mini-batches.
 
 The same deep network (default 10 hidden layers of 32 units, softmax output, cross
 entropy) is trained with sigmoid, tanh, relu and leaky_relu hidden layers, from the same
@@ -31,7 +37,8 @@ from ._result import Result
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 DATASETS = ("digits", "breast_cancer")
-SIGMOID_BOUND = "sigma'(z) = sigma(z) (1 - sigma(z)) <= 1/4, so a product over n layers is at most 4^-n"
+SIGMOID_BOUND = ("sigma'(z) = sigma(z) (1 - sigma(z)) <= 1/4, so the product of n layers' sigma' factors "
+                 "is at most 4^-n (each layer's weights multiply in too)")
 
 
 @dataclass
@@ -70,6 +77,12 @@ def accuracy(network: Sequential, X: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(np.argmax(network.predict(X), axis=1) == y))
 
 
+def _training_loss(network: Sequential, X: np.ndarray, y: np.ndarray) -> float | None:
+    """Cross entropy of the network's current weights on (X, y), or None if it is not finite."""
+    value = float(network.evaluate(X, y, "cross_entropy"))
+    return value if np.isfinite(value) else None
+
+
 def deep_network(activation: str, *, depth: int, width: int, n_classes: int) -> Sequential:
     """``depth`` hidden Dense(width, activation) layers and a softmax output layer."""
     hidden = [Dense(width, activation) for _ in range(depth)]
@@ -81,9 +94,16 @@ class ActivationRun(Result):
     """One activation's run: gradient norms per layer per recorded epoch (input layer first),
     the first/last-layer ratio at the start, and the loss and accuracy after training.
 
+    ``loss`` is the training curve: the mean loss over each epoch's mini-batches, taken while
+    the weights were still moving. ``final_loss``, ``train_accuracy`` and ``test_accuracy`` are
+    all measured on the final weights: ``final_loss`` is the cross entropy of the trained network
+    on the training rows, ``network.evaluate(X_train, y_train, "cross_entropy")`` (None if it
+    is not finite).
+
     ``diagnosis`` is the gradient flow at the start ("vanishing", "exploding", "healthy"), or
-    "diverged" when the engine stopped the fit (epoch in ``diverged_at_epoch``; the accuracies
-    are then those of the weights kept from before the bad step, ``loss`` the completed epochs').
+    "diverged" when the engine stopped the fit (epoch in ``diverged_at_epoch``; the final loss and
+    the accuracies are then those of the weights kept from before the bad step, ``loss`` the
+    completed epochs').
     """
 
     activation: str
@@ -172,7 +192,7 @@ def vanishing(*, activations: tuple[str, ...] = ACTIVATIONS, dataset: str = "dig
             gradient_norms=monitor.gradient_norm_array().tolist(),
             recorded_epochs=[r.epoch for r in monitor.records],
             saturated_at_start=monitor.records[0].saturated, dead_at_start=monitor.records[0].dead,
-            loss=losses, final_loss=losses[-1] if losses else None,
+            loss=losses, final_loss=_training_loss(network, data.X_train, data.y_train),
             train_accuracy=accuracy(network, data.X_train, data.y_train),
             test_accuracy=accuracy(network, data.X_test, data.y_test),
             diagnosis=diagnosis, advice=advice, diverged_at_epoch=diverged,
