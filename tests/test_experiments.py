@@ -175,6 +175,20 @@ def test_diagnose_exploding_norms():
     assert diagnose_norms([0.5, 0.4, 1.0]).status == "healthy"
 
 
+def test_all_zero_gradients_are_no_gradient_not_healthy():
+    """0 / 0 used to read as a ratio of 1: 'healthy' for a network whose ReLUs are all dead."""
+    d = diagnose_norms([0.0, 0.0, 0.0], ["relu", "relu", "softmax"])
+    assert d.status == "no_gradient" and not d.ok and d.layer == 3
+    assert d.advice.startswith("No gradient flows: the output layer's weight gradient is exactly 0, and so")
+    # A real dead network: every hidden ReLU outputs 0 for every sample (huge negative biases).
+    network = nl.Sequential([nl.Dense(4, "relu", input_dim=2, weights=np.zeros((2, 4)), biases=[-9.0] * 4),
+                             nl.Dense(2, "softmax", seed=0)], dtype="float64")
+    X, y = np.ones((6, 2)), np.array([0, 1, 0, 1, 0, 1])
+    monitor = GradientMonitor(X, y)
+    network.fit(X, y, loss="cross_entropy", optimizer=nl.SGD(0.1), epochs=1, callbacks=[monitor], seed=0)
+    assert diagnose(monitor).status == "no_gradient"
+
+
 def test_gallery_has_the_seven_in_the_notes_order():
     gallery = experiments.activation_gallery(points=11)
     names = [a.name for a in gallery.activations]

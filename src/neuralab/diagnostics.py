@@ -148,7 +148,8 @@ class GradientMonitor(Callback):
 class Diagnosis:
     """What the gradient norms of one moment say.
 
-    ``status`` is "vanishing", "exploding" or "healthy"; ``layer`` the 1-based layer with the
+    ``status`` is "vanishing", "exploding", "healthy" or "no_gradient" (the output layer's
+    weight gradient is exactly 0: nothing flows back); ``layer`` the 1-based layer with the
     most extreme norm relative to the output layer, ``ratio`` that norm divided by the output
     layer's; ``first_to_last`` the first layer's norm over the last's; ``advice`` plain words.
     """
@@ -187,6 +188,19 @@ def diagnose_norms(gradient_norms: Sequence[float], activations: Sequence[str] |
         return Diagnosis("healthy", None, 1.0, 1.0, epoch, norms, list(saturated), list(dead),
                          "A single layer: there is no depth for gradients to vanish through.")
     last = norms[-1]
+    if last == 0 and all(math.isfinite(n) for n in norms):
+        # 0 / 0 would read as a ratio of 1, "healthy": say that nothing flows back instead.
+        everywhere = all(n == 0 for n in norms)
+        diagnosis = Diagnosis("no_gradient", len(norms), 0.0, 0.0 if everywhere else math.inf, epoch, norms,
+                              list(saturated), list(dead))
+        diagnosis.advice = (
+            "No gradient flows: the output layer's weight gradient is exactly 0"
+            + (", and so is every other layer's" if everywhere else "")
+            + ", so no step changes the weights. Dead units (a ReLU that outputs 0 for every sample "
+            "passes nothing back) or a fully saturated output cause this: re-initialise, use a smaller "
+            "learning rate, or use leaky_relu."
+        )
+        return diagnosis
     ratios = [_ratio(n, last) for n in norms[:-1]]
     low = int(np.argmin(ratios))
     high = int(np.argmax(ratios))

@@ -11,7 +11,8 @@ comes from the layers' own ``backward``. Each parameter's agreement is the relat
 .. math:: r = \frac{\lVert g_{analytic} - g_{numeric} \rVert_2}
                    {\max(\lVert g_{analytic} \rVert_2 + \lVert g_{numeric} \rVert_2, 10^{-12})}
 
-which is ~1e-9 for a correct layer and ~1 for a wrong one. A kink hit exactly (a ReLU
+which is ~1e-9 for a correct layer and of order 0.1-1 for a wrong one (at most 1; a gradient
+off by a factor of two gives 1/3). A kink hit exactly (a ReLU
 pre-activation of exactly 0, e.g. a unit whose inputs are all zero and whose bias is 0)
 gives a one-sided difference there and a large error that is not a bug: nudge the data or
 the biases. Any layer class that follows
