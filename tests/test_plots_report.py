@@ -73,12 +73,14 @@ def test_plot_errors_name_the_expected_input():
 
 def test_report_page_is_offline_and_links_resolve(tmp_path):
     _saved(plots.plot_descent(experiments.descent()), tmp_path / "figures", "descent")
-    section = Section("descent", "Descent", "First paragraph.\n\nSecond <b>escaped</b>.",
+    section = Section("descent", "Descent", "First paragraph with `neuralab tour`.\n\nSecond <b>escaped</b>.",
                       [descent_table(experiments.descent(steps=3)), Table("t", ["a"], [["<x>"]])],
                       [("descent", "The parabola")])
     index = write_report(tmp_path, [section])
     page = index.read_text()
     assert "&lt;b&gt;escaped" in page and "&lt;x&gt;" in page
+    assert "<code>neuralab tour</code>" in page and "`" not in page  # backticks become code
+    assert page.count('<div class="table-wrap"><table>') == 2  # wide tables scroll, the page does not
     assert "<script" not in page and "http://" not in page and "https://" not in page
     links = re.findall(r'(?:src|href)="([^"#]+)"', page)
     assert set(links) == {"figures/descent.svg", "figures/descent.png"}

@@ -162,7 +162,10 @@ def test_resume_with_max_runs_gives_the_uninterrupted_results(local, tmp_path):
         payloads.append(json.loads(result.stdout))
         lines = (out / "results.jsonl").read_text().splitlines()
         assert len(lines) == sum(p["ran"] for p in payloads)
+        left = N_RUNS - len(lines)  # the page says when the grid is not finished, and how to go on
+        assert (f"{left} have not run yet" in (out / "index.html").read_text()) == (left > 0)
     assert [(p["ran"], p["skipped"]) for p in payloads] == [(10, 0), (10, 10), (4, 20)]
+    assert payloads[0]["data"]["configured_runs"] == N_RUNS
     records = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
     assert len({r["run_id"] for r in records}) == N_RUNS
     same_results(records, local[1], rel=1e-6)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -165,15 +166,24 @@ figure { margin: 1em 0; }
 figure img { max-width: 100%; border: 1px solid #ddd; }
 figcaption { font-size: .9em; color: #555; }
 nav a { margin-right: 1em; }
+.table-wrap { overflow-x: auto; max-width: 100%; }
+code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; background: #f3f3f3;
+       padding: 0 .2em; }
 """
+
+
+def _html_text(text: str) -> str:
+    """Escaped text whose `backticked` words become <code> (the CLI shows them plain)."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
 
 
 def _html_table(table: Table) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in table.headers)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
                    for row in table.rows)
-    return (f"<table><caption>{html.escape(table.caption)}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{body}</tbody></table>")
+    # In a scrolling wrapper: a wide table (a sweep's every run) must not widen the whole page.
+    return (f'<div class="table-wrap"><table><caption>{_html_text(table.caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
 def _html_figure(stem: str, caption: str) -> str:
@@ -200,10 +210,10 @@ def write_report(folder: str | Path, sections: Sequence[Section], *,
     nav = "".join(f'<a href="#{s.key}">{html.escape(s.title)}</a>' for s in sections)
     parts = ['<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
              f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body><h1>{html.escape(title)}</h1>"
-             f"<p>{html.escape(note)}</p><nav>{nav}</nav>"]
+             f"<p>{_html_text(note)}</p><nav>{nav}</nav>"]
     for section in sections:
         parts.append(f'<section id="{section.key}"><h2>{html.escape(section.title)}</h2>')
-        parts.extend(f"<p>{html.escape(paragraph)}</p>" for paragraph in section.text.split("\n\n"))
+        parts.extend(f"<p>{_html_text(paragraph)}</p>" for paragraph in section.text.split("\n\n"))
         parts.extend(_html_table(t) for t in section.tables)
         parts.extend(_html_figure(stem, caption) for stem, caption in section.figures)
         parts.append("</section>")

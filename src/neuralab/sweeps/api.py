@@ -163,7 +163,7 @@ def sweep(data: str | os.PathLike | Table, target: str | None = None, *,
     by_id.update(new)
     results = SweepResults(by_id[spec.run_id] for spec in specs if spec.run_id in by_id)
     results.interrupted, results.skipped, results.ran = interrupted, len(specs) - len(todo), len(new)
-    results.data = prepared.describe()
+    results.data = {**prepared.describe(), "configured_runs": len(specs)}
     if store is not None:
         results.out = store.folder
         write_csv(results, store.folder / "results.csv")

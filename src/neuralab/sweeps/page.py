@@ -58,7 +58,7 @@ def results_table(records: Sequence[dict]) -> Table:
                    str(r["seed"]), r["status"], _g(r["final_loss"]), _g(r["best_loss"]),
                    _g(r["final_metric"]),
                    str(r["epochs_run"]), _g(r["diverged_epoch"]), _g(r["gradient_ratio"], 3),
-                   f"{r['wall_time']:.2f}", r["worker"]] for r in shown])
+                   _g(r["wall_time"], 3), r["worker"]] for r in shown])
 
 
 def write_page(folder: str | Path, records: Sequence[dict], data: dict) -> tuple[Path, list[Path]]:
@@ -81,13 +81,17 @@ def write_page(folder: str | Path, records: Sequence[dict], data: dict) -> tuple
                  f"depth {best['depth']}, width {best['width']}, seed {best['seed']}) with final {metric} "
                  f"{best['final_metric']:.4g} and final loss {best['final_loss']:.4g}.")
     counts = {status: sum(r["status"] == status for r in records) for status in ("ok", "diverged", "error")}
+    configured = data.get("configured_runs", len(records))
+    partial = (f"\n\nThe grid has {configured} runs and {configured - len(records)} have not run yet "
+               "(--max-runs, or an interrupted sweep): run the same command again to continue; runs "
+               "already in results.jsonl are kept." if configured > len(records) else "")
     sections = [
         Section("summary", "Summary",
                 f"{len(records)} runs on {data.get('source')} (target {data.get('target')!r}, "
                 f"{data.get('task')}, loss {data.get('loss')}, metric {metric} on "
                 f"{'the validation rows' if data.get('n_val') else 'the training rows'}): "
-                f"{counts['ok']} finished, {counts['diverged']} diverged, {counts['error']} failed.\n\n"
-                f"{best_text}",
+                f"{counts['ok']} finished, {counts['diverged']} diverged, {counts['error']} failed."
+                f"{partial}\n\n{best_text}",
                 summary_tables(records, metric)),
         Section("figures", "Learning rate and depth",
                 "A learning rate too small crawls and one too large diverges; sigmoid and tanh shrink the "
