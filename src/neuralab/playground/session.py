@@ -380,9 +380,10 @@ class Session:
             rate = self.optimizer.learning_rate
             self.divergence = (
                 f"Training diverged in epoch {epoch}: the training loss jumped to {shown}, more than "
-                f"{PLAYGROUND_DIVERGENCE.factor:g} times its best so far ({best:.4g}), with learning rate "
-                f"{rate:g}. Each step overshoots the minimum it aims for; try a smaller learning rate, "
-                f"e.g. {rate / 10:g}. The weights from before this epoch were kept."
+                f"{PLAYGROUND_DIVERGENCE.factor:g} times its best so far ({best:.4g}; a best below "
+                f"{PLAYGROUND_DIVERGENCE.floor:g} counts as {PLAYGROUND_DIVERGENCE.floor:g}), with "
+                f"learning rate {rate:g}. Each step overshoots the minimum it aims for; try a smaller "
+                f"learning rate, e.g. {rate / 10:g}. The weights from before this epoch were kept."
             )
             self.divergence_blocks = True
             network.set_weights(before)
