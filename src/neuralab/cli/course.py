@@ -283,8 +283,11 @@ def tour(
     quick: bool = typer.Option(False, "--quick", help="Fewer epochs and smaller networks (seconds)."),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
-    """Run the whole course (descent, backprop, vanishing, activations, a digits training) and
-    write a report folder with index.html."""
+    """Run the whole course and write a report folder with index.html.
+
+    Gradient descent, backpropagation, the vanishing gradient, the seven activations and a
+    digits training, with their figures.
+    """
     if out.exists() and not out.is_dir():
         fail(f"`--out` {out} is a file, not a folder. Choose another path.")
     if out.exists() and any(out.iterdir()):
