@@ -18,6 +18,7 @@ with warnings.catch_warnings():  # starlette 1.x deprecates httpx for its TestCl
     from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
+import neuralab as nl
 from neuralab.cli import app as cli_app
 from neuralab.playground import SessionStore, toy_dataset
 from neuralab.playground.app import create_app
@@ -522,3 +523,25 @@ def test_cli_without_the_extra_names_it(monkeypatch):
 def test_cli_refuses_a_bad_port():
     result = CliRunner().invoke(cli_app, ["playground", "--port", "70000"])
     assert result.exit_code == 2 and "--port must be between 1 and 65535" in result.output
+
+
+def test_a_divergence_puts_the_optimizer_state_back_with_the_weights(monkeypatch):
+    """Adam's moments (or a momentum buffer) from the diverged epoch would push the next step
+    as hard as the bad one: they go back to the start of that epoch, as the weights do."""
+    from neuralab.playground import session as session_module
+
+    # Strict rule: any epoch whose loss rises above the best so far counts as diverged.
+    monkeypatch.setattr(session_module, "PLAYGROUND_DIVERGENCE", nl.DivergenceRule(factor=1.0, floor=1e-9))
+    store = SessionStore(max_sessions=1)
+    session = store.create({"n_samples": 100, "optimizer": "adam", "learning_rate": 0.01})
+    session.train(2)
+    state, weights = session.optimizer.get_state(), session.network.get_weights()
+    session.set_learning_rate(50.0)
+    session.train(3)
+    assert session.divergence and not session.can_train
+    after = session.optimizer.get_state()
+    assert after.keys() == state.keys()
+    for key in state:
+        np.testing.assert_array_equal(after[key], state[key])
+    for kept, saved in zip(session.network.get_weights(), weights, strict=True):
+        np.testing.assert_array_equal(kept, saved)

@@ -360,6 +360,7 @@ class Session:
         data, config, network = self.dataset, self.config, self.network
         epoch = self.epoch + 1
         before = network.get_weights()
+        optimizer_before = self.optimizer.get_state()  # momentum/moments go back with the weights
         monitor = GradientMonitor(data.X_train, data.y_train, epochs=[epoch])
         try:
             network.fit(data.X_train, data.y_train, loss=self.loss, optimizer=self.optimizer, epochs=epoch,
@@ -387,6 +388,7 @@ class Session:
             )
             self.divergence_blocks = True
             network.set_weights(before)
+            self.optimizer.set_state(optimizer_before)
             return
         self.divergence = None  # this epoch trained: the last divergence is history
         with np.errstate(all="ignore"):  # the gradients of a diverged epoch would mislead: kept as they were
