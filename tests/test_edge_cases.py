@@ -219,3 +219,28 @@ def test_evaluate_in_batches_gives_the_same_loss():
     whole = network.evaluate(X, y, loss="mse")
     assert network.evaluate(X, y, loss="mse", batch_size=7) == pytest.approx(whole, rel=1e-12)
     assert whole == pytest.approx(float(np.mean((network.predict(X)[:, 0] - y) ** 2)), rel=1e-12)
+
+
+def test_a_divergence_restores_the_optimizer_state_with_the_weights():
+    """Full-batch SGD with momentum 0.9 on z = 2x diverges at lr 0.05 (heavy ball is stable
+    below 2 (1 + 0.9) / (2 sum x^2) = 0.035): the weights and the momentum buffer both go back
+    to the start of the epoch before the bad loss was seen."""
+
+    class Recorder(nl.Callback):
+        def __init__(self):
+            self.weights, self.states = {}, {}
+
+        def on_epoch_begin(self, epoch):
+            self.weights[epoch] = self.context.network.get_weights()
+            self.states[epoch] = self.context.optimizer.get_state()
+
+    X = np.arange(1.0, 6.0).reshape(-1, 1)
+    network = nl.Sequential([nl.Dense(1, input_dim=1, weights=[[0.2]], use_bias=False)], dtype="float64")
+    optimizer, recorder = nl.SGD(0.05, momentum=0.9), Recorder()
+    with pytest.raises(nl.DivergenceError) as info:
+        network.fit(X, 2 * X, loss="sum_squared_error", optimizer=optimizer, epochs=200, callbacks=[recorder])
+    kept = info.value.epoch - 1  # the bad loss came from the last step of the epoch before
+    np.testing.assert_array_equal(network.get_weights()[0], recorder.weights[kept][0])
+    state = optimizer.get_state()
+    assert int(state["iterations"]) == int(recorder.states[kept]["iterations"]) > 0
+    np.testing.assert_array_equal(state["0.momentum_buffer"], recorder.states[kept]["0.momentum_buffer"])

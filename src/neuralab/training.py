@@ -412,6 +412,9 @@ class _Trainer:
         # Weights at the start of this epoch and of the one before: a bad loss seen in batch
         # b > 0 came from a step of this epoch, one seen in batch 0 from the last step before.
         self.snapshots = [[p.copy() for p in self.parameters] for _ in range(2)]
+        # The optimizer's state (momentum, moments, step count) at the same two moments: it goes
+        # back with the weights, or the next step would be pushed by the bad one's gradients.
+        self.optimizer_snapshots: list[dict | None] = [None, None]
 
     def run(self, X, y, X_val, y_val, *, epochs, batch_size, shuffle, tolerance, rng, initial_epoch=0):
         network, history = self.network, History()
@@ -434,6 +437,7 @@ class _Trainer:
                     self.snapshots.reverse()
                     for saved, live in zip(self.snapshots[0], self.parameters, strict=True):
                         np.copyto(saved, live)
+                    self.optimizer_snapshots = [self.optimizer.get_state(), self.optimizer_snapshots[0]]
                     for callback in self.callbacks:
                         callback.on_epoch_begin(epoch)
                     order = rng.permutation(n) if shuffle and size < n else None
@@ -498,6 +502,9 @@ class _Trainer:
             restore = self.snapshots[0] if batch > 0 else self.snapshots[1]
             for live, saved in zip(self.parameters, restore, strict=True):
                 np.copyto(live, saved)
+            state = self.optimizer_snapshots[0] if batch > 0 else self.optimizer_snapshots[1]
+            if state is not None:
+                self.optimizer.set_state(state)
         if first_step:
             penalty = " and the l1/l2 penalty (it is part of the loss)" if self.l1 or self.l2 else ""
             message = (
