@@ -33,6 +33,7 @@ import numpy as np
 import neuralab as nl
 from neuralab import training
 from neuralab.layers import Dense
+from neuralab.losses import LOSSES, Loss
 from neuralab.optimizers import Optimizer
 from neuralab.training import _Batches
 
@@ -137,7 +138,10 @@ def breakdown(case: Case) -> dict[str, float]:
 _TIMED_METHODS = (
     (_Batches, "get", "gather the batch"),
     (Dense, "forward", "layers forward (matmul, bias, activation)"),
-    (training, "batch_loss_value", "loss value"),
+    (training, "batch_loss_value", "loss value"),  # with a penalty or sample weights
+    # the plain batch loss: every loss class that defines its own value_in_training
+    *((cls, "value_in_training", "loss value") for cls in (Loss, *LOSSES.values())
+      if "value_in_training" in vars(cls)),
     (Dense, "backward", "layers backward (activation, dW, db, dx)"),
     (Optimizer, "step", "optimizer step"),
 )

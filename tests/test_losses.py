@@ -528,3 +528,16 @@ def test_binary_cross_entropy_gradient_matches_torch_at_saturated_outputs(dtype)
     assert grad[2, 0] == pytest.approx(-1.0 / eps / 7, rel=1e-6)
     assert grad[3, 0] == pytest.approx(1.0 / eps / 7, rel=1e-6)
     assert grad[4, 0] == pytest.approx((0.3 - 1.0) / (0.3 * 0.7) / 7, rel=1e-6)
+
+
+def test_value_in_training_equals_value_and_defaults_to_it():
+    """fit reads the batch loss through value_in_training (BCE skips its own errstate there,
+    the loop has one); it must give exactly what value gives, clamps at p = 0 and 1 included."""
+    bce = nl.get_loss("binary_cross_entropy")
+    output = np.array([[0.0], [1.0], [0.3], [1e-45]], dtype=np.float32)
+    target = np.array([[1.0], [0.0], [1.0], [0.0]], dtype=np.float32)
+    with np.errstate(divide="ignore"):
+        assert bce.value_in_training(output, target) == bce.value(output, target)
+    assert bce.value(output, target) == pytest.approx((100 + 100 - np.log(0.3)) / 4, rel=1e-6)
+    mse = nl.get_loss("mse")
+    assert mse.value_in_training(output, target) == mse.value(output, target)

@@ -43,6 +43,11 @@ class Loss:
         """Return dE/d(output), shape ``(n_samples, n_outputs)``."""
         raise NotImplementedError
 
+    def value_in_training(self, output: np.ndarray, target: np.ndarray) -> float:
+        """``value`` for the fit loop, which already ignores floating-point warnings and has
+        checked the shapes; a loss may skip that work here (the default is ``value``)."""
+        return self.value(output, target)
+
     def sample_terms(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
         """Each sample's share of ``value``, shape ``(n_samples,)``: they add up to the value."""
         raise NotImplementedError
@@ -408,10 +413,15 @@ class BinaryCrossEntropy(Loss):
                 raise _shape_mismatch(self, output, target)
         except AttributeError:
             return self.value(*_as_arrays(self, output, target))
+        with np.errstate(divide="ignore"):  # log(0) = -inf, clamped to -100 as PyTorch does
+            return self.value_in_training(output, target)
+
+    def value_in_training(self, output, target):
+        # No errstate of its own (0.75 us, an eighth of the loss on a tiny batch): fit's loop
+        # already ignores the divide-by-zero of log(0).
         floor, one = MINUS_100.get(output.dtype, -100.0), ONE.get(target.dtype, 1.0)
-        with np.errstate(divide="ignore"):
-            log_p = np.maximum(np.log(output), floor)
-            log_not_p = np.maximum(np.log1p(-output), floor)
+        log_p = np.maximum(np.log(output), floor)
+        log_not_p = np.maximum(np.log1p(-output), floor)
         return -float(np.vdot(target, log_p) + np.vdot(one - target, log_not_p)) / output.size
 
     def gradient(self, output, target):

@@ -408,6 +408,7 @@ class _Trainer:
         self.parameters, self.gradients = [flat_parameters], [flat_gradients]
         self.l2, self.l1 = l2, l1
         self.sample_weight = sample_weight  # (n_samples,) weights of the training rows, or None
+        self.plain = not l2 and not l1 and sample_weight is None  # the batch loss is loss.value
         self.first_epoch = 1  # the first epoch of this fit (initial_epoch + 1)
         # Weights at the start of this epoch and of the one before: a bad loss seen in batch
         # b > 0 came from a step of this epoch, one seen in batch 0 from the last step before.
@@ -486,7 +487,10 @@ class _Trainer:
     def _step(self, xb, yb, epoch, batch, best, wb=None) -> float:
         network, loss = self.network, self.loss
         output = network._forward_prepared(xb, True)
-        value = batch_loss_value(network, loss, output, yb, l2=self.l2, sample_weight=wb, l1=self.l1)
+        if self.plain:  # the data loss alone: inside this loop's errstate, shapes prepared by fit
+            value = loss.value_in_training(output, yb)
+        else:
+            value = batch_loss_value(network, loss, output, yb, l2=self.l2, sample_weight=wb, l1=self.l1)
         # One comparison per step: false for NaN, inf and anything above the rule's limit.
         if not value <= self.limit and self.rule.diverged(value, best):
             self._diverge(value, epoch, batch)
