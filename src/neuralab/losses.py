@@ -11,6 +11,7 @@ pre-activation z, which is exact and stable: dE/dz = (a - y) / n.
 
 from __future__ import annotations
 
+import functools
 import inspect
 
 import numpy as np
@@ -159,6 +160,28 @@ def _shape_mismatch(loss: Loss, output: np.ndarray, target: np.ndarray) -> Shape
     return ShapeError(f"{message}. Fix: {fix}.")
 
 
+def _same_shape(method):
+    """Decorator of a loss method ``(self, output, target)``: the two must have one shape.
+
+    NumPy would broadcast an (n, 1) output against an (n,) target into an (n, n) matrix and
+    return a wrong number; a mismatch is a ShapeError instead (``_shape_mismatch``). The fast
+    path is one tuple comparison; non-arrays (lists) are converted first (``_as_arrays``).
+    """
+
+    @functools.wraps(method)
+    def checked(self, output, target):
+        try:
+            same = output.shape == target.shape
+        except AttributeError:
+            output, target = _as_arrays(self, output, target)
+            same = output.shape == target.shape
+        if not same:
+            raise _shape_mismatch(self, output, target)
+        return method(self, output, target)
+
+    return checked
+
+
 # PyTorch's EPSILON in binary_cross_entropy_backward is the float32 1e-12, in every dtype.
 _BCE_EPSILON = {dtype: np.array(np.float32(1e-12), dtype=dtype) for dtype in (np.dtype(np.float32),
                                                                                np.dtype(np.float64))}
@@ -183,29 +206,17 @@ class SumSquaredError(Loss):
     formula = "J = sum (y - a)^2"
     reduction = "sum"
 
+    @_same_shape
     def value(self, output, target):
-        try:
-            if output.shape != target.shape:
-                raise _shape_mismatch(self, output, target)
-        except AttributeError:
-            return self.value(*_as_arrays(self, output, target))
         diff = output - target
         return float(np.vdot(diff, diff))
 
+    @_same_shape
     def gradient(self, output, target):
-        try:
-            if output.shape != target.shape:
-                raise _shape_mismatch(self, output, target)
-        except AttributeError:
-            return self.gradient(*_as_arrays(self, output, target))
         return 2.0 * (output - target)
 
+    @_same_shape
     def sample_terms(self, output, target):
-        try:
-            if output.shape != target.shape:
-                raise _shape_mismatch(self, output, target)
-        except AttributeError:
-            return self.sample_terms(*_as_arrays(self, output, target))
         diff = output - target
         return (diff * diff).sum(axis=1)
 
@@ -231,29 +242,17 @@ class HalfSquaredError(Loss):
     formula = "E = 1/2 * sum (T - a)^2"
     reduction = "sum"
 
+    @_same_shape
     def value(self, output, target):
-        try:
-            if output.shape != target.shape:
-                raise _shape_mismatch(self, output, target)
-        except AttributeError:
-            return self.value(*_as_arrays(self, output, target))
         diff = output - target
         return 0.5 * float(np.vdot(diff, diff))
 
+    @_same_shape
     def gradient(self, output, target):
-        try:
-            if output.shape != target.shape:
-                raise _shape_mismatch(self, output, target)
-        except AttributeError:
-            return self.gradient(*_as_arrays(self, output, target))
         return output - target
 
+    @_same_shape
     def sample_terms(self, output, target):
-        try:
-            if output.shape != target.shape:
-                raise _shape_mismatch(self, output, target)
-        except AttributeError:
-            return self.sample_terms(*_as_arrays(self, output, target))
         diff = output - target
         return 0.5 * (diff * diff).sum(axis=1)
 
@@ -270,29 +269,17 @@ class MeanSquaredError(Loss):
     name = "mse"
     formula = "MSE = 1/N * sum (y - a)^2"
 
+    @_same_shape
     def value(self, output, target):
-        try:
-            if output.shape != target.shape:
-                raise _shape_mismatch(self, output, target)
-        except AttributeError:
-            return self.value(*_as_arrays(self, output, target))
         diff = output - target
         return float(np.vdot(diff, diff)) / diff.size
 
+    @_same_shape
     def gradient(self, output, target):
-        try:
-            if output.shape != target.shape:
-                raise _shape_mismatch(self, output, target)
-        except AttributeError:
-            return self.gradient(*_as_arrays(self, output, target))
         return (output - target) * (2.0 / output.size)
 
+    @_same_shape
     def sample_terms(self, output, target):
-        try:
-            if output.shape != target.shape:
-                raise _shape_mismatch(self, output, target)
-        except AttributeError:
-            return self.sample_terms(*_as_arrays(self, output, target))
         diff = output - target
         return (diff * diff).sum(axis=1) / diff.size
 
@@ -345,40 +332,24 @@ class CrossEntropy(Loss):
             )
         return y
 
+    @_same_shape
     def value(self, output, target):
-        try:
-            if output.shape != target.shape:
-                raise _shape_mismatch(self, output, target)
-        except AttributeError:
-            return self.value(*_as_arrays(self, output, target))
         tiny = TINY.get(output.dtype)
         if tiny is None:
             tiny = np.finfo(output.dtype).tiny
         return -float(np.vdot(target, np.log(np.maximum(output, tiny)))) / output.shape[0]
 
+    @_same_shape
     def gradient(self, output, target):
-        try:
-            if output.shape != target.shape:
-                raise _shape_mismatch(self, output, target)
-        except AttributeError:
-            return self.gradient(*_as_arrays(self, output, target))
         tiny = np.finfo(output.dtype).tiny
         return -target / (np.maximum(output, tiny) * output.shape[0])
 
+    @_same_shape
     def preactivation_gradient(self, output, target):
-        try:
-            if output.shape != target.shape:
-                raise _shape_mismatch(self, output, target)
-        except AttributeError:
-            return self.preactivation_gradient(*_as_arrays(self, output, target))
         return (output - target) * (1.0 / output.shape[0])
 
+    @_same_shape
     def sample_terms(self, output, target):
-        try:
-            if output.shape != target.shape:
-                raise _shape_mismatch(self, output, target)
-        except AttributeError:
-            return self.sample_terms(*_as_arrays(self, output, target))
         tiny = np.finfo(output.dtype).tiny
         return -(target * np.log(np.maximum(output, tiny))).sum(axis=1) / output.shape[0]
 
@@ -407,12 +378,8 @@ class BinaryCrossEntropy(Loss):
             )
         return y
 
+    @_same_shape
     def value(self, output, target):
-        try:
-            if output.shape != target.shape:
-                raise _shape_mismatch(self, output, target)
-        except AttributeError:
-            return self.value(*_as_arrays(self, output, target))
         with np.errstate(divide="ignore"):  # log(0) = -inf, clamped to -100 as PyTorch does
             return self.value_in_training(output, target)
 
@@ -424,12 +391,8 @@ class BinaryCrossEntropy(Loss):
         log_not_p = np.maximum(np.log1p(-output), floor)
         return -float(np.vdot(target, log_p) + np.vdot(one - target, log_not_p)) / output.size
 
+    @_same_shape
     def gradient(self, output, target):
-        try:
-            if output.shape != target.shape:
-                raise _shape_mismatch(self, output, target)
-        except AttributeError:
-            return self.gradient(*_as_arrays(self, output, target))
         # PyTorch's binary_cross_entropy_backward: dE/dp = (p - y) / max(p (1 - p), 1e-12) / N, with
         # its epsilon a float32 1e-12 in every dtype. At saturated outputs (p = y = 0 or 1) that is
         # 0, and at p = 0, y = 1 it is -1e12 / N: finite, without clipping p itself.
@@ -437,20 +400,12 @@ class BinaryCrossEntropy(Loss):
         spread = np.maximum((ONE.get(output.dtype, 1.0) - output) * output, floor)
         return (output - target) / spread / output.size
 
+    @_same_shape
     def preactivation_gradient(self, output, target):
-        try:
-            if output.shape != target.shape:
-                raise _shape_mismatch(self, output, target)
-        except AttributeError:
-            return self.preactivation_gradient(*_as_arrays(self, output, target))
         return (output - target) * (1.0 / output.size)
 
+    @_same_shape
     def sample_terms(self, output, target):
-        try:
-            if output.shape != target.shape:
-                raise _shape_mismatch(self, output, target)
-        except AttributeError:
-            return self.sample_terms(*_as_arrays(self, output, target))
         with np.errstate(divide="ignore"):
             log_p = np.maximum(np.log(output), -100.0)
             log_not_p = np.maximum(np.log1p(-output), -100.0)
