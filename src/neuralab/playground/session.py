@@ -219,18 +219,19 @@ def _finite(value: float) -> float | None:
 
 
 NO_GRADIENT = "no_gradient"
-"""The status of a diagnosis where every layer's weight gradient is exactly 0."""
+"""``diagnose``'s status when the output layer's weight gradient is exactly 0."""
 
 
 def _no_gradient(diagnosis, activations: list[str]):
-    """The diagnosis for all-zero weight gradients: no gradient flows, nothing can learn.
+    """The page's words for ``diagnose``'s "no_gradient" (Reset is a button here).
 
-    ``diagnose`` compares each layer's norm with the output layer's; 0 / 0 reads as a ratio
-    of 1 ("healthy"), so the playground names this case itself.
+    The engine detects the case; the page adds how many ReLUs are dead and what to press.
     """
     dead = [x for x in diagnosis.dead if x is not None]
-    words = ["No gradient flows (dead units): every layer's weight gradient dE/dW is exactly 0, "
-             "so no step can change the weights."]
+    where = ("every layer's weight gradient dE/dW is exactly 0, so no step can change the weights"
+             if all(n == 0 for n in diagnosis.gradient_norms) else
+             "the output layer's weight gradient dE/dW is exactly 0, so its weights cannot change")
+    words = [f"No gradient flows (dead units): {where}."]
     if dead:
         words.append(f"Up to {max(dead):.0%} of the ReLU units output 0 for every training sample, "
                      "and relu'(z) = 0 there passes nothing back.")
@@ -303,7 +304,7 @@ class Session:
             self.test_loss.append(_finite(self.network.evaluate(data.X_test, data.y_test, self.loss)))
 
     def _set_diagnosis(self, diagnosis) -> None:
-        if diagnosis.gradient_norms and all(n == 0 for n in diagnosis.gradient_norms):
+        if diagnosis.status == NO_GRADIENT:
             diagnosis = _no_gradient(diagnosis, self.activations)
         self.diagnosis = diagnosis
         self.gradient_norms = [_finite(n) for n in diagnosis.gradient_norms]
