@@ -4,6 +4,7 @@ answered with a 4xx status and a message that names the problem."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 import warnings
 
@@ -63,10 +64,20 @@ def _events(text: str) -> list[tuple[str, dict]]:
 def test_page_and_static_files_are_served_from_the_package(client):
     page = client.get("/")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
-    assert '<script src="/static/app.js">' in page.text
-    for name in ("app.js", "style.css"):
-        assert client.get(f"/static/{name}").status_code == 200
-    for name in ("index.html", "app.js", "style.css"):  # nothing fetched from the internet
+    assert '<script type="module" src="/static/main.js">' in page.text
+    # Every ES module the page imports, followed from main.js, is served as JavaScript.
+    modules, seen = ["main.js"], set()
+    while modules:
+        name = modules.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        answer = client.get(f"/static/{name}")
+        assert answer.status_code == 200 and "javascript" in answer.headers["content-type"], name
+        modules += re.findall(r'from "\./([a-z_]+\.js)"', answer.text)
+    assert {"main.js", "api.js", "state.js", "charts.js", "controls.js"} <= seen
+    assert client.get("/static/style.css").status_code == 200
+    for name in ("index.html", "style.css", *seen):  # nothing fetched from the internet
         text = client.get(f"/static/{name}").text
         assert "http://" not in text and "https://" not in text, name
     assert client.get("/static/missing.js").status_code == 404

@@ -9,9 +9,11 @@ the internet) talks to a small Starlette app (``app.create_app``) that trains a 
 
 from __future__ import annotations
 
+from .config import LIMITS, Config, parse_config
 from .datasets import TOY_DATASETS, Dataset, parse_upload, table_dataset, toy_dataset
 from .errors import PlaygroundError
-from .session import LIMITS, Config, Session, SessionStore, parse_config
+from .session import Session
+from .store import SessionStore
 
 __all__ = ["LIMITS", "TOY_DATASETS", "Config", "Dataset", "PlaygroundError", "Session", "SessionStore",
            "parse_config", "parse_upload", "table_dataset", "toy_dataset"]

@@ -3,7 +3,7 @@
 Routes (all answers JSON; errors are ``{"error": message}`` with a 4xx status):
 
     GET    /                                  the page (static/index.html)
-    GET    /static/...                        app.js, style.css (shipped in the package)
+    GET    /static/...                        main.js and its ES modules, style.css (in the package)
     GET    /api/options                       data sets, activations, optimizers, bounds
     POST   /api/uploads                       a CSV file (multipart field "file") -> its columns
     POST   /api/sessions                      a configuration -> a new session and its first frame
@@ -38,9 +38,10 @@ from starlette.staticfiles import StaticFiles
 
 from ..activations import ACTIVATIONS
 from ..errors import NeuralabError
+from .config import LIMITS, OPTIMIZER_NAMES, parse_learning_rate
 from .datasets import MAX_UPLOAD_BYTES, TOY_DATASETS, parse_upload
 from .errors import PlaygroundError, PlaygroundInputError, UnsupportedUpload, UploadTooLarge
-from .session import LIMITS, OPTIMIZER_NAMES, SessionStore, parse_learning_rate
+from .store import SessionStore
 
 STATIC = Path(__file__).parent / "static"
 

@@ -1,27 +1,21 @@
-"""One learner's playground: a validated configuration, its data, its network and its training.
+"""One learner's playground: its data, its network and its training on the real engine.
 
-``parse_config`` checks every parameter a page sends (bounds below, unknown keys refused);
 ``Session`` holds a ``Sequential``, its data, its optimizer and the initial weights (for
 reset), and trains on the real engine: each epoch is one ``Sequential.fit`` call with
 ``initial_epoch`` (so the optimizer's state carries over) and a ``GradientMonitor`` that
 measures the per-layer gradient norms ``diagnose`` reads. ``frame()`` is what the page
-draws; ``SessionStore`` bounds how many sessions and uploads live at once.
+draws. The configuration is checked in ``config``; the bounded set of sessions lives in
+``store``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-import secrets
 import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..activations import ACTIVATIONS
-from ..data import Table
 from ..diagnostics import GradientMonitor, diagnose, layer_statistics
 from ..errors import DivergenceError, NotTrainableError
 from ..layers import Dense
@@ -29,26 +23,9 @@ from ..network import Sequential
 from ..optimizers import get_optimizer
 from ..trace import trace
 from ..training import DivergenceRule
-from .datasets import TOY_DATASETS, Dataset, table_dataset, toy_dataset
-from .errors import BatchTooLarge, PlaygroundInputError, SessionNotFound, TooManySessions, TrainingBlocked
-
-OPTIMIZER_NAMES = ("sgd", "gd", "momentum", "nesterov", "adam", "rmsprop")
-LIMITS = {
-    "max_hidden_layers": 6,
-    "max_units": 16,
-    "min_samples": 20,
-    "max_samples": 2000,
-    "max_noise": 0.5,
-    "min_test_fraction": 0.1,
-    "max_test_fraction": 0.9,
-    "max_learning_rate": 1000.0,
-    "max_regularization": 1.0,
-    "max_seed": 2**31 - 1,
-    "max_epochs_per_request": 1000,
-    "max_epochs_per_stream": 100_000,
-    "max_epochs_per_frame": 50,
-}
-"""Bounds on what a page may ask for (the server refuses anything outside them)."""
+from .config import Config
+from .datasets import Dataset
+from .errors import PlaygroundInputError, TrainingBlocked
 
 BOUNDARY_SIZE = 50
 """The decision-boundary heat map is BOUNDARY_SIZE x BOUNDARY_SIZE cells."""
@@ -63,143 +40,6 @@ clipped logarithm and would never reach fit's 10^4 x best.
 
 _LOSSES = {"binary": "binary_cross_entropy", "multiclass": "cross_entropy", "regression": "mse"}
 _OUTPUT_ACTIVATIONS = {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear"}
-_CONFIG_KEYS = ("dataset", "n_samples", "noise", "test_fraction", "seed", "hidden", "learning_rate",
-                "batch_size", "optimizer", "l2", "l1", "upload_id", "target", "x_feature", "y_feature")
-
-
-@dataclass
-class Config:
-    """A checked playground configuration (see ``LIMITS`` for the bounds)."""
-
-    dataset: str = "circles"
-    n_samples: int = 500
-    noise: float = 0.1
-    test_fraction: float = 0.3
-    seed: int = 0
-    hidden: list[tuple[int, str]] = field(default_factory=lambda: [(8, "relu"), (8, "relu")])
-    learning_rate: float = 0.1
-    batch_size: int | None = 10
-    optimizer: str = "sgd"
-    l2: float = 0.0
-    l1: float = 0.0
-    upload_id: str | None = None
-    target: str | None = None
-    x_feature: str | None = None
-    y_feature: str | None = None
-
-
-def _number(payload: dict, name: str, default: float, low: float, high: float, *,
-            low_open: bool = False) -> float:
-    value = payload.get(name, default)
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 1e300:
-        value = math.inf  # math.isfinite cannot take a 400-digit integer; it is out of range anyway
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        shown = value if not isinstance(value, float) or math.isnan(value) else "an infinite or huge number"
-        raise PlaygroundInputError(f"`{name}` must be a finite number. Got {shown!r}.")
-    if value < low or value > high or (low_open and value == low):
-        side = ">" if low_open else ">="
-        raise PlaygroundInputError(f"`{name}` must be {side} {low:g} and <= {high:g}. Got {value!r}.")
-    return float(value)
-
-
-def _integer(payload: dict, name: str, default: int | None, low: int, high: int) -> int:
-    value = payload.get(name, default)
-    if value is None:
-        raise PlaygroundInputError(f"`{name}` is required: a whole number between {low} and {high}.")
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise PlaygroundInputError(f"`{name}` must be a whole number. Got {value!r}.")
-    if not low <= value <= high:
-        raise PlaygroundInputError(f"`{name}` must be between {low} and {high}. Got {value}.")
-    return value
-
-
-def _text(payload: dict, name: str, default: str | None,
-          choices: tuple[str, ...] | None = None) -> str | None:
-    value = payload.get(name, default)
-    if value is None and name in payload and choices is not None:  # an explicit null is no choice
-        raise PlaygroundInputError(f"`{name}` must be one of: {', '.join(choices)}. Got null.")
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise PlaygroundInputError(f"`{name}` must be text. Got {value!r}.")
-    if choices is not None and value not in choices:
-        raise PlaygroundInputError(f"Unknown {name} {value!r}. Choose one of: {', '.join(choices)}.")
-    return value
-
-
-def parse_learning_rate(payload: object) -> float:
-    """Check a ``{"learning_rate": x}`` body (the one setting that changes mid-run)."""
-    if not isinstance(payload, dict) or set(payload) != {"learning_rate"}:
-        raise PlaygroundInputError('The body must be {"learning_rate": x}.')
-    return _number(payload, "learning_rate", 0.0, 0.0, LIMITS["max_learning_rate"], low_open=True)
-
-
-def parse_config(payload: object) -> Config:
-    """Check a page's configuration (a dict from JSON) and return a Config.
-
-    Missing keys take the defaults of ``Config``; unknown keys and values out of ``LIMITS``
-    raise PlaygroundInputError with the bound in the message.
-
-    >>> parse_config({"hidden": [{"units": 4, "activation": "tanh"}], "learning_rate": 0.3}).hidden
-    [(4, 'tanh')]
-    """
-    if not isinstance(payload, dict):
-        raise PlaygroundInputError("The configuration must be a JSON object such as "
-                                   '{"dataset": "circles", "hidden": [{"units": 8, "activation": "relu"}]}.')
-    unknown = sorted(set(payload) - set(_CONFIG_KEYS))
-    if unknown:
-        raise PlaygroundInputError(f"Unknown setting(s): {', '.join(unknown)}. Valid settings: "
-                                   f"{', '.join(_CONFIG_KEYS)}.")
-    defaults = Config()
-    dataset = _text(payload, "dataset", defaults.dataset, (*TOY_DATASETS, "upload"))
-    n_samples = _integer(payload, "n_samples", defaults.n_samples, LIMITS["min_samples"],
-                         LIMITS["max_samples"])
-    hidden_raw = payload.get("hidden", [{"units": u, "activation": a} for u, a in defaults.hidden])
-    if not isinstance(hidden_raw, list):
-        raise PlaygroundInputError('`hidden` must be a list of layers like '
-                                   '[{"units": 8, "activation": "relu"}].')
-    if len(hidden_raw) > LIMITS["max_hidden_layers"]:
-        raise PlaygroundInputError(f"At most {LIMITS['max_hidden_layers']} hidden layers. "
-                                   f"Got {len(hidden_raw)}.")
-    hidden = []
-    for position, layer in enumerate(hidden_raw, start=1):
-        if not isinstance(layer, dict) or set(layer) - {"units", "activation"}:
-            raise PlaygroundInputError(f'Hidden layer {position} must look like {{"units": 8, "activation": '
-                                       f'"relu"}}. Got {layer!r}.')
-        units = _integer(layer, "units", None, 1, LIMITS["max_units"])
-        activation = _text(layer, "activation", "relu", tuple(ACTIVATIONS))
-        hidden.append((units, activation))
-    batch_size = payload.get("batch_size", defaults.batch_size)
-    if batch_size is not None:
-        batch_size = _integer(payload, "batch_size", defaults.batch_size, 1, LIMITS["max_samples"])
-    config = Config(
-        dataset=dataset,
-        n_samples=n_samples,
-        noise=_number(payload, "noise", defaults.noise, 0.0, LIMITS["max_noise"]),
-        test_fraction=_number(payload, "test_fraction", defaults.test_fraction, LIMITS["min_test_fraction"],
-                              LIMITS["max_test_fraction"]),
-        seed=_integer(payload, "seed", defaults.seed, 0, LIMITS["max_seed"]),
-        hidden=hidden,
-        learning_rate=_number(payload, "learning_rate", defaults.learning_rate, 0.0,
-                              LIMITS["max_learning_rate"], low_open=True),
-        batch_size=batch_size,
-        optimizer=_text(payload, "optimizer", defaults.optimizer, OPTIMIZER_NAMES),
-        l2=_number(payload, "l2", 0.0, 0.0, LIMITS["max_regularization"]),
-        l1=_number(payload, "l1", 0.0, 0.0, LIMITS["max_regularization"]),
-        upload_id=_text(payload, "upload_id", None),
-        target=_text(payload, "target", None),
-        x_feature=_text(payload, "x_feature", None),
-        y_feature=_text(payload, "y_feature", None),
-    )
-    if dataset == "upload" and None in (config.upload_id, config.target, config.x_feature, config.y_feature):
-        raise PlaygroundInputError("An uploaded data set needs `upload_id`, `target`, `x_feature` and "
-                                   "`y_feature`: upload a CSV file first, then pick the columns.")
-    upload_only = [key for key in ("upload_id", "target", "x_feature", "y_feature")
-                   if dataset != "upload" and payload.get(key) is not None]
-    if upload_only:
-        raise PlaygroundInputError(f"{', '.join(f'`{key}`' for key in upload_only)} only apply to an "
-                                   f'uploaded data set ("dataset": "upload"); {dataset} has its own columns.')
-    return config
 
 
 def _clean(values: np.ndarray, digits: int | None = 4) -> list:
@@ -505,94 +345,4 @@ class Session:
         }
 
 
-class SessionStore:
-    """The live sessions and uploaded tables, bounded.
-
-    A new session beyond ``max_sessions`` first drops sessions unused for ``idle_seconds``;
-    if none is that old, the least recently used session that is not training right now is
-    closed (its page is told "No session ... Reload the page" on its next request). Only when
-    every session is training is the new one refused (TooManySessions). Uploads beyond
-    ``max_uploads`` drop the oldest upload.
-    """
-
-    def __init__(self, *, max_sessions: int = 8, max_uploads: int = 8, idle_seconds: float = 600.0,
-                 clock: Callable[[], float] = time.monotonic):
-        self.max_sessions = max_sessions
-        self.max_uploads = max_uploads
-        self.idle_seconds = idle_seconds
-        self.clock = clock
-        self.sessions: dict[str, Session] = {}
-        self.last_used: dict[str, float] = {}
-        self.uploads: dict[str, Table] = {}
-        self._lock = threading.Lock()
-
-    def create(self, payload: object) -> Session:
-        """Check ``payload``, make its data set and network, and keep the session."""
-        config = parse_config(payload)
-        if config.dataset == "upload":
-            table = self.uploads.get(config.upload_id)
-            if table is None:
-                raise SessionNotFound(f"No uploaded file with id {config.upload_id!r}: upload the CSV again.")
-            dataset = table_dataset(table, target=config.target, x_feature=config.x_feature,
-                                    y_feature=config.y_feature, test_fraction=config.test_fraction,
-                                    seed=config.seed)
-        else:
-            dataset = toy_dataset(config.dataset, n_samples=config.n_samples, noise=config.noise,
-                                  test_fraction=config.test_fraction, seed=config.seed)
-        if config.batch_size is not None and config.batch_size > dataset.X_train.shape[0]:
-            n_train = dataset.X_train.shape[0]
-            raise BatchTooLarge(f"`batch_size` {config.batch_size} is larger than the {n_train} training "
-                                f"samples. Set the batch size to {n_train} or less (empty: full batch), "
-                                "or use more data.", max_batch_size=n_train)
-        with self._lock:
-            now = self.clock()
-            if len(self.sessions) >= self.max_sessions:
-                for key in [k for k, used in self.last_used.items() if now - used > self.idle_seconds]:
-                    self._drop(key)
-            if len(self.sessions) >= self.max_sessions:
-                idle = [k for k in sorted(self.last_used, key=self.last_used.__getitem__)
-                        if not self.sessions[k].training]
-                if idle:
-                    self._drop(idle[0])
-            if len(self.sessions) >= self.max_sessions:
-                raise TooManySessions(
-                    f"The playground already trains {self.max_sessions} sessions at once (the bound). "
-                    "Pause training in another playground tab, then try again."
-                )
-            session = Session(secrets.token_hex(8), config, dataset)
-            self.sessions[session.id] = session
-            self.last_used[session.id] = now
-        return session
-
-    def get(self, session_id: str) -> Session:
-        with self._lock:
-            session = self.sessions.get(session_id)
-            if session is None:
-                raise SessionNotFound(f"No session {session_id!r} (it was closed or expired). "
-                                      "Reload the page.")
-            self.last_used[session_id] = self.clock()
-            return session
-
-    def delete(self, session_id: str) -> None:
-        with self._lock:
-            if session_id not in self.sessions:
-                raise SessionNotFound(f"No session {session_id!r} to close.")
-            self._drop(session_id)
-
-    def _drop(self, session_id: str) -> None:
-        session = self.sessions.get(session_id)
-        if session is not None:
-            session.stream_token += 1  # a stream still running on it stops
-        self.sessions.pop(session_id, None)
-        self.last_used.pop(session_id, None)
-
-    def add_upload(self, table: Table) -> str:
-        with self._lock:
-            while len(self.uploads) >= self.max_uploads:
-                self.uploads.pop(next(iter(self.uploads)))
-            upload_id = secrets.token_hex(8)
-            self.uploads[upload_id] = table
-            return upload_id
-
-
-__all__ = ["LIMITS", "OPTIMIZER_NAMES", "Config", "Session", "SessionStore", "parse_config"]
+__all__ = ["BOUNDARY_SIZE", "NEURON_SIZE", "PLAYGROUND_DIVERGENCE", "Session"]

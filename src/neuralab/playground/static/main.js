@@ -1,0 +1,381 @@
+// neuralab playground: the page itself (an ES module, no library). The server trains; this
+// module sends the settings, receives frames and draws them with charts.js.
+// Play is a loop with backpressure: ask the server for one chunk of epochs, draw the frame,
+// and ask for the next chunk on the next animation frame. The picture is never more than one
+// chunk behind the weights, so Pause, Step and a learning-rate change act on what is on screen.
+import { client } from "./api.js";
+import { TEST_COLOUR, TRAIN_COLOUR, clearCanvas, drawBoundary, drawGradients, drawLosses,
+         drawNeurons } from "./charts.js";
+import { $, button, fillSelect, fillUploadFeatures, fillYFeature, numberOrText, readConfig,
+         renderLayers } from "./controls.js";
+import { renderExplanation } from "./explain.js";
+import { addLosses, state } from "./state.js";
+
+const server = client();
+const EPOCHS_PER_CHUNK = 1;
+window.state = state;  // for the browser tests and the console
+
+function enqueue(task) {
+  state.queue = state.queue.then(task).catch((error) => showError(error.message, error.fix));
+  return state.queue;
+}
+
+function showError(message, fix) {
+  const box = $("error");
+  box.replaceChildren(document.createTextNode(message || ""));
+  if (message && fix && fix.batch_size) {
+    const apply = button(`Use batch size ${fix.batch_size}`, () => {
+      $("batch-size").value = String(fix.batch_size);
+      build();
+    }, "set the batch size to the number of training samples and build again");
+    apply.id = "apply-fix";
+    box.append(" ", apply);
+  }
+  box.hidden = !message;
+}
+
+function changed() {
+  renderLayers(changed);
+  build();
+}
+
+// -- sessions -------------------------------------------------------------------------------
+function build() {
+  stopPlay();
+  return enqueue(async () => {
+    const config = readConfig();
+    let frame;
+    try {
+      frame = await server.create(config);
+    } catch (error) {
+      notBuilt(error.message);
+      showError(error.message, error.fix);
+      document.body.dataset.failed = String(Number(document.body.dataset.failed || 0) + 1);
+      return;
+    }
+    const old = state.session;
+    state.session = frame.session;
+    if (old) server.close(old);
+    showError("");
+    setMessage("not-built", null);
+    document.body.dataset.built = "1";
+    setRunNote("");
+    applyFull(frame);
+    document.body.dataset.builds = String(Number(document.body.dataset.builds) + 1);
+  });
+}
+
+// No network on screen: the last build failed (or no CSV is chosen). Nothing can be trained
+// until a build succeeds, so the old data set and network leave the view.
+function notBuilt(reason) {
+  stopPlay();
+  const old = state.session;
+  state.session = null;
+  state.frame = null;
+  state.train = [];
+  state.test = [];
+  if (old) server.close(old);
+  document.body.dataset.built = "0";
+  const epoch = $("epoch");
+  epoch.textContent = "Not built";
+  epoch.dataset.epoch = "";
+  $("summary").textContent = "";
+  setMessage("not-built", `${reason} Fix the setting on the left; the network is built again when it changes.`,
+    "No network is built");
+  for (const id of ["boundary", "loss-chart", "gradients"]) clearCanvas($(id));
+  $("loss-readout").replaceChildren("Loss");
+  $("loss-readout").dataset.train = "";
+  $("loss-readout").dataset.test = "";
+  $("neurons").replaceChildren();
+  $("explanation").replaceChildren();
+  $("gradient-status").textContent = "";
+  for (const id of ["divergence", "not-trainable", "gradient-warning"]) setMessage(id, null);
+  setRunNote("");
+  updateControls();
+}
+
+function applyFull(frame) {
+  state.data = frame.data;
+  state.network = frame.network;
+  state.train = [];
+  state.test = [];
+  const net = frame.network;
+  $("summary").textContent = `${net.sizes.join("-")} network, ${net.parameters} parameters, ` +
+    `${net.loss.replaceAll("_", " ")} loss`;
+  $("sample").max = String(frame.data.train.length - 1);
+  const [fx, fy] = frame.data.plane;
+  $("boundary-caption").textContent = `Output over (${fx}, ${fy}); dots: training data, rings: test data.` +
+    (frame.data.notes.length ? " " + frame.data.notes.join(" ") : "");
+  $("explanation").replaceChildren();
+  applyFrame(frame);
+}
+
+function applyFrame(frame) {
+  state.frame = frame;
+  addLosses(frame);
+  const epoch = $("epoch");
+  epoch.textContent = `Epoch ${frame.epoch}`;
+  epoch.dataset.epoch = String(frame.epoch);
+  drawBoundary($("boundary"), frame.boundary, state.data);
+  drawLosses($("loss-chart"), state.train, state.test);
+  showLossReadout();
+  drawGradients($("gradients"), frame);
+  drawNeurons($("neurons"), frame.neurons, state.network.activations);
+  showMessages(frame);
+}
+
+function showLossReadout() {
+  const last = (series) => series.length ? series[series.length - 1] : null;
+  const fmt = (v) => (v === null ? "not finite" : v.toPrecision(4));
+  const readout = $("loss-readout");
+  const train = last(state.train);
+  const test = last(state.test);
+  readout.dataset.train = train === null ? "" : String(train);
+  readout.dataset.test = test === null ? "" : String(test);
+  readout.replaceChildren();
+  for (const [colour, text] of [[TRAIN_COLOUR, `training loss ${fmt(train)}`], [TEST_COLOUR, `test loss ${fmt(test)}`]]) {
+    const span = document.createElement("span");
+    span.style.color = colour;
+    span.style.marginRight = "1rem";
+    span.textContent = `■ ${text}`;
+    readout.append(span);
+  }
+}
+
+function showMessages(frame) {
+  let divergence = frame.divergence;
+  if (divergence && frame.can_train) {
+    divergence += ` The learning rate is now ${frame.learning_rate}: press Step or Play to go on from ` +
+      `epoch ${frame.epoch}.`;
+  }
+  setMessage("divergence", divergence, "The training diverged");
+  setMessage("not-trainable", frame.not_trainable, "This network cannot be trained");
+  const diagnosis = frame.diagnosis;
+  const bad = diagnosis && diagnosis.status !== "healthy";
+  const titles = { vanishing: "Vanishing gradients", exploding: "Exploding gradients",
+                   no_gradient: "No gradient flows" };
+  setMessage("gradient-warning", bad ? diagnosis.advice : null, bad ? titles[diagnosis.status] || "Gradients" : "");
+  $("gradient-status").textContent = diagnosis && !bad ? diagnosis.advice : "";
+  updateControls();
+}
+
+function updateControls() {
+  const frame = state.frame;
+  const built = Boolean(state.session && frame);
+  const canTrain = built && frame.can_train;
+  const loop = state.loop;
+  $("play").disabled = loop ? loop.stop : !canTrain;
+  $("play").textContent = loop ? (loop.stop ? "Pausing…" : "Pause") : "Play";
+  $("step").disabled = !canTrain || Boolean(loop);
+  $("train-n").disabled = !canTrain || Boolean(loop);
+  $("reset").disabled = !built;
+  $("explain").disabled = !built || Boolean(frame.not_trainable);
+}
+
+function setRunNote(text) {
+  $("run-note").textContent = text;
+}
+
+function setMessage(id, text, title) {
+  const box = $(id);
+  box.hidden = !text;
+  box.replaceChildren();
+  if (!text) return;
+  const strong = document.createElement("strong");
+  strong.textContent = title;
+  box.append(strong, document.createTextNode(text));
+}
+
+// -- training controls ----------------------------------------------------------------------
+// Train ``total`` epochs (Infinity: until Pause), one chunk per request, drawing each chunk's
+// frame before asking for the next.
+function play(total) {
+  if (state.loop || !state.session || !state.frame || !state.frame.can_train) return;
+  const loop = { session: state.session, remaining: total, stop: false, trained: 0 };
+  state.loop = loop;
+  document.body.dataset.busy = "1";
+  setRunNote("");
+  updateControls();
+  requestAnimationFrame(() => chunk(loop));
+}
+
+function chunk(loop) {
+  enqueue(async () => {
+    if (state.loop !== loop) return;
+    if (loop.stop || loop.remaining <= 0 || state.session !== loop.session) { endLoop(loop); return; }
+    const epochs = Math.min(EPOCHS_PER_CHUNK, loop.remaining);
+    let frame;
+    try {
+      frame = await server.train(loop.session, epochs);
+    } catch (error) {
+      endLoop(loop, `Stopped at epoch ${state.frame ? state.frame.epoch : "?"}: ${error.message}`);
+      throw error;
+    }
+    if (state.session !== loop.session) { endLoop(loop); return; }
+    applyFrame(frame);
+    loop.remaining -= epochs;
+    loop.trained += epochs;
+    if (frame.divergence && !frame.can_train) {
+      endLoop(loop, `Stopped at epoch ${frame.epoch}: the training diverged (see the message on the right).`);
+    } else if (loop.stop || loop.remaining <= 0) {
+      endLoop(loop);
+    } else {
+      requestAnimationFrame(() => chunk(loop));
+    }
+  });
+}
+
+function endLoop(loop, note) {
+  if (state.loop !== loop) return;
+  state.loop = null;
+  document.body.dataset.busy = "0";
+  const epoch = state.frame ? state.frame.epoch : null;
+  if (note) setRunNote(note);
+  else if (epoch === null) setRunNote("");
+  else if (loop.stop) setRunNote(`Paused at epoch ${epoch}.`);
+  else setRunNote(`Trained ${loop.trained} epoch${loop.trained === 1 ? "" : "s"}; now at epoch ${epoch}.`);
+  updateControls();
+}
+
+// Pause: no new chunk is asked for; the one in flight is drawn, then the loop ends there.
+function stopPlay() {
+  if (state.loop) {
+    state.loop.stop = true;
+    updateControls();
+  }
+}
+
+function trainSteps(epochs) {
+  stopPlay();
+  enqueue(async () => {
+    if (!state.session) return;
+    const frame = await server.train(state.session, epochs);
+    applyFrame(frame);
+    setRunNote(frame.divergence && !frame.can_train
+      ? `Stopped at epoch ${frame.epoch}: the training diverged (see the message on the right).`
+      : `Stepped to epoch ${frame.epoch}.`);
+  });
+}
+
+// The learning rate changes mid-run: the same weights go on training with the new rate (raise
+// it while it plays and watch it diverge; after a divergence, lower it and go on).
+function changeLearningRate() {
+  if (!state.session) { build(); return; }
+  enqueue(async () => {
+    try {
+      applyFrame(await server.setLearningRate(state.session, numberOrText($("learning-rate").value)));
+      $("explanation").replaceChildren();  // it showed a step at the old rate
+      showError("");
+    } catch (error) {
+      showError(error.message);
+    }
+    document.body.dataset.rates = String(Number(document.body.dataset.rates || 0) + 1);
+  });
+}
+
+function reset() {
+  stopPlay();
+  enqueue(async () => {
+    if (!state.session) return;
+    showError("");
+    setRunNote("");
+    applyFull(await server.reset(state.session));
+  });
+}
+
+function explain() {
+  enqueue(async () => {
+    if (!state.session) return;
+    renderExplanation($("explanation"), await server.explain(state.session, $("sample").value.trim()));
+  });
+}
+
+// -- uploads ----------------------------------------------------------------------------------
+// A failed upload keeps its own error on screen and builds nothing (the previous upload is
+// forgotten: its columns no longer match the file the learner chose).
+function uploadFile() {
+  const file = $("upload").files[0];
+  if (!file) return;
+  const form = new FormData();
+  form.append("file", file);
+  stopPlay();
+  enqueue(async () => {
+    try {
+      state.upload = await server.upload(form);
+    } catch (error) {
+      state.upload = null;
+      for (const id of ["target", "x-feature", "y-feature"]) $(id).replaceChildren();
+      notBuilt(`The upload of ${file.name} failed.`);
+      showError(error.message, error.fix);
+      return;
+    }
+    const columns = state.upload.columns;
+    fillSelect($("target"), columns, columns[columns.length - 1]);
+    fillUploadFeatures();
+    showError("");
+    build();
+  });
+}
+
+// -- start ------------------------------------------------------------------------------------
+async function start() {
+  state.options = await server.options();
+  fillSelect($("dataset"), state.options.datasets, "circles");
+  fillSelect($("optimizer"), state.options.optimizers, "sgd");
+  renderLayers(changed);
+  $("add-layer").addEventListener("click", () => {
+    const lastLayer = state.layers[state.layers.length - 1];
+    state.layers.push({ units: lastLayer ? lastLayer.units : 4, activation: lastLayer ? lastLayer.activation : "relu" });
+    changed();
+  });
+  $("dataset").addEventListener("change", () => {
+    const upload = $("dataset").value === "upload";
+    $("upload-options").hidden = !upload;
+    $("toy-options").hidden = upload;
+    if (!upload || state.upload) {
+      build();
+    } else {
+      enqueue(async () => {
+        notBuilt("No CSV file is uploaded yet.");
+        showError("Choose a CSV file to upload.");
+      });
+    }
+  });
+  $("noise").addEventListener("input", () => { $("noise-value").textContent = Number($("noise").value).toFixed(2); });
+  $("test-fraction").addEventListener("input", () => {
+    $("test-fraction-value").textContent = `${Math.round(Number($("test-fraction").value) * 100)}%`;
+  });
+  $("learning-rate").addEventListener("change", changeLearningRate);
+  for (const id of ["noise", "n-samples", "test-fraction", "seed", "optimizer", "batch-size", "l2",
+                    "y-feature"]) {
+    $(id).addEventListener("change", build);
+  }
+  $("x-feature").addEventListener("change", () => { fillYFeature(); build(); });
+  $("target").addEventListener("change", () => { fillUploadFeatures(); build(); });
+  $("upload").addEventListener("change", uploadFile);
+  $("play").addEventListener("click", () => {
+    if (state.loop) stopPlay(); else play(Infinity);
+  });
+  $("step").addEventListener("click", () => trainSteps(1));
+  $("train-n").addEventListener("click", () => {
+    const epochs = Number($("n-epochs").value);
+    const limit = state.options.limits.max_epochs_per_request;
+    if (!Number.isInteger(epochs) || epochs < 1 || epochs > limit) {
+      showError(`Train between 1 and ${limit} epochs at a time.`);
+      return;
+    }
+    play(epochs);
+  });
+  $("reset").addEventListener("click", reset);
+  $("explain").addEventListener("click", explain);
+  // Close this page's session when it goes away (a reload, a closed tab), so reloads do not
+  // pile up sessions; sendBeacon cannot DELETE, a keepalive fetch can. Back from the
+  // back-forward cache, the page builds a fresh one.
+  window.addEventListener("pagehide", () => {
+    if (state.session) server.close(state.session, true);
+  });
+  window.addEventListener("pageshow", (event) => { if (event.persisted) build(); });
+  build();
+}
+
+start().catch((error) => showError(error.message));
