@@ -8,6 +8,7 @@ run it before each build. Every number comes from a seeded run of neuralab itsel
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
@@ -34,11 +35,33 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def markdown_table(table: Table, *, caption: bool = True) -> str:
-    """A report Table as a Markdown table, its caption in italics below."""
-    lines = ["| " + " | ".join(_cell(h) for h in table.headers) + " |",
+# The report's plain-text headers, written in the site's notation (docs/notation.md).
+HEADERS = {
+    "step k": r"step \(k\)", "w_k": r"\(w_k\)", "J(w_k)": r"\(J(w_k)\)", "dJ/dw": r"\(dJ/dw\)",
+    "step -lr*dJ/dw": r"step \(-\alpha \, dJ/dw\)", "1 - 2 lr sum x^2": r"\(1 - 2 \alpha \sum x^2\)",
+    "learning rate": r"learning rate \(\alpha\)",
+}
+# Columns whose cells are formulas in the report's plain text: typeset them.
+FORMULA_COLUMNS = {"quantity", "formula", "derivative", "chain rule", "parameter"}
+
+
+def tex(text: str) -> str:
+    """The report's plain-text formula (``dE/dw2 = -(T - a2) * a2 (1 - a2)``) as inline TeX."""
+    text = re.sub(r"\bsigma\b", r"\\sigma", text)
+    text = re.sub(r"\bd([EJ])/d(\w+)", r"\\partial \1 / \\partial \2", text)
+    text = re.sub(r"\b([a-zA-Z])(\d)\b", r"\1_\2", text)
+    text = text.replace("1/2 ", r"\tfrac12 ").replace(" * ", r" \cdot ")
+    return rf"\({text}\)"
+
+
+def markdown_table(table: Table, *, caption: bool = True, formulas: bool = False) -> str:
+    """A report Table as a Markdown table, its caption in italics below; ``formulas``: typeset
+    the cells of the FORMULA_COLUMNS."""
+    formula = [formulas and header in FORMULA_COLUMNS for header in table.headers]
+    lines = ["| " + " | ".join(HEADERS.get(h, _cell(h)) for h in table.headers) + " |",
              "|" + "|".join(" --- " for _ in table.headers) + "|"]
-    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in table.rows]
+    lines += ["| " + " | ".join(tex(c) if f and c else _cell(c) for c, f in zip(row, formula, strict=True))
+              + " |" for row in table.rows]
     if caption and table.caption:
         lines += ["", f"*{_cell(table.caption)}*"]
     return "\n".join(lines) + "\n"
@@ -70,7 +93,7 @@ def gradient_descent() -> None:
 def backpropagation() -> None:
     result = experiments.backprop()
     for name, table in zip(("forward", "chain", "update"), backprop_tables(result), strict=False):
-        _write(f"backprop_{name}.md", markdown_table(table))
+        _write(f"backprop_{name}.md", markdown_table(table, formulas=True))
     _text("backprop_equations.txt.md", "\n".join(p["equation"] for p in result.partials))
     _figure(plots.plot_backprop(result), "backprop")
     many = experiments.backprop(steps=100)
@@ -115,9 +138,32 @@ def vanishing() -> None:
     _text("vanishing_advice.txt.md", "\n".join(advice))
 
 
+# The gallery's formulas in TeX (the report's are plain text for the terminal); the leaky
+# ReLU's slope is written out, since the site keeps the letter alpha for the learning rate.
+GALLERY_TEX = {
+    "sigmoid": (r"\sigma(z) = \frac{1}{1 + e^{-z}}", r"\sigma(z)\,(1 - \sigma(z))", r"(0, 1)"),
+    "tanh": (r"\tanh z = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}", r"1 - \tanh^2 z", r"(-1, 1)"),
+    "relu": (r"\max(0, z)", r"1 \text{ if } z > 0 \text{ else } 0", r"[0, \infty)"),
+    "softmax": (r"\frac{e^{z_i}}{\sum_j e^{z_j}}", r"\frac{\partial a_i}{\partial z_j} = a_i (\delta_{ij} - a_j)",
+                r"(0, 1) \text{, rows sum to } 1"),
+    "binary_step": (r"1 \text{ if } z \ge 0 \text{ else } 0", r"0 \text{ (undefined at } z = 0)", r"\{0, 1\}"),
+    "linear": (r"z", r"1", r"(-\infty, \infty)"),
+    "leaky_relu": (r"z \text{ if } z > 0 \text{ else } 0.01\,z", r"1 \text{ if } z > 0 \text{ else } 0.01",
+                   r"(-\infty, \infty)"),
+}
+
+
 def activations() -> None:
     result = experiments.activation_gallery()
-    _write("gallery_table.md", markdown_table(gallery_table(result)))
+    table = gallery_table(result)
+    rows = []
+    for row in table.rows:
+        name = row[0]
+        if name not in GALLERY_TEX:
+            raise RuntimeError(f"gen_figures.GALLERY_TEX has no formula for the activation {name!r}")
+        formula, derivative, output_range = (rf"\({part}\)" for part in GALLERY_TEX[name])
+        rows.append([f"`{name}`", formula, output_range, derivative, *row[4:]])
+    _write("gallery_table.md", markdown_table(Table(table.caption, table.headers, rows)))
     _figure(plots.plot_gallery(result), "gallery")
 
 
@@ -127,8 +173,9 @@ def learning_rate() -> None:
     X = model.preprocessor.transform(table)
     y = model.preprocessor.encode_target(table, model.network.output_dim)
     result = nl.lr_find(model.network, X, y, loss="cross_entropy", optimizer="sgd",
-                        start_learning_rate=1e-5, end_learning_rate=10.0, num_steps=100, seed=0)
+                        start_learning_rate=1e-6, end_learning_rate=10.0, num_steps=100, seed=0)
     _figure(plot_lr_find(result), "lr_find")
+    _lr_find_cli(result.suggestion)
     _text("lr_find.txt.md",
           f"steps run: {len(result.losses)} (stopped: {result.stop_reason})\n"
           f"lowest smoothed loss at learning rate {result.best_learning_rate:.3g}\n"
@@ -150,6 +197,27 @@ def learning_rate() -> None:
     _write("lr_compare.md", markdown_table(Table(
         "Digits, Dense(64, relu) -> Dense(10, softmax), plain SGD, batch 32, 5 epochs, seed 0.",
         ["learning rate", "value", "training loss after 5 epochs", "training accuracy"], rows)))
+
+
+def _lr_find_cli(suggestion: float) -> None:
+    """The command line's suggestion for the same network: it must be the Python one."""
+    import json
+    import tempfile
+
+    from typer.testing import CliRunner
+
+    from neuralab.cli import app
+
+    with tempfile.TemporaryDirectory() as folder:
+        done = CliRunner().invoke(app, ["lr-find", "digits", "--hidden", "64", "--optimizer", "sgd",
+                                        "--out", str(Path(folder) / "lr_find.png"), "--json"])
+    if done.exit_code != 0:
+        raise RuntimeError(f"neuralab lr-find failed: {done.output}")
+    answer = json.loads(done.stdout)
+    if f"{answer['suggestion']:.3g}" != f"{suggestion:.3g}":
+        raise RuntimeError(f"the tutorial's Python call suggests {suggestion:.3g} but `neuralab lr-find` "
+                           f"{answer['suggestion']:.3g}: make gen_figures.py call lr_find as the CLI does")
+    _text("lr_find_cli.txt.md", f"try: {answer['train_command']}")
 
 
 STEPS = (gradient_descent, backpropagation, vanishing, activations, real_data, learning_rate)

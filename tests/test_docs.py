@@ -77,18 +77,30 @@ def test_page_examples_run(page, tmp_path, monkeypatch):
         exec(code, namespace)
 
 
-def test_docs_build_strictly(tmp_path):
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The site, built once with ``mkdocs build --strict`` (its log is checked by the next test)."""
     if importlib.util.find_spec("mkdocs") is None:
         if os.environ.get("CI"):
             pytest.fail("mkdocs is not installed in CI: it is in the test extra (pip install -e '.[test]')")
         pytest.skip("mkdocs is not installed: pip install -e '.[docs]' to build the docs")
-    site = tmp_path / "site"
+    site = tmp_path_factory.mktemp("docs") / "site"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
                            str(ROOT / "mkdocs.yml"), "--site-dir", str(site)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     log = done.stdout + done.stderr
+    (site.parent / "build.log").write_text(log)
     assert done.returncode == 0, log
+    return site
+
+
+def _html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_docs_build_strictly(site):
+    log = (site.parent / "build.log").read_text()
     assert "WARNING" not in log, log
     api = (site / "reference" / "network" / "index.html").read_text()
     assert 'id="neuralab.Sequential"' in api and "n_samples" in api
@@ -96,3 +108,161 @@ def test_docs_build_strictly(tmp_path):
     assert "--8&lt;--" not in tutorial and "suggested learning rate" in tutorial
     for figure in re.findall(r'src="\.\./\.\./generated/([\w.]+\.png)"', tutorial):
         assert (site / "generated" / figure).stat().st_size > 1000
+
+
+# A script, stylesheet or font fetched from another host: the site must work offline.
+_REMOTE = re.compile(
+    r"""<script[^>]*\ssrc=["']?(?:https?:)?//"""
+    r"""|<link[^>]*\shref=["']?(?:https?:)?//[^>]*>"""
+    r"""|@import\s+(?:url\()?["']?(?:https?:)?//"""
+    r"""|url\(\s*["']?(?:https?:)?//""", re.I)
+
+
+def _remote_assets(text: str) -> list[str]:
+    found = []
+    for match in _REMOTE.finditer(text):
+        tag = match.group(0)
+        # <link> also names the canonical address, the repository and alternates: not fetched
+        if tag.lower().startswith("<link") and not re.search(r"stylesheet|preload|font|icon", tag, re.I):
+            continue
+        found.append(tag[:160])
+    return found
+
+
+def test_remote_asset_detector_catches_cdn_math_and_fonts():
+    """The offline check below is only as good as this detector: it must see what mkdocs.yml once had."""
+    assert _remote_assets('<script src="https://unpkg.com/mathjax@3/es5/tex-mml-chtml.js"></script>')
+    assert _remote_assets('<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Roboto">')
+    assert _remote_assets('<link href="//fonts.gstatic.com" rel="preconnect font">')
+    assert _remote_assets("@font-face{src:url(https://example.org/a.woff2)}")
+    assert not _remote_assets('<link rel="canonical" href="https://example.org/page/">')
+    assert not _remote_assets('<script src="../assets/katex/katex.min.js"></script>')
+
+
+def test_site_loads_no_script_stylesheet_or_font_from_the_internet(site):
+    offenders = {}
+    for path in [*_html_pages(site), *site.rglob("*.css")]:
+        found = _remote_assets(path.read_text(errors="replace"))
+        if found:
+            offenders[str(path.relative_to(site))] = found
+    assert not offenders, f"assets fetched from the internet (vendor them under docs/assets/): {offenders}"
+    page = (site / "index.html").read_text()
+    assert "assets/katex/katex.min.js" in page and "assets/katex/katex.min.css" in page
+    assert (site / "assets" / "katex" / "fonts" / "KaTeX_Main-Regular.woff2").stat().st_size > 10_000
+
+
+def test_no_untypeset_math_markup_in_built_pages(site):
+    """Docstring math is written `$$ ... $$` / `\\( ... \\)` (arithmatex); reST markup would show raw."""
+    left = {}
+    for path in _html_pages(site):
+        text = path.read_text()
+        hits = [marker for marker in (".. math::", ":math:`", "$$") if marker in text]
+        if hits:
+            left[str(path.relative_to(site))] = hits
+    assert not left, f"math markup the site does not typeset: {left}"
+    activations = (site / "reference" / "activations" / "index.html").read_text()
+    assert activations.count('class="arithmatex"') >= 7  # one formula per activation at least
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = ROOT / "test-artifacts" / "docs"
+
+
+def _browser_missing() -> str | None:
+    if importlib.util.find_spec("playwright") is None:
+        return "playwright is not installed: pip install -e '.[test]'"
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"{CHROMIUM} not found; install Debian's chromium (apt-get install chromium)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def served_site(site):
+    """The built site over HTTP on 127.0.0.1, as `mkdocs serve` or any static host would give it."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser_page(served_site):
+    reason = _browser_missing()
+    if reason is not None:
+        if os.environ.get("NEURALAB_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"NEURALAB_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+
+        def route(route_request):  # the site must not need anything but itself
+            if route_request.request.url.startswith(served_site):
+                route_request.continue_()
+            else:
+                outside.append(route_request.request.url)
+                route_request.abort()
+
+        page.route("**/*", route)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        yield page, served_site, outside, errors
+        browser.close()
+
+
+# Pages whose math must be typeset in the browser, and what each must show.
+MATH_PAGES = ["notation/", "tutorials/gradient-descent/", "tutorials/backpropagation/",
+              "tutorials/vanishing-gradient/", "tutorials/activations/",
+              "tutorials/learning-rate/", "reference/activations/", "reference/losses/",
+              "reference/optimizers/"]
+
+
+@pytest.mark.parametrize("path", MATH_PAGES)
+def test_math_is_typeset_offline_in_chromium(browser_page, path):
+    page, base, outside, errors = browser_page
+    page.goto(f"{base}/{path}")
+    page.wait_for_selector(".arithmatex .katex")
+    untypeset = page.locator(".arithmatex:not([data-typeset])").count()
+    assert untypeset == 0, f"{untypeset} formulas on {path} were not typeset"
+    bad = page.locator(".katex-error").all_inner_texts()
+    assert not bad, f"KaTeX could not parse on {path}: {bad}"
+    text = page.locator("article").inner_text()
+    assert "\\(" not in text and "$$" not in text, f"raw TeX shows on {path}"
+    assert not outside, f"{path} asked the internet for {outside}"
+    assert not errors, f"JavaScript errors on {path}: {errors}"
+
+
+def test_home_tutorial_and_dense_entry_look_right_in_chromium(browser_page):
+    """Screenshots for people (test-artifacts/docs/), and what a reader must see on them."""
+    page, base, outside, errors = browser_page
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{base}/")
+    assert page.locator("h1").first.inner_text().rstrip("¶") == "neuralab"
+    page.screenshot(path=str(ARTIFACTS / "home.png"))
+    page.goto(f"{base}/tutorials/backpropagation/")
+    page.wait_for_selector(".arithmatex .katex")
+    page.screenshot(path=str(ARTIFACTS / "tutorial-backpropagation.png"))
+    page.goto(f"{base}/reference/network/#neuralab.Dense")
+    entry = page.locator("div.doc-object:has(> h2#neuralab\\.Dense)").first
+    example = entry.locator(":scope > .doc-contents > div.highlight").filter(has_text=">>> ").first
+    assert "Dense(" in example.inner_text() and "array([[0.5987, 0.7503]])" in example.inner_text()
+    example.evaluate("element => element.scrollIntoView({block: 'center'})")
+    page.screenshot(path=str(ARTIFACTS / "reference-dense.png"))
+    assert entry.locator("blockquote").count() == 0, "an example rendered as a quote (a bare >>>)"
+    assert not outside and not errors, (outside, errors)

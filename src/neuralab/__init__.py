@@ -1,5 +1,7 @@
 """neuralab: feedforward neural networks from first principles, every step visible.
 
+Examples
+--------
 >>> import neuralab as nl
 >>> net = nl.Sequential([nl.Dense(8, "relu", input_dim=2), nl.Dense(1, "sigmoid")])
 """

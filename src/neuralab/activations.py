@@ -22,6 +22,16 @@ class Activation:
     Subclasses set ``name``, ``formula``, ``derivative_formula`` and ``output_range``
     (plain-text strings used by the gallery and the summary table), and implement
     ``forward`` and ``derivative``. ``elementwise`` is False only for softmax.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import neuralab as nl
+    >>> relu = nl.get_activation("relu")
+    >>> isinstance(relu, nl.Activation), relu.elementwise
+    (True, True)
+    >>> relu.forward(np.array([[-1.0, 2.0]])), relu.derivative(np.array([[-1.0, 2.0]]))
+    (array([[0., 2.]]), array([[0., 1.]]))
     """
 
     name: str = ""
@@ -63,10 +73,23 @@ class Activation:
 class Sigmoid(Activation):
     r"""Logistic sigmoid.
 
-    .. math:: \sigma(z) = \frac{1}{1 + e^{-z}}, \qquad \sigma'(z) = \sigma(z)\,(1 - \sigma(z))
+    $$
+    \sigma(z) = \frac{1}{1 + e^{-z}}, \qquad \sigma'(z) = \sigma(z)\,(1 - \sigma(z))
+    $$
 
     Range (0, 1). sigma'(z) <= 1/4, the root of the vanishing-gradient problem: the product
     of n such factors is at most 4^-n. Computed in two branches so that exp never overflows.
+
+    Examples
+    --------
+    The derivative is largest at z = 0, where it is 1/4:
+    >>> import numpy as np
+    >>> from neuralab import Sigmoid
+    >>> z = np.array([[-2.0, 0.0, 2.0]])
+    >>> Sigmoid().forward(z).round(4)
+    array([[0.1192, 0.5   , 0.8808]])
+    >>> Sigmoid().derivative(z).round(4)
+    array([[0.105, 0.25 , 0.105]])
     """
 
     name = "sigmoid"
@@ -92,9 +115,21 @@ class Sigmoid(Activation):
 class Tanh(Activation):
     r"""Hyperbolic tangent.
 
-    .. math:: \tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}, \qquad \tanh'(z) = 1 - \tanh^2(z)
+    $$
+    \tanh(z) = \frac{e^{z} - e^{-z}}{e^{z} + e^{-z}}, \qquad \tanh'(z) = 1 - \tanh^2(z)
+    $$
 
     Range (-1, 1), symmetric around the origin; tanh'(z) <= 1, still vanishing for large |z|.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from neuralab import Tanh
+    >>> z = np.array([[-2.0, 0.0, 2.0]])
+    >>> Tanh().forward(z).round(4)
+    array([[-0.964,  0.   ,  0.964]])
+    >>> Tanh().derivative(z).round(4)
+    array([[0.0707, 1.    , 0.0707]])
     """
 
     name = "tanh"
@@ -116,9 +151,21 @@ class Tanh(Activation):
 class ReLU(Activation):
     r"""Rectified linear unit.
 
-    .. math:: \mathrm{ReLU}(z) = \max(0, z), \qquad \mathrm{ReLU}'(z) = 1 \text{ if } z > 0 \text{ else } 0
+    $$
+    \mathrm{ReLU}(z) = \max(0, z), \qquad \mathrm{ReLU}'(z) = 1 \text{ if } z > 0 \text{ else } 0
+    $$
 
     Range [0, inf). The derivative at the kink z = 0 is taken as 0, as PyTorch does.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from neuralab import ReLU
+    >>> z = np.array([[-2.0, 0.0, 2.0]])
+    >>> ReLU().forward(z)
+    array([[0., 0., 2.]])
+    >>> ReLU().derivative(z)
+    array([[0., 0., 1.]])
     """
 
     name = "relu"
@@ -141,10 +188,22 @@ class ReLU(Activation):
 class LeakyReLU(Activation):
     r"""Leaky ReLU with slope ``alpha`` for negative inputs.
 
-    .. math:: f(z) = z \text{ if } z > 0 \text{ else } \alpha z, \qquad
-              f'(z) = 1 \text{ if } z > 0 \text{ else } \alpha
+    $$
+    f(z) = z \text{ if } z > 0 \text{ else } \alpha z, \qquad
+    f'(z) = 1 \text{ if } z > 0 \text{ else } \alpha
+    $$
 
     Range (-inf, inf). The derivative at z = 0 is alpha, as PyTorch does.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from neuralab import LeakyReLU
+    >>> z = np.array([[-2.0, 0.0, 2.0]])
+    >>> LeakyReLU(alpha=0.1).forward(z)
+    array([[-0.2,  0. ,  2. ]])
+    >>> LeakyReLU(alpha=0.1).derivative(z)
+    array([[0.1, 0.1, 1. ]])
     """
 
     name = "leaky_relu"
@@ -175,9 +234,19 @@ class LeakyReLU(Activation):
 class Linear(Activation):
     r"""Identity (linear) activation.
 
-    .. math:: f(z) = z, \qquad f'(z) = 1
+    $$
+    f(z) = z, \qquad f'(z) = 1
+    $$
 
     Range (-inf, inf). Used on regression outputs.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from neuralab import Linear
+    >>> z = np.array([[-2.0, 0.0, 2.0]])
+    >>> Linear().forward(z), Linear().derivative(z)
+    (array([[-2.,  0.,  2.]]), array([[1., 1., 1.]]))
     """
 
     name = "linear"
@@ -198,10 +267,20 @@ class Linear(Activation):
 class BinaryStep(Activation):
     r"""Binary (Heaviside) step.
 
-    .. math:: f(z) = 1 \text{ if } z \ge 0 \text{ else } 0, \qquad f'(z) = 0
+    $$
+    f(z) = 1 \text{ if } z \ge 0 \text{ else } 0, \qquad f'(z) = 0
+    $$
 
     Range {0, 1}. Its derivative is zero everywhere (undefined at 0, taken as 0), so no
     gradient flows through it: gradient descent cannot train a network that uses it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from neuralab import BinaryStep
+    >>> z = np.array([[-2.0, 0.0, 2.0]])
+    >>> BinaryStep().forward(z), BinaryStep().derivative(z)
+    (array([[0., 1., 1.]]), array([[0., 0., 0.]]))
     """
 
     name = "binary_step"
@@ -232,13 +311,23 @@ def _minus_row_max(z: np.ndarray) -> np.ndarray:
 class Softmax(Activation):
     r"""Softmax over the units of each sample (row).
 
-    .. math:: \mathrm{softmax}(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}, \qquad
-              \frac{\partial a_i}{\partial z_j} = a_i(\delta_{ij} - a_j)
+    $$
+    \mathrm{softmax}(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}, \qquad
+    \frac{\partial a_i}{\partial z_j} = a_i(\delta_{ij} - a_j)
+    $$
 
     Range (0, 1), each row sums to 1. Not elementwise: ``backward`` is the vector-Jacobian
     product dE/dz = a * (g - sum_j g_j a_j); ``derivative(z)`` returns the full Jacobian of
     shape (n_samples, units, units). The row maximum is subtracted before exp, so it never
     overflows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from neuralab import Softmax
+    >>> p = Softmax().forward(np.array([[1.0, 2.0, 3.0]]))
+    >>> p.round(4), round(float(p.sum()), 12)
+    (array([[0.09  , 0.2447, 0.6652]]), 1.0)
     """
 
     name = "softmax"
@@ -264,7 +353,14 @@ class Softmax(Activation):
 ACTIVATIONS: dict[str, type[Activation]] = {
     cls.name: cls for cls in (Sigmoid, Tanh, ReLU, Softmax, BinaryStep, Linear, LeakyReLU)
 }
-"""The seven activations of the course, by name, in the notes' order."""
+"""The seven activations of the course, by name, in the notes' order.
+
+Examples
+--------
+>>> import neuralab as nl
+>>> list(nl.ACTIVATIONS)
+['sigmoid', 'tanh', 'relu', 'softmax', 'binary_step', 'linear', 'leaky_relu']
+"""
 
 
 def get_activation(activation: str | Activation | None) -> Activation:
@@ -272,6 +368,8 @@ def get_activation(activation: str | Activation | None) -> Activation:
 
     ``None`` means "linear". An unknown name raises UnknownNameError listing the valid ones.
 
+    Examples
+    --------
     >>> get_activation("sigmoid").output_range
     '(0, 1)'
     """

@@ -156,7 +156,9 @@ class LearningRateSchedule(Callback):
 class StepDecay(LearningRateSchedule):
     r"""Multiply the learning rate by ``drop`` every ``every`` epochs.
 
-    .. math:: \alpha_{epoch} = \alpha_0 \cdot drop^{\lfloor (epoch - 1) / every \rfloor}
+    $$
+    \alpha_{epoch} = \alpha_0 \cdot drop^{\lfloor (epoch - 1) / every \rfloor}
+    $$
 
     Examples
     --------
@@ -178,7 +180,9 @@ class StepDecay(LearningRateSchedule):
 class ExponentialDecay(LearningRateSchedule):
     r"""Decay the learning rate smoothly by ``rate`` per ``decay_epochs`` epochs.
 
-    .. math:: \alpha_{epoch} = \alpha_0 \cdot rate^{(epoch - 1) / decay\_epochs}
+    $$
+    \alpha_{epoch} = \alpha_0 \cdot rate^{(epoch - 1) / decay\_epochs}
+    $$
 
     Examples
     --------

@@ -1,15 +1,19 @@
 r"""The public gradient check: backpropagation against central finite differences.
 
-For every parameter element :math:`\theta_i` the numerical gradient is
+For every parameter element \(\theta_i\) the numerical gradient is
 
-.. math:: \frac{\partial E}{\partial \theta_i} \approx
-          \frac{E(\theta_i + \epsilon) - E(\theta_i - \epsilon)}{2 \epsilon}
+$$
+\frac{\partial E}{\partial \theta_i} \approx
+\frac{E(\theta_i + \epsilon) - E(\theta_i - \epsilon)}{2 \epsilon}
+$$
 
 (error O(epsilon^2)), computed in float64 on a copy of the network. The analytic gradient
 comes from the layers' own ``backward``. Each parameter's agreement is the relative error
 
-.. math:: r = \frac{\lVert g_{analytic} - g_{numeric} \rVert_2}
-                   {\max(\lVert g_{analytic} \rVert_2 + \lVert g_{numeric} \rVert_2, 10^{-12})}
+$$
+r = \frac{\lVert g_{analytic} - g_{numeric} \rVert_2}
+{\max(\lVert g_{analytic} \rVert_2 + \lVert g_{numeric} \rVert_2, 10^{-12})}
+$$
 
 which is ~1e-9 for a correct layer and of order 0.1-1 for a wrong one (at most 1; a gradient
 off by a factor of two gives 1/3). A kink hit exactly (a ReLU

@@ -14,7 +14,20 @@ from ._validation import check_positive_number
 
 
 class Initializer:
-    """Base class. ``name`` and ``formula`` describe the rule."""
+    """Base class. ``name`` and ``formula`` describe the rule.
+
+    Examples
+    --------
+    He initialisation draws weights with standard deviation sqrt(2 / fan_in):
+    >>> import numpy as np
+    >>> import neuralab as nl
+    >>> he = nl.get_initializer("he_normal")
+    >>> isinstance(he, nl.Initializer), he.formula
+    (True, 'N(0, 2/fan_in)')
+    >>> W = he((256, 128), np.random.default_rng(0), np.float64)
+    >>> W.shape, round(float(W.std()), 3), round((2 / 256) ** 0.5, 3)
+    ((256, 128), 0.088, 0.088)
+    """
 
     name: str = ""
     formula: str = ""
@@ -98,5 +111,12 @@ INITIALIZERS: dict[str, type[Initializer]] = {
 
 
 def get_initializer(initializer: str | Initializer) -> Initializer:
-    """Return an Initializer for a name ("he_normal", ...) or an Initializer object."""
+    """Return an Initializer for a name ("he_normal", ...) or an Initializer object.
+
+    Examples
+    --------
+    >>> from neuralab import get_initializer
+    >>> get_initializer("glorot_uniform")
+    GlorotUniform()
+    """
     return resolve("initializer", initializer, Initializer, dict(INITIALIZERS))

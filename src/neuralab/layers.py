@@ -27,6 +27,13 @@ class Layer:
     ``has_weights`` is True for layers with a weight matrix (Dense): those are the layers
     that training penalises (L1/L2), whose gradient norms History records, and that the
     diagnostics inspect.
+
+    Examples
+    --------
+    >>> import neuralab as nl
+    >>> layer = nl.Dense(3, "relu", weights=[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]])
+    >>> isinstance(layer, nl.Layer), layer.parameter_names(), layer.count_parameters()
+    (True, ['weights', 'biases'], 9)
     """
 
     has_weights = False
@@ -102,6 +109,16 @@ class Dense(Layer):
         The parameters (``biases`` is None when ``use_bias=False``).
     weight_gradient, bias_gradient : ndarray
         dE/dW and dE/db from the last ``backward``.
+
+    Examples
+    --------
+    z = x W + b, then a = sigmoid(z): for x = (1, 1), z = (0.4, 1.1):
+    >>> import numpy as np
+    >>> from neuralab import Dense
+    >>> W, b = [[0.1, 0.2], [0.3, 0.4]], [0.0, 0.5]     # 2 inputs, 2 units
+    >>> layer = Dense(2, "sigmoid", weights=W, biases=b)
+    >>> layer.forward(np.array([[1.0, 1.0]])).round(4)
+    array([[0.5987, 0.7503]])
     """
 
     def __init__(self, units: int, activation: str | Activation = "linear", *,

@@ -26,6 +26,17 @@ class Loss:
     """Base class. ``reduction`` is "sum" or "mean": how batch values add up to an epoch's.
 
     ``output_activation`` names the activation the output layer must have, or is None.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import neuralab as nl
+    >>> loss = nl.get_loss("mean_squared_error")
+    >>> isinstance(loss, nl.Loss), loss.reduction
+    (True, 'mean')
+    >>> output, target = np.array([[0.5], [1.0]]), np.array([[0.0], [1.0]])
+    >>> loss.value(output, target), loss.gradient(output, target).ravel()
+    (0.125, array([0.5, 0. ]))
     """
 
     name: str = ""
@@ -190,7 +201,9 @@ _BCE_EPSILON = {dtype: np.array(np.float32(1e-12), dtype=dtype) for dtype in (np
 class SumSquaredError(Loss):
     r"""The notes' cost of the first section, summed and without the 1/2.
 
-    .. math:: J = \sum_i (y_i - a_i)^2, \qquad \frac{\partial J}{\partial a_i} = -2 (y_i - a_i)
+    $$
+    J = \sum_i (y_i - a_i)^2, \qquad \frac{\partial J}{\partial a_i} = -2 (y_i - a_i)
+    $$
 
     Examples
     --------
@@ -224,7 +237,9 @@ class SumSquaredError(Loss):
 class HalfSquaredError(Loss):
     r"""The notes' error of the backpropagation section, summed (not averaged).
 
-    .. math:: E = \frac{1}{2} \sum_i (T_i - a_i)^2, \qquad \frac{\partial E}{\partial a_i} = -(T_i - a_i)
+    $$
+    E = \frac{1}{2} \sum_i (T_i - a_i)^2, \qquad \frac{\partial E}{\partial a_i} = -(T_i - a_i)
+    $$
 
     Examples
     --------
@@ -260,10 +275,23 @@ class HalfSquaredError(Loss):
 class MeanSquaredError(Loss):
     r"""Mean squared error over all elements (PyTorch's ``MSELoss``).
 
-    .. math:: \mathrm{MSE} = \frac{1}{N} \sum_i (y_i - a_i)^2, \qquad
-              \frac{\partial}{\partial a_i} = \frac{2 (a_i - y_i)}{N}
+    $$
+    \mathrm{MSE} = \frac{1}{N} \sum_i (y_i - a_i)^2, \qquad
+    \frac{\partial}{\partial a_i} = \frac{2 (a_i - y_i)}{N}
+    $$
 
     where N = n_samples * n_outputs.
+
+    Examples
+    --------
+    (0.5² + 0²) / 2 = 0.125; the gradient is 2 (a - y) / N:
+    >>> import numpy as np
+    >>> from neuralab import MeanSquaredError
+    >>> output, target = np.array([[0.5], [1.0]]), np.array([[0.0], [1.0]])
+    >>> MeanSquaredError().value(output, target)
+    0.125
+    >>> MeanSquaredError().gradient(output, target).ravel()
+    array([0.5, 0. ])
     """
 
     name = "mse"
@@ -287,11 +315,25 @@ class MeanSquaredError(Loss):
 class CrossEntropy(Loss):
     r"""Categorical cross-entropy, mean over samples; requires a softmax output.
 
-    .. math:: E = -\frac{1}{n} \sum_{s} \sum_k y_{sk} \log p_{sk}, \qquad
-              \frac{\partial E}{\partial z_{sk}} = \frac{p_{sk} - y_{sk}}{n}
+    $$
+    E = -\frac{1}{n} \sum_{s} \sum_k y_{sk} \log p_{sk}, \qquad
+    \frac{\partial E}{\partial z_{sk}} = \frac{p_{sk} - y_{sk}}{n}
+    $$
 
     Targets are class indices ``(n_samples,)`` in [0, n_classes) or one-hot rows
     ``(n_samples, n_classes)``. The log is clipped at the dtype's smallest normal number.
+
+    Examples
+    --------
+    The mean of -log p of the true class over the samples:
+    >>> import numpy as np
+    >>> from neuralab import CrossEntropy
+    >>> p = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]])   # softmax outputs, 2 samples
+    >>> y = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])      # one-hot: classes 0 and 1
+    >>> round(CrossEntropy().value(p, y), 4)
+    0.2899
+    >>> round(float(-(np.log(0.7) + np.log(0.8)) / 2), 4)
+    0.2899
     """
 
     name = "cross_entropy"
@@ -357,12 +399,25 @@ class CrossEntropy(Loss):
 class BinaryCrossEntropy(Loss):
     r"""Binary cross-entropy, mean over all elements; requires a sigmoid output.
 
-    .. math:: E = -\frac{1}{N} \sum_i \left[ y_i \log p_i + (1 - y_i) \log(1 - p_i) \right],
-              \qquad \frac{\partial E}{\partial z_i} = \frac{p_i - y_i}{N}
+    $$
+    E = -\frac{1}{N} \sum_i \left[ y_i \log p_i + (1 - y_i) \log(1 - p_i) \right],
+    \qquad \frac{\partial E}{\partial z_i} = \frac{p_i - y_i}{N}
+    $$
 
     Targets are in [0, 1] with the output's shape (1-D for one output unit). Logs are
     clipped at -100, as PyTorch's ``BCELoss`` does. The unfused gradient is PyTorch's too:
     dE/dp_i = (p_i - y_i) / (N max(p_i (1 - p_i), 10^-12)), 0 where p_i = y_i in {0, 1}.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from neuralab import BinaryCrossEntropy
+    >>> p = np.array([0.9, 0.2])          # sigmoid outputs
+    >>> y = np.array([1.0, 0.0])
+    >>> round(BinaryCrossEntropy().value(p, y), 4)
+    0.1643
+    >>> round(float(-(np.log(0.9) + np.log(0.8)) / 2), 4)
+    0.1643
     """
 
     name = "binary_cross_entropy"
@@ -432,6 +487,8 @@ def prepare_target_as(loss: Loss, target: object, n_outputs: int, dtype: np.dtyp
 def get_loss(loss: str | Loss) -> Loss:
     """Return a Loss for a name ("mse", "cross_entropy", ...) or a Loss object.
 
+    Examples
+    --------
     >>> get_loss("half_squared_error").formula
     'E = 1/2 * sum (T - a)^2'
     """

@@ -6,7 +6,9 @@ border empirically: it runs ``num_steps`` mini-batch steps of the ordinary fit l
 multiplying the learning rate by a constant factor after every step, so that step ``i``
 uses
 
-.. math:: \alpha_i = \alpha_{start} \cdot (\alpha_{end} / \alpha_{start})^{i / (num\_steps - 1)},
+$$
+\alpha_i = \alpha_{start} \cdot (\alpha_{end} / \alpha_{start})^{i / (num\_steps - 1)},
+$$
 
 and records the batch loss of every step. While the rate is small the loss barely moves;
 then it falls quickly; past the largest usable rate it shoots up. The test stops once the

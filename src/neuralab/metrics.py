@@ -6,6 +6,8 @@ Regression: mean squared error, mean absolute error, R^2.
 Shapes: ``y_true`` and ``y_pred`` are 1-D arrays of the same length ``n_samples``
 (labels of any kind for classification, numbers for regression).
 
+Examples
+--------
 >>> accuracy([0, 1, 1, 0], [0, 1, 0, 0])
 0.75
 >>> r2_score([1.0, 2.0, 3.0], [1.0, 2.0, 3.0])

@@ -5,6 +5,8 @@ scaling and encoding, the task, the class labels, the target's scaling), the los
 optimizer (whose state lets training resume). Its ``predict`` takes a table of the user's
 columns and gives labels or values in the user's units.
 
+Examples
+--------
 >>> import numpy as np, neuralab as nl
 >>> from neuralab.data import Table
 >>> X = np.linspace(-1, 1, 40).reshape(-1, 1)

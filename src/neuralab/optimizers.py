@@ -17,7 +17,21 @@ from .errors import ShapeError, ValidationError
 
 
 class Optimizer:
-    """Base class: holds ``learning_rate``, per-parameter state and the step count."""
+    """Base class: holds ``learning_rate``, per-parameter state and the step count.
+
+    Examples
+    --------
+    An optimizer updates a list of arrays in place from their gradients:
+    >>> import numpy as np
+    >>> import neuralab as nl
+    >>> w, g = np.array([1.0, -1.0]), np.array([0.5, 0.5])
+    >>> optimizer = nl.get_optimizer("gd", learning_rate=0.1)
+    >>> isinstance(optimizer, nl.Optimizer)
+    True
+    >>> optimizer.step([w], [g])
+    >>> w
+    array([ 0.95, -1.05])
+    """
 
     name: str = ""
     slot_names: tuple[str, ...] = ()  # the per-parameter state arrays a subclass keeps
@@ -161,7 +175,19 @@ class Optimizer:
 class GradientDescent(Optimizer):
     r"""The notes' rule for every weight and bias.
 
-    .. math:: w_{new} = w_{old} - \text{learning\_rate} \times \frac{\partial E}{\partial w}
+    $$
+    w_{new} = w_{old} - \text{learning\_rate} \times \frac{\partial E}{\partial w}
+    $$
+
+    Examples
+    --------
+    One step of tutorial 1, w = 0.2 with dJ/dw = -2.25 and α = 0.4:
+    >>> import numpy as np
+    >>> from neuralab import GradientDescent
+    >>> w, g = np.array([0.2]), np.array([-2.25])       # tutorial 1: J'(0.2) = -2.25
+    >>> GradientDescent(0.4).step([w], [g])
+    >>> w
+    array([1.1])
     """
 
     name = "gd"
@@ -176,12 +202,25 @@ class GradientDescent(Optimizer):
 class SGD(Optimizer):
     r"""Stochastic gradient descent with optional (Nesterov) momentum, as ``torch.optim.SGD``.
 
-    .. math::
-        b_t = \mu b_{t-1} + g_t \;(b_1 = g_1), \qquad
-        d_t = g_t + \mu b_t \text{ if nesterov else } b_t, \qquad
-        w_t = w_{t-1} - \alpha d_t
+    $$
+    b_t = \mu b_{t-1} + g_t \;(b_1 = g_1), \qquad
+    d_t = g_t + \mu b_t \text{ if nesterov else } b_t, \qquad
+    w_t = w_{t-1} - \alpha d_t
+    $$
 
     With ``momentum=0`` this is GradientDescent.
+
+    Examples
+    --------
+    With momentum a constant gradient builds speed: steps 0.1, 0.19, 0.271:
+    >>> import numpy as np
+    >>> from neuralab import SGD
+    >>> w, g = np.array([1.0]), np.array([1.0])
+    >>> optimizer = SGD(0.1, momentum=0.9)
+    >>> for _ in range(3):
+    ...     optimizer.step([w], [g])
+    >>> w.round(4)
+    array([0.439])
     """
 
     name = "sgd"
@@ -218,11 +257,23 @@ class SGD(Optimizer):
 class Adam(Optimizer):
     r"""Adam, as ``torch.optim.Adam`` (no weight decay, no amsgrad).
 
-    .. math::
-        m_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t, \quad
-        v_t = \beta_2 v_{t-1} + (1 - \beta_2) g_t^2, \\
-        w_t = w_{t-1} - \frac{\alpha}{1 - \beta_1^t} \cdot
-              \frac{m_t}{\sqrt{v_t} / \sqrt{1 - \beta_2^t} + \epsilon}
+    $$
+    m_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t, \quad
+    v_t = \beta_2 v_{t-1} + (1 - \beta_2) g_t^2, \\
+    w_t = w_{t-1} - \frac{\alpha}{1 - \beta_1^t} \cdot
+    \frac{m_t}{\sqrt{v_t} / \sqrt{1 - \beta_2^t} + \epsilon}
+    $$
+
+    Examples
+    --------
+    The first step moves every weight by about the learning rate, whatever its gradient's
+    size:
+    >>> import numpy as np
+    >>> from neuralab import Adam
+    >>> w, g = np.array([1.0, 1.0]), np.array([100.0, 0.001])
+    >>> Adam(0.1).step([w], [g])
+    >>> w.round(4)
+    array([0.9, 0.9])
     """
 
     name = "adam"
@@ -265,11 +316,21 @@ class Adam(Optimizer):
 class RMSprop(Optimizer):
     r"""RMSprop, as ``torch.optim.RMSprop`` (no momentum, not centered, no weight decay).
 
-    .. math::
-        v_t = \alpha v_{t-1} + (1 - \alpha) g_t^2, \qquad
-        w_t = w_{t-1} - \text{learning\_rate} \cdot \frac{g_t}{\sqrt{v_t} + \epsilon}
+    $$
+    v_t = \alpha v_{t-1} + (1 - \alpha) g_t^2, \qquad
+    w_t = w_{t-1} - \text{learning\_rate} \cdot \frac{g_t}{\sqrt{v_t} + \epsilon}
+    $$
 
     Defaults are PyTorch's: learning_rate 0.01, alpha 0.99, epsilon 1e-8.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from neuralab import RMSprop
+    >>> w, g = np.array([1.0]), np.array([0.5])
+    >>> RMSprop(0.01).step([w], [g])
+    >>> w.round(4)
+    array([0.9])
     """
 
     name = "rmsprop"
@@ -324,6 +385,8 @@ def get_optimizer(optimizer: str | Optimizer, learning_rate: float | None = None
 
     ``learning_rate`` overrides the default of a named optimizer.
 
+    Examples
+    --------
     >>> get_optimizer("sgd", learning_rate=0.1)
     SGD(learning_rate=0.1, momentum=0.0, nesterov=False)
     """

@@ -318,13 +318,15 @@ def batch_loss_value(network: Sequential, loss: Loss, output: np.ndarray, target
                      l2: float = 0.0, sample_weight: np.ndarray | None = None, l1: float = 0.0) -> float:
     r"""The loss that training minimises on one batch: the (weighted) data loss plus the L2 penalty.
 
-    .. math:: E = L_w + \frac{\lambda}{2} \sum_{layers} \sum_{ij} W_{ij}^2, \qquad
-              L_w = \sum_s w_s \, \ell_s
+    $$
+    E = L_w + \frac{\lambda}{2} \sum_{layers} \sum_{ij} W_{ij}^2, \qquad
+    L_w = \sum_s w_s \, \ell_s
+    $$
 
     where ``l_s`` is sample s's term of the loss under the loss's own normaliser (1/n for
     a mean loss, 1 for a summed one; ``Loss.sample_terms``), so that ``w = 1`` gives
     ``loss.value``. Biases are not penalised. ``l1`` adds
-    :math:`\lambda_1 \sum_{layers} \sum_{ij} |W_{ij}|`.
+    \(\lambda_1 \sum_{layers} \sum_{ij} |W_{ij}|\).
     """
     if sample_weight is None:
         value = loss.value(output, target)

@@ -73,6 +73,8 @@ def backprop(*, x: float = 0.1, w1: float = 0.15, b1: float = 0.4, w2: float = 0
              target: float = 0.25, learning_rate: float = 0.4, steps: int = 1) -> BackpropResult:
     """Trace the worked example for ``steps`` gradient-descent steps.
 
+    Examples
+    --------
     >>> r = backprop()
     >>> round(r.forward["a2"], 4), round(r.updated["w2"], 5)
     (0.7153, 0.42717)

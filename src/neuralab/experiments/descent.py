@@ -114,6 +114,8 @@ def descent(*, w0: float = 0.2, learning_rate: float = 0.4, steps: int = 100, to
     Stops after ``steps`` steps, once J <= ``tolerance``, or when the engine reports
     divergence (``DivergenceError``: the epoch is recorded in ``diverged_at_epoch``).
 
+    Examples
+    --------
     >>> r = descent()
     >>> [round(w, 4) for w in r.w[:4]]
     [0.2, 1.1, 1.55, 1.775]

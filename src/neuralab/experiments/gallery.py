@@ -62,6 +62,8 @@ def activation_info(name: str, *, z_min: float = -5.0, z_max: float = 5.0,
                     points: int = 201) -> ActivationInfo:
     """Describe one activation and sample it (and its derivative) on [z_min, z_max].
 
+    Examples
+    --------
     >>> info = activation_info("sigmoid")
     >>> info.output_range, round(info.max_derivative, 4)
     ('(0, 1)', 0.25)

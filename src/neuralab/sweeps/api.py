@@ -1,6 +1,8 @@
 """``neuralab.sweep``: train one network per point of a hyperparameter grid, in parallel, and
 collect one record per run.
 
+Examples
+--------
 >>> import neuralab as nl
 >>> results = nl.sweep("iris", learning_rates=[0.1], activations=["tanh"], depths=[1], widths=[4],
 ...                    seeds=2, epochs=2, workers=1)

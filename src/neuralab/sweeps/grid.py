@@ -5,6 +5,8 @@ Every point of the grid is one ``RunSpec``: one network (``depth`` hidden layers
 one ``learning_rate`` from one ``seed``. Its ``run_id`` is a hash of those values, so the
 same run has the same id in every sweep (which is how a sweep resumes).
 
+Examples
+--------
 >>> grid = SweepGrid(learning_rates=(0.01, 0.1), activations=("tanh", "relu"), depths=(2,), seeds=2)
 >>> len(grid.runs())
 8

@@ -4,6 +4,8 @@ hyperparameters but the seed), each with the mean +- sample standard deviation.
 Means are over the runs that finished (diverged and failed runs are counted, not averaged:
 a diverged run has no final loss to average).
 
+Examples
+--------
 >>> records = [{"activation": "relu", "status": "ok", "final_loss": 1.0, "final_metric": 0.5},
 ...            {"activation": "relu", "status": "ok", "final_loss": 3.0, "final_metric": 0.7},
 ...            {"activation": "relu", "status": "diverged", "final_loss": None, "final_metric": None}]
