@@ -69,3 +69,8 @@ class DivergenceError(NeuralabError):
         self.epoch = epoch
         self.learning_rate = learning_rate
         self.loss = loss
+
+
+class ModelFileError(NeuralabError):
+    """A model file is missing, truncated, damaged, inconsistent, not a neuralab model, or from
+    a newer version; the message names the part of the file (member or metadata field)."""

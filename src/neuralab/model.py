@@ -26,7 +26,7 @@ from . import metrics
 from .callbacks import Callback, EarlyStopping
 from .data import DataError, Preprocessor, Table
 from .dropout import Dropout
-from .errors import NotFittedError, ValidationError
+from .errors import NonFiniteError, NotFittedError, ValidationError
 from .history import History
 from .layers import Dense
 from .network import Sequential
@@ -233,7 +233,7 @@ class Model:
         if self.task != "classification":
             raise ValidationError("predict_proba is for classifiers; this model does regression.")
         self._check_fitted("predict_proba")
-        output = self.network.predict(self._inputs(data), batch_size=4096).astype(np.float64)
+        output = self._outputs(data).astype(np.float64)
         if output.shape[1] == 1:
             return np.hstack([1.0 - output, output])
         return output
@@ -244,8 +244,29 @@ class Model:
         if self.task == "classification":
             codes = np.argmax(self.predict_proba(data), axis=1)
             return np.array(self.classes, dtype=object)[codes]
-        output = self.network.predict(self._inputs(data), batch_size=4096)
-        return self.preprocessor.decode_values(output)
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = self.preprocessor.decode_values(self._outputs(data))
+        return self._finite(values.reshape(-1, 1), "prediction in the target's units", data)[:, 0]
+
+    def _outputs(self, data: Table | np.ndarray) -> np.ndarray:
+        """The network's outputs for ``data``, shape (n_samples, n_outputs); never NaN or infinite."""
+        inputs = self._inputs(data)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            output = self.network.predict(inputs, batch_size=4096)
+        return self._finite(output, "network output", data)
+
+    @staticmethod
+    def _finite(values: np.ndarray, what: str, data: Table | np.ndarray) -> np.ndarray:
+        """``values`` if all finite, else a NonFiniteError naming the first bad row."""
+        if not np.isfinite(values).all():
+            row = int(np.argwhere(~np.isfinite(values))[0][0])
+            where = data.line_of(row) if isinstance(data, Table) else f"row {row + 1}"
+            raise NonFiniteError(
+                f"The model's {what} for {where} is not finite ({values[row].tolist()}): its weights "
+                "or scaling are too large for this input (a model file edited by hand, or an input far "
+                "outside the training data). Retrain the model, or check that row."
+            )
+        return values
 
     def evaluate(self, data: Table, *, target: str | None = None) -> dict:
         """Metrics on a table that has the target column.

@@ -1,11 +1,13 @@
 """The ``neuralab`` command line (Typer + Rich): a thin front end over the public API.
 
-Commands live in modules by theme and register themselves on ``app``. Errors derived from
-NeuralabError are printed in one line and exit with status 2, without a traceback.
+Commands live in modules by theme and register themselves on ``app``. Every error is printed
+in one line and exits with status 2, without a traceback (``_app.run_guarded``; ``main`` is
+the last net for anything raised outside a command's own boundary).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
@@ -20,7 +22,7 @@ from . import export as _export  # noqa: F401
 from . import lr_find as _lr_find  # noqa: F401
 from . import playground as _playground  # noqa: F401
 from . import sweep as _sweep  # noqa: F401
-from ._app import app, console_error
+from ._app import app, console_error, describe
 
 
 def _version_callback(value: bool) -> None:
@@ -67,6 +69,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except typer.Abort:
         sys.exit(130)
+    except Exception as exc:  # the last net: no traceback for anything a command let through
+        if os.environ.get("NEURALAB_DEBUG"):
+            raise
+        console_error(describe(exc))
+        sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
 
 

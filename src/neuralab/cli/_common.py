@@ -17,8 +17,13 @@ HIDDEN_HELP = "Hidden layer sizes, comma-separated (e.g. 64,32); 0 or an empty v
 
 
 def print_out(*objects) -> None:
-    """Print Rich renderables (tables, text) to stdout."""
-    Console(file=sys.stdout, highlight=False, soft_wrap=True).print(*objects)
+    """Print Rich renderables (tables, text) to stdout.
+
+    Strings are printed literally, never read as Rich markup: a column named ``[/y]``, a
+    label ``[/b]``, a unit ``weight [kg]`` or a file ``a[/b].csv`` appears exactly as it is
+    (table titles, headers and cells included).
+    """
+    Console(file=sys.stdout, highlight=False, soft_wrap=True, markup=False).print(*objects)
 
 
 def echo_json(payload: dict) -> None:

@@ -17,6 +17,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from .. import experiments
 from ..callbacks import Callback
@@ -69,7 +70,7 @@ def _whole(option: str, text: str, minimum: int = 1) -> int:
 
 
 def _console() -> Console:
-    return Console(highlight=False)
+    return Console(highlight=False, markup=False)  # paths and table cells print literally
 
 
 def _column_widths(table: Table, available: int) -> list[int] | None:
@@ -225,7 +226,7 @@ def vanishing(
         _print_table(console, vanishing_table(result))
         for run in result.runs:
             if run.diagnosis != "healthy":
-                console.print(f"[bold]{run.activation}:[/] {run.advice}")
+                console.print(Text.assemble((f"{run.activation}:", "bold"), f" {run.advice}"))
     if out is not None:
         from ..plots import plot_gradient_flow, plot_loss_curves
 

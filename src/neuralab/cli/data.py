@@ -43,7 +43,7 @@ from ..model import Model
 from ._app import app, run_guarded
 from ._common import HIDDEN_HELP, OPTIMIZER_CHOICES, check_out, echo_json, parse_hidden, print_out
 
-_progress_console = Console(stderr=True, highlight=False)
+_progress_console = Console(stderr=True, highlight=False, markup=False)  # paths print literally
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ class RichProgress(Callback):
     def on_train_begin(self, context):
         super().on_train_begin(context)
         self.progress = Progress(TextColumn("epoch"), MofNCompleteColumn(), BarColumn(),
-                                 TextColumn("{task.fields[status]}"), TimeElapsedColumn(),
+                                 TextColumn("{task.fields[status]}", markup=False), TimeElapsedColumn(),
                                  console=self.console, transient=False)
         self.progress.start()
         self.task_id = self.progress.add_task("train", total=context.epochs, status="")

@@ -27,7 +27,7 @@ DEFAULTS = {"learning_rates": (0.001, 0.01, 0.1, 1.0), "activations": ("sigmoid"
             "depths": (2, 6), "widths": (32,), "seeds": 3, "epochs": 30, "batch_size": 32,
             "optimizer": "sgd", "validation_split": 0.2, "out": "sweep"}
 
-_console = Console(stderr=True, highlight=False)
+_console = Console(stderr=True, highlight=False, markup=False)  # paths print literally
 
 
 class RichSweepProgress(SweepProgress):
@@ -43,7 +43,7 @@ class RichSweepProgress(SweepProgress):
         resumed = f" ({skipped} finished before, skipped)" if skipped else ""
         self.console.print(f"{total} runs on {where}{resumed}")
         self.progress = Progress(TextColumn("runs"), MofNCompleteColumn(), BarColumn(),
-                                 TextColumn("{task.fields[status]}"), TimeElapsedColumn(),
+                                 TextColumn("{task.fields[status]}", markup=False), TimeElapsedColumn(),
                                  console=self.console, transient=False)
         self.progress.start()
         self.task = self.progress.add_task("sweep", total=total, status="")
