@@ -8,6 +8,7 @@ set; in CI (CI set) it always runs.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import re
@@ -38,6 +39,65 @@ def test_every_public_name_has_an_api_entry():
                            for i in identifiers)]
     assert not missing, f"add `::: neuralab.NAME` to a page in docs/reference/ for: {missing}"
     assert "neuralab.__version__" in (DOCS / "reference" / "index.md").read_text()
+
+
+# The public names: neuralab's __all__ and the __all__ of its public subpackages.
+PUBLIC_PACKAGES = ("neuralab", "neuralab.experiments")
+
+
+def _public_names() -> list[tuple[str, str]]:
+    return [(package, name) for package in PUBLIC_PACKAGES
+            for name in importlib.import_module(package).__all__ if name != "__version__"]
+
+
+def _docstring_of(package: str, name: str):
+    """The griffe object mkdocstrings documents for ``package.name`` (what the site shows)."""
+    import types
+
+    obj = getattr(importlib.import_module(package), name)
+    if isinstance(obj, types.ModuleType):
+        path = obj.__name__
+    elif isinstance(obj, type) or callable(obj):
+        path = f"{obj.__module__}.{obj.__qualname__}"
+    else:  # a constant: its attribute docstring, found through the package
+        path = f"{package}.{name}"
+    found = _griffe_package()
+    for part in path.split(".")[1:]:
+        found = found.members[part]
+        while found.is_alias:
+            found = found.final_target
+    return found
+
+
+@functools.cache
+def _griffe_package():
+    import griffe
+
+    return griffe.load("neuralab", search_paths=[str(ROOT / "src")], docstring_parser="numpy")
+
+
+@pytest.mark.parametrize(("package", "name"), _public_names(), ids=lambda value: str(value))
+def test_every_public_name_has_a_runnable_example(package, name):
+    """A numpy 'Examples' section with >>> lines: the site renders it as code, pytest's
+    --doctest-modules runs it. Attribute docstrings are invisible to --doctest-modules, so
+    their examples run here."""
+    import doctest
+
+    obj = _docstring_of(package, name)
+    docstring = obj.docstring
+    assert docstring is not None, f"{package}.{name} has no docstring"
+    sections = docstring.parse("numpy")
+    examples = [section for section in sections if section.kind.value == "examples"]
+    assert examples and ">>>" in docstring.value, (
+        f"{package}.{name} ({obj.filepath.name}) needs an 'Examples' section with a >>> example")
+    assert not [section for section in sections if section.kind.value == "text" and ">>>" in section.value], (
+        f"{package}.{name}: a >>> outside the 'Examples' section renders as a quote, not code")
+    if obj.is_attribute:
+        test = doctest.DocTestParser().get_doctest(docstring.value, {}, f"{package}.{name}",
+                                                   str(obj.filepath), docstring.lineno or 0)
+        runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+        runner.run(test)
+        assert runner.summarize(verbose=False).failed == 0, f"the example of {package}.{name} fails"
 
 
 def _resolve(identifier: str) -> object:
@@ -228,7 +288,7 @@ def browser_page(served_site):
 
 # Pages whose math must be typeset in the browser, and what each must show.
 MATH_PAGES = ["notation/", "tutorials/gradient-descent/", "tutorials/backpropagation/",
-              "tutorials/vanishing-gradient/", "tutorials/activations/",
+              "tutorials/vanishing-gradient/", "tutorials/activations/", "tutorials/real-data/",
               "tutorials/learning-rate/", "reference/activations/", "reference/losses/",
               "reference/optimizers/"]
 

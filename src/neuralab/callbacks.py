@@ -24,7 +24,20 @@ if TYPE_CHECKING:
 
 @dataclass
 class TrainingContext:
-    """What a callback can see and steer during one fit."""
+    """What a callback can see and steer during one fit.
+
+    Examples
+    --------
+    >>> import neuralab as nl
+    >>> class Report(nl.Callback):
+    ...     def on_train_begin(self, context):
+    ...         super().on_train_begin(context)
+    ...         print(context.epochs, context.batches_per_epoch, context.loss.name)
+    >>> net = nl.Sequential([nl.Dense(1, input_dim=1)])
+    >>> _ = net.fit([[0.0], [1.0], [2.0]], [0.0, 1.0, 2.0], loss="mean_squared_error", optimizer="sgd",
+    ...             epochs=2, batch_size=2, callbacks=[Report()])
+    2 2 mse
+    """
 
     network: Sequential
     optimizer: Optimizer
@@ -36,7 +49,22 @@ class TrainingContext:
 
 
 class Callback:
-    """Base class: every hook does nothing."""
+    """Base class: every hook does nothing.
+
+    Examples
+    --------
+    A callback that stops training once the loss is small enough:
+    >>> import neuralab as nl
+    >>> class StopBelow(nl.Callback):
+    ...     def on_epoch_end(self, epoch, logs):
+    ...         if logs["loss"] < 0.01:
+    ...             self.context.stop_training = True
+    >>> net = nl.Sequential([nl.Dense(1, input_dim=1)])
+    >>> history = net.fit([[0.0], [1.0]], [0.0, 2.0], loss="mean_squared_error",
+    ...                   optimizer=nl.GradientDescent(0.5), epochs=100, callbacks=[StopBelow()], seed=0)
+    >>> history.epochs_run < 100, history.loss[-1] < 0.01
+    (True, True)
+    """
 
     context: TrainingContext | None = None
 
@@ -88,6 +116,20 @@ class EarlyStopping(Callback):
         Its (1-based) epoch; 0 before the first epoch.
     stopped_epoch : int
         The epoch after which training was stopped (0 if it was not).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import neuralab as nl
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(60, 3))
+    >>> y = X @ [1.0, -2.0, 0.5] + rng.normal(scale=0.5, size=60)
+    >>> net = nl.Sequential([nl.Dense(16, "relu"), nl.Dense(1)])
+    >>> stop = nl.EarlyStopping(patience=3)
+    >>> history = net.fit(X[:40], y[:40], validation_data=(X[40:], y[40:]), loss="mean_squared_error",
+    ...                   optimizer=nl.Adam(0.05), epochs=200, callbacks=[stop], seed=0)
+    >>> history.stop_reason, history.epochs_run < 200
+    ('early stopping', True)
     """
 
     def __init__(self, patience: int = 5, min_delta: float = 0.0, restore_best_weights: bool = True):

@@ -14,6 +14,14 @@ of magnitude smaller than the last ones (the vanishing-gradient problem).
 - ``diagnose(source)`` reads a monitor or a History and says whether gradients vanish or
   explode, at which layer and by what ratio, and what to change.
 - ``fit(verbose=1)`` adds ``GradientWarning``, which warns once per fit in those words.
+
+Examples
+--------
+>>> import numpy as np
+>>> import neuralab as nl
+>>> from neuralab.diagnostics import diagnose_norms
+>>> diagnose_norms(np.array([1e-7, 1e-5, 1e-3, 1.0])).status
+'vanishing'
 """
 
 from __future__ import annotations
@@ -104,6 +112,20 @@ class GradientMonitor(Callback):
         One entry per recorded epoch.
     activations : list of str
         The layers' activation names, input layer first.
+
+    Examples
+    --------
+    One record before training and one after each epoch, one weight-gradient norm per layer:
+    >>> import numpy as np
+    >>> import neuralab as nl
+    >>> rng = np.random.default_rng(0)
+    >>> X, y = rng.normal(size=(100, 4)), rng.integers(0, 2, size=100)
+    >>> net = nl.Sequential([nl.Dense(8, "relu"), nl.Dense(8, "relu"), nl.Dense(2, "softmax")])
+    >>> monitor = nl.GradientMonitor(X, y)
+    >>> _ = net.fit(X, y, loss="cross_entropy", optimizer=nl.SGD(0.1), epochs=3, callbacks=[monitor], seed=0)
+    >>> norms = monitor.gradient_norm_array()
+    >>> norms.shape
+    (4, 3)
     """
 
     def __init__(self, X: object, y: object, epochs: Iterable[int] | None = None):
@@ -267,6 +289,19 @@ def diagnose(source: GradientMonitor | History | LayerStatistics, *, epoch: int 
     (last-batch norms per epoch) or one LayerStatistics. ``epoch`` picks the record (default:
     the first one, i.e. the start of training for a monitor). ``activations`` (layer names)
     makes the advice specific; a monitor knows them.
+
+    Examples
+    --------
+    Eight sigmoid layers: the first layers' gradients vanish:
+    >>> import numpy as np
+    >>> import neuralab as nl
+    >>> rng = np.random.default_rng(0)
+    >>> X, y = rng.normal(size=(200, 8)), rng.integers(0, 3, size=200)
+    >>> net = nl.Sequential([nl.Dense(16, "sigmoid") for _ in range(8)] + [nl.Dense(3, "softmax")])
+    >>> monitor = nl.GradientMonitor(X, y)
+    >>> _ = net.fit(X, y, loss="cross_entropy", optimizer=nl.SGD(0.1), epochs=2, seed=0, callbacks=[monitor])
+    >>> nl.diagnose(monitor).status
+    'vanishing'
     """
     if isinstance(source, GradientMonitor):
         if not source.records:

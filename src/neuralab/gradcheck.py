@@ -60,6 +60,16 @@ class GradientCheckResult:
         One entry per parameter array, in the network's order ("layer1.weights", ...).
     tolerance : float
         The relative error above which a parameter fails.
+
+    Examples
+    --------
+    >>> import neuralab as nl
+    >>> W1, W2 = [[0.1, -0.2, 0.4], [0.3, 0.5, -0.1]], [[0.7], [-0.3], [0.2]]
+    >>> layers = [nl.Dense(3, "tanh", weights=W1), nl.Dense(1, "sigmoid", weights=W2)]
+    >>> net = nl.Sequential(layers, dtype="float64")
+    >>> check = nl.gradient_check(net, [[0.5, -1.0], [1.0, 2.0]], [[1.0], [0.0]], "half_squared_error")
+    >>> check.passed, max(check.relative_errors.values()) < 1e-7
+    (True, True)
     """
 
     parameters: dict[str, ParameterCheck]

@@ -29,6 +29,16 @@ class History:
         "epochs", "tolerance", "early stopping" (EarlyStopping stopped it), "callback"
         (another callback set ``context.stop_training``), "divergence", "interrupted" (Ctrl-C)
         or "error" (a callback or the data raised an exception, which ``fit`` re-raises).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import neuralab as nl
+    >>> X = np.array([[-0.5], [-0.25], [0.0], [0.25], [0.5]])
+    >>> net = nl.Sequential([nl.Dense(1, use_bias=False, weights=[[0.2]])], dtype="float64")
+    >>> history = net.fit(X, 2 * X, loss="sum_squared_error", optimizer=nl.GradientDescent(0.4), epochs=3)
+    >>> history.epoch, [round(v, 4) for v in history.loss], history.stop_reason
+    ([1, 2, 3], [2.025, 0.5062, 0.1266], 'epochs')
     """
 
     epoch: list[int] = field(default_factory=list)

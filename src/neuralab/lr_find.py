@@ -62,6 +62,20 @@ class LRFindResult:
         The learning rate at the lowest smoothed loss, divided by 10; NaN when that lies
         below the first rate tested (the loss was lowest in the first steps: too few steps,
         or a start rate already too large): a suggestion always lies within the tested range.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import neuralab as nl
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(256, 4))
+    >>> y = X @ [1.0, -1.0, 0.5, 2.0]
+    >>> net = nl.Sequential([nl.Dense(16, "relu", input_dim=4), nl.Dense(1)])
+    >>> result = nl.lr_find(net, X, y, loss="mean_squared_error", optimizer="sgd", num_steps=60, seed=0)
+    >>> result.stop_reason, len(result.learning_rates) == len(result.losses)
+    ('exploded', True)
+    >>> bool(result.suggestion < result.learning_rates[-1])
+    True
     """
 
     learning_rates: list[float] = field(default_factory=list)

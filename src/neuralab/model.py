@@ -51,6 +51,22 @@ class Model:
         Whether the network's weights were trained (or loaded). ``for_data`` gives an
         unfitted model: ``predict``, ``predict_proba`` and ``evaluate`` refuse it with a
         NotFittedError until ``fit`` has run.
+
+    Examples
+    --------
+    A network with its preprocessing: it takes the user's columns and gives the user's
+    labels:
+    >>> import numpy as np
+    >>> import neuralab as nl
+    >>> from neuralab.data import Table
+    >>> X = np.linspace(-1, 1, 40).reshape(-1, 1)
+    >>> table = Table.from_arrays(X, np.where(X[:, 0] > 0, "up", "down"), target_name="side")
+    >>> model = nl.Model.for_data(table, "side", hidden=(4,))
+    >>> history = model.fit(table, epochs=100, learning_rate=0.05, seed=0)
+    >>> model.predict(table)[:3].tolist(), model.predict(table)[-3:].tolist()
+    (['down', 'down', 'down'], ['up', 'up', 'up'])
+    >>> round(model.evaluate(table)["accuracy"], 2)
+    1.0
     """
 
     def __init__(self, network: Sequential, preprocessor: Preprocessor, *, loss: str,

@@ -206,6 +206,22 @@ def export_onnx(model_or_network: Model | Sequential, path: str | os.PathLike, *
     ------
     MissingExtraError
         ``onnx`` is not installed (``pip install 'neuralab[onnx]'``).
+
+    Examples
+    --------
+    Needs the onnx extra; onnxruntime then gives the network's own predictions:
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> import onnxruntime
+    >>> import neuralab as nl
+    >>> net = nl.Sequential([nl.Dense(3, "relu", input_dim=2, seed=0), nl.Dense(1, "sigmoid", seed=1)])
+    >>> X = np.array([[0.5, -1.0]], dtype=np.float32)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = nl.export_onnx(net, os.path.join(folder, "net.onnx"))
+    ...     session = onnxruntime.InferenceSession(path)
+    ...     out = session.run(None, {session.get_inputs()[0].name: X})[0]
+    >>> np.allclose(out, net.predict(X), atol=1e-6)
+    True
     """
     proto = build_onnx(model_or_network, opset=opset)
     if not isinstance(path, (str, os.PathLike)) or isinstance(os.fspath(path), bytes):

@@ -35,6 +35,14 @@ class DivergenceRule:
     A batch loss that is NaN or infinite, or that exceeds
     ``factor * max(best batch loss so far, floor)``, stops the fit with DivergenceError.
     The floor keeps a run whose loss starts near zero from a false alarm.
+
+    Examples
+    --------
+    A loss more than ``factor`` times the best so far counts as diverged:
+    >>> import neuralab as nl
+    >>> rule = nl.DivergenceRule(factor=100)
+    >>> rule.diverged(50.0, best=1.0), rule.diverged(150.0, best=1.0), rule.diverged(float("nan"), best=1.0)
+    (False, True, True)
     """
 
     factor: float = 1e4
@@ -197,6 +205,17 @@ def fit(network: Sequential, X: object, y: object, *, loss: str | Loss, optimize
         The loss became NaN/inf or exploded; the weights from before the bad step are kept.
     KeyboardInterrupt
         After Ctrl-C, once the current batch is finished; history is marked "interrupted".
+
+    Examples
+    --------
+    Tutorial 1 through the fit loop: three steps of gradient descent on J(w) from w = 0.2:
+    >>> import numpy as np
+    >>> import neuralab as nl
+    >>> X = np.array([[-0.5], [-0.25], [0.0], [0.25], [0.5]])
+    >>> net = nl.Sequential([nl.Dense(1, use_bias=False, weights=[[0.2]])], dtype="float64")
+    >>> history = nl.fit(net, X, 2 * X, loss="sum_squared_error", optimizer=nl.GradientDescent(0.4), epochs=3)
+    >>> [round(v, 4) for v in history.loss], round(net.get_weights()[0].item(), 4)
+    ([2.025, 0.5062, 0.1266], 1.775)
     """
     resolved_loss = network.check_loss(loss)
     network.check_trainable()

@@ -8,6 +8,13 @@ for JSON); ``neuralab.plots`` draws them and ``neuralab tour`` runs them all.
 - ``vanishing``: deep sigmoid/tanh/relu/leaky_relu networks, gradient flow measured
 - ``activation_gallery``: the seven activations with formula, range, derivative and use
 - ``train_digits``: one real training run (digits, ReLU + softmax + cross entropy)
+
+Examples
+--------
+>>> from neuralab import experiments
+>>> result = experiments.descent(w0=0.2, learning_rate=0.4)
+>>> [round(w, 4) for w in result.w[:4]], result.predicted
+([0.2, 1.1, 1.55, 1.775], 'converges')
 """
 
 from __future__ import annotations

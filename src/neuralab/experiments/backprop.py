@@ -26,7 +26,14 @@ from ..trace import Trace, trace
 from ._result import Result
 
 LECTURE_VALUES = {"x": 0.1, "w1": 0.15, "b1": 0.4, "w2": 0.45, "b2": 0.65, "target": 0.25}
-"""The worked example's input, initial weights and biases, and ground truth T."""
+"""The worked example's input, initial weights and biases, and ground truth T.
+
+Examples
+--------
+>>> from neuralab import experiments
+>>> experiments.LECTURE_VALUES["target"], experiments.LECTURE_VALUES["w2"]
+(0.25, 0.45)
+"""
 
 
 @dataclass
@@ -37,6 +44,15 @@ class BackpropResult(Result):
     parameter to its chain-rule equation, factors and value; ``updated`` holds the
     parameters after the first step; ``errors[k]`` is E before step k + 1 (and the last
     entry E after the final step); ``parameters_after`` the parameters after all steps.
+
+    Examples
+    --------
+    >>> from neuralab import experiments
+    >>> result = experiments.backprop(steps=10)
+    >>> round(result.forward["E"], 6), round(result.errors[-1], 6)
+    (0.10823, 0.062493)
+    >>> sorted(p["parameter"] for p in result.partials)
+    ['b1', 'b2', 'w1', 'w2']
     """
 
     x: float

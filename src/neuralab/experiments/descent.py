@@ -28,9 +28,24 @@ from ..optimizers import GradientDescent
 from ._result import Result
 
 DATA_X = (-0.5, -0.25, 0.0, 0.25, 0.5)
-"""The inputs x of the demonstration (z = 2x)."""
+"""The inputs x of the demonstration (z = 2x).
+
+Examples
+--------
+The sum of x squared sets the largest stable learning rate, 1 / 0.625 = 1.6:
+>>> from neuralab import experiments
+>>> sum(x * x for x in experiments.DATA_X)
+0.625
+"""
 COMPARE_LEARNING_RATES = {"small": 0.1, "good": 0.4, "too large": 1.8}
-"""The learning rates of ``compare_learning_rates``: slow, the notes' value, diverging."""
+"""The learning rates of ``compare_learning_rates``: slow, the notes' value, diverging.
+
+Examples
+--------
+>>> from neuralab import experiments
+>>> experiments.COMPARE_LEARNING_RATES
+{'small': 0.1, 'good': 0.4, 'too large': 1.8}
+"""
 
 
 @dataclass
@@ -45,6 +60,13 @@ class DescentResult(Result):
     When the engine stops a diverging run (``diverged_at_epoch``), the last ``w`` is the one
     whose J was too large (or not finite), its ``loss`` is that J as the engine computed it,
     and ``final_w`` is the weight the network kept: the one from before the bad step.
+
+    Examples
+    --------
+    >>> from neuralab import experiments
+    >>> result = experiments.descent(learning_rate=0.4, steps=3)
+    >>> [round(w, 4) for w in result.w], [round(j, 4) for j in result.loss], result.contraction
+    ([0.2, 1.1, 1.55, 1.775], [2.025, 0.5062, 0.1266, 0.0316], 0.5)
     """
 
     x: list[float]
@@ -81,7 +103,15 @@ class DescentResult(Result):
 
 @dataclass
 class CompareResult(Result):
-    """Runs of the same problem with a small, a good and a too-large learning rate."""
+    """Runs of the same problem with a small, a good and a too-large learning rate.
+
+    Examples
+    --------
+    >>> from neuralab import experiments
+    >>> compare = experiments.compare_learning_rates()
+    >>> [(run.label, run.predicted) for run in compare.runs]
+    [('small', 'converges'), ('good', 'converges'), ('too large', 'diverges')]
+    """
 
     runs: list[DescentResult]
 
@@ -191,7 +221,15 @@ def _parabola(network: Sequential, X: np.ndarray, Z: np.ndarray, ws: list[float]
 
 def compare_learning_rates(*, w0: float = 0.2, steps: int = 100, tolerance: float = 1e-6,
                            learning_rates: dict[str, float] | None = None) -> CompareResult:
-    """Run ``descent`` with a small, a good and a too-large learning rate (``COMPARE_LEARNING_RATES``)."""
+    """Run ``descent`` with a small, a good and a too-large learning rate (``COMPARE_LEARNING_RATES``).
+
+    Examples
+    --------
+    >>> from neuralab import experiments
+    >>> compare = experiments.compare_learning_rates()
+    >>> [run.observed.split(":")[0] for run in compare.runs]
+    ['converged', 'converged', 'diverged']
+    """
     rates = dict(COMPARE_LEARNING_RATES if learning_rates is None else learning_rates)
     runs = [descent(w0=w0, learning_rate=rate, steps=steps, tolerance=tolerance, label=name)
             for name, rate in rates.items()]

@@ -29,7 +29,15 @@ USES = {
     "leaky_relu": "ReLU with a small slope alpha for negative inputs, so no unit dies (its gradient is "
                   "never exactly 0). Not popular in the notes' list, but a common fix for dead ReLUs.",
 }
-"""Where each activation is used, after the course notes' characteristics."""
+"""Where each activation is used, after the course notes' characteristics.
+
+Examples
+--------
+>>> from neuralab import experiments
+>>> sorted(experiments.USES) == sorted(["sigmoid", "tanh", "relu", "softmax", "binary_step", "linear",
+...                                     "leaky_relu"])
+True
+"""
 
 
 @dataclass
@@ -38,6 +46,13 @@ class ActivationInfo(Result):
 
     For softmax (not elementwise) the curve is the first component of softmax([z, 0]) and
     its diagonal derivative d a_1 / d z_1 = a_1 (1 - a_1).
+
+    Examples
+    --------
+    >>> from neuralab import experiments
+    >>> info = experiments.activation_info("sigmoid")
+    >>> info.output_range, round(info.max_derivative, 4)
+    ('(0, 1)', 0.25)
     """
 
     name: str
@@ -53,7 +68,14 @@ class ActivationInfo(Result):
 
 @dataclass
 class GalleryResult(Result):
-    """The seven activations, in the notes' order."""
+    """The seven activations, in the notes' order.
+
+    Examples
+    --------
+    >>> from neuralab import experiments
+    >>> [a.name for a in experiments.activation_gallery().activations]
+    ['sigmoid', 'tanh', 'relu', 'softmax', 'binary_step', 'linear', 'leaky_relu']
+    """
 
     activations: list[ActivationInfo]
 
@@ -91,5 +113,14 @@ def activation_info(name: str, *, z_min: float = -5.0, z_max: float = 5.0,
 
 
 def activation_gallery(*, points: int = 201) -> GalleryResult:
-    """All seven activations of the course, in the notes' order."""
+    """All seven activations of the course, in the notes' order.
+
+    Examples
+    --------
+    The largest derivative of each activation on z in [-5, 5] (five points):
+    >>> from neuralab import experiments
+    >>> gallery = experiments.activation_gallery(points=5)
+    >>> {a.name: round(a.max_derivative, 2) for a in gallery.activations if a.name != "binary_step"}
+    {'sigmoid': 0.25, 'tanh': 1.0, 'relu': 1.0, 'softmax': 0.25, 'linear': 1.0, 'leaky_relu': 1.0}
+    """
     return GalleryResult(activations=[activation_info(name, points=points) for name in ACTIVATIONS])

@@ -43,7 +43,15 @@ SIGMOID_BOUND = ("sigma'(z) = sigma(z) (1 - sigma(z)) <= 1/4, so the product of 
 
 @dataclass
 class Dataset:
-    """A standardised, split data set: ``X_train`` (n_train, n_features), ``y_train`` (n_train,)."""
+    """A standardised, split data set: ``X_train`` (n_train, n_features), ``y_train`` (n_train,).
+
+    Examples
+    --------
+    >>> from neuralab import experiments
+    >>> data = experiments.load_dataset("breast_cancer")
+    >>> data.X_train.shape, data.X_test.shape, data.n_classes
+    ((427, 30), (142, 30), 2)
+    """
 
     name: str
     X_train: np.ndarray
@@ -55,7 +63,15 @@ class Dataset:
 
 def load_dataset(name: str = "digits", *, test_fraction: float = 0.25, seed: int = 0) -> Dataset:
     """Load one of scikit-learn's bundled data sets, shuffle and split it, standardise the features
-    with the training rows' mean and standard deviation (constant features are left centred)."""
+    with the training rows' mean and standard deviation (constant features are left centred).
+
+    Examples
+    --------
+    >>> from neuralab import experiments
+    >>> data = experiments.load_dataset("digits", test_fraction=0.25, seed=0)
+    >>> data.X_train.shape, data.n_classes
+    ((1348, 64), 10)
+    """
     if name not in DATASETS:
         raise ValidationError(f"Unknown data set {name!r}. Valid names: {', '.join(DATASETS)}.")
     from sklearn import datasets  # imported here: only the experiments need it
@@ -104,6 +120,14 @@ class ActivationRun(Result):
     "diverged" when the engine stopped the fit (epoch in ``diverged_at_epoch``; the final loss and
     the accuracies are then those of the weights kept from before the bad step, ``loss`` the
     completed epochs').
+
+    Examples
+    --------
+    >>> from neuralab import experiments
+    >>> result = experiments.vanishing(activations=("sigmoid", "relu"), depth=8, width=16, epochs=1)
+    >>> run = result.run("sigmoid")
+    >>> run.activation, len(run.gradient_norms[0])
+    ('sigmoid', 9)
     """
 
     activation: str
@@ -123,7 +147,17 @@ class ActivationRun(Result):
 
 @dataclass
 class VanishingResult(Result):
-    """The four activations' runs on the same data, network shape, seed and optimizer."""
+    """The four activations' runs on the same data, network shape, seed and optimizer.
+
+    Examples
+    --------
+    >>> from neuralab import experiments
+    >>> result = experiments.vanishing(activations=("sigmoid", "relu"), depth=8, width=16, epochs=1)
+    >>> [run.activation for run in result.runs]
+    ['sigmoid', 'relu']
+    >>> bool(result.run("sigmoid").first_to_last_at_start < result.run("relu").first_to_last_at_start)
+    True
+    """
 
     dataset: str
     depth: int
@@ -155,6 +189,14 @@ def vanishing(*, activations: tuple[str, ...] = ACTIVATIONS, dataset: str = "dig
 
     ``monitors``, if given a dict, receives each activation's GradientMonitor (for figures).
     The monitor measures on the first ``monitor_samples`` training rows.
+
+    Examples
+    --------
+    A small version of the tutorial's experiment (8 hidden layers of 16 units, one epoch):
+    >>> from neuralab import experiments
+    >>> result = experiments.vanishing(activations=("sigmoid", "relu"), depth=8, width=16, epochs=1)
+    >>> {run.activation: run.diagnosis for run in result.runs}
+    {'sigmoid': 'vanishing', 'relu': 'healthy'}
     """
     names = [get_activation(a).name for a in activations]  # unknown names fail here, listing valid ones
     if not names:

@@ -43,7 +43,25 @@ _NON_NEGATIVE_SLOTS = ("v", "square_avg")  # running averages of squared gradien
 
 
 def save(model: Model, path: str | os.PathLike) -> None:
-    """Write ``model`` to ``path`` atomically (temporary file in the same folder, then rename)."""
+    """Write ``model`` to ``path`` atomically (temporary file in the same folder, then rename).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import neuralab as nl
+    >>> from neuralab.data import Table
+    >>> X = np.linspace(-1, 1, 40).reshape(-1, 1)
+    >>> table = Table.from_arrays(X, np.where(X[:, 0] > 0, "up", "down"), target_name="side")
+    >>> import os, tempfile
+    >>> model = nl.Model.for_data(table, "side", hidden=(4,))
+    >>> _ = model.fit(table, epochs=5, seed=0)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = os.path.join(folder, "side.nlab")
+    ...     nl.save(model, path)
+    ...     again = nl.load(path)
+    ...     print((again.predict(table) == model.predict(table)).all())
+    True
+    """
     if not isinstance(model, Model):
         raise ValidationError(_not_a_model(model))
     path = os.fspath(path)
@@ -156,6 +174,21 @@ def load(path: str | os.PathLike) -> Model:
     Every part of the file is checked before it is used; a missing, damaged, edited,
     inconsistent or foreign file is refused with a ModelFileError naming the member or the
     metadata field at fault.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import neuralab as nl
+    >>> from neuralab.data import Table
+    >>> X = np.linspace(-1, 1, 40).reshape(-1, 1)
+    >>> table = Table.from_arrays(X, np.where(X[:, 0] > 0, "up", "down"), target_name="side")
+    >>> import os, tempfile
+    >>> model = nl.Model.for_data(table, "side", hidden=(4,))
+    >>> _ = model.fit(table, epochs=5, seed=0)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     nl.save(model, os.path.join(folder, "side.nlab"))
+    ...     print(nl.load(os.path.join(folder, "side.nlab")).classes)
+    ['down', 'up']
     """
     path = os.fspath(path)
     with Archive(path) as archive:

@@ -9,6 +9,14 @@ local process pool or a Dask cluster, with results written as each run finishes.
 - ``api``: ``neuralab.sweep(...)``
 
 Dask is optional (``pip install 'neuralab[sweep]'``): only ``scheduler=...`` needs it.
+
+Examples
+--------
+Every combination is one run: 2 rates x 2 activations x 2 depths x 3 seeds:
+>>> from neuralab.sweeps import SweepGrid
+>>> grid = SweepGrid(learning_rates=(0.01, 0.1), activations=("tanh", "relu"), depths=(1, 2), seeds=3)
+>>> len(grid.runs())
+24
 """
 
 from __future__ import annotations

@@ -123,6 +123,14 @@ def sweep(data: str | os.PathLike | Table, target: str | None = None, *,
     A run that diverges or raises is a record (status "diverged" / "error"), never an
     exception of the sweep. Ctrl-C stops scheduling, keeps what finished, writes the files
     and returns the partial results with ``interrupted=True``.
+
+    Examples
+    --------
+    >>> import neuralab as nl
+    >>> results = nl.sweep("iris", learning_rates=[0.01, 0.1], activations=["relu"], depths=[1], widths=[8],
+    ...                    seeds=1, epochs=3, workers=1)
+    >>> len(results), sorted(r["learning_rate"] for r in results)
+    (2, [0.01, 0.1])
     """
     grid = SweepGrid(learning_rates=learning_rates, activations=activations, depths=depths, widths=widths,
                      seeds=seeds, epochs=epochs, batch_size=batch_size, optimizer=optimizer, dtype=dtype,
