@@ -1,123 +1,39 @@
 """End-to-end: the playground page in real headless Chromium (Debian's /usr/bin/chromium),
-driven by Playwright's sync API against a uvicorn server on 127.0.0.1.
-
-No browser is downloaded: Playwright launches the system Chromium. Without Chromium or
-Playwright these tests skip with a message, unless NEURALAB_REQUIRE_BROWSER=1 (set by
-.ci/run), where a missing browser is a failure. Every wait is on DOM state (Playwright's
+driven by Playwright against a uvicorn server on 127.0.0.1 (the machinery, and when these
+tests skip: tests/playground_pages.py). Every wait is on DOM state (Playwright's
 ``expect``), never on a timer; training is seeded, so the epochs run are deterministic.
 Screenshots go to test-artifacts/playground/ (gitignored).
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-REQUIRED = os.environ.get("NEURALAB_REQUIRE_BROWSER") == "1"
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "playground"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _missing() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-        import starlette  # noqa: F401
-        import uvicorn  # noqa: F401
-    except ImportError as exc:
-        return f"the browser tests need playwright, starlette and uvicorn ({exc}); pip install -e '.[test]'"
-    if not os.access(CHROMIUM, os.X_OK):
-        return f"{CHROMIUM} not found; install Debian's chromium (apt-get install chromium)"
-    return None
-
-
-_REASON = _missing()
-if _REASON is not None:
-    if REQUIRED:
-        raise RuntimeError(f"NEURALAB_REQUIRE_BROWSER=1 but {_REASON}")
-    pytest.skip(_REASON, allow_module_level=True)
-
-import uvicorn  # noqa: E402
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
-
-from neuralab.playground import SessionStore  # noqa: E402
-from neuralab.playground.app import create_app  # noqa: E402
-
-
-class _Server(uvicorn.Server):
-    """uvicorn that says when it listens (an Event, no polling)."""
-
-    def __init__(self, config):
-        super().__init__(config)
-        self.ready = threading.Event()
-
-    async def startup(self, sockets=None):
-        await super().startup(sockets)
-        self.ready.set()
-
-
-class _WatchedStore(SessionStore):
-    """A SessionStore that says which sessions were closed (waited on with a Condition, no polling)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.closed: list[str] = []
-        self.changed = threading.Condition()
-
-    def delete(self, session_id: str) -> None:
-        super().delete(session_id)
-        with self.changed:
-            self.closed.append(session_id)
-            self.changed.notify_all()
+from playground_pages import (  # skips without a browser
+    ARTIFACTS,
+    Page,
+    WatchedStore,
+    expect,
+    open_page,
+    serve,
+)
 
 
 @pytest.fixture(scope="module")
 def store():
-    return _WatchedStore(max_sessions=64)
+    return WatchedStore(max_sessions=64)
 
 
 @pytest.fixture(scope="module")
 def server_url(store):
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))  # a free port, chosen by the OS and kept by this socket
-    port = listener.getsockname()[1]
-    app = create_app(store)
-    server = _Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    assert server.ready.wait(20), "the playground server did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(20)
-    listener.close()
+    with serve(store) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def page(server_url, tmp_path_factory):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1050},
-        )
-        context.set_default_timeout(20_000)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        missing: list[str] = []  # e.g. /favicon.ico: the page names an inline icon instead
-        page.on("response",
-                lambda r: missing.append(r.url) if r.status == 404 and "/api/" not in r.url else None)
-        page.goto(server_url)
-        expect(page.locator("body")).to_have_attribute("data-builds", "1")
+    with open_page(server_url, tmp_path_factory.mktemp("chromium-profile")) as page:
         yield page
-        context.close()
-        assert not errors, f"JavaScript errors on the page: {errors}"
-        assert not missing, f"files the page asked for and did not get: {missing}"
 
 
 def _builds(page: Page) -> int:

@@ -556,3 +556,48 @@ def test_a_divergence_puts_the_optimizer_state_back_with_the_weights(monkeypatch
         np.testing.assert_array_equal(after[key], state[key])
     for kept, saved in zip(session.network.get_weights(), weights, strict=True):
         np.testing.assert_array_equal(kept, saved)
+
+
+# -- one diagnosis with the real cause ------------------------------------------------------------
+def _diagnosis_after(client, epochs, **config):
+    session = _create(client, **config)["session"]
+    frame = client.post(f"/api/sessions/{session}/train", json={"epochs": epochs}).json()
+    return frame["diagnosis"], frame
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_spirals_relu_at_rate_10_blames_the_learning_rate_not_the_relus(client, seed):
+    diagnosis, _ = _diagnosis_after(client, 1, dataset="spirals", seed=seed, learning_rate=10,
+                                    hidden=[{"units": 8, "activation": "relu"}] * 2)
+    assert diagnosis["status"] == "too_large_learning_rate"
+    assert diagnosis["advice"].startswith("The learning rate (10) is too large")
+    assert "use leaky_relu" not in diagnosis["advice"] and "the activations (relu) are not the cause" in \
+        diagnosis["advice"]
+
+
+@pytest.mark.parametrize("seed", [0, 2])
+def test_circles_tanh_at_rate_20_blames_the_learning_rate_not_tanh(client, seed):
+    diagnosis, frame = _diagnosis_after(client, 1, dataset="circles", seed=seed, learning_rate=20,
+                                        hidden=[{"units": 8, "activation": "tanh"}] * 2)
+    assert diagnosis["status"] == "too_large_learning_rate"
+    assert diagnosis["advice"].startswith("The learning rate (20) is too large: in epoch 1 the training loss "
+                                          f"jumped to {frame['losses']['train'][-1]:.4g}")
+    assert "Use relu" not in diagnosis["advice"]
+
+
+def test_six_sigmoid_layers_at_a_sane_rate_stay_vanishing(client):
+    diagnosis, _ = _diagnosis_after(client, 3, hidden=[{"units": 8, "activation": "sigmoid"}] * 6,
+                                    learning_rate=0.1)
+    assert diagnosis["status"] == "vanishing" and diagnosis["layer"] == 1
+    assert "Use relu or leaky_relu" in diagnosis["advice"] and "learning rate" not in diagnosis["advice"][:40]
+
+
+def test_a_new_learning_rate_starts_a_fresh_record_for_the_diagnosis(client):
+    session = _create(client, dataset="spirals", learning_rate=10,
+                      hidden=[{"units": 8, "activation": "relu"}] * 2)["session"]
+    client.post(f"/api/sessions/{session}/train", json={"epochs": 1})
+    client.patch(f"/api/sessions/{session}", json={"learning_rate": 0.01})
+    frame = client.post(f"/api/sessions/{session}/train", json={"epochs": 1}).json()
+    # The units the rate of 10 killed stay dead; at 0.01 nothing jumps, so the units are the story now.
+    assert frame["diagnosis"]["status"] == "no_gradient"
+    assert "Press Reset" in frame["diagnosis"]["advice"]

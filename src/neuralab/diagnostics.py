@@ -46,6 +46,15 @@ EXPLODING_RATIO = 1e3
 """A layer whose gradient norm is above this multiple of the output layer's counts as exploding."""
 SATURATION_THRESHOLD = 0.1
 """A sigmoid/tanh unit is saturated when f'(z) is below this fraction of f''s maximum."""
+LOSS_JUMP_FACTOR = 1.2
+"""A training loss above this multiple of its best so far (or not finite) is a loss jump: a step
+overshot. A jump before vanishing or absent gradients makes the learning rate their cause."""
+WEIGHT_CHANGE_LIMIT = 1.0
+"""A weight matrix that moved by more than this multiple of its own norm in one epoch,
+||W_after - W_before|| / ||W_before||, took a too-large step."""
+TOO_LARGE_LEARNING_RATE = "too_large_learning_rate"
+"""``diagnose``'s status when a loss jump or a too-large step preceded dead, saturated or
+gradient-less units."""
 
 _SATURATING_MAXIMUM = {"sigmoid": 0.25, "tanh": 1.0}
 
@@ -170,10 +179,13 @@ class GradientMonitor(Callback):
 class Diagnosis:
     """What the gradient norms of one moment say.
 
-    ``status`` is "vanishing", "exploding", "healthy" or "no_gradient" (the output layer's
-    weight gradient is exactly 0: nothing flows back); ``layer`` the 1-based layer with the
-    most extreme norm relative to the output layer, ``ratio`` that norm divided by the output
-    layer's; ``first_to_last`` the first layer's norm over the last's; ``advice`` plain words.
+    ``status`` is "vanishing", "exploding", "healthy", "no_gradient" (the output layer's
+    weight gradient is exactly 0: nothing flows back) or "too_large_learning_rate" (the
+    training loss jumped before the gradients vanished or stopped: the step size is the cause,
+    and ``symptom`` says which of the two it caused); ``layer`` the 1-based layer with the most
+    extreme norm relative to the output layer, ``ratio`` that norm divided by the output
+    layer's; ``first_to_last`` the first layer's norm over the last's; ``advice`` plain words,
+    the cause first.
     """
 
     status: str
@@ -185,6 +197,7 @@ class Diagnosis:
     saturated: list[float | None] = field(default_factory=list)
     dead: list[float | None] = field(default_factory=list)
     advice: str = ""
+    symptom: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -200,11 +213,89 @@ def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator
 
 
+def loss_jump(losses: Sequence[float | None], factor: float = LOSS_JUMP_FACTOR) -> tuple[int, float, float] | None:
+    """The first epoch whose training loss jumped: ``(position, best before, loss)``, or None.
+
+    ``losses`` are training losses in epoch order (position 0: before training; None or a
+    non-finite value counts as a jump). A jump is ``losses[t] > factor * min(losses[:t])``:
+    gradient descent with a sound step lowers the loss on average, an overshooting step raises it.
+
+    >>> loss_jump([0.68, 0.91, 0.70])
+    (1, 0.68, 0.91)
+    >>> loss_jump([0.69, 0.60, 0.62]) is None
+    True
+    """
+    best = math.inf
+    for position, value in enumerate(losses):
+        if value is None or not math.isfinite(value) or (position > 0 and value > factor * best):
+            return position, best, math.inf if value is None else float(value)
+        best = min(best, float(value))
+    return None
+
+
 def diagnose_norms(gradient_norms: Sequence[float], activations: Sequence[str] | None = None, *,
                    saturated: Sequence[float | None] = (), dead: Sequence[float | None] = (),
                    epoch: int = 0, vanishing_ratio: float = VANISHING_RATIO,
-                   exploding_ratio: float = EXPLODING_RATIO, learning_rate: float | None = None) -> Diagnosis:
-    """Diagnose one row of per-layer weight-gradient norms (input layer first)."""
+                   exploding_ratio: float = EXPLODING_RATIO, learning_rate: float | None = None,
+                   losses: Sequence[float | None] | None = None,
+                   weight_change: float | None = None) -> Diagnosis:
+    """Diagnose one row of per-layer weight-gradient norms (input layer first).
+
+    The order of causes: the learning rate first. When the gradients vanish or are 0 and
+    either ``losses`` (the training loss per epoch up to this one, first value before
+    training, since the learning rate was last set) show a jump (``loss_jump``) or
+    ``weight_change`` (the largest ||W_after - W_before|| / ||W_before|| of one epoch in that
+    time) is above ``WEIGHT_CHANGE_LIMIT``, the status is "too_large_learning_rate": the
+    overshooting steps killed or saturated the units, and vanishing/dead-unit advice would send
+    the learner to the wrong fix. Otherwise the gradients' own status stands.
+    """
+    diagnosis = _diagnose_norms(gradient_norms, activations, saturated=saturated, dead=dead, epoch=epoch,
+                                vanishing_ratio=vanishing_ratio, exploding_ratio=exploding_ratio,
+                                learning_rate=learning_rate)
+    jump = None if losses is None else loss_jump(losses)
+    too_large_step = weight_change is not None and weight_change > WEIGHT_CHANGE_LIMIT
+    if (jump is None and not too_large_step) or diagnosis.status not in ("vanishing", "no_gradient"):
+        return diagnosis
+    diagnosis.symptom = diagnosis.status
+    diagnosis.status = TOO_LARGE_LEARNING_RATE
+    diagnosis.advice = _learning_rate_advice(diagnosis, jump, weight_change if too_large_step else None,
+                                             list(activations or []), learning_rate)
+    return diagnosis
+
+
+def _learning_rate_advice(d: Diagnosis, jump: tuple[int, float, float] | None, weight_change: float | None,
+                          activations: list[str], learning_rate: float | None) -> str:
+    rate = f" ({learning_rate:g})" if learning_rate is not None else ""
+    smaller = f", e.g. {learning_rate / 10:g}" if learning_rate is not None else ""
+    evidence = []
+    if jump is not None:
+        position, best, value = jump
+        jumped = "became not finite" if not math.isfinite(value) else f"jumped to {value:.4g}"
+        evidence.append(f"in epoch {position} the training loss {jumped} (its best before was {best:.4g})")
+    if weight_change is not None:
+        evidence.append(f"in one epoch the weights moved by {weight_change:.3g} times their own size")
+    words = [f"The learning rate{rate} is too large: {' and '.join(evidence)}, so the steps overshoot."]
+    dead = [x for x in d.dead if x is not None]
+    saturated = [x for x in d.saturated if x is not None]
+    if d.symptom == "no_gradient":
+        words.append("The overshooting steps left no gradient flowing back (dE/dW is exactly 0 at the output"
+                     + (f"; up to {max(dead):.0%} of the ReLU units output 0 for every sample" if dead else "")
+                     + ").")
+    else:
+        words.append(f"After it the gradients vanish: at layer {d.layer} the weight-gradient norm is "
+                     f"{d.ratio:.2g} times the output layer's"
+                     + (f"; up to {max(saturated):.0%} of the sigmoid/tanh units are saturated"
+                        if saturated and max(saturated) > 0.5 else "")
+                     + (f"; up to {max(dead):.0%} of the ReLU units are dead" if dead and max(dead) > 0.5 else "")
+                     + ".")
+    words.append(f"Re-initialise the weights and use a smaller learning rate{smaller}; the activations "
+                 f"({', '.join(sorted(set(activations[:-1]))) or 'as they are'}) are not the cause.")
+    return " ".join(words)
+
+
+def _diagnose_norms(gradient_norms: Sequence[float], activations: Sequence[str] | None, *,
+                    saturated: Sequence[float | None], dead: Sequence[float | None], epoch: int,
+                    vanishing_ratio: float, exploding_ratio: float, learning_rate: float | None) -> Diagnosis:
     norms = [float(n) for n in gradient_norms]
     if len(norms) < 2:
         return Diagnosis("healthy", None, 1.0, 1.0, epoch, norms, list(saturated), list(dead),
@@ -282,13 +373,17 @@ def _advice(d: Diagnosis, activations: list[str], learning_rate: float | None) -
 
 def diagnose(source: GradientMonitor | History | LayerStatistics, *, epoch: int | None = None,
              activations: Sequence[str] | None = None, vanishing_ratio: float = VANISHING_RATIO,
-             exploding_ratio: float = EXPLODING_RATIO) -> Diagnosis:
-    """Say whether the gradients recorded in ``source`` vanish or explode.
+             exploding_ratio: float = EXPLODING_RATIO, losses: Sequence[float | None] | None = None,
+             weight_change: float | None = None, learning_rate: float | None = None) -> Diagnosis:
+    """Say whether the gradients recorded in ``source`` vanish or explode, and why.
 
     ``source`` is a GradientMonitor (full-batch norms, saturation and dead units), a History
     (last-batch norms per epoch) or one LayerStatistics. ``epoch`` picks the record (default:
     the first one, i.e. the start of training for a monitor). ``activations`` (layer names)
-    makes the advice specific; a monitor knows them.
+    makes the advice specific; a monitor knows them. ``losses`` (training loss per epoch up to
+    the diagnosed one, first value before training; a monitor's own records by default),
+    ``weight_change`` and ``learning_rate`` let a loss jump or a too-large step name the
+    learning rate as the cause (``diagnose_norms``).
 
     Examples
     --------
@@ -308,13 +403,17 @@ def diagnose(source: GradientMonitor | History | LayerStatistics, *, epoch: int 
             raise ValidationError("The GradientMonitor has no records yet: pass it to fit(callbacks=[...]).")
         record = source.records[0] if epoch is None else _pick(source.records, epoch)
         activations = activations or source.activations
+        if losses is None:
+            losses = [r.loss for r in source.records if r.epoch <= record.epoch]
         return diagnose_norms(record.gradient_norms, activations, saturated=record.saturated,
                               dead=record.dead, epoch=record.epoch, vanishing_ratio=vanishing_ratio,
-                              exploding_ratio=exploding_ratio)
+                              exploding_ratio=exploding_ratio, losses=losses, weight_change=weight_change,
+                              learning_rate=learning_rate)
     if isinstance(source, LayerStatistics):
         return diagnose_norms(source.gradient_norms, activations, saturated=source.saturated,
                               dead=source.dead, epoch=source.epoch, vanishing_ratio=vanishing_ratio,
-                              exploding_ratio=exploding_ratio)
+                              exploding_ratio=exploding_ratio, losses=losses, weight_change=weight_change,
+                              learning_rate=learning_rate)
     if isinstance(source, History):
         if not source.gradient_norms:
             raise ValidationError("The History has no gradient norms: it is from a fit that ran no epoch.")
@@ -322,7 +421,8 @@ def diagnose(source: GradientMonitor | History | LayerStatistics, *, epoch: int 
         if position is None:
             raise ValidationError(f"Epoch {epoch} is not in the History (epochs 1..{source.epochs_run}).")
         return diagnose_norms(source.gradient_norms[position], activations, epoch=source.epoch[position],
-                              vanishing_ratio=vanishing_ratio, exploding_ratio=exploding_ratio)
+                              vanishing_ratio=vanishing_ratio, exploding_ratio=exploding_ratio,
+                              losses=losses, weight_change=weight_change, learning_rate=learning_rate)
     raise ValidationError(
         f"diagnose() needs a GradientMonitor, a History or LayerStatistics. Got {type(source).__name__}."
     )
@@ -378,4 +478,5 @@ __all__ = [
     "diagnose",
     "diagnose_norms",
     "layer_statistics",
+    "loss_jump",
 ]

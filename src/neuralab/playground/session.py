@@ -122,6 +122,8 @@ class Session:
     def _start(self) -> None:
         self.optimizer = get_optimizer(self.config.optimizer, self.config.learning_rate)
         self.epoch = 0
+        self.rate_since = 0  # the epoch the current learning rate took over (its losses count for diagnose)
+        self.weight_change = 0.0  # the largest ||dW|| / ||W|| of one epoch since then
         self.divergence: str | None = None
         self.divergence_blocks = False
         self.train_loss: list[float | None] = []
@@ -184,6 +186,8 @@ class Session:
         with self.lock:
             self.config.learning_rate = learning_rate
             self.optimizer.learning_rate = learning_rate
+            self.rate_since = self.epoch
+            self.weight_change = 0.0
             self.divergence_blocks = False
 
     @property
@@ -233,7 +237,14 @@ class Session:
             return
         self.divergence = None  # this epoch trained: the last divergence is history
         with np.errstate(all="ignore"):  # the gradients of a diverged epoch would mislead: kept as they were
-            self._set_diagnosis(diagnose(monitor, epoch=epoch))
+            for layer, old in zip(network.weighted_layers, before[::2], strict=True):
+                size = float(np.linalg.norm(old))
+                if size > 0:
+                    change = float(np.linalg.norm(layer.weights - old)) / size
+                    self.weight_change = max(self.weight_change, change if math.isfinite(change) else math.inf)
+            self._set_diagnosis(diagnose(monitor, epoch=epoch, losses=self.train_loss[self.rate_since:],
+                                         weight_change=self.weight_change,
+                                         learning_rate=self.optimizer.learning_rate))
 
     # -- what the page draws -------------------------------------------------------------------
     def _layer_outputs(self, inputs: np.ndarray) -> list[np.ndarray]:

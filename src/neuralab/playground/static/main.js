@@ -153,7 +153,7 @@ function showMessages(frame) {
   const diagnosis = frame.diagnosis;
   const bad = diagnosis && diagnosis.status !== "healthy";
   const titles = { vanishing: "Vanishing gradients", exploding: "Exploding gradients",
-                   no_gradient: "No gradient flows" };
+                   no_gradient: "No gradient flows", too_large_learning_rate: "The learning rate is too large" };
   setMessage("gradient-warning", bad ? diagnosis.advice : null, bad ? titles[diagnosis.status] || "Gradients" : "");
   $("gradient-status").textContent = diagnosis && !bad ? diagnosis.advice : "";
   updateControls();
