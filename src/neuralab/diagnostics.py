@@ -213,7 +213,8 @@ def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator
 
 
-def loss_jump(losses: Sequence[float | None], factor: float = LOSS_JUMP_FACTOR) -> tuple[int, float, float] | None:
+def loss_jump(losses: Sequence[float | None],
+              factor: float = LOSS_JUMP_FACTOR) -> tuple[int, float, float] | None:
     """The first epoch whose training loss jumped: ``(position, best before, loss)``, or None.
 
     ``losses`` are training losses in epoch order (position 0: before training; None or a
@@ -275,19 +276,21 @@ def _learning_rate_advice(d: Diagnosis, jump: tuple[int, float, float] | None, w
     if weight_change is not None:
         evidence.append(f"in one epoch the weights moved by {weight_change:.3g} times their own size")
     words = [f"The learning rate{rate} is too large: {' and '.join(evidence)}, so the steps overshoot."]
-    dead = [x for x in d.dead if x is not None]
-    saturated = [x for x in d.saturated if x is not None]
+    dead_share = max((x for x in d.dead if x is not None), default=None)
+    saturated_share = max((x for x in d.saturated if x is not None), default=None)
     if d.symptom == "no_gradient":
-        words.append("The overshooting steps left no gradient flowing back (dE/dW is exactly 0 at the output"
-                     + (f"; up to {max(dead):.0%} of the ReLU units output 0 for every sample" if dead else "")
-                     + ").")
+        dead_words = "" if dead_share is None else f"; up to {dead_share:.0%} of the ReLU units output 0 " \
+            "for every sample"
+        words.append(f"The overshooting steps left no gradient flowing back (dE/dW is exactly 0 at the "
+                     f"output{dead_words}).")
     else:
+        details = ""
+        if saturated_share is not None and saturated_share > 0.5:
+            details += f"; up to {saturated_share:.0%} of the sigmoid/tanh units are saturated"
+        if dead_share is not None and dead_share > 0.5:
+            details += f"; up to {dead_share:.0%} of the ReLU units are dead"
         words.append(f"After it the gradients vanish: at layer {d.layer} the weight-gradient norm is "
-                     f"{d.ratio:.2g} times the output layer's"
-                     + (f"; up to {max(saturated):.0%} of the sigmoid/tanh units are saturated"
-                        if saturated and max(saturated) > 0.5 else "")
-                     + (f"; up to {max(dead):.0%} of the ReLU units are dead" if dead and max(dead) > 0.5 else "")
-                     + ".")
+                     f"{d.ratio:.2g} times the output layer's{details}.")
     words.append(f"Re-initialise the weights and use a smaller learning rate{smaller}; the activations "
                  f"({', '.join(sorted(set(activations[:-1]))) or 'as they are'}) are not the cause.")
     return " ".join(words)

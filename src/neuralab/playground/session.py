@@ -241,7 +241,8 @@ class Session:
                 size = float(np.linalg.norm(old))
                 if size > 0:
                     change = float(np.linalg.norm(layer.weights - old)) / size
-                    self.weight_change = max(self.weight_change, change if math.isfinite(change) else math.inf)
+                    change = change if math.isfinite(change) else math.inf
+                    self.weight_change = max(self.weight_change, change)
             self._set_diagnosis(diagnose(monitor, epoch=epoch, losses=self.train_loss[self.rate_since:],
                                          weight_change=self.weight_change,
                                          learning_rate=self.optimizer.learning_rate))
