@@ -79,7 +79,7 @@ def test_build_train_and_watch_the_loss_fall(page: Page):
     final_loss = _train_loss(page)
     assert final_loss < 0.5 * initial_loss, (initial_loss, final_loss)  # circles: 0.69 -> well below
     assert _boundary(page) != initial_image
-    assert page.locator("#neurons canvas").count() == 24  # three hidden layers of 8 units
+    assert page.locator("#graph .node").count() == 2 + 24 + 1  # inputs, three hidden layers of 8, output
     expect(page.locator("#gradient-warning")).to_be_hidden()
 
     page.click("#step")

@@ -3,6 +3,7 @@ answered with a 4xx status and a message that names the problem."""
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import sys
@@ -78,7 +79,8 @@ def test_page_and_static_files_are_served_from_the_package(client):
     assert {"main.js", "api.js", "state.js", "charts.js", "controls.js"} <= seen
     assert client.get("/static/style.css").status_code == 200
     for name in ("index.html", "style.css", *seen):  # nothing fetched from the internet
-        text = client.get(f"/static/{name}").text
+        # The SVG namespace is a name, not an address: nothing is fetched from it.
+        text = client.get(f"/static/{name}").text.replace('"http://www.w3.org/2000/svg"', "SVG_NAMESPACE")
         assert "http://" not in text and "https://" not in text, name
     assert client.get("/static/missing.js").status_code == 404
 
@@ -101,7 +103,10 @@ def test_create_returns_the_network_the_data_and_a_first_frame(client):
     assert frame["epoch"] == 0
     assert len(frame["losses"]["train"]) == 1  # the loss before training
     assert len(frame["boundary"]["values"]) == frame["boundary"]["size"] ** 2
-    assert [len(layer) for layer in frame["neurons"]] == [4]
+    assert [len(layer) for layer in frame["units"]] == [2, 4, 1]  # inputs, hidden, output
+    assert [np.shape(w) for w in frame["weights"]] == [(2, 4), (4, 1)]  # in x out
+    assert [len(b) for b in frame["biases"]] == [4, 1]
+    assert [np.shape(g) for g in frame["weight_gradients"]] == [(2, 4), (4, 1)]
     assert frame["diagnosis"]["status"] == "healthy"
 
 
@@ -601,3 +606,58 @@ def test_a_new_learning_rate_starts_a_fresh_record_for_the_diagnosis(client):
     # The units the rate of 10 killed stay dead; at 0.01 nothing jumps, so the units are the story now.
     assert frame["diagnosis"]["status"] == "no_gradient"
     assert "Press Reset" in frame["diagnosis"]["advice"]
+
+
+# -- the network graph's numbers -------------------------------------------------------------------
+def _unit_map(entry: dict) -> np.ndarray:
+    q = np.frombuffer(base64.b64decode(entry["q"]), dtype=np.uint8).astype(float)
+    return entry["lo"] + q / 255 * (entry["hi"] - entry["lo"])
+
+
+def test_frames_carry_the_engines_weights_biases_and_full_batch_gradients():
+    store = SessionStore(max_sessions=1)
+    session = store.create({"n_samples": 100, "hidden": [{"units": 3, "activation": "tanh"}]})
+    session.train(2)
+    frame = session.frame()
+    for layer, weights, biases in zip(session.network.layers, frame["weights"], frame["biases"], strict=True):
+        np.testing.assert_array_equal(np.array(weights), layer.weights.astype(np.float64))
+        np.testing.assert_array_equal(np.array(biases), layer.biases.astype(np.float64))
+    # dE/dW of the whole training set at these weights, against central differences of the mean loss.
+    network, data = session.network, session.dataset
+
+    def mean_loss() -> float:
+        return float(network.evaluate(data.X_train, data.y_train, session.loss))
+
+    layer = network.layers[0]
+    original = layer.weights.copy()
+    for i, j in [(0, 0), (1, 2)]:
+        steps = []
+        for sign in (1, -1):
+            layer.weights[...] = original
+            layer.weights[i, j] += sign * 1e-2
+            steps.append(mean_loss())
+        layer.weights[...] = original
+        numeric = (steps[0] - steps[1]) / 2e-2
+        assert frame["weight_gradients"][0][i][j] == pytest.approx(numeric, rel=0.05, abs=1e-4), (i, j)
+
+
+def test_unit_maps_are_each_units_output_over_the_plane_with_its_z_range():
+    store = SessionStore(max_sessions=1)
+    session = store.create({"n_samples": 100, "hidden": [{"units": 3, "activation": "tanh"}]})
+    session.train(1)
+    frame = session.frame()
+    grid = session.dataset.grid(frame["boundary"]["size"])
+    size = frame["boundary"]["size"]
+    keep = np.zeros((size, size), dtype=bool)
+    keep[::2, ::2] = True
+    x = grid[keep.ravel()]
+    layer = session.network.layers[0]
+    z = x @ layer.weights.astype(np.float64) + layer.biases.astype(np.float64)
+    for unit, entry in enumerate(frame["units"][1]):
+        step = (entry["hi"] - entry["lo"]) / 255  # one quantisation level
+        np.testing.assert_allclose(_unit_map(entry), np.tanh(z[:, unit]), atol=step)
+        assert entry["z"] == pytest.approx([z[:, unit].min(), z[:, unit].max()])
+    np.testing.assert_allclose(_unit_map(frame["units"][0][0]), x[:, 0], atol=0.02)  # the input x1
+    output = frame["units"][2][0]  # the sigmoid output's map is the boundary, subsampled
+    boundary = np.array(frame["boundary"]["values"]).reshape(size, size)[::2, ::2].ravel()
+    np.testing.assert_allclose(_unit_map(output), boundary, atol=(output["hi"] - output["lo"]) / 255 + 1e-4)

@@ -10,6 +10,7 @@ draws. The configuration is checked in ``config``; the bounded set of sessions l
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import math
 import threading
@@ -29,8 +30,8 @@ from .errors import PlaygroundInputError, TrainingBlocked
 
 BOUNDARY_SIZE = 50
 """The decision-boundary heat map is BOUNDARY_SIZE x BOUNDARY_SIZE cells."""
-NEURON_SIZE = 20
-"""Each neuron's output map is NEURON_SIZE x NEURON_SIZE cells."""
+UNIT_STRIDE = 2
+"""Each unit's picture takes every UNIT_STRIDE-th cell of the boundary grid, both ways (25 x 25)."""
 PLAYGROUND_DIVERGENCE = DivergenceRule(factor=10.0, floor=0.1)
 """Epoch-level rule: the training loss above 10 x max(best so far, 0.1) (or not finite) is divergence.
 
@@ -52,6 +53,30 @@ def _clean(values: np.ndarray, digits: int | None = 4) -> list:
     if np.isfinite(array).all():
         return array.tolist()
     return [v if math.isfinite(v) else None for v in array.tolist()]
+
+
+def _matrix(values: np.ndarray) -> list[list]:
+    """A 2-D array as nested lists at full precision (None where not finite)."""
+    array = np.asarray(values, dtype=np.float64)
+    if np.isfinite(array).all():
+        return array.tolist()
+    return [[v if math.isfinite(v) else None for v in row] for row in array.tolist()]
+
+
+def _quantised(a: np.ndarray, z: np.ndarray) -> dict:
+    """A unit's map as bytes 0..255 from its smallest to its largest finite value (base64),
+    with that range and its pre-activation's range (None where nothing is finite)."""
+    with np.errstate(all="ignore"):
+        finite = a[np.isfinite(a)]
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+        scaled = (np.nan_to_num(a, nan=lo, posinf=hi, neginf=lo) - lo) / (hi - lo if hi > lo else 1.0)
+        z_finite = z[np.isfinite(z)]
+    q = np.clip(np.rint(scaled * 255), 0, 255).astype(np.uint8)
+    z_range = [None, None]
+    if z_finite.size:
+        z_range = [_finite(float(z_finite.min())), _finite(float(z_finite.max()))]
+    return {"lo": _finite(lo), "hi": _finite(hi), "q": base64.b64encode(q.tobytes()).decode("ascii"),
+            "z": z_range}
 
 
 def _finite(value: float) -> float | None:
@@ -130,6 +155,7 @@ class Session:
         self.test_loss: list[float | None] = []
         self.gradient_norms: list[float] = []
         self.diagnosis = None
+        self.weight_gradients = [np.zeros_like(layer.weights) for layer in self.network.layers]
         self._record_losses()
         if self.not_trainable is None:
             network = self.network
@@ -137,6 +163,7 @@ class Session:
             X, y = network.prepare_data(self.dataset.X_train, self.dataset.y_train, loss)
             with np.errstate(all="ignore"):
                 statistics = layer_statistics(network, X, y, loss)
+            self._keep_gradients()
             self._set_diagnosis(diagnose(statistics, activations=self.activations))
 
     def _record_losses(self) -> None:
@@ -144,6 +171,11 @@ class Session:
         with np.errstate(all="ignore"):
             self.train_loss.append(_finite(self.network.evaluate(data.X_train, data.y_train, self.loss)))
             self.test_loss.append(_finite(self.network.evaluate(data.X_test, data.y_test, self.loss)))
+
+    def _keep_gradients(self) -> None:
+        """Keep dE/dW of the full training set that the last measured pass (``layer_statistics``,
+        a GradientMonitor's epoch end) left in the layers: the gradients at the current weights."""
+        self.weight_gradients = [layer.gradients()[0].copy() for layer in self.network.layers]
 
     def _set_diagnosis(self, diagnosis) -> None:
         if diagnosis.status == NO_GRADIENT:
@@ -236,6 +268,7 @@ class Session:
             self.optimizer.set_state(optimizer_before)
             return
         self.divergence = None  # this epoch trained: the last divergence is history
+        self._keep_gradients()  # the monitor's full-batch pass at this epoch's weights
         with np.errstate(all="ignore"):  # the gradients of a diverged epoch would mislead: kept as they were
             for layer, old in zip(network.weighted_layers, before[::2], strict=True):
                 size = float(np.linalg.norm(old))
@@ -248,19 +281,22 @@ class Session:
                                          learning_rate=self.optimizer.learning_rate))
 
     # -- what the page draws -------------------------------------------------------------------
-    def _layer_outputs(self, inputs: np.ndarray) -> list[np.ndarray]:
-        a = inputs.astype(self.network.dtype)
-        outputs = []
-        for layer in self.network.layers:
-            a = layer.forward(a)
-            outputs.append(a)
-        return outputs
+    def _plane(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """One forward pass over the BOUNDARY_SIZE^2 plane grid: per layer z = a W + b and a = f(z),
+        each of shape (BOUNDARY_SIZE^2, units), in float64 (the picture, not the training)."""
+        a = self.dataset.grid(BOUNDARY_SIZE)
+        zs, outputs = [], []
+        with np.errstate(all="ignore"):
+            for layer in self.network.layers:
+                z = a @ layer.weights.astype(np.float64) + layer.biases.astype(np.float64)
+                a = layer.activation.forward(z)
+                zs.append(z)
+                outputs.append(a)
+        return zs, outputs
 
-    def boundary(self) -> dict:
+    def boundary(self, output: np.ndarray) -> dict:
         """The output over the drawn plane: probability of class 1 (binary), predicted class and its
         probability (multiclass) or the prediction (regression), row-major, top row first."""
-        with np.errstate(all="ignore"):
-            output = self._layer_outputs(self.dataset.grid(BOUNDARY_SIZE))[-1]
         result = {"size": BOUNDARY_SIZE, "extent": list(self.dataset.extent)}
         if self.dataset.task == "multiclass":
             result["values"] = np.argmax(output, axis=1).tolist()
@@ -269,11 +305,28 @@ class Session:
             result["values"] = _clean(output[:, 0], 4)
         return result
 
-    def neuron_maps(self) -> list[list[list]]:
-        """Each hidden neuron's output a over the plane: [layer][unit] -> NEURON_SIZE^2 values."""
-        with np.errstate(all="ignore"):
-            outputs = self._layer_outputs(self.dataset.grid(NEURON_SIZE))[:-1]
-        return [[_clean(a[:, unit], 5) for unit in range(a.shape[1])] for a in outputs]
+    def unit_maps(self, zs: list[np.ndarray], outputs: list[np.ndarray]) -> list[list[dict]]:
+        """Each unit's output a over the plane, every layer (output included): [layer][unit] ->
+        {"lo", "hi": the range of a, "z": [min z, max z], "q": the map as base64 bytes, 0..255
+        from lo to hi, row-major, top row first}. The inputs' maps are layer 0."""
+        size = BOUNDARY_SIZE
+        keep = np.zeros((size, size), dtype=bool)
+        keep[::UNIT_STRIDE, ::UNIT_STRIDE] = True
+        keep = keep.ravel()
+        grid = self.dataset.grid(size)
+        layers = [[_quantised(grid[keep, i], grid[keep, i]) for i in range(grid.shape[1])]]
+        for z, a in zip(zs, outputs, strict=True):
+            layers.append([_quantised(a[keep, unit], z[keep, unit]) for unit in range(a.shape[1])])
+        return layers
+
+    def parameters_now(self) -> dict:
+        """The weights (per layer, in x out), the biases and dE/dW of the full training set at
+        these weights (per layer, in x out), at full precision (None where not finite)."""
+        return {
+            "weights": [_matrix(layer.weights) for layer in self.network.layers],
+            "biases": [_clean(layer.biases, None) for layer in self.network.layers],
+            "weight_gradients": [_matrix(g) for g in self.weight_gradients],
+        }
 
     def frame(self, *, since: int = 0, include_data: bool = False) -> dict:
         """The state the page draws, with the loss curves from epoch ``since`` on.
@@ -287,13 +340,15 @@ class Session:
 
     def _frame(self, since: int, include_data: bool) -> dict:
         diagnosis = self.diagnosis
+        zs, outputs = self._plane()
         frame = {
             "session": self.id,
             "epoch": self.epoch,
             "learning_rate": self.config.learning_rate,  # it may change mid-run
             "losses": {"start": since, "train": self.train_loss[since:], "test": self.test_loss[since:]},
-            "boundary": self.boundary(),
-            "neurons": self.neuron_maps(),
+            "boundary": self.boundary(outputs[-1]),
+            "units": self.unit_maps(zs, outputs),
+            **self.parameters_now(),
             "gradient_norms": self.gradient_norms,
             "diagnosis": None if diagnosis is None else {
                 "status": diagnosis.status, "layer": diagnosis.layer, "advice": diagnosis.advice},
@@ -357,4 +412,4 @@ class Session:
         }
 
 
-__all__ = ["BOUNDARY_SIZE", "NEURON_SIZE", "PLAYGROUND_DIVERGENCE", "Session"]
+__all__ = ["BOUNDARY_SIZE", "PLAYGROUND_DIVERGENCE", "UNIT_STRIDE", "Session"]

@@ -1,6 +1,5 @@
 // The pictures of one frame, as pure functions of what they draw (no page state): the output
-// over the plane with the data, the loss curves, the per-layer gradient norms and each hidden
-// unit's output map. A second front end can call them on its own canvases.
+// over the plane with the data, the loss curves and the per-layer gradient norms. A second front end can call them on its own canvases.
 import { BLUE, CLASS_COLOURS, ORANGE, WHITE, diverging, heatmap, mix, rgb } from "./colours.js";
 
 // The range of the regression target (the colour scale of the plane and its points).
@@ -140,33 +139,5 @@ export function drawGradients(canvas, frame) {
     ctx.fillRect(x, y(clipped), width * 0.7, canvas.height - bottom - y(clipped));
     ctx.fillStyle = "#616e7c";
     ctx.fillText(i === norms.length - 1 ? "out" : `L${i + 1}`, x + width * 0.2, canvas.height - 5);
-  });
-}
-
-// Each hidden unit's output over the plane (``neurons`` from a frame), one column per layer.
-export function drawNeurons(box, layers, activations) {
-  box.replaceChildren();
-  const size = Math.round(Math.sqrt(layers.length && layers[0].length ? layers[0][0].length : 0));
-  layers.forEach((units, index) => {
-    const column = document.createElement("div");
-    column.className = "neuron-layer";
-    const label = document.createElement("span");
-    label.textContent = `H${index + 1} ${activations[index]}`;
-    column.append(label);
-    units.forEach((values, unit) => {
-      // Non-negative outputs (sigmoid, relu): white (smallest) to blue (largest); signed ones
-      // (tanh, linear, leaky_relu): orange (negative), white (0), blue (positive).
-      const finite = values.filter((v) => v !== null);
-      const low = Math.min(...finite);
-      const high = Math.max(...finite);
-      const scale = Math.max(1e-9, Math.abs(low), Math.abs(high));
-      const colour = low >= 0
-        ? (v) => diverging(v === null ? 0.5 : 0.5 + (0.5 * (v - low)) / Math.max(1e-9, high - low))
-        : (v) => diverging(v === null ? 0.5 : 0.5 + v / scale / 2);
-      const canvas = heatmap(values, size, colour);
-      canvas.title = `layer ${index + 1}, neuron ${unit + 1}: a from ${low.toPrecision(3)} to ${high.toPrecision(3)}`;
-      column.append(canvas);
-    });
-    box.append(column);
   });
 }

@@ -4,11 +4,12 @@
 // and ask for the next chunk on the next animation frame. The picture is never more than one
 // chunk behind the weights, so Pause, Step and a learning-rate change act on what is on screen.
 import { client } from "./api.js";
-import { TEST_COLOUR, TRAIN_COLOUR, clearCanvas, drawBoundary, drawGradients, drawLosses,
-         drawNeurons } from "./charts.js";
+import { TEST_COLOUR, TRAIN_COLOUR, clearCanvas, drawBoundary, drawGradients, drawLosses } from "./charts.js";
+import { diverging, rgb } from "./colours.js";
 import { $, button, fillSelect, fillUploadFeatures, fillYFeature, numberOrText, readConfig,
          renderLayers } from "./controls.js";
 import { renderExplanation } from "./explain.js";
+import { SVG, createGraph, decodeMap, layerName, paintMap, unitColour } from "./graph.js";
 import { addLosses, state } from "./state.js";
 
 const server = client();
@@ -86,7 +87,13 @@ function notBuilt(reason) {
   $("loss-readout").replaceChildren("Loss");
   $("loss-readout").dataset.train = "";
   $("loss-readout").dataset.test = "";
-  $("neurons").replaceChildren();
+  $("graph").replaceChildren();
+  $("graph").dataset.epoch = "";
+  $("legends").hidden = true;
+  state.graph = null;
+  state.selected = null;
+  $("node-detail").hidden = true;
+  showWeight(null);
   $("explanation").replaceChildren();
   $("gradient-status").textContent = "";
   for (const id of ["divergence", "not-trainable", "gradient-warning"]) setMessage(id, null);
@@ -107,7 +114,19 @@ function applyFull(frame) {
   $("boundary-caption").textContent = `Output over (${fx}, ${fy}); dots: training data, rings: test data.` +
     (frame.data.notes.length ? " " + frame.data.notes.join(" ") : "");
   $("explanation").replaceChildren();
+  state.selected = null;
+  $("node-detail").hidden = true;
+  showWeight(null);
+  makeGraph();
   applyFrame(frame);
+}
+
+function makeGraph() {
+  const net = state.network;
+  state.graph = createGraph($("graph"), { sizes: net.sizes, activations: net.activations,
+                                          features: state.data.features, task: state.data.task },
+                            { onNode: selectNode, onWeight: showWeight });
+  $("legends").hidden = false;
 }
 
 function applyFrame(frame) {
@@ -120,8 +139,109 @@ function applyFrame(frame) {
   drawLosses($("loss-chart"), state.train, state.test);
   showLossReadout();
   drawGradients($("gradients"), frame);
-  drawNeurons($("neurons"), frame.neurons, state.network.activations);
+  state.graph.update(frame);
+  drawLegends();
+  showNode();
+  if (state.hover) showWeight(state.hover);
   showMessages(frame);
+}
+
+// -- the graph's legends, the chosen node and the hovered weight --------------------------------
+function drawLegends() {
+  const graph = state.graph;
+  const weights = $("weight-legend");
+  const scale = graph.weightScale;
+  weights.replaceChildren("weights |w|:");
+  for (const fraction of [0.25, 0.5, 1]) {
+    const svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("width", "26");
+    svg.setAttribute("height", "10");
+    const line = document.createElementNS(SVG, "line");
+    Object.entries({ x1: 1, y1: 5, x2: 25, y2: 5, stroke: "#0877bd", "stroke-width": 0.4 + 5.6 * fraction,
+                     "stroke-opacity": 0.25 + 0.75 * fraction }).forEach(([k, v]) => line.setAttribute(k, v));
+    svg.append(line);
+    const label = document.createElement("span");
+    label.textContent = String(Number((scale * fraction).toPrecision(3)));
+    weights.append(svg, label);
+  }
+  const signs = document.createElement("span");
+  signs.innerHTML = '<b style="color:#0877bd">blue</b> w &gt; 0, <b style="color:#e8710a">orange</b> w &lt; 0';
+  weights.append(signs);
+  const units = $("unit-legend");
+  const bar = document.createElement("canvas");
+  bar.width = 100;
+  bar.height = 10;
+  const ctx = bar.getContext("2d");
+  for (let x = 0; x < 100; x += 1) {
+    ctx.fillStyle = rgb(diverging(x / 99));
+    ctx.fillRect(x, 0, 1, 10);
+  }
+  const s = graph.unitScale;
+  const fmt = (v) => String(Number(v.toPrecision(3)));
+  units.replaceChildren(`hidden unit output a: −${fmt(s)}`, bar, `+${fmt(s)}`);
+  units.dataset.scale = String(s);
+  weights.dataset.scale = String(scale);
+}
+
+function selectNode(layer, unit) {
+  const same = state.selected && state.selected.layer === layer && state.selected.unit === unit;
+  state.selected = same ? null : { layer, unit };
+  showNode();
+}
+
+function showNode() {
+  for (const box of $("graph").querySelectorAll(".node.selected")) box.classList.remove("selected");
+  const chosen = state.selected;
+  const detail = $("node-detail");
+  if (!chosen || !state.frame) { detail.hidden = true; return; }
+  const { layer, unit } = chosen;
+  const entry = state.frame.units[layer][unit];
+  state.graph.nodes[layer][unit].box.classList.add("selected");
+  const small = document.createElement("canvas");
+  paintMap(small, decodeMap(entry), unitColour(state.graph, layer, state.data.task, entry));
+  const large = $("node-large");
+  const ctx = large.getContext("2d");
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(small, 0, 0, large.width, large.height);
+  const fmt = (v) => (v === null ? "not finite" : Number(v).toPrecision(4));
+  const count = state.network.sizes.length;
+  let text;
+  if (layer === 0) {
+    text = `Input ${state.data.features[unit]}: from ${fmt(entry.lo)} to ${fmt(entry.hi)} over the plane.`;
+  } else {
+    const bias = state.frame.biases[layer - 1][unit];
+    text = `${layerName(layer, count)} unit ${unit + 1} (${state.network.activations[layer - 1]}): ` +
+      `a = f(z) from ${fmt(entry.lo)} to ${fmt(entry.hi)} over the plane; z from ${fmt(entry.z[0])} to ` +
+      `${fmt(entry.z[1])}; bias b = ${fmt(bias)}.`;
+  }
+  $("node-caption").textContent = text;
+  detail.dataset.layer = String(layer);
+  detail.dataset.unit = String(unit);
+  detail.hidden = false;
+}
+
+// ``line``: the hovered weight's drawn line (its data-* attributes are the numbers), or null.
+function showWeight(line, event) {
+  const tip = $("weight-tip");
+  if (state.hover && state.hover !== line) state.hover.classList.remove("hover");
+  state.hover = line || null;
+  if (!line) { tip.hidden = true; return; }
+  line.classList.add("hover");
+  const layer = Number(line.dataset.layer);
+  const from = Number(line.dataset.from);
+  const to = Number(line.dataset.to);
+  const count = state.network.sizes.length;
+  const source = layer === 1 ? state.data.features[from] : `${layerName(layer - 1, count)} unit ${from + 1}`;
+  const target = `${layerName(layer, count)} unit ${to + 1}`;
+  const fmt = (v) => (Number.isFinite(Number(v)) ? Number(v).toPrecision(4) : "not finite");
+  tip.textContent = `${source} → ${target}: w = ${fmt(line.dataset.weight)}, ` +
+    `dE/dw = ${fmt(line.dataset.gradient)}`;
+  if (event) {
+    const box = $("network-view").getBoundingClientRect();
+    tip.style.left = `${Math.min(event.clientX - box.left + 12, box.width - 200)}px`;
+    tip.style.top = `${event.clientY - box.top + 14}px`;
+  }
+  tip.hidden = false;
 }
 
 function showLossReadout() {
@@ -368,6 +488,14 @@ async function start() {
   });
   $("reset").addEventListener("click", reset);
   $("explain").addEventListener("click", explain);
+  $("node-close").addEventListener("click", () => { state.selected = null; showNode(); });
+  let width = window.innerWidth;
+  window.addEventListener("resize", () => {
+    if (window.innerWidth === width || !state.graph || !state.frame) return;
+    width = window.innerWidth;
+    makeGraph();
+    applyFrame(state.frame);  // the same frame, laid out anew (its losses are already in)
+  });
   // Close this page's session when it goes away (a reload, a closed tab), so reloads do not
   // pile up sessions; sendBeacon cannot DELETE, a keepalive fetch can. Back from the
   // back-forward cache, the page builds a fresh one.

@@ -13,6 +13,9 @@ export const state = {
   test: [],
   loop: null,  // the running Play/Train loop: { session, remaining, stop, trained }
   upload: null,
+  graph: null,  // the network graph on screen (graph.js)
+  selected: null,  // the node whose picture is shown large: { layer, unit }
+  hover: null,  // the weight line under the mouse
   queue: Promise.resolve(),
 };
 
