@@ -46,6 +46,10 @@ import uvicorn  # noqa: E402
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 from neuralab.playground import SessionStore  # noqa: E402
+
+# Waits on DOM state, never on timers; on a loaded machine (CI, parallel helpers) 25 epochs can
+# take longer than Playwright's default 5 s for ``expect``.
+expect.set_options(timeout=30_000)
 from neuralab.playground.app import create_app  # noqa: E402
 
 
