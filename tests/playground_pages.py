@@ -123,4 +123,21 @@ def open_page(url: str, profile: Path, *, width: int = 1400, height: int = 1050)
         assert not missing, f"files the page asked for and did not get: {missing}"
 
 
-__all__ = ["ARTIFACTS", "Page", "WatchedStore", "expect", "open_page", "serve"]
+def page_fixtures(max_sessions: int = 16, **viewport):
+    """The module-scoped fixtures ``store`` (a WatchedStore) and ``page`` (Chromium on a server of
+    that store), for a test module to bind: ``store, page = page_fixtures()``."""
+
+    @pytest.fixture(scope="module")
+    def store():
+        return WatchedStore(max_sessions=max_sessions)
+
+    @pytest.fixture(scope="module")
+    def page(store, tmp_path_factory):
+        profile = tmp_path_factory.mktemp("chromium-profile")
+        with serve(store) as url, open_page(url, profile, **viewport) as page:
+            yield page
+
+    return store, page
+
+
+__all__ = ["ARTIFACTS", "Page", "WatchedStore", "expect", "open_page", "page_fixtures", "serve"]

@@ -9,31 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from playground_pages import (  # skips without a browser
-    ARTIFACTS,
-    Page,
-    WatchedStore,
-    expect,
-    open_page,
-    serve,
-)
+from playground_pages import ARTIFACTS, Page, expect, page_fixtures  # skips without a browser
 
-
-@pytest.fixture(scope="module")
-def store():
-    return WatchedStore(max_sessions=64)
-
-
-@pytest.fixture(scope="module")
-def server_url(store):
-    with serve(store) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def page(server_url, tmp_path_factory):
-    with open_page(server_url, tmp_path_factory.mktemp("chromium-profile")) as page:
-        yield page
+store, page = page_fixtures(max_sessions=64)
 
 
 def _builds(page: Page) -> int:

@@ -4,23 +4,9 @@ gradients, and a deep sigmoid network at a sane rate still reads as vanishing.""
 
 from __future__ import annotations
 
-import pytest
+from playground_pages import ARTIFACTS, Page, expect, page_fixtures  # skips without a browser
 
-from playground_pages import (  # skips without a browser
-    ARTIFACTS,
-    Page,
-    WatchedStore,
-    expect,
-    open_page,
-    serve,
-)
-
-
-@pytest.fixture(scope="module")
-def page(tmp_path_factory):
-    with serve(WatchedStore(max_sessions=16)) as url, \
-            open_page(url, tmp_path_factory.mktemp("chromium-profile")) as page:
-        yield page
+store, page = page_fixtures(max_sessions=16)
 
 
 def _rebuild(page: Page, action) -> None:
@@ -44,6 +30,12 @@ def _step(page: Page, epochs: int = 1) -> None:
         expect(page.locator("#epoch")).to_have_attribute("data-epoch", str(epoch))
 
 
+def _activations(page: Page, name: str) -> None:
+    selects = page.locator("#layers select.activation")
+    for index in range(selects.count()):
+        _rebuild(page, lambda index=index: selects.nth(index).select_option(name))
+
+
 def test_spirals_relu_at_rate_10_names_the_learning_rate(page: Page):
     _rebuild(page, lambda: page.select_option("#dataset", "spirals"))
     _rate(page, "10")
@@ -57,9 +49,7 @@ def test_spirals_relu_at_rate_10_names_the_learning_rate(page: Page):
 
 def test_circles_tanh_at_rate_20_names_the_learning_rate(page: Page):
     _rebuild(page, lambda: page.select_option("#dataset", "circles"))
-    for index in range(2):
-        select = page.locator("#layers select.activation").nth(index)
-        _rebuild(page, lambda select=select: select.select_option("tanh"))
+    _activations(page, "tanh")
     _rate(page, "20")
     _step(page)
     warning = page.locator("#gradient-warning")
@@ -72,9 +62,7 @@ def test_six_sigmoid_layers_at_a_sane_rate_read_as_vanishing(page: Page):
     _rate(page, "0.1")
     while page.locator("#layers .layer-row").count() < 6:
         _rebuild(page, lambda: page.click("#add-layer"))
-    selects = page.locator("#layers select.activation")
-    for index in range(6):
-        _rebuild(page, lambda index=index: selects.nth(index).select_option("sigmoid"))
+    _activations(page, "sigmoid")
     _step(page, 3)
     warning = page.locator("#gradient-warning")
     expect(warning.locator("strong")).to_have_text("Vanishing gradients")

@@ -8,25 +8,9 @@ import re
 import numpy as np
 import pytest
 
-from playground_pages import (  # skips without a browser
-    ARTIFACTS,
-    Page,
-    WatchedStore,
-    expect,
-    open_page,
-    serve,
-)
+from playground_pages import ARTIFACTS, Page, expect, page_fixtures  # skips without a browser
 
-
-@pytest.fixture(scope="module")
-def store():
-    return WatchedStore(max_sessions=16)
-
-
-@pytest.fixture(scope="module")
-def page(store, tmp_path_factory):
-    with serve(store) as url, open_page(url, tmp_path_factory.mktemp("chromium-profile")) as page:
-        yield page
+store, page = page_fixtures(max_sessions=16)
 
 
 def _lines(page: Page) -> list[dict]:
