@@ -132,8 +132,8 @@ def test_ctrl_c_writes_the_model_so_far_and_exits_130(tmp_path, monkeypatch):
     ("1,2\n3,4\n", [], "has no header row"),
     ("a,b\n1,2\n3,4\n", ["--target", "c"], "has no column 'c'. Its columns are: a, b"),
     ("a,b\n1,x\n2,x\n3,x\n", ["--target", "b"], "holds one class only ('x')"),
-    ("a,b\n1,2\n,3\n4,5\n", ["--target", "b"],
-     r"1 missing cell (empty or NaN) in 1 row(s); the first is row 2 (line 3), column 'a'"),
+    ("a,b\n1,2\n,3\n4,5\n", ["--target", "b", "--missing", "error"],
+     r"1 missing cell (empty or NaN); the first is row 2 (line 3), column 'a'"),
     ("a,b\n1,2\n2,3\nthree,4\n4,5\n", ["--target", "b"],
      "column 'a' is numeric but row 3 (line 4) holds 'three'"),
     ("a,b\n1,2\n2,3\n", [], "Give the column to predict with --target. The columns of"),
@@ -151,10 +151,11 @@ def test_train_bad_inputs(tmp_path, text, args, message):
 def test_drop_missing_option(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text("a,b\n" + "".join(f"{i},{i % 2}\n" for i in range(20)) + ",1\n")
-    result = invoke("train", path, "--target", "b", "--drop-missing", "--epochs", "2", "--hidden", "2",
-                    "--out", tmp_path / "m.nlab")
-    assert result.exit_code == 0, result.output
-    assert "note: dropped 1 row(s) with missing cells" in result.stdout
+    for flag in (["--drop-missing"], ["--missing", "drop"]):  # the old flag stays as a hidden alias
+        result = invoke("train", path, "--target", "b", *flag, "--epochs", "2", "--hidden", "2",
+                        "--out", tmp_path / "m.nlab", "--force")
+        assert result.exit_code == 0, result.output
+        assert "note: dropped 1 row(s) with missing cells" in result.stdout
 
 
 def test_bad_model_files_through_the_cli(trained, tmp_path):
@@ -311,14 +312,13 @@ def test_evaluate_names_the_column_given_with_target(tmp_path):
     assert result.exit_code == 0 and json.loads(result.stdout)["rows"] == 60
 
 
-@pytest.mark.parametrize(("separator", "said"), [(";", "';'"), ("\t", "a tab")])
-def test_a_semicolon_separated_file_gets_a_hint(tmp_path, separator, said):
+@pytest.mark.parametrize(("separator", "said", "option"), [(";", "';'", "';'"), ("\t", "a tab", "tab")])
+def test_a_wrong_sep_names_the_right_one(tmp_path, separator, said, option):
     path = tmp_path / "semi.csv"
     path.write_text(separator.join("aby") + "\n" + "".join(f"{i}{separator}{i % 3}{separator}{i % 2}\n"
                                                          for i in range(10)))
-    line = one_line_error(invoke("train", path, "--target", "y", "--out", tmp_path / "m.nlab"))
-    assert "has no column 'y'" in line
-    assert f"The file seems to use {said} between values; neuralab reads comma-separated files" in line
+    line = one_line_error(invoke("train", path, "--target", "y", "--sep", ",", "--out", tmp_path / "m.nlab"))
+    assert f"The header seems to use {said} between names: pass --sep {option}" in line
 
 
 def test_resume_refuses_a_conflicting_architecture(trained, tmp_path):
@@ -358,7 +358,7 @@ def test_the_summary_says_early_stopping(tmp_path):
     result = invoke("train", path, "--target", "y", "--early-stopping", "2", "--epochs", "200",
                     "--hidden", "32", "--learning-rate", "0.05", "--out", tmp_path / "m.nlab")
     assert result.exit_code == 0, result.output
-    assert "stopped: early stopping)" in result.stdout
+    assert "stopped: early stopping, best epoch" in result.stdout
     assert nl.load(tmp_path / "m.nlab").training["sessions"][0]["stop_reason"] == "early stopping"
 
 

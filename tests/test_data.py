@@ -41,11 +41,16 @@ def test_read_csv_types_and_lines(tmp_path):
     ("a,b\n1,2\n3\n", "line 3 has 1 fields but the header has 2"),
     ("a,a\n1,2\n", "appears twice"),
     ("a,b\n1,2\n3,oops\n4,5\n", r"column 'b' is numeric but row 2 \(line 3\) holds 'oops'"),
-    ("a,b\n1,2\n,3\n4,NaN\n", r"2 missing cells .* in 2 row\(s\); the first is row 2 \(line 3\), column 'a'"),
 ])
 def test_read_csv_refuses_bad_files(tmp_path, text, message):
     with pytest.raises(DataError, match=message):
         read_csv(write(tmp_path, text))
+
+
+def test_missing_cells_are_refused_with_missing_error(tmp_path):
+    with pytest.raises(DataError, match=r"2 missing cells .*; the first is row 2 \(line 3\), column 'a'\. "
+                                        r".*--missing impute .*--missing drop"):
+        read_csv(write(tmp_path, "a,b\n1,2\n,3\n4,NaN\n"), missing="error")
 
 
 def test_missing_file_and_drop_missing(tmp_path):
@@ -183,15 +188,15 @@ def test_an_empty_validation_split_names_the_cause_and_the_fix(n, stratify, frag
         assert "regression" not in message
 
 
-@pytest.mark.parametrize(("separator", "said"), [(";", "';'"), ("\t", "a tab")])
-def test_a_semicolon_or_tab_separated_file_gets_a_hint(tmp_path, separator, said):
+@pytest.mark.parametrize(("separator", "said", "option"), [(";", "';'", "';'"), ("\t", "a tab", "tab")])
+def test_a_semicolon_or_tab_separated_file_is_sniffed_or_named(tmp_path, separator, said, option):
     path = write(tmp_path, separator.join("aby") + "\n" + separator.join("123") + "\n")
-    table = read_csv(path)
-    hint = f"seems to use {said} between values; neuralab reads comma-separated"
+    np.testing.assert_array_equal(read_csv(path).column("y"), [3.0])  # sniffed
+    hint = f"seems to use {said} between names: pass --sep {option}"
+    with pytest.raises(DataError, match=hint):  # told wrongly: one column (a tab is refused in a name)
+        read_csv(path, sep=",").column("y")
     with pytest.raises(DataError, match=hint):
-        table.column("y")
-    with pytest.raises(DataError, match=f"seems to use {said} between values"):
-        read_csv(path, kinds={"a": "numeric"})
+        read_csv(path, kinds={"a": "numeric"}, sep=",")
     comma = read_csv(write(tmp_path, "a;b,y\n1,2\n", name="c.csv"))  # two columns: no hint
     with pytest.raises(DataError) as caught:
         comma.column("b")

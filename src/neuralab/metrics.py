@@ -2,6 +2,8 @@
 
 Classification: accuracy, per-class precision and recall, the confusion matrix.
 Regression: mean squared error, mean absolute error, R^2.
+Baselines: the same metrics for a constant prediction (the majority class, or the mean),
+the score a model has to beat to have learned anything.
 
 Shapes: ``y_true`` and ``y_pred`` are 1-D arrays of the same length ``n_samples``
 (labels of any kind for classification, numbers for regression).
@@ -130,6 +132,40 @@ def regression_metrics(y_true: object, y_pred: object) -> dict:
         "mae": mean_absolute_error(y_true, y_pred),
         "r2": r2_score(y_true, y_pred),
     }
+
+
+def baseline_metrics(y_true: object, *, mean: float | None = None, labels: Sequence | None = None,
+                     majority: object = None, names: Sequence | None = None) -> dict:
+    """Metrics of a constant prediction, with the rule in words under ``"rule"``.
+
+    Regression (``labels`` None): predict ``mean`` (the training rows' mean; default the
+    mean of ``y_true``) for every row: mse, mae, r2 (r2 is 0 when ``mean`` is the mean of
+    ``y_true``). Classification: predict ``majority`` (the training rows' most frequent
+    label; default the most frequent in ``y_true``) for every row: accuracy (the share of
+    that class), per-class precision and recall. ``names`` spell the labels in the rule.
+
+    >>> baseline_metrics([1.0, 2.0, 3.0], mean=2.0)["r2"]
+    0.0
+    >>> baseline_metrics([0, 1, 1], labels=[0, 1])["accuracy"]
+    0.6666666666666666
+    """
+    if labels is None:
+        true, _ = _numeric_pair(y_true, y_true)
+        origin = "the training rows" if mean is not None else "these rows"
+        value = float(true.mean() if mean is None else mean)
+        result = regression_metrics(true, np.full(true.shape, value))
+        return {"rule": f"predict the mean of {origin}, {value:.6g}", **result}
+    true, _ = _pair(y_true, y_true)
+    origin = "the training rows" if majority is not None else "these rows"
+    if majority is None:
+        values, counts = np.unique(true, return_counts=True)
+        majority = values[int(np.argmax(counts))]
+    majority = _plain(majority)
+    spelled = names[list(labels).index(majority)] if names is not None else majority
+    predicted = np.full(true.shape, majority, dtype=true.dtype)
+    precision, recall = precision_recall(true, predicted, labels)
+    return {"rule": f"predict the most frequent class of {origin}, {spelled!r}",
+            "accuracy": accuracy(true, predicted), "precision": precision.tolist(), "recall": recall.tolist()}
 
 
 def _plain(value: object) -> object:

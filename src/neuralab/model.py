@@ -2,8 +2,10 @@
 
 A ``Model`` holds the ``Sequential`` network, the ``Preprocessor`` (input columns, their
 scaling and encoding, the task, the class labels, the target's scaling), the loss and the
-optimizer (whose state lets training resume). Its ``predict`` takes a table of the user's
-columns and gives labels or values in the user's units.
+optimizer (whose state lets training resume). Its ``predict`` takes a table (or a pandas or
+polars DataFrame) of the user's columns and gives labels or values in the user's units.
+Missing input cells get the training rows' median / most frequent value; a category not
+seen in training is encoded all-zero with a ``DataWarning`` (``strict=True`` refuses it).
 
 Examples
 --------
@@ -18,13 +20,16 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 
 from . import metrics
 from .callbacks import Callback, EarlyStopping
-from .data import DataError, Preprocessor, Table
+from .data import DataError, Preprocessor, Table, is_frame, table_from_frame
+from .data.preprocessing import TransformReport
+from .data.table import DataWarning
 from .dropout import Dropout
 from .errors import NonFiniteError, NotFittedError, ValidationError
 from .history import History
@@ -81,12 +86,18 @@ class Model:
 
     # -- construction ------------------------------------------------------------------
     @classmethod
-    def for_data(cls, table: Table, target: str, *, task: str | None = None,
+    def for_data(cls, table: Table | object, target: str, *, task: str | None = None,
                  hidden: Sequence[int] = (64, 32), activation: str = "relu",
                  output_activation: str | None = None, loss: str | None = None, dtype: str = "float32",
                  train_rows: np.ndarray | None = None, max_categories: int = 20,
-                 ignore: Sequence[str] = (), dropout: float = 0.0) -> Model:
+                 ignore: Sequence[str] = (), dropout: float = 0.0, missing: str = "impute",
+                 missing_indicator: bool = False) -> Model:
         """An untrained model shaped for ``table``'s columns and ``target``.
+
+        ``table`` is a Table or a pandas/polars DataFrame (read as a CSV file would be).
+        ``missing`` is "impute" (a gap gets the training rows' median / most frequent value)
+        or "error"; ``missing_indicator`` adds a 0/1 input after each column with gaps. Drop
+        rows with gaps beforehand (``table.drop_missing()``) to train without them.
 
         The task is inferred from the target unless given (see ``data.infer_task``). The
         output layer is softmax + cross_entropy for classification (one sigmoid unit +
@@ -94,8 +105,11 @@ class Model:
         classes), linear + mse for regression. Scaling is fitted on ``train_rows`` only.
         ``dropout`` > 0 puts a Dropout layer of that rate after each hidden layer.
         """
+        if is_frame(table):
+            table = table_from_frame(table)
         pre = Preprocessor.fit(table, target, task=task, train_rows=train_rows,
-                               max_categories=max_categories, ignore=ignore)
+                               max_categories=max_categories, ignore=ignore, missing=missing,
+                               missing_indicator=missing_indicator)
         if pre.task == "classification":
             output_activation = output_activation or "softmax"
             if output_activation == "sigmoid":
@@ -150,12 +164,15 @@ class Model:
         return kinds
 
     # -- training ----------------------------------------------------------------------
-    def fit(self, train: Table, *, validation: Table | None = None, optimizer: str | Optimizer | None = None,
+    def fit(self, train: Table | object, *, validation: Table | object | None = None,
+            optimizer: str | Optimizer | None = None,
             learning_rate: float | None = None, epochs: int = 100, batch_size: int | None = 32,
             early_stopping: int | None = None, min_delta: float = 0.0, l2: float = 0.0, l1: float = 0.0,
             class_weight: str | dict | None = None, seed: int | None = None,
             callbacks: Sequence[Callback] = ()) -> History:
-        """Train on the rows of ``train`` (its target column included); return the History.
+        """Train on the rows of ``train`` (a Table or DataFrame, its target column included).
+
+        Returns the History. Missing input cells are imputed (see ``for_data``).
 
         ``optimizer`` None continues with the model's own optimizer (and its state) if it
         has one, else Adam. ``early_stopping`` is the patience on the validation loss (the
@@ -170,6 +187,8 @@ class Model:
         else:
             resolved = get_optimizer(optimizer or "adam", learning_rate)
         self.optimizer = resolved
+        train = self.as_table(train, with_target=True)
+        validation = None if validation is None else self.as_table(validation, with_target=True)
         X, y = self._arrays(train)
         validation_data = None if validation is None or validation.n_rows == 0 else self._arrays(validation)
         all_callbacks = list(callbacks)
@@ -204,9 +223,19 @@ class Model:
         self._record(history, stopper)
         return history
 
+    def as_table(self, data: Table | object, *, with_target: bool = False) -> Table:
+        """``data`` as a Table: a Table as it is, a DataFrame read with this model's column kinds."""
+        if is_frame(data):
+            return table_from_frame(data, kinds=self.column_kinds(with_target=with_target))
+        if not isinstance(data, Table):
+            raise DataError(f"Give a neuralab Table or a pandas/polars DataFrame. Got {type(data).__name__}.")
+        return data
+
     def _arrays(self, table: Table) -> tuple[np.ndarray, np.ndarray]:
-        return (self.preprocessor.transform(table),
-                self.preprocessor.encode_target(table, self.network.output_dim))
+        report = TransformReport()
+        inputs = self.preprocessor.transform(table, report=report)
+        _warn(report)
+        return inputs, self.preprocessor.encode_target(table, self.network.output_dim)
 
     def _record(self, history: History, stopper: EarlyStopping | None) -> None:
         session = {
@@ -230,9 +259,16 @@ class Model:
                 "Call model.fit(table) first (or load a trained model with neuralab.load)."
             )
 
-    def _inputs(self, data: Table | np.ndarray) -> np.ndarray:
-        if isinstance(data, Table):
-            return self.preprocessor.transform(data)
+    def _inputs(self, data: Table | np.ndarray, missing: str, strict: bool,
+                report: TransformReport | None) -> np.ndarray:
+        own = report is None
+        report = TransformReport() if own else report
+        if isinstance(data, Table) or is_frame(data):
+            inputs = self.preprocessor.transform(self.as_table(data), missing=missing, strict=strict,
+                                                 report=report)
+            if own:
+                _warn(report)
+            return inputs
         array = np.asarray(data)
         kinds = self.preprocessor.kinds
         if any(kind != "numeric" for kind in kinds.values()):
@@ -242,31 +278,44 @@ class Model:
                 f"Give an array of shape (n_samples, {len(kinds)}) with the columns "
                 f"{', '.join(kinds)}. Got shape {array.shape}."
             )
-        return self.preprocessor.transform(Table.from_arrays(array, feature_names=list(kinds)))
+        table = Table.from_arrays(array, feature_names=list(kinds))
+        return self.preprocessor.transform(table, missing=missing, strict=strict, report=report)
 
-    def predict_proba(self, data: Table | np.ndarray) -> np.ndarray:
-        """Class probabilities, shape (n_samples, n_classes), columns in ``classes`` order."""
+    def predict_proba(self, data: Table | np.ndarray | object, *, missing: str = "impute",
+                      strict: bool = False, report: TransformReport | None = None) -> np.ndarray:
+        """Class probabilities, shape (n_samples, n_classes), columns in ``classes`` order.
+
+        ``data`` is a Table, a pandas/polars DataFrame or (all inputs numeric) an array.
+        ``missing`` "impute" fills gaps with the training rows' values, "error" refuses them.
+        A category not seen in training is encoded all-zero with a ``DataWarning``
+        (``strict=True`` refuses it); given a ``report``, it is counted there instead.
+        """
         if self.task != "classification":
             raise ValidationError("predict_proba is for classifiers; this model does regression.")
         self._check_fitted("predict_proba")
-        output = self._outputs(data).astype(np.float64)
+        output = self._outputs(data, missing, strict, report).astype(np.float64)
         if output.shape[1] == 1:
             return np.hstack([1.0 - output, output])
         return output
 
-    def predict(self, data: Table | np.ndarray) -> np.ndarray:
-        """Labels (classification) or values in the target's units (regression), shape (n_samples,)."""
+    def predict(self, data: Table | np.ndarray | object, *, missing: str = "impute", strict: bool = False,
+                report: TransformReport | None = None) -> np.ndarray:
+        """Labels (classification) or values in the target's units (regression), shape (n_samples,).
+
+        Same inputs and options as ``predict_proba``.
+        """
         self._check_fitted("predict")
         if self.task == "classification":
-            codes = np.argmax(self.predict_proba(data), axis=1)
+            codes = np.argmax(self.predict_proba(data, missing=missing, strict=strict, report=report), axis=1)
             return np.array(self.classes, dtype=object)[codes]
         with np.errstate(over="ignore", invalid="ignore"):
-            values = self.preprocessor.decode_values(self._outputs(data))
+            values = self.preprocessor.decode_values(self._outputs(data, missing, strict, report))
         return self._finite(values.reshape(-1, 1), "prediction in the target's units", data)[:, 0]
 
-    def _outputs(self, data: Table | np.ndarray) -> np.ndarray:
+    def _outputs(self, data: Table | np.ndarray | object, missing: str = "impute", strict: bool = False,
+                 report: TransformReport | None = None) -> np.ndarray:
         """The network's outputs for ``data``, shape (n_samples, n_outputs); never NaN or infinite."""
-        inputs = self._inputs(data)
+        inputs = self._inputs(data, missing, strict, report)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             output = self.network.predict(inputs, batch_size=4096)
         return self._finite(output, "network output", data)
@@ -284,26 +333,48 @@ class Model:
             )
         return values
 
-    def evaluate(self, data: Table, *, target: str | None = None) -> dict:
-        """Metrics on a table that has the target column.
+    def evaluate(self, data: Table | object, *, target: str | None = None, missing: str = "impute",
+                 strict: bool = False, report: TransformReport | None = None) -> dict:
+        """Metrics on a table (or DataFrame) that has the target column, with their baseline.
 
         Regression: mse, mae, r2 (in the target's units). Classification: accuracy,
         per-class precision and recall, confusion matrix (rows true, columns predicted).
-        ``target`` names the column of ``data`` that holds the true values (default: the
-        model's target column).
+        ``baseline`` holds the same metrics for a constant prediction: the training rows'
+        majority class or mean (see ``metrics.baseline_metrics``). ``target`` names the
+        column of ``data`` that holds the true values (default: the model's target column);
+        rows whose target is missing are an error (drop them first). ``missing``,
+        ``strict`` and ``report`` as in ``predict_proba``.
         """
         self._check_fitted("evaluate")
         column = self.target if target is None else target
+        if is_frame(data):
+            kinds = self.column_kinds(with_target=True)
+            if column != self.target:
+                kinds.setdefault(column, kinds.pop(self.target))
+            data = table_from_frame(data, kinds=kinds)
         truth = data.column(column)
+        gaps = int(data.missing(column).sum())
+        if gaps:
+            raise DataError(f"The target {column!r} has {gaps} missing cell(s); drop those rows "
+                            f"(table.drop_missing([{column!r}]), or --missing drop).")
         if self.task == "regression":
             if truth.dtype.kind != "f":
                 raise DataError(f"The target {column!r} must be numeric for this regression model"
                                 f"{self._trained_on(column)}.")
-            return metrics.regression_metrics(truth, self.predict(data))
+            result = metrics.regression_metrics(truth, self.predict(data, missing=missing, strict=strict,
+                                                                    report=report))
+            result["baseline"] = metrics.baseline_metrics(truth, mean=self.preprocessor.target_mean)
+            return result
         true_codes = self.preprocessor.class_index(truth, column=column)
-        pred_codes = np.argmax(self.predict_proba(data), axis=1)
-        result = metrics.classification_metrics(true_codes, pred_codes, list(range(len(self.classes))))
+        probabilities = self.predict_proba(data, missing=missing, strict=strict, report=report)
+        pred_codes = np.argmax(probabilities, axis=1)
+        labels = list(range(len(self.classes)))
+        result = metrics.classification_metrics(true_codes, pred_codes, labels)
         result["labels"] = self.classes
+        counts = self.preprocessor.class_counts
+        majority = int(np.argmax(counts)) if counts else None
+        result["baseline"] = metrics.baseline_metrics(true_codes, labels=labels, majority=majority,
+                                                      names=self.classes)
         return result
 
     def _trained_on(self, column: str) -> str:
@@ -312,3 +383,9 @@ class Model:
     def __repr__(self) -> str:
         return (f"Model(task={self.task!r}, target={self.target!r}, "
                 f"inputs={len(self.preprocessor.features)}, loss={self.loss!r}, network={self.network!r})")
+
+
+def _warn(report: TransformReport) -> None:
+    """One DataWarning per column with categories not seen in training."""
+    for message in report.messages()[1]:
+        warnings.warn(message, DataWarning, stacklevel=3)

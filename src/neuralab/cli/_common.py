@@ -13,6 +13,13 @@ from rich.console import Console
 from ..errors import ValidationError
 
 OPTIMIZER_CHOICES = ("gd", "sgd", "momentum", "nesterov", "adam", "rmsprop")
+MISSING_CHOICES = ("impute", "drop", "error")
+MISSING_HELP = ("Missing cells (empty, NaN, NA, N/A, null): impute (median / most frequent value of the "
+                "training rows), drop (their rows), or error.")
+SEP_HELP = "Separator: , ; | or tab (default: sniffed from the file)."
+DECIMAL_HELP = "Decimal mark: . or , (default: sniffed; ',' only with another separator than ',')."
+
+_stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 HIDDEN_HELP = "Hidden layer sizes, comma-separated (e.g. 64,32); 0 or an empty value means no hidden layer."
 
 
@@ -24,6 +31,21 @@ def print_out(*objects) -> None:
     (table titles, headers and cells included).
     """
     Console(file=sys.stdout, highlight=False, soft_wrap=True, markup=False).print(*objects)
+
+
+def print_warnings(warnings: list[str], hints: list[str] = (), notes: list[str] = ()) -> None:
+    """Print notes, warnings and hints to stderr, one line each, as plain text (no markup)."""
+    for prefix, lines in (("note", notes), ("warning", warnings), ("hint", hints)):
+        for line in lines:
+            _stderr.print(f"{prefix}: {line}", markup=False)
+
+
+def check_missing_option(missing: str) -> str:
+    """``--missing`` must be one of impute, drop, error."""
+    value = missing.strip().lower()
+    if value not in MISSING_CHOICES:
+        raise ValidationError(f"--missing must be one of {', '.join(MISSING_CHOICES)}. Got {missing!r}.")
+    return value
 
 
 def echo_json(payload: dict) -> None:

@@ -23,7 +23,16 @@ from ..lr_find import lr_find as run_lr_find
 from ..lr_find import plot_lr_find
 from ..model import Model
 from ._app import app, run_guarded
-from ._common import HIDDEN_HELP, OPTIMIZER_CHOICES, check_out, echo_json, parse_hidden, print_out
+from ._common import (
+    DECIMAL_HELP,
+    HIDDEN_HELP,
+    OPTIMIZER_CHOICES,
+    SEP_HELP,
+    check_out,
+    echo_json,
+    parse_hidden,
+    print_out,
+)
 
 
 @app.command("lr-find")
@@ -39,7 +48,10 @@ def lr_find(
     steps: int = typer.Option(100, help="Number of mini-batch steps (at most)."),
     batch_size: int = typer.Option(32, help="Mini-batch size."),
     seed: int = typer.Option(0, help="Seed of the initial weights and the shuffling."),
-    drop_missing: bool = typer.Option(False, help="Drop rows with empty/NaN cells instead of refusing."),
+    drop_missing: bool = typer.Option(False, help="Drop rows with empty/NaN cells (default: impute them)."),
+    ignore: str = typer.Option("", help="Comma-separated columns to leave out (ids, free text)."),
+    sep: str | None = typer.Option(None, help=SEP_HELP),
+    decimal: str | None = typer.Option(None, help=DECIMAL_HELP),
     out: str = typer.Option("lr_find.png", help="The PNG to write: loss against learning rate."),
     force: bool = typer.Option(False, help="Overwrite an existing --out."),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
@@ -49,19 +61,22 @@ def lr_find(
 
 
 def _lr_find(*, data, target, task, hidden, activation, optimizer, start, end, steps, batch_size, seed,
-             drop_missing, out, force, as_json) -> None:
+             drop_missing, ignore, sep, decimal, out, force, as_json) -> None:
     if not out.lower().endswith(".png"):
         raise ValidationError(f"--out must name a .png file. Got {out!r}.")
     check_out(out, force)
     if optimizer.strip().lower() not in OPTIMIZER_CHOICES:
         valid = ", ".join(OPTIMIZER_CHOICES)
         raise ValidationError(f"Unknown optimizer {optimizer!r}. Choose one of: {valid}.")
-    table, known_target = load_data(data, drop_missing=drop_missing)
+    table, known_target = load_data(data, drop_missing=drop_missing, sep=sep, decimal=decimal)
     target = target or known_target
     if target is None:
         raise DataError(f"Give the column to predict with --target. The columns of {data} are: "
                         f"{', '.join(table.columns)}.{delimiter_hint(table.columns)}")
-    model = Model.for_data(table, target, task=task, hidden=parse_hidden(hidden), activation=activation)
+    table = table.drop_missing([target], what=f"no value in the target {target!r}")
+    ignored = [name.strip() for name in ignore.split(",") if name.strip()]
+    model = Model.for_data(table, target, task=task, hidden=parse_hidden(hidden), activation=activation,
+                           ignore=ignored)
     X = model.preprocessor.transform(table)
     y = model.preprocessor.encode_target(table, model.network.output_dim)
     result = run_lr_find(model.network, X, y, loss=model.loss, optimizer=optimizer.strip().lower(),
@@ -75,7 +90,8 @@ def _lr_find(*, data, target, task, hidden, activation, optimizer, start, end, s
         command = train_command(data, target=None if target == known_target else target, task=task,
                                 hidden=parse_hidden(hidden), activation=activation,
                                 optimizer=optimizer.strip().lower(), batch_size=batch_size, seed=seed,
-                                drop_missing=drop_missing, learning_rate=result.suggestion)
+                                drop_missing=drop_missing, learning_rate=result.suggestion,
+                                ignore=",".join(ignored), sep=sep, decimal=decimal)
     if as_json:
         echo_json({"data": data, "target": target, "task": model.task, "loss": model.loss,
                    "optimizer": optimizer, "steps": len(result.losses), "out": out, **result.to_dict(),
@@ -99,13 +115,14 @@ def _lr_find(*, data, target, task, hidden, activation, optimizer, start, end, s
 
 def train_command(data: str, *, target: str | None, task: str | None, hidden: tuple[int, ...],
                   activation: str, optimizer: str, batch_size: int, seed: int, drop_missing: bool,
-                  learning_rate: float) -> str:
+                  learning_rate: float, ignore: str = "", sep: str | None = None,
+                  decimal: str | None = None) -> str:
     """The ``neuralab train`` command that trains what the range test measured, at ``learning_rate``.
 
     Everything that shaped the measured loss curve is repeated: the network (--hidden,
     --activation), the optimizer, the batch size, the seed (when not train's default 0), the task
-    (when given) and --drop-missing. ``target`` is None for a bundled set's own target, which
-    ``train`` knows by itself.
+    (when given), --missing drop, --ignore, --sep and --decimal. ``target`` is None for a bundled
+    set's own target, which ``train`` knows by itself.
     """
     words = ["neuralab", "train", data]
     if target is not None:
@@ -117,7 +134,10 @@ def train_command(data: str, *, target: str | None, task: str | None, hidden: tu
     if seed != 0:
         words += ["--seed", str(seed)]
     if drop_missing:
-        words.append("--drop-missing")
+        words += ["--missing", "drop"]
+    for flag, value in (("--ignore", ignore), ("--sep", sep), ("--decimal", decimal)):
+        if value:
+            words += [flag, value]
     words += ["--learning-rate", f"{learning_rate:.3g}"]
     return shlex.join(words)
 

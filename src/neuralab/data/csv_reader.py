@@ -1,35 +1,97 @@
-"""Reading CSV files with a header row into tables, whole or streamed in chunks."""
+"""Reading CSV files with a header row into tables, whole or streamed in chunks.
+
+The separator (``,`` ``;`` tab ``|``) and the decimal mark (``.`` or ``,``) are sniffed
+from the first 64 KiB unless given. Each column is numeric, a date or categorical (see
+``cells`` for what counts as a number and a date). Missing cells (empty, NaN, NA, N/A,
+null) are kept as NaN / None (``missing="keep"``, for the preprocessor to impute), their
+rows dropped (``"drop"``), or refused (``"error"``).
+"""
 
 from __future__ import annotations
 
 import csv
 import math
 import os
+import re
 from collections.abc import Iterator, Sequence
 
 import numpy as np
 
 from ..errors import ValidationError
 from .bundled import BUNDLED
-from .table import DataError, Table, delimiter_hint, name_list
+from .cells import MISSING_MARKERS, control_character, is_missing, parse_date, parse_number
+from .table import SEPARATORS, DataError, Table, delimiter_hint, name_list, separator_name, separator_option
 
-MISSING_MARKERS = frozenset({"", "nan", "na", "n/a", "null"})
-"""Cell texts (after strip, lower-cased) that count as a missing value."""
+__all__ = ["MISSING_MARKERS", "read_csv", "read_csv_chunks", "sniff"]
+
+MISSING_CHOICES = ("keep", "impute", "drop", "error")
+"""What ``read_csv`` does with missing cells ("impute" keeps them for the preprocessor)."""
+
+_SAMPLE_CHARS = 65_536
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+")
+_DECIMAL_POINT = re.compile(r"[+-]?[0-9]*\.[0-9]+")
+
+
+# -- separator and decimal mark -------------------------------------------------------------
+def sniff(sample: str) -> tuple[str, str]:
+    """(separator, decimal mark) of a CSV text from its first lines.
+
+    The separator is the one of ``,`` ``;`` tab ``|`` that splits the header into more than
+    one name and the most rows into as many fields (ties go to the earlier one); "," when
+    none does. The decimal mark is "," when the separator is not "," and some cells read as
+    ``1,5`` while none reads as ``1.5``; else ".".
+    """
+    lines = sample.splitlines()[:50]
+    if len(sample) >= _SAMPLE_CHARS and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut
+    best, best_score = ",", (-1.0, 0)
+    for mark in SEPARATORS:
+        rows = [row for row in csv.reader(lines, delimiter=mark) if row]
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        score = (sum(len(row) == width for row in rows) / len(rows), width)
+        if score[0] > best_score[0]:
+            best, best_score = mark, score
+    return best, _sniff_decimal(lines, best)
+
+
+def _sniff_decimal(lines: list[str], sep: str) -> str:
+    """"," when ``sep`` is not "," and data cells read as ``1,5`` but none as ``1.5``; else "."."""
+    if sep == ",":
+        return "."
+    cells = [cell.strip() for row in csv.reader(lines[1:], delimiter=sep) for cell in row]
+    comma = any(_DECIMAL_COMMA.fullmatch(c) for c in cells)
+    return "," if comma and not any(_DECIMAL_POINT.fullmatch(c) for c in cells) else "."
+
+
+def _check_sep(sep: str | None) -> str | None:
+    if sep is None:
+        return None
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+    sep = named.get(sep.strip().lower(), sep) if sep.strip() else sep
+    if len(sep) != 1 or sep in "\"\r\n" or sep.isalnum():
+        raise ValidationError(
+            f"The separator (--sep, sep=) must be one character such as , ; | or the word tab. Got {sep!r}."
+        )
+    return sep
+
+
+def _check_decimal(decimal: str | None) -> str | None:
+    if decimal is not None and decimal not in (".", ","):
+        raise ValidationError(f"The decimal mark (--decimal, decimal=) must be '.' or ','. Got {decimal!r}.")
+    return decimal
+
+
+def _check_missing(missing: str) -> str:
+    if missing not in MISSING_CHOICES:
+        raise ValidationError(
+            f"`missing` (--missing) must be one of {', '.join(MISSING_CHOICES[1:])}. Got {missing!r}."
+        )
+    return missing
 
 
 # -- reading CSV ---------------------------------------------------------------------------
-def _is_missing(cell: str) -> bool:
-    return cell.strip().lower() in MISSING_MARKERS
-
-
-def _to_float(cell: str) -> float | None:
-    try:
-        value = float(cell)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
 def _check_path(path: str | os.PathLike) -> str:
     path = os.fspath(path)
     if not os.path.exists(path):
@@ -42,17 +104,36 @@ def _check_path(path: str | os.PathLike) -> str:
 
 
 class _CsvRows:
-    """An open CSV file: the checked header, then (line, cells) pairs."""
+    """An open CSV file: its separator and decimal mark, the checked header, then (line, cells)."""
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, sep: str | None = None, decimal: str | None = None):
         self.path = _check_path(path)
+        sep, decimal = _check_sep(sep), _check_decimal(decimal)
         self.handle = open(self.path, newline="", encoding="utf-8-sig")
         try:
-            self.reader = csv.reader(self.handle)
+            if sep is None or decimal is None:
+                sample = self._sample()
+                sep = sep or sniff(sample)[0]
+                decimal = decimal or _sniff_decimal(sample.splitlines()[:50], sep)
+            self.sep, self.decimal = sep, decimal
+            if self.sep == self.decimal:
+                raise ValidationError(
+                    f"The separator and the decimal mark are both {self.sep!r}. Pass --decimal . "
+                    "(decimal='.') or another --sep."
+                )
+            self.reader = csv.reader(self.handle, delimiter=self.sep)
             self.header = self._read_header()
         except BaseException:
             self.handle.close()
             raise
+
+    def _sample(self) -> str:
+        try:
+            sample = self.handle.read(_SAMPLE_CHARS)
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{self.path} is not a UTF-8 text CSV file ({exc.reason}).") from exc
+        self.handle.seek(0)
+        return sample
 
     def _rows(self) -> Iterator[tuple[int, list[str]]]:
         try:
@@ -71,15 +152,22 @@ class _CsvRows:
         if first is None:
             raise DataError(f"{self.path} is empty: it needs a header row of column names and data rows.")
         header = [cell.strip() for cell in first[1]]
-        if all(_to_float(cell) is not None for cell in header):
+        if all(parse_number(cell, self.decimal) is not None for cell in header):
             raise DataError(
                 f"{self.path} has no header row: its first line holds only numbers "
-                f"({','.join(first[1][:4])}{',...' if len(header) > 4 else ''}). "
+                f"({self.sep.join(first[1][:4])}{',...' if len(header) > 4 else ''}). "
                 "Add a first line with the column names."
             )
-        blank = [i + 1 for i, name in enumerate(header) if not name]
-        if blank:
-            raise DataError(f"{self.path}: header column {blank[0]} has no name. Name every column.")
+        for position, name in enumerate(header, start=1):
+            if not name:
+                raise DataError(f"{self.path}: header column {position} has no name. Name every column.")
+            char = control_character(name)
+            if char is not None:
+                raise DataError(
+                    f"{self.path}: header column {position} ({name!r}) holds the control character "
+                    f"U+{ord(char):04X}. Column names must be printable text: rename the column."
+                    f"{delimiter_hint(header)}"
+                )
         seen = set()
         for name in header:
             if name in seen:
@@ -96,8 +184,9 @@ class _CsvRows:
         for line, cells in self.rows:
             if len(cells) != width:
                 raise DataError(
-                    f"{self.path} line {line} has {len(cells)} fields but the header has {width}. "
-                    "Every row needs one value per column."
+                    f"{self.path} line {line} has {len(cells)} fields but the header has {width} "
+                    f"(separator {separator_name(self.sep)}). Every row needs one value per column."
+                    f"{self._ragged_hint(cells)}"
                 )
             lines.append(line)
             rows.append(cells)
@@ -108,87 +197,145 @@ class _CsvRows:
         if rows:
             yield offset, np.array(lines), rows
 
+    def _ragged_hint(self, cells: list[str]) -> str:
+        """Name the separator that would split the header like this row (if one would)."""
+        text = self.sep.join(self.header)
+        for mark in SEPARATORS:
+            if mark == self.sep:
+                continue
+            names = next(csv.reader([text], delimiter=mark))
+            if len(names) > 1 and len(names) == len(next(csv.reader([self.sep.join(cells)], delimiter=mark))):
+                return (f" The file seems to use {separator_name(mark)}: pass --sep "
+                        f"{separator_option(mark)} (sep={mark!r}).")
+        if len(self.header) == 1 and len(cells) > 1:
+            return (f" The header is one name, {self.header[0]!r}: if values hold {separator_name(self.sep)} "
+                    "as a decimal mark, quote them or pass the real separator with --sep.")
+        return ""
+
     def close(self) -> None:
         self.handle.close()
 
 
-def _parse_column(name: str, cells: Sequence[str], kind: str | None, lines: np.ndarray,
-                  source: str, offset: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Return (values, missing mask). ``kind`` None: numeric when most filled cells are numbers."""
-    missing = np.fromiter((_is_missing(c) for c in cells), dtype=bool, count=len(cells))
+def _where(rows: Sequence[int], lines: np.ndarray | None, offset: int) -> str:
+    first = rows[0]
+    if lines is None:
+        return f"row {first + 1 + offset}"
+    return f"row {first + 1 + offset} (line {int(lines[first])})"
+
+
+def parse_column(name: str, cells: Sequence[str], kind: str | None, lines: np.ndarray | None, source: str,
+                 offset: int = 0, decimal: str = ".") -> tuple[np.ndarray, str]:
+    """Return (values, kind) of one column's cell texts.
+
+    ``kind`` None infers it: "date" when every filled cell is an ISO date; "numeric" when at
+    least half of the filled cells are numbers (a cell beyond float64 or ``inf`` is then an
+    error naming it, and so is any other text); "categorical" otherwise. Missing cells become
+    NaN (numeric, date) or None (categorical).
+    """
+    missing = [is_missing(c) for c in cells]
+    filled = len(cells) - sum(missing)
+    if kind is None and filled and all(parse_date(c) is not None for c, m in zip(cells, missing, strict=True)
+                                       if not m):
+        kind = "date"
     if kind == "categorical":
-        return np.array([c.strip() for c in cells], dtype=object), missing
+        return np.array([None if m else c.strip() for c, m in zip(cells, missing, strict=True)],
+                        dtype=object), kind
     values = np.full(len(cells), np.nan)
     bad: list[int] = []
+    infinite: list[int] = []
+    parse = parse_date if kind == "date" else (lambda c: parse_number(c, decimal))
     for i, cell in enumerate(cells):
-        if not missing[i]:
-            number = _to_float(cell)
-            if number is None:
-                bad.append(i)
-            else:
-                values[i] = number
-    filled = int((~missing).sum())
+        if missing[i]:
+            continue
+        number = parse(cell)
+        if number is None:
+            bad.append(i)
+        elif not math.isfinite(number):
+            infinite.append(i)
+        else:
+            values[i] = number
     if kind is None and filled and len(bad) * 2 >= filled:
-        return np.array([c.strip() for c in cells], dtype=object), missing
-    if bad:
-        first = bad[0]
-        where = f"row {first + 1 + offset} (line {int(lines[first])})"
+        return np.array([None if m else c.strip() for c, m in zip(cells, missing, strict=True)],
+                        dtype=object), "categorical"
+    kind = kind or "numeric"
+    if infinite:
         raise DataError(
-            f"{source}: column {name!r} is numeric but {where} holds "
-            f"{cells[first].strip()!r}, which is not a number ({len(bad)} such cell"
-            f"{'s' if len(bad) != 1 else ''}). Fix or remove those rows."
+            f"{source}: column {name!r} is numeric but {_where(infinite, lines, offset)} holds "
+            f"{cells[infinite[0]].strip()!r}, which is infinite or beyond the float64 range (about 1.8e308) "
+            f"({len(infinite)} such cell{'s' if len(infinite) != 1 else ''}). Fix those cells, or leave them "
+            "empty to treat them as missing."
         )
-    return values, missing
+    if bad:
+        what = ("an ISO date (YYYY-MM-DD, optionally with a time)" if kind == "date" else
+                f"a plain decimal number (decimal mark {decimal!r})")
+        raise DataError(
+            f"{source}: column {name!r} is {'a date column' if kind == 'date' else 'numeric'} but "
+            f"{_where(bad, lines, offset)} holds {cells[bad[0]].strip()!r}, which is not {what} "
+            f"({len(bad)} such cell{'s' if len(bad) != 1 else ''}). Fix or remove those rows."
+        )
+    return values, kind
 
 
 def _build_table(source: str, header: list[str], lines: np.ndarray, rows: list[list[str]],
-                 kinds: dict[str, str] | None, drop_missing: bool, offset: int = 0) -> Table:
+                 kinds: dict[str, str] | None, missing: str, offset: int = 0, decimal: str = ".",
+                 keep: Sequence[str] = ()) -> Table:
     wanted = header if kinds is None else [name for name in header if name in kinds]
     positions = {name: i for i, name in enumerate(header)}
-    data, missing = {}, np.zeros((len(rows), len(wanted)), dtype=bool)
-    for j, name in enumerate(wanted):
+    data, dates = {}, set()
+    for name in wanted:
         cells = [row[positions[name]] for row in rows]
-        kind = None if kinds is None else kinds[name]
-        data[name], missing[:, j] = _parse_column(name, cells, kind, lines, source, offset)
-    table = Table(wanted, data, source, lines, row_offset=offset)
-    if missing.any():
-        bad_rows = missing.any(axis=1)
-        if not drop_missing:
-            row, col = (int(i) for i in np.argwhere(missing)[0])
-            where = f"row {row + 1 + offset} (line {int(lines[row])})"
-            count = int(missing.sum())
-            raise DataError(
-                f"{source} has {count} missing cell{'s' if count != 1 else ''} (empty or NaN) in "
-                f"{int(bad_rows.sum())} row(s); the first is {where}, "
-                f"column {wanted[col]!r}. Fill them in, or drop those rows with --drop-missing "
-                "(drop_missing=True)."
-            )
-        table = table.take(~bad_rows)
-        table.notes.append(f"dropped {int(bad_rows.sum())} row(s) with missing cells")
+        values, kind = parse_column(name, cells, None if kinds is None else kinds[name], lines, source,
+                                    offset, decimal)
+        data[name] = values
+        if kind == "date":
+            dates.add(name)
+    raw = {name: np.array([row[positions[name]] for row in rows], dtype=object) for name in keep}
+    table = Table(wanted, data, source, lines, row_offset=offset, dates=dates, raw=raw)
+    if missing in ("keep", "impute"):
+        return table
+    if missing == "drop":
+        return table.drop_missing(what="missing cells")
+    counts = table.missing_counts()
+    if counts:
+        first = min((int(np.argmax(table.missing(name))), wanted.index(name)) for name in counts)
+        total = sum(counts.values())
+        raise DataError(
+            f"{source} has {total} missing cell{'s' if total != 1 else ''} (empty or NaN); the first is "
+            f"{table.line_of(first[0])}, column {wanted[first[1]]!r}. Fill them in, impute them with "
+            "--missing impute (missing='impute': median or most frequent value of the training rows), "
+            "or drop those rows with --missing drop (missing='drop')."
+        )
     return table
 
 
-def read_csv(path: str | os.PathLike, *, drop_missing: bool = False,
-             kinds: dict[str, str] | None = None) -> Table:
+def read_csv(path: str | os.PathLike, *, missing: str = "keep", kinds: dict[str, str] | None = None,
+             sep: str | None = None, decimal: str | None = None, drop_missing: bool = False) -> Table:
     """Read a CSV file with a header row into a Table.
 
     Parameters
     ----------
     path : path of the file
-    drop_missing : bool
-        Drop rows with a missing cell (empty, "NaN", "NA", "null") instead of refusing them.
-    kinds : dict of column -> "numeric" | "categorical", optional
+    missing : "keep" (or "impute"), "drop" or "error"
+        Missing cells (empty, "NaN", "NA", "N/A", "null") are kept as NaN / None for the
+        preprocessor to impute, their rows dropped (with a note), or refused.
+    kinds : dict of column -> "numeric" | "categorical" | "date", optional
         Known column kinds (a saved model's); only these columns are read, and each must be
-        in the header. Without it every column is read and its kind inferred: numeric when
-        most of its filled cells are numbers (the others are then an error naming the row).
+        in the header. Without it every column is read and its kind inferred (see
+        ``parse_column``).
+    sep, decimal : str, optional
+        The separator and the decimal mark; sniffed when not given (see ``sniff``).
+    drop_missing : bool
+        Same as ``missing="drop"`` (kept for older callers).
 
     Raises
     ------
     DataError
-        Missing or empty file, no header, ragged rows, no data rows, missing cells,
-        non-numbers in a numeric column, required columns absent.
+        Missing or empty file, no header, control characters in names, ragged rows, no data
+        rows, missing cells with ``missing="error"``, non-numbers or infinite values in a
+        numeric column, required columns absent.
     """
-    reader = _CsvRows(path)
+    missing = "drop" if drop_missing else _check_missing(missing)
+    reader = _CsvRows(path, sep, decimal)
     try:
         _check_required(reader, kinds)
         parts = list(reader.chunks(None))
@@ -197,51 +344,63 @@ def read_csv(path: str | os.PathLike, *, drop_missing: bool = False,
     if not parts:
         raise DataError(f"{reader.path} has a header but no data rows.")
     _, lines, rows = parts[0]
-    table = _build_table(reader.path, reader.header, lines, rows, kinds, drop_missing)
+    table = _build_table(reader.path, reader.header, lines, rows, kinds, missing, decimal=reader.decimal)
     if table.n_rows == 0:
         raise DataError(f"{reader.path}: every row has a missing cell, so none is left after dropping them.")
+    _note_format(table, reader)
     return table
 
 
-def read_csv_chunks(path: str | os.PathLike, kinds: dict[str, str], *,
-                    chunk_rows: int = 10_000) -> Iterator[Table]:
+def _note_format(table: Table, reader: _CsvRows) -> None:
+    if reader.sep != "," or reader.decimal != ".":
+        table.notes.insert(0, f"read with separator {separator_name(reader.sep)} and decimal mark "
+                              f"{reader.decimal!r}")
+
+
+def read_csv_chunks(path: str | os.PathLike, kinds: dict[str, str], *, chunk_rows: int = 10_000,
+                    missing: str = "keep", sep: str | None = None, decimal: str | None = None,
+                    keep: Sequence[str] = ()) -> Iterator[Table]:
     """Stream a CSV file in tables of at most ``chunk_rows`` rows (constant memory).
 
-    ``kinds`` (column -> "numeric" | "categorical") fixes the columns to read, as in
-    ``read_csv``; missing cells are an error (rows are never dropped, so outputs stay
-    aligned with the file's rows). The header is checked before the first table is yielded.
+    ``kinds`` (column -> "numeric" | "categorical" | "date") fixes the columns to read, as
+    in ``read_csv``, and so do ``missing``, ``sep`` and ``decimal``. The raw cell texts of
+    the columns ``keep`` are in each table's ``raw`` (ids to copy to an output). The header
+    is checked before the first table is yielded.
     """
     if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
         raise ValidationError(f"`chunk_rows` must be a positive integer. Got {chunk_rows!r}.")
-    reader = _CsvRows(path)
+    missing = _check_missing(missing)
+    reader = _CsvRows(path, sep, decimal)
     try:
         _check_required(reader, kinds)
+        _check_required(reader, dict.fromkeys(keep, "text"), why="to keep (--keep)")
     except BaseException:
         reader.close()
         raise
-    return _stream(reader, kinds, chunk_rows)
+    return _stream(reader, kinds, chunk_rows, missing, list(keep))
 
 
-def _stream(reader: _CsvRows, kinds: dict[str, str], chunk_rows: int) -> Iterator[Table]:
+def _stream(reader: _CsvRows, kinds: dict[str, str], chunk_rows: int, missing: str,
+            keep: list[str]) -> Iterator[Table]:
     try:
         any_rows = False
         for offset, lines, rows in reader.chunks(chunk_rows):
             any_rows = True
-            yield _build_table(reader.path, reader.header, lines, rows, kinds, drop_missing=False,
-                               offset=offset)
+            yield _build_table(reader.path, reader.header, lines, rows, kinds, missing, offset=offset,
+                               decimal=reader.decimal, keep=keep)
         if not any_rows:
             raise DataError(f"{reader.path} has a header but no data rows.")
     finally:
         reader.close()
 
 
-
-def _check_required(reader: _CsvRows, kinds: dict[str, str] | None) -> None:
+def _check_required(reader: _CsvRows, kinds: dict[str, str] | None, why: str = "the model needs") -> None:
     if kinds is None:
         return
     absent = [name for name in kinds if name not in reader.header]
     if absent:
         raise DataError(
-            f"{reader.path} lacks the column(s) the model needs: {name_list(absent)}. "
+            f"{reader.path} lacks the column(s) {why}: {name_list(absent)}. "
             f"Its columns are: {', '.join(reader.header)}.{delimiter_hint(reader.header)}"
         )
+

@@ -9,10 +9,14 @@ from .csv_reader import read_csv
 from .table import Table
 
 
-def load_data(source: str | os.PathLike, *, drop_missing: bool = False) -> tuple[Table, str | None]:
-    """A CSV path or a bundled set's name -> (table, known target column or None)."""
+def load_data(source: str | os.PathLike, *, missing: str = "keep", sep: str | None = None,
+              decimal: str | None = None, drop_missing: bool = False) -> tuple[Table, str | None]:
+    """A CSV path or a bundled set's name -> (table, known target column or None).
+
+    ``missing``, ``sep`` and ``decimal`` are those of ``read_csv`` (bundled sets have no
+    missing cells); ``drop_missing=True`` is ``missing="drop"``.
+    """
     text = os.fspath(source)
     if text in BUNDLED and not os.path.exists(text):
         return load_bundled(text)
-    return read_csv(text, drop_missing=drop_missing), None
-
+    return read_csv(text, missing="drop" if drop_missing else missing, sep=sep, decimal=decimal), None

@@ -1,7 +1,10 @@
 """``Preprocessor``: a table -> the network's inputs and targets, and predictions back.
 
+    missing cell -> fill value       median (numeric, date) or most frequent value
+                                     (categorical) of the training rows
     x' = (x - mean) / scale          per feature, mean and scale from the training rows
-    categorical column -> one-hot    one 0/1 column per category seen
+    categorical column -> one-hot    one 0/1 column per category seen; an unseen one is all 0
+    date column -> 3 inputs          days since 1970-01-01 UTC, year, day of year (1-366)
     regression target:  y' = (y - mean_y) / scale_y, undone on predict
     classification target: class index -> one-hot row (or 0/1 for a sigmoid output)
 """
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import ValidationError
+from .cells import date_parts
 from .table import DataError, Table
 from .tasks import infer_task
 
@@ -45,8 +49,62 @@ def _mean_std(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 @dataclass
+class TransformReport:
+    """What ``Preprocessor.transform`` did beyond scaling: cells it filled, values it did not know.
+
+    Attributes
+    ----------
+    filled : dict of str -> int
+        Column -> missing cells filled with the training rows' median / most frequent value.
+    unseen : dict of (str, str) -> int
+        (column, value) -> rows holding a category not seen in training (encoded all-zero).
+    """
+
+    filled: dict[str, int] = field(default_factory=dict)
+    unseen: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def add(self, other: TransformReport) -> None:
+        for name, count in other.filled.items():
+            self.filled[name] = self.filled.get(name, 0) + count
+        for key, count in other.unseen.items():
+            self.unseen[key] = self.unseen.get(key, 0) + count
+
+    def messages(self) -> tuple[list[str], list[str]]:
+        """(notes, warnings) in words: one note for the filled cells, one warning per unseen column."""
+        notes = []
+        if self.filled:
+            total = sum(self.filled.values())
+            notes.append(f"filled {total} missing cell{'s' if total != 1 else ''} with the training rows' "
+                         f"median / most frequent value: {_counted(self.filled)}")
+        warnings = []
+        by_column: dict[str, dict[str, int]] = {}
+        for (name, value), count in self.unseen.items():
+            by_column.setdefault(name, {})[value] = count
+        for name, values in by_column.items():
+            listed = ", ".join(f"{value!r} ({count} row{'s' if count != 1 else ''})"
+                               for value, count in list(values.items())[:5])
+            more = f" and {len(values) - 5} more" if len(values) > 5 else ""
+            verb = "was" if len(values) == 1 else "were"
+            warnings.append(
+                f"column {name!r}: {listed}{more} {verb} not seen in training: encoded as all-zero (no "
+                "category). --strict (strict=True) refuses unseen values instead."
+            )
+        return notes, warnings
+
+
+def _counted(counts: dict[str, int], limit: int = 5) -> str:
+    """``"a (3), b (1)"``, cut after ``limit`` with how many more."""
+    items = [f"{name} ({count})" for name, count in counts.items()]
+    shown = ", ".join(items[:limit])
+    return shown if len(items) <= limit else f"{shown} and {len(items) - limit} more"
+
+
+_DATE_PARTS = ("days since 1970-01-01", "year", "day of year")
+
+
+@dataclass
 class Preprocessor:
-    """Everything between a user's table and the network: columns, scaling, task, labels.
+    """Everything between a user's table and the network: columns, gaps, scaling, task, labels.
 
     Attributes
     ----------
@@ -54,15 +112,21 @@ class Preprocessor:
         The target column.
     task : "classification" or "regression"
     features : list of dict
-        Per input column: {"name", "kind": "numeric"|"categorical", "categories": [...]}.
+        Per input column: {"name", "kind": "numeric"|"categorical"|"date", "categories": [...],
+        "fill": the value a missing cell gets (median, or most frequent category, of the
+        training rows), "indicator": whether a 0/1 "was missing" input follows}. Files
+        written before imputation existed have neither "fill" nor "indicator".
     mean, scale : ndarray of shape (n_inputs,)
         Standardisation of the encoded inputs, fitted on the training rows.
     classes : list
         Class labels in output order (classification), else empty.
     target_mean, target_scale : float
-        Standardisation of a regression target (0 and 1 for classification).
+        Standardisation of a regression target (0 and 1 for classification); the target
+        mean is also the regression baseline.
     task_rule : str
         How the task was decided.
+    class_counts : list of int
+        Training rows per class (classification): the majority class is the baseline.
     """
 
     target: str
@@ -75,11 +139,25 @@ class Preprocessor:
     target_scale: float = 1.0
     task_rule: str = ""
     notes: list[str] = field(default_factory=list)
+    class_counts: list[int] = field(default_factory=list)
 
     @classmethod
     def fit(cls, table: Table, target: str, *, task: str | None = None, train_rows: np.ndarray | None = None,
-            max_categories: int = 20, ignore: Sequence[str] = ()) -> Preprocessor:
-        """Decide task, labels and encodings on ``table``; fit the scaling on ``train_rows`` only."""
+            max_categories: int = 20, ignore: Sequence[str] = (), missing: str = "impute",
+            missing_indicator: bool = False) -> Preprocessor:
+        """Decide task, labels and encodings on ``table``; fit fills and scaling on ``train_rows`` only.
+
+        ``missing``: "impute" fills a missing input cell with the training rows' median
+        (numeric, date) or most frequent value (categorical); "error" refuses gaps.
+        ``missing_indicator`` adds a 0/1 input after each column that has gaps in the
+        training rows. A missing target is always an error (drop those rows first:
+        ``table.drop_missing([target])``).
+        """
+        if missing not in ("impute", "error"):
+            raise ValidationError(
+                f"`missing` must be 'impute' or 'error' here; drop rows with gaps before fitting "
+                f"(table.drop_missing(), --missing drop). Got {missing!r}."
+            )
         y = table.column(target)
         for name in ignore:
             table.column(name)
@@ -88,6 +166,16 @@ class Preprocessor:
                 f"The target column {target!r} cannot be ignored: --ignore (ignore=) leaves out input "
                 f"columns, and {target!r} is the column to predict. Remove it from --ignore."
             )
+        gaps = int(table.missing(target).sum())
+        if gaps:
+            raise DataError(
+                f"The target column {target!r} has {gaps} missing cell{'s' if gaps != 1 else ''}; a row "
+                f"without its target cannot be learned from. Drop those rows first "
+                f"(table.drop_missing([{target!r}]); the train command does it for you)."
+            )
+        if target in table.dates:
+            raise DataError(f"The target column {target!r} holds dates; neuralab predicts numbers or "
+                            "classes. Choose another --target.")
         rule_task, rule = infer_task(y, target)
         if task is None:
             task = rule_task
@@ -107,28 +195,27 @@ class Preprocessor:
         elif y.dtype.kind != "f":
             raise DataError(f"Regression needs a numeric target, but column {target!r} holds text. "
                             "Use --task classification.")
+        rows = np.arange(table.n_rows) if train_rows is None else train_rows
+        train = table.take(rows)
         features = []
         for name in table.columns:
             if name == target or name in ignore:
                 continue
-            column = table.data[name]
-            if column.dtype.kind == "f":
-                features.append({"name": name, "kind": "numeric", "categories": []})
-                continue
-            categories = sorted(set(column.tolist()))
-            if len(categories) > max_categories:
-                raise DataError(
-                    f"Column {name!r} is not numeric and has {len(categories)} distinct values (more "
-                    f"than {max_categories}), too many to one-hot encode. Leave it out with --ignore "
-                    f"{name} (an id or free text?), or encode it as numbers."
-                )
-            features.append({"name": name, "kind": "categorical", "categories": categories})
-            notes.append(f"column {name!r} is not numeric: one-hot encoded into {len(categories)} columns")
+            features.append(_fit_feature(table, train, name, max_categories, missing, missing_indicator,
+                                         notes))
         if not features:
             raise DataError(f"{table.source} has no feature columns besides the target {target!r}.")
         pre = cls(target, task, features, np.zeros(0), np.ones(0), classes, task_rule=rule, notes=notes)
-        rows = np.arange(table.n_rows) if train_rows is None else train_rows
-        train = table.take(rows)
+        filled = table.missing_counts([f["name"] for f in features])
+        if filled:
+            total = sum(filled.values())
+            notes.append(f"filled {total} missing cell{'s' if total != 1 else ''} with the training rows' "
+                         f"median / most frequent value: {_counted(filled)}"
+                         + ("; a 0/1 'missing' input follows each" if missing_indicator else
+                            " (--missing-indicator adds a 0/1 input that says which were missing)"))
+        if task == "classification":
+            codes = pre.class_index(train.column(target))
+            pre.class_counts = np.bincount(codes, minlength=len(classes)).tolist()
         encoded = pre._encode(train)
         pre.mean, std = _mean_std(encoded)
         pre.scale = np.where(std > 0, std, 1.0)
@@ -154,50 +241,108 @@ class Preprocessor:
     # -- inputs ------------------------------------------------------------------------
     @property
     def kinds(self) -> dict[str, str]:
-        """Input column -> "numeric" | "categorical" (what ``read_csv(kinds=...)`` needs)."""
+        """Input column -> "numeric" | "categorical" | "date" (what ``read_csv(kinds=...)`` needs)."""
         return {f["name"]: f["kind"] for f in self.features}
 
     @property
     def input_names(self) -> list[str]:
-        """Names of the encoded inputs (a categorical column gives one "name=value" per category)."""
+        """Names of the encoded inputs: a categorical column gives one "name=value" per
+        category, a date three ("name (days since 1970-01-01)", "(year)", "(day of year)"), an
+        indicator "name (missing)"."""
         names = []
         for f in self.features:
             if f["kind"] == "numeric":
                 names.append(f["name"])
+            elif f["kind"] == "date":
+                names += [f"{f['name']} ({part})" for part in _DATE_PARTS]
             else:
                 names += [f"{f['name']}={c}" for c in f["categories"]]
+            if f.get("indicator"):
+                names.append(f"{f['name']} (missing)")
         return names
 
-    def _encode(self, table: Table) -> np.ndarray:
+    def _encode(self, table: Table, missing: str = "impute", strict: bool = False,
+                report: TransformReport | None = None) -> np.ndarray:
         blocks = []
         for f in self.features:
-            column = table.column(f["name"])
-            if f["kind"] == "numeric":
+            name = f["name"]
+            column = table.column(name)
+            gaps = table.missing(name)
+            if gaps.any():
+                column = self._fill(table, f, column, gaps, missing)
+                if report is not None:
+                    report.filled[name] = report.filled.get(name, 0) + int(gaps.sum())
+            if f["kind"] in ("numeric", "date"):
                 if column.dtype.kind != "f":
-                    raise DataError(f"Column {f['name']!r} must be numeric, as it was in training.")
-                blocks.append(column.reshape(-1, 1))
-                continue
-            index = {c: i for i, c in enumerate(f["categories"])}
-            text = column.astype(str) if column.dtype.kind == "f" else column
-            codes = np.array([index.get(v, -1) for v in text.tolist()], dtype=np.int64)
-            if (codes < 0).any():
-                row = int(np.argmax(codes < 0))
-                raise DataError(
-                    f"Column {f['name']!r} holds {text[row]!r} in {table.line_of(row)}, a value not seen "
-                    f"in training (known: {', '.join(map(str, f['categories'][:10]))})."
-                )
-            one_hot = np.zeros((len(codes), len(f["categories"])))
-            one_hot[np.arange(len(codes)), codes] = 1.0
-            blocks.append(one_hot)
+                    said = "a date" if f["kind"] == "date" else "numeric"
+                    raise DataError(f"Column {name!r} must be {said}, as it was in training.")
+                if f["kind"] == "date":
+                    year, day = date_parts(column)
+                    blocks.append(np.column_stack([column, year, day]))
+                else:
+                    blocks.append(column.reshape(-1, 1))
+            else:
+                blocks.append(self._one_hot(table, f, column, strict, report))
+            if f.get("indicator"):
+                blocks.append(gaps.astype(np.float64).reshape(-1, 1))
         return np.hstack(blocks) if blocks else np.zeros((table.n_rows, 0))
 
-    def transform(self, table: Table) -> np.ndarray:
+    @staticmethod
+    def _fill(table: Table, f: dict, column: np.ndarray, gaps: np.ndarray, missing: str) -> np.ndarray:
+        name = f["name"]
+        row = int(np.argmax(gaps))
+        if missing != "impute":
+            raise DataError(
+                f"Column {name!r} has {int(gaps.sum())} missing cell(s); the first is in "
+                f"{table.line_of(row)}. Fill them in, impute them with --missing impute (missing='impute'), "
+                "or drop those rows with --missing drop (missing='drop')."
+            )
+        if f.get("fill") is None:
+            raise DataError(
+                f"Column {name!r} has {int(gaps.sum())} missing cell(s) (the first in "
+                f"{table.line_of(row)}), and this model was saved before neuralab imputed missing cells, "
+                "so it has no fill value. Drop those rows with --missing drop (missing='drop'), or retrain "
+                "the model."
+            )
+        filled = column.copy()
+        filled[gaps] = f["fill"]
+        return filled
+
+    @staticmethod
+    def _one_hot(table: Table, f: dict, column: np.ndarray, strict: bool,
+                 report: TransformReport | None) -> np.ndarray:
+        index = {c: i for i, c in enumerate(f["categories"])}
+        text = np.array(_plain_labels(column), dtype=object) if column.dtype.kind == "f" else column
+        codes = np.array([index.get(str(v), -1) for v in text.tolist()], dtype=np.int64)
+        unknown = codes < 0
+        if unknown.any():
+            row = int(np.argmax(unknown))
+            if strict or report is None:
+                raise DataError(
+                    f"Column {f['name']!r} holds {str(text[row])!r} in {table.line_of(row)}, a value not "
+                    f"seen in training (known: {', '.join(map(str, f['categories'][:10]))}). Fix the value"
+                    + (", or leave out --strict to encode unseen values as all-zero." if strict else ".")
+                )
+            values, counts = np.unique(text[unknown].astype(str), return_counts=True)
+            for value, count in zip(values.tolist(), counts.tolist(), strict=True):
+                key = (f["name"], value)
+                report.unseen[key] = report.unseen.get(key, 0) + count
+        one_hot = np.zeros((len(codes), len(f["categories"])))
+        known = np.flatnonzero(~unknown)
+        one_hot[known, codes[known]] = 1.0
+        return one_hot
+
+    def transform(self, table: Table, *, missing: str = "impute", strict: bool = False,
+                  report: TransformReport | None = None) -> np.ndarray:
         """Standardised network inputs, shape (n_rows, n_inputs), float64.
 
+        Missing cells get the training rows' fill value (``missing="impute"``) or are an
+        error (``"error"``). A category not seen in training is encoded all-zero and counted
+        in ``report``; with ``strict=True`` (or no ``report``) it is an error naming the row.
         A value so far from the training rows that ``(x - mean) / scale`` overflows is an
         error naming the column and the row (never a silent infinity).
         """
-        return self._standardise(self._encode(table), table)
+        return self._standardise(self._encode(table, missing, strict, report), table)
 
     def _standardise(self, encoded: np.ndarray, table: Table) -> np.ndarray:
         with np.errstate(over="ignore", invalid="ignore"):
@@ -258,6 +403,7 @@ class Preprocessor:
             "features": self.features, "mean": [float(v) for v in self.mean],
             "scale": [float(v) for v in self.scale], "classes": list(self.classes),
             "target_mean": self.target_mean, "target_scale": self.target_scale, "notes": self.notes,
+            "class_counts": [int(c) for c in self.class_counts],
         }
 
     @classmethod
@@ -265,4 +411,49 @@ class Preprocessor:
         return cls(data["target"], data["task"], data["features"], np.array(data["mean"], dtype=np.float64),
                    np.array(data["scale"], dtype=np.float64), list(data["classes"]),
                    float(data["target_mean"]), float(data["target_scale"]), data.get("task_rule", ""),
-                   list(data.get("notes", [])))
+                   list(data.get("notes", [])), [int(c) for c in data.get("class_counts", [])])
+
+
+# -- fitting one input column ----------------------------------------------------------------
+def _fit_feature(table: Table, train: Table, name: str, max_categories: int, missing: str,
+                 indicator: bool, notes: list[str]) -> dict:
+    """The feature dict of column ``name``: kind, categories, fill value, indicator."""
+    kind = table.kind(name)
+    gaps = table.missing(name)
+    if gaps.any() and missing == "error":
+        row = int(np.argmax(gaps))
+        raise DataError(
+            f"Column {name!r} has {int(gaps.sum())} missing cell(s); the first is in "
+            f"{table.line_of(row)}. Fill them in, impute them with --missing impute (missing='impute'), or "
+            "drop those rows with --missing drop (missing='drop')."
+        )
+    train_gaps = train.missing(name)
+    known = train.column(name)[~train_gaps]
+    if known.size == 0:
+        raise DataError(
+            f"Column {name!r} has no value in the training rows, so there is nothing to learn from it or to "
+            f"fill its gaps with. Leave it out with --ignore {name} (ignore=[{name!r}])."
+        )
+    feature: dict = {"name": name, "kind": kind, "categories": []}
+    if kind == "categorical":
+        categories = sorted(set(table.column(name)[~gaps].tolist()))
+        if len(categories) > max_categories:
+            raise DataError(
+                f"Column {name!r} is not numeric and has {len(categories)} distinct values (more "
+                f"than {max_categories}), too many to one-hot encode. Leave it out with --ignore "
+                f"{name} (an id or free text?), or encode it as numbers."
+            )
+        feature["categories"] = categories
+        values, counts = np.unique(known.astype(str), return_counts=True)
+        feature["fill"] = str(values[int(np.argmax(counts))])
+        notes.append(f"column {name!r} is not numeric: one-hot encoded into {len(categories)} columns")
+    else:
+        feature["fill"] = float(np.median(known))
+        if kind == "date":
+            notes.append(f"column {name!r} holds ISO dates: 3 inputs, days since 1970-01-01, year and day "
+                         "of year")
+        elif known.size >= 20 and np.unique(known).size == known.size and np.all(known == np.round(known)):
+            notes.append(f"column {name!r} holds a different whole number in every row: if it is an id, "
+                         f"leave it out with --ignore {name} (ignore=[{name!r}])")
+    feature["indicator"] = bool(indicator and train_gaps.any())
+    return feature

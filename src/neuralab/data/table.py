@@ -14,6 +14,10 @@ class DataError(ValidationError):
     """A data file or table cannot be used as it is (the message says where and how to fix it)."""
 
 
+class DataWarning(UserWarning):
+    """Data that can be used but deserves a look (e.g. a category not seen in training)."""
+
+
 # -- tables ---------------------------------------------------------------------------------
 @dataclass
 class Table:
@@ -24,11 +28,16 @@ class Table:
     columns : list of str
         Column names in file order.
     data : dict of str -> ndarray of shape (n_rows,)
-        float64 for numeric columns, dtype object (str) for categorical ones.
+        float64 for numeric and date columns (NaN for a missing cell), dtype object (str,
+        None for a missing cell) for categorical ones.
     source : str
         Where the table came from (used in messages).
     lines : ndarray of shape (n_rows,), optional
         The file line of each row, for messages.
+    dates : set of str
+        The float64 columns that hold dates, as days since 1970-01-01 UTC.
+    raw : dict of str -> ndarray of shape (n_rows,)
+        Cell texts (dtype object) of columns to copy unchanged to an output (``predict --keep``).
     """
 
     columns: list[str]
@@ -37,6 +46,8 @@ class Table:
     lines: np.ndarray | None = None
     notes: list[str] = field(default_factory=list)
     row_offset: int = 0  # data rows of the file before this table's first row (streamed chunks)
+    dates: set[str] = field(default_factory=set)
+    raw: dict[str, np.ndarray] = field(default_factory=dict)  # cell texts of columns kept for output
 
     @property
     def n_rows(self) -> int:
@@ -52,13 +63,46 @@ class Table:
         return self.data[name]
 
     def is_numeric(self, name: str) -> bool:
-        return self.column(name).dtype.kind == "f"
+        return self.column(name).dtype.kind == "f" and name not in self.dates
+
+    def kind(self, name: str) -> str:
+        """"numeric", "date" or "categorical"."""
+        if name in self.dates:
+            return "date"
+        return "numeric" if self.column(name).dtype.kind == "f" else "categorical"
+
+    def missing(self, name: str) -> np.ndarray:
+        """Boolean mask (n_rows,) of the missing cells of column ``name`` (NaN or None)."""
+        column = self.column(name)
+        if column.dtype.kind == "f":
+            return np.isnan(column)
+        return np.fromiter((value is None for value in column.tolist()), dtype=bool, count=len(column))
+
+    def missing_counts(self, names: Sequence[str] | None = None) -> dict[str, int]:
+        """Column -> number of missing cells, for the columns (default: all) that have any."""
+        counts = {name: int(self.missing(name).sum()) for name in (names or self.columns)}
+        return {name: count for name, count in counts.items() if count}
 
     def take(self, rows: np.ndarray) -> Table:
         """A table of the given rows (indices or boolean mask), in that order."""
         lines = None if self.lines is None else self.lines[rows]
         return Table(list(self.columns), {k: v[rows] for k, v in self.data.items()}, self.source, lines,
-                     list(self.notes))
+                     list(self.notes), dates=set(self.dates), raw={k: v[rows] for k, v in self.raw.items()})
+
+    def drop_missing(self, names: Sequence[str] | None = None, *, what: str = "a missing cell") -> Table:
+        """This table without the rows that have a missing cell in ``names`` (default: any column).
+
+        A note says how many rows were dropped.
+        """
+        names = list(names or self.columns)
+        bad = np.zeros(self.n_rows, dtype=bool)
+        for name in names:
+            bad |= self.missing(name)
+        if not bad.any():
+            return self
+        kept = self.take(~bad)
+        kept.notes.append(f"dropped {int(bad.sum())} row(s) with {what}")
+        return kept
 
     def line_of(self, row: int) -> str:
         """``'row R (line L)'`` for messages."""
@@ -95,15 +139,29 @@ def name_list(names: Sequence[str], limit: int = 10) -> str:
 
 
 def delimiter_hint(header: Sequence[str]) -> str:
-    """A hint for a header read as one column although it holds ';' or tabs (else "").
+    """A hint for a header read as one column although it holds another separator (else "").
 
-    neuralab reads comma-separated files only: a ';'- or tab-separated file's header is
-    then a single column named, say, ``a;b;y``.
+    When the separator was given (or sniffed) wrongly, a ';'-separated file's header is a
+    single column named, say, ``a;b;y``: the hint names the separator and the option.
     """
     if len(header) != 1:
         return ""
-    for mark, said in ((";", "';'"), ("\t", "a tab")):
+    for mark in SEPARATORS:
         if mark in header[0]:
-            return (f" The file seems to use {said} between values; neuralab reads comma-separated files: "
-                    f"convert it to commas (e.g. save it as CSV with ',' as the separator).")
+            return (f" The header seems to use {separator_name(mark)} between names: pass --sep "
+                    f"{separator_option(mark)} (sep={mark!r}).")
     return ""
+
+
+SEPARATORS = (",", ";", "\t", "|")
+"""Separators sniffed, in order of preference."""
+
+
+def separator_name(mark: str) -> str:
+    """``'a tab'`` or ``"';'"`` for messages."""
+    return "a tab" if mark == "\t" else repr(mark)
+
+
+def separator_option(mark: str) -> str:
+    """How to spell ``mark`` after ``--sep`` in a shell: ``tab``, ``';'``, ``'|'``, ``,``."""
+    return {"\t": "tab", ",": ",", ";": "';'", "|": "'|'"}.get(mark, repr(mark))
