@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import typer
 from benchmarks.messy_tables import messy_columns, write_table
+from tests.test_tables import train_messy
 from typer.testing import CliRunner
 
 import neuralab
@@ -52,24 +53,7 @@ def files(tmp_path_factory):
     (folder / "tiny.csv").write_text("a,y\n1,0\n2,1\n3,0\n")
     (folder / "gaps.csv").write_text("a,y\n1,0\n,1\n3,0\n4,1\n5,0\n6,1\n7,0\n8,1\n9,0\n10,1\n")
     model = folder / "m.nlab"
-    result = runner.invoke(
-        app,
-        [
-            "train",
-            str(folder / "clinic.csv"),
-            "--target",
-            "outcome",
-            "--ignore",
-            "id",
-            "--hidden",
-            "4",
-            "--epochs",
-            "3",
-            "--out",
-            str(model),
-        ],
-    )
-    assert result.exit_code == 0, result.output
+    train_messy(folder / "clinic.csv", model, "--epochs", "3")
     return folder, model
 
 

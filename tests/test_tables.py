@@ -39,6 +39,15 @@ def invoke(*args):
     return runner.invoke(app, [str(a) for a in args])
 
 
+def train_messy(data, out, *extra):
+    """``train`` a small network on a generated table: target 'outcome', the id left out."""
+    result = invoke(
+        "train", data, "--target", "outcome", "--ignore", "id", "--hidden", "4", "--out", out, *extra
+    )
+    assert result.exit_code == 0, result.output
+    return result
+
+
 def write(tmp_path, text, name="data.csv"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -89,21 +98,7 @@ def test_cli_gaps_are_imputed_stored_and_applied_by_evaluate_and_predict(tmp_pat
     data = tmp_path / "clinic.csv"
     write_table(data, columns)
     model = tmp_path / "m.nlab"
-    result = invoke(
-        "train",
-        data,
-        "--target",
-        "outcome",
-        "--ignore",
-        "id",
-        "--hidden",
-        "8",
-        "--missing-indicator",
-        "--out",
-        model,
-        "--json",
-    )
-    assert result.exit_code == 0, result.output
+    result = train_messy(data, model, "--missing-indicator", "--json")
     report = json.loads(result.stdout)
     gaps = {name: sum(cell in ("", "NA") for cell in columns[name]) for name in ("site", "dose", "age")}
     note = next(n for n in report["notes"] if n.startswith("filled"))
@@ -139,23 +134,7 @@ def test_an_unseen_category_is_all_zero_with_one_warning_and_strict_refuses(tmp_
     data = tmp_path / "train.csv"
     write_table(data, columns)
     model = tmp_path / "m.nlab"
-    assert (
-        invoke(
-            "train",
-            data,
-            "--target",
-            "outcome",
-            "--ignore",
-            "id",
-            "--hidden",
-            "4",
-            "--epochs",
-            "3",
-            "--out",
-            model,
-        ).exit_code
-        == 0
-    )
+    train_messy(data, model, "--epochs", "3")
     new = dict(columns)
     new["site"] = ["Atlantis" if i in (3, 7, 8) else s for i, s in enumerate(columns["site"])]
     path = tmp_path / "new.csv"
@@ -267,23 +246,7 @@ def test_predict_keep_copies_ids_in_order_and_a_late_bad_cell_prints_nothing(tmp
     data = tmp_path / "d.csv"
     write_table(data, columns)
     model = tmp_path / "m.nlab"
-    assert (
-        invoke(
-            "train",
-            data,
-            "--target",
-            "outcome",
-            "--ignore",
-            "id",
-            "--hidden",
-            "4",
-            "--epochs",
-            "2",
-            "--out",
-            model,
-        ).exit_code
-        == 0
-    )
+    train_messy(data, model, "--epochs", "2")
     result = invoke("predict", model, data, "--keep", "id,site", "--chunk-rows", "25")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -310,36 +273,11 @@ def test_early_stopping_is_on_by_default_and_can_be_switched_off(tmp_path):
     rng = np.random.default_rng(0)
     rows = ["a,b,y"] + [f"{a:.4f},{b:.4f},{c:.4f}" for a, b, c in rng.normal(size=(80, 3))]
     data = write(tmp_path, "\n".join(rows) + "\n")
-    result = invoke(
-        "train",
-        data,
-        "--target",
-        "y",
-        "--hidden",
-        "64",
-        "--learning-rate",
-        "0.02",
-        "--out",
-        tmp_path / "a.nlab",
-        "--json",
-    )
-    report = json.loads(result.stdout)
+    common = ["train", data, "--target", "y", "--hidden", "64", "--learning-rate", "0.02", "--json"]
+    report = json.loads(invoke(*common, "--out", tmp_path / "a.nlab").stdout)
     assert report["stop_reason"] == "early stopping" and report["early_stopping"]["patience"] == 10
     assert report["epochs"] == report["early_stopping"]["best_epoch"] + 10 < 1000
-    result = invoke(
-        "train",
-        data,
-        "--target",
-        "y",
-        "--hidden",
-        "64",
-        "--learning-rate",
-        "0.02",
-        "--no-early-stopping",
-        "--out",
-        tmp_path / "b.nlab",
-        "--json",
-    )
+    result = invoke(*common, "--no-early-stopping", "--out", tmp_path / "b.nlab")
     report = json.loads(result.stdout)
     assert report["epochs"] == 100 and report["early_stopping"] is None
     overfit = [w for w in report["warnings"] if w.startswith("the network overfits")]
@@ -418,22 +356,7 @@ def test_regression_baseline_is_the_training_mean(tmp_path):
 def test_a_leaking_column_gets_a_hint_and_honest_columns_do_not(tmp_path, task):
     data = tmp_path / "d.csv"
     write_table(data, messy_columns(300, seed=5, task=task, leak=True))
-    result = invoke(
-        "train",
-        data,
-        "--target",
-        "outcome",
-        "--ignore",
-        "id",
-        "--hidden",
-        "4",
-        "--epochs",
-        "3",
-        "--no-early-stopping",
-        "--out",
-        tmp_path / "m.nlab",
-        "--json",
-    )
+    result = train_messy(data, tmp_path / "m.nlab", "--epochs", "3", "--no-early-stopping", "--json")
     hints = json.loads(result.stdout)["hints"]
     assert len(hints) == 1 and hints[0].startswith(
         "column 'review' alone predicts 'outcome' almost perfectly"
