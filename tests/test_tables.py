@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import warnings
 from pathlib import Path
 
@@ -476,3 +477,44 @@ def test_read_csv_chunks_keeps_raw_ids(tmp_path):
     path = write(tmp_path, "id,x\n007,1\n008,2\n009,3\n")
     chunks = list(read_csv_chunks(path, {"x": "numeric"}, chunk_rows=2, keep=["id"]))
     assert [chunk.raw["id"].tolist() for chunk in chunks] == [["007", "008"], ["009"]]
+
+
+# -- the new preprocessing fields in the .nlab schema --------------------------------------------
+@pytest.fixture(scope="module")
+def messy_model_file(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("schema")
+    data = folder / "d.csv"
+    write_table(data, messy_columns(80, seed=7))
+    model = folder / "m.nlab"
+    train_messy(data, model, "--epochs", "1", "--missing-indicator")
+    return model
+
+
+@pytest.mark.parametrize(
+    ("feature", "key", "value", "problem"),
+    [
+        (1, "fill", "Atlantis", "'Atlantis' is not one of the column's categories"),
+        (2, "fill", "high", "expected a number, got text"),
+        (2, "indicator", 1, "expected true or false"),
+        (2, "indicator", False, "the features make"),  # one input fewer than the scaling has
+        (0, "kind", "numeric", "the features make"),  # a date is three inputs, not one
+    ],
+)
+def test_the_model_file_schema_checks_fills_indicators_and_dates(
+    tmp_path, messy_model_file, feature, key, value, problem
+):
+    from tests.model_files import rewrite
+
+    from neuralab.io import ModelFileError
+
+    loaded = nl.load(messy_model_file)
+    assert [f["kind"] for f in loaded.preprocessor.features][:3] == ["date", "categorical", "numeric"]
+    assert loaded.preprocessor.features[2]["indicator"]
+    path = tmp_path / "edited.nlab"
+
+    def edit(metadata):
+        metadata["preprocessing"]["features"][feature][key] = value
+
+    rewrite(messy_model_file, path, edit=edit)
+    with pytest.raises(ModelFileError, match=re.escape(problem)):
+        nl.load(path)

@@ -43,7 +43,9 @@ MAX_TEXT = 10_000
 MAX_ITEMS = 1_000_000
 
 _TASKS = ("classification", "regression")
-_KINDS = ("numeric", "categorical")
+_KINDS = ("numeric", "categorical", "date")
+_DATE_INPUTS = 3
+"""A date column is three network inputs: days since 1970-01-01, year, day of year."""
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 
 
@@ -215,6 +217,9 @@ def check(metadata: dict, path: str) -> int:
     widths = _check_preprocessing(fields, metadata["preprocessing"])
     layers = _check_architecture(fields, metadata["architecture"], widths)
     _check_loss(fields, metadata["loss"], layers[-1])
+    counts, classes = metadata["preprocessing"].get("class_counts", []), metadata["preprocessing"]["classes"]
+    if counts and len(counts) != len(classes):  # checked after the output layer, which names the classes
+        raise fields.error("preprocessing.class_counts", f"{len(counts)} counts for {len(classes)} classes")
     if metadata["optimizer"] is not None:
         _check_optimizer(fields, metadata["optimizer"])
     _check_training(fields, metadata["training"])
@@ -227,7 +232,7 @@ def _check_preprocessing(fields: _Fields, pre) -> tuple[int, int]:
         pre,
         "preprocessing",
         ("target", "task", "features", "mean", "scale", "classes", "target_mean", "target_scale"),
-        ("task_rule", "notes"),
+        ("task_rule", "notes", "class_counts"),
     )
     fields.text(pre["target"], "preprocessing.target")
     task = fields.text(pre["task"], "preprocessing.task", _TASKS)
@@ -241,7 +246,7 @@ def _check_preprocessing(fields: _Fields, pre) -> tuple[int, int]:
     inputs, names = 0, set()
     for index, feature in enumerate(features):
         where = f"preprocessing.features[{index}]"
-        fields.object(feature, where, ("name", "kind", "categories"))
+        fields.object(feature, where, ("name", "kind", "categories"), ("fill", "indicator"))
         name = fields.text(feature["name"], f"{where}.name")
         if name in names or name == pre["target"]:
             raise fields.error(f"{where}.name", f"the column {name!r} appears twice")
@@ -250,11 +255,13 @@ def _check_preprocessing(fields: _Fields, pre) -> tuple[int, int]:
         categories = fields.array(feature["categories"], f"{where}.categories", 100_000)
         for number, category in enumerate(categories):
             fields.text(category, f"{where}.categories[{number}]")
-        if kind == "numeric" and categories:
-            raise fields.error(f"{where}.categories", "a numeric column has no categories")
+        if kind != "categorical" and categories:
+            raise fields.error(f"{where}.categories", f"a {kind} column has no categories")
         if kind == "categorical" and (not categories or len(set(categories)) != len(categories)):
             raise fields.error(f"{where}.categories", "a categorical column needs distinct categories")
-        inputs += 1 if kind == "numeric" else len(categories)
+        _check_fill(fields, feature, kind, where)
+        indicator = fields.boolean(feature.get("indicator", False), f"{where}.indicator")
+        inputs += {"numeric": 1, "date": _DATE_INPUTS}.get(kind, len(categories)) + int(indicator)
     for key in ("mean", "scale"):
         values = fields.array(pre[key], f"preprocessing.{key}")
         if len(values) != inputs:
@@ -275,9 +282,24 @@ def _check_preprocessing(fields: _Fields, pre) -> tuple[int, int]:
         raise fields.error("preprocessing.classes", "a classifier needs at least two distinct classes")
     if task == "regression" and classes:
         raise fields.error("preprocessing.classes", "a regression model has no classes")
+    counts = fields.array(pre.get("class_counts", []), "preprocessing.class_counts", 100_000)
+    for index, count in enumerate(counts):
+        fields.integer(count, f"preprocessing.class_counts[{index}]", 0, 2**62)
     fields.number(pre["target_mean"], "preprocessing.target_mean")
     fields.number(pre["target_scale"], "preprocessing.target_scale", positive=True)
     return inputs, len(classes)
+
+
+def _check_fill(fields: _Fields, feature: dict, kind: str, where: str) -> None:
+    """A feature's ``fill`` (what a missing cell gets): a finite number, or a known category."""
+    fill = feature.get("fill")
+    if fill is None:  # files written before imputation: gaps are refused
+        return
+    if kind == "categorical":
+        if fields.text(fill, f"{where}.fill") not in feature["categories"]:
+            raise fields.error(f"{where}.fill", f"{fill!r} is not one of the column's categories")
+    else:
+        fields.number(fill, f"{where}.fill")
 
 
 def _check_architecture(fields: _Fields, architecture, widths: tuple[int, int]) -> list[dict]:
