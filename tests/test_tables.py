@@ -333,7 +333,7 @@ def test_baselines_in_json_and_text_and_a_warning_when_not_beaten(tmp_path):
         assert any("does not beat the baseline on the validation rows" in w for w in report["warnings"])
     assert (truth == "no").sum() > (truth == "yes").sum()
     text = invoke("evaluate", tmp_path / "m.nlab", data)
-    assert "(baseline 0.7" in text.stdout or "(baseline 0.6" in text.stdout
+    assert "\nbaseline 0.7" in text.stdout or "\nbaseline 0.6" in text.stdout
 
 
 def test_regression_baseline_is_the_training_mean(tmp_path):

@@ -452,8 +452,8 @@ def _evaluate(model_path, data, target, missing, strict, sep, decimal, as_json) 
         print_out(grid)
         print_out(f"baseline: {baseline['rule']}")
         return
-    print_out(f"accuracy {result['accuracy']:.4f} on {table.n_rows} rows of {data} "
-              f"(baseline {baseline['accuracy']:.4f}: {baseline['rule']})")
+    print_out(f"accuracy {result['accuracy']:.4f} on {table.n_rows} rows of {data}")
+    print_out(f"baseline {baseline['accuracy']:.4f}: {baseline['rule']}")
     per_class = RichTable(title="per class")
     for column in ("class", "precision", "recall"):
         per_class.add_column(column, justify="right")
