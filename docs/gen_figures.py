@@ -81,6 +81,16 @@ def _text(name: str, text: str) -> None:
     _write(name, "```text\n" + text.rstrip("\n") + "\n```\n")
 
 
+def _answer(name: str, *lines: str) -> None:
+    """An exercise's answer, folded (``??? success``), computed by the engine at build time."""
+    body = "\n".join(f"    {line}" if line else "" for line in lines)
+    _write(f"ex_{name}.md", f'??? success "Answer"\n{body}\n')
+
+
+def _w(values) -> str:
+    return ", ".join(f"{v:.4g}" for v in values)
+
+
 def gradient_descent() -> None:
     result = experiments.descent(w0=0.2, learning_rate=0.4)
     _write("descent_table.md", markdown_table(descent_table(result)))
@@ -88,6 +98,51 @@ def gradient_descent() -> None:
     compare = experiments.compare_learning_rates()
     _write("compare_table.md", markdown_table(compare_table(compare)))
     _figure(plots.plot_descent(compare), "compare")
+    gradient_descent_exercises(result)
+
+
+def gradient_descent_exercises(result) -> None:
+    sum_x2 = result.sum_x2
+    fast = experiments.descent(w0=0.2, learning_rate=1.8, steps=3)
+    _answer("gd_1",
+            rf"Each step multiplies the distance to the optimum, \(w - 2\), by "
+            rf"\(1 - 2 \alpha \sum x^2 = 1 - 2 \cdot 1.8 \cdot {sum_x2:g} = {fast.contraction:g}\). "
+            rf"From \(w_0 - 2 = {fast.w[0] - 2:g}\) that gives:",
+            "",
+            "```python",
+            "experiments.descent(w0=0.2, learning_rate=1.8, steps=3).w",
+            f"# [{_w(fast.w)}]",
+            "```",
+            "",
+            "The weight jumps to the other side of 2 at every step and lands further away each time: "
+            "the overshoot that makes a too-large rate diverge.")
+    best_rate = 1 / (2 * sum_x2)
+    one = experiments.descent(w0=0.2, learning_rate=best_rate, steps=1)
+    _answer("gd_2",
+            rf"The factor \(1 - 2 \alpha \sum x^2\) is zero for \(\alpha = 1 / (2 \sum x^2) = "
+            rf"1 / (2 \cdot {sum_x2:g}) = {best_rate:g}\): the first step lands on the optimum.",
+            "",
+            "```python",
+            f"r = experiments.descent(w0=0.2, learning_rate={best_rate:g}, steps=1)",
+            f"r.w[1], r.loss[1]   # ({one.w[1]:g}, {one.loss[1]:g})",
+            "```",
+            "",
+            rf"Any rate between {best_rate:g} and {2 * best_rate:g} still converges, zig-zagging; "
+            rf"above {2 * best_rate:g} it diverges.")
+    X = np.array(result.x).reshape(-1, 1)
+    net = nl.Sequential([nl.Dense(1, use_bias=False, weights=[[0.2]])], dtype="float64")
+    net.fit(X, 2 * X, loss="half_squared_error", optimizer=nl.GradientDescent(2 * 0.4), epochs=3)
+    w_half = float(net.get_weights()[0][0, 0])
+    if abs(w_half - result.w[3]) > 1e-12:
+        raise RuntimeError(f"E with 2 alpha should repeat J's steps: {w_half} vs {result.w[3]}")
+    _answer("gd_3",
+            rf"\(\alpha = 0.8\). \(E = \tfrac12 J\), so \(dE/dw = \tfrac12 \, dJ/dw\): twice the "
+            "learning rate gives the same step. The engine agrees to the last digit:",
+            "",
+            "```python",
+            'net.fit(X, T, loss="half_squared_error", optimizer=nl.GradientDescent(0.8), epochs=3)',
+            f"# w after 3 steps: {w_half:.6g}, the same as J with 0.4: {result.w[3]:.6g}",
+            "```")
 
 
 def backpropagation() -> None:
@@ -101,11 +156,50 @@ def backpropagation() -> None:
     net = nl.Sequential([nl.Dense(1, "sigmoid", weights=[[after["w1"]]], biases=[after["b1"]]),
                          nl.Dense(1, "sigmoid", weights=[[after["w2"]]], biases=[after["b2"]])],
                         dtype="float64")
+    backprop_exercises(result, many)
     _text("backprop_steps.txt.md",
           f"E before step 1:   {many.errors[0]:.6f}\n"
           f"E after 10 steps:  {many.errors[10]:.6f}\n"
           f"E after 100 steps: {many.errors[-1]:.6f}\n"
           f"a2 after 100 steps: {net.predict([[0.1]])[0, 0]:.4f} (target T = 0.25)")
+
+
+def backprop_exercises(result, many) -> None:
+    gradients = sorted(((p["parameter"], p["value"]) for p in result.partials), key=lambda pair: -abs(pair[1]))
+    names = {"w1": "w_1", "b1": "b_1", "w2": "w_2", "b2": "b_2"}
+    order = " > ".join(rf"\(\partial E / \partial {names[n]}\) ({v:.3g})" for n, v in gradients)
+    _answer("bp_1",
+            f"In this example: {order}.",
+            "",
+            rf"The output bias \(b_2\) has the shortest chain, \(-(T - a_2) \cdot a_2 (1 - a_2)\), and its "
+            rf"last factor is 1. \(w_2\) adds the factor \(a_1\) (below 1). The first layer's gradients "
+            rf"pass through \(w_2 \, \sigma'(z_1)\) as well, another factor well below 1, and \(w_1\) "
+            rf"ends in \(x = {result.x:g}\). Every factor below 1 makes an earlier gradient smaller: "
+            "tutorial 3 in miniature.")
+    high = experiments.backprop(target=0.9)
+    partial = {p["parameter"]: p["value"] for p in high.partials}
+    _answer("bp_2",
+            rf"Now \(a_2 = {high.forward['a2']:.4f}\) is *below* the target, so the first factor "
+            rf"\(-(T - a_2)\) is negative, and with it \(\partial E / \partial w_2 = {partial['w2']:.4g}\). "
+            rf"The update \(w_2 - \alpha \, \partial E / \partial w_2\) therefore *raises* \(w_2\): "
+            rf"{high.initial['w2']:g} → {high.updated['w2']:.6g}, which raises \(a_2\) towards 0.9.",
+            "",
+            "```python",
+            "r = experiments.backprop(target=0.9)",
+            f"r.updated['w2']   # {high.updated['w2']:.6g}",
+            "```")
+    below = next(k for k, e in enumerate(many.errors) if e < 1e-3)
+    _answer("bp_3",
+            rf"After {below} steps E is {many.errors[below]:.6f} (it was {many.errors[below - 1]:.6f} "
+            f"after {below - 1}):",
+            "",
+            "```python",
+            "many = experiments.backprop(steps=100)",
+            "next(k for k, e in enumerate(many.errors) if e < 1e-3)",
+            f"# {below}",
+            "```",
+            "",
+            "The error falls fast at first and slowly near the end, where the gradient is small.")
 
 
 def real_data() -> None:
@@ -126,6 +220,41 @@ def real_data() -> None:
              f"classes: {model.classes}"]
     _text("real_metrics.txt.md", "\n".join(lines))
     _figure(plots.plot_history(history), "real_history")
+    best = model.training["sessions"][-1].get("best_epoch")
+    _answer("rd_1",
+            f"{len(train_rows)} training rows, {len(val_rows)} validation rows and {len(test_rows)} test "
+            f"rows, {table.n_rows} in all:",
+            "",
+            "```python",
+            "len(train_rows), len(val_rows), len(test_rows)",
+            f"# ({len(train_rows)}, {len(val_rows)}, {len(test_rows)})",
+            "```",
+            "",
+            "Only the training rows move the weights; the validation rows choose the epoch to keep; "
+            "the test rows are looked at once, at the end.")
+    train_accuracy = model.evaluate(train)["accuracy"]
+    _answer("rd_2",
+            f"Training rows: {train_accuracy:.3f}; test rows: {metrics['accuracy']:.3f}.",
+            "",
+            "```python",
+            "model.evaluate(train)['accuracy'], model.evaluate(test)['accuracy']",
+            f"# ({train_accuracy:.3f}, {metrics['accuracy']:.3f})",
+            "```",
+            "",
+            "The network was fitted to the training rows, so it scores at least as well there; the test "
+            "rows show how it does on tumours it has never seen, which is the number to report.")
+    _answer("rd_3",
+            f"It ran {history.epochs_run} epochs and kept the weights of epoch {best}: the validation loss "
+            f"was lowest there ({min(history.val_loss):.4f}) and was {history.val_loss[-1]:.4f} by the "
+            f"last epoch.",
+            "",
+            "```python",
+            "history.epochs_run, int(np.argmin(history.val_loss)) + 1",
+            f"# ({history.epochs_run}, {int(np.argmin(history.val_loss)) + 1})",
+            "```",
+            "",
+            f"Patience 10 means: stop after 10 epochs without a new best ({best} + 10 = "
+            f"{best + 10 if best else '-'}).")
 
 
 def vanishing() -> None:
@@ -136,6 +265,43 @@ def vanishing() -> None:
     _figure(plots.plot_loss_curves(result), "vanishing_loss")
     advice = [f"{run.activation}: {run.diagnosis}. {run.advice}" for run in result.runs]
     _text("vanishing_advice.txt.md", "\n".join(advice))
+    vanishing_exercises(result, monitors)
+
+
+def vanishing_exercises(result, monitors) -> None:
+    norms = monitors["sigmoid"].gradient_norm_array()[0]
+    largest = int(np.argmax(norms)) + 1
+    _answer("vg_1",
+            f"Layer {largest} of {len(norms)}{' (the output layer)' if largest == len(norms) else ''}: "
+            f"its weight-gradient norm is "
+            f"{norms[largest - 1]:.2g}, the first layer's {norms[0]:.2g}.",
+            "",
+            "```python",
+            "norms = monitors['sigmoid'].gradient_norm_array()[0]   # at the start, input side first",
+            "int(norms.argmax()) + 1",
+            f"# {largest}",
+            "```",
+            "",
+            r"The output layer's gradient has the fewest factors: the error signal \(\delta\) of the "
+            r"output times its inputs. Every layer further down multiplies in one more "
+            r"\(W_k^{\mathsf T} \sigma'(z_k)\), with \(\sigma' \le 1/4\).")
+    ratios = {}
+    for depth in (2, 5):  # the start is the same whatever the number of epochs: one is enough
+        run = experiments.vanishing(activations=("sigmoid",), depth=depth, width=32, epochs=1).runs[0]
+        ratios[depth] = run.first_to_last_at_start
+    ratios[10] = result.run("sigmoid").first_to_last_at_start
+    table = ", ".join(f"depth {d}: {r:.2g}" for d, r in ratios.items())
+    _answer("vg_2",
+            f"The first-to-last ratio at the start, measured: {table}.",
+            "",
+            "```python",
+            "for depth in (2, 5, 10):",
+            "    run = experiments.vanishing(activations=('sigmoid',), depth=depth, width=32, epochs=1).runs[0]",
+            "    print(depth, run.first_to_last_at_start)",
+            "```",
+            "",
+            "Each extra sigmoid layer multiplies the ratio by roughly the same factor, so it falls "
+            "exponentially with depth: a straight line on a log scale.")
 
 
 # The gallery's formulas in TeX (the report's are plain text for the terminal); the leaky
@@ -163,10 +329,96 @@ def activations() -> None:
         name = row[0]
         if name not in GALLERY_TEX:
             raise RuntimeError(f"gen_figures.GALLERY_TEX has no formula for the activation {name!r}")
-        formula, derivative, output_range = (rf"\({part}\)" for part in GALLERY_TEX[name])
-        rows.append([f"`{name}`", formula, output_range, derivative, *row[4:]])
-    _write("gallery_table.md", markdown_table(Table(table.caption, table.headers, rows)))
+        formula, derivative, output_range = (rf"\(\displaystyle {part}\)" for part in GALLERY_TEX[name])
+        rows.append([f"`{name}`", formula, output_range, derivative])
+    _write("gallery_table.md", markdown_table(Table(table.caption, table.headers[:4], rows)))
+    uses = [f"- **{row[0]}** — {row[4]}" for row in table.rows]  # too long for a table cell
+    _write("gallery_uses.md", "\n".join(uses) + "\n")
     _figure(plots.plot_gallery(result), "gallery")
+    activation_exercises()
+    initialisation()
+
+
+def activation_exercises() -> None:
+    zero = np.zeros((1, 1))
+    sigmoid_max = float(nl.Sigmoid().derivative(zero)[0, 0])
+    tanh_max = float(nl.Tanh().derivative(zero)[0, 0])
+    _answer("act_1",
+            rf"Both derivatives are largest at \(z = 0\): \(\sigma'(0) = {sigmoid_max:g}\) and "
+            rf"\(\tanh'(0) = {tanh_max:g}\).",
+            "",
+            "```python",
+            "nl.Sigmoid().derivative(np.zeros((1, 1))), nl.Tanh().derivative(np.zeros((1, 1)))",
+            f"# {sigmoid_max:g}, {tanh_max:g}",
+            "```",
+            "",
+            rf"Ten sigmoid layers multiply at most ten such factors: \({sigmoid_max:g}^{{10}} = "
+            rf"{sigmoid_max ** 10:.2g}\) — the bound behind tutorial 3. Ten tanh layers can pass "
+            rf"{tanh_max ** 10:g}, but only when every unit sits at \(z = 0\).")
+    low = nl.Softmax().forward(np.array([[1.0, 2.0, 3.0]]))
+    high = nl.Softmax().forward(np.array([[101.0, 102.0, 103.0]]))
+    if not np.allclose(low, high):
+        raise RuntimeError("softmax should not change when a constant is added to every z")
+    _answer("act_2",
+            f"The same probabilities, ({_w(low[0])}), for both:",
+            "",
+            "```python",
+            "nl.Softmax().forward(np.array([[101.0, 102.0, 103.0]]))",
+            f"# [[{_w(high[0])}]]",
+            "```",
+            "",
+            rf"Adding \(c\) to every \(z_j\) multiplies numerator and denominator by \(e^c\). The engine "
+            r"uses exactly this to stay finite: it subtracts each row's largest \(z\) before "
+            r"exponentiating, so \(e^{103}\) is never computed.")
+    rng = np.random.default_rng(0)
+    he = nl.get_initializer("he_normal")((256, 128), rng, np.float64)
+    glorot = nl.get_initializer("glorot_normal")((256, 128), rng, np.float64)
+    _answer("act_3",
+            rf"He: \(\sqrt{{2 / 256}} = {np.sqrt(2 / 256):.4f}\); Glorot: \(\sqrt{{2 / (256 + 128)}} = "
+            rf"{np.sqrt(2 / 384):.4f}\). Drawn by the engine:",
+            "",
+            "```python",
+            'nl.get_initializer("he_normal")((256, 128), np.random.default_rng(0), np.float64).std()',
+            f"# {he.std():.4f}   (glorot_normal: {glorot.std():.4f})",
+            "```",
+            "",
+            "He's weights are larger because a ReLU layer passes on only about half of its inputs "
+            "(the positive ones); the larger weights make up for the half that is zeroed.")
+
+
+def initialisation() -> None:
+    """How the initial weights' size carries through ten layers: the signal forward, the gradient back."""
+    from neuralab.initializers import Normal
+
+    data = experiments.load_dataset("digits")
+    X, y = data.X_train[:512], data.y_train[:512]
+    choices = {"tanh": [("N(0, 0.05²)", Normal(0.05)), ("N(0, 1)", Normal(1.0)),
+                        ("Glorot (`glorot_uniform`)", "glorot_uniform")],
+               "relu": [("N(0, 0.05²)", Normal(0.05)), ("N(0, 1)", Normal(1.0)),
+                        ("He (`he_normal`)", "he_normal")]}
+    rows = []
+    for activation, initializers in choices.items():
+        for label, initializer in initializers:
+            layers = [nl.Dense(32, activation, initializer=initializer) for _ in range(10)]
+            net = nl.Sequential([*layers, nl.Dense(10, "softmax")])
+            net.build(X.shape[1], seed=0)
+            a = X
+            for layer in net.layers[:-1]:
+                a = layer.forward(a)
+            monitor = nl.GradientMonitor(X, y, epochs=[0])  # epoch 0: measured before any step
+            try:
+                net.fit(X, y, loss="cross_entropy", optimizer=nl.SGD(0.01), epochs=1, batch_size=64,
+                        callbacks=[monitor], seed=0)
+            except nl.DivergenceError:
+                pass  # the first steps of N(0, 1) ReLU layers blow up: the start is what we show
+            norms = monitor.gradient_norm_array()[0]
+            rows.append([activation, label, f"{float(np.std(a)):.2g}", f"{norms[0]:.2g}"])
+    _write("init_table.md", markdown_table(Table(
+        "Ten hidden layers of 32 units on the digits (inputs standardised), before any training, "
+        "seed 0: the spread (standard deviation) of the last hidden layer's outputs, and the norm of "
+        "the first layer's weight gradient.",
+        ["hidden activation", "initial weights", "spread of layer 10's outputs", "first layer's gradient norm"],
+        rows)))
 
 
 def learning_rate() -> None:
@@ -196,9 +448,44 @@ def learning_rate() -> None:
         except nl.DivergenceError as error:
             outcome, accuracy_text = f"diverged in epoch {error.epoch}", "-"
         rows.append([label, f"{rate:.3g}", outcome, accuracy_text])
+    learning_rate_exercises(model.network, X, y, result)
     _write("lr_compare.md", markdown_table(Table(
         "Digits, Dense(64, relu) -> Dense(10, softmax), plain SGD, batch 32, 5 epochs, seed 0.",
         ["learning rate", "value", "training loss after 5 epochs", "training accuracy"], rows)))
+
+
+def learning_rate_exercises(network, X, y, result) -> None:
+    ten = 10 * result.suggestion
+    net = nl.Sequential([nl.Dense(64, "relu"), nl.Dense(10, "softmax")])
+    try:
+        history = net.fit(X, y, loss="cross_entropy", optimizer=nl.SGD(ten), epochs=5, batch_size=32, seed=0)
+        accuracy = float(np.mean(net.predict(X).argmax(axis=1) == y.argmax(axis=1)))
+        outcome = (f"it trains: loss {history.loss[-1]:.4f} after 5 epochs, training accuracy "
+                   f"{accuracy:.1%}")
+    except nl.DivergenceError as error:
+        outcome = f"it diverges in epoch {error.epoch}"
+    _answer("lr_1",
+            f"Ten times the suggestion is {ten:.3g}, the rate at the lowest point of the smoothed curve; "
+            f"with plain SGD, batches of 32 and seed 0 {outcome}.",
+            "",
+            "The lowest point of the curve is where the loss stopped falling *during a test whose rate "
+            "kept rising*: a rate near it is at the edge. The factor of ten leaves a margin for the "
+            "noise of mini-batches and for the smoothing's lag.")
+    adam = nl.lr_find(network, X, y, loss="cross_entropy", optimizer="adam", start_learning_rate=1e-6,
+                      end_learning_rate=10.0, num_steps=100, seed=0)
+    _answer("lr_2",
+            f"Adam's suggestion is {adam.suggestion:.3g}, against {result.suggestion:.3g} for SGD:",
+            "",
+            "```python",
+            'nl.lr_find(model.network, X, y, loss="cross_entropy", optimizer="adam",',
+            "           start_learning_rate=1e-6, end_learning_rate=10.0, num_steps=100, seed=0).suggestion",
+            f"# {adam.suggestion:.3g}",
+            "```",
+            "",
+            "Adam divides each step by a running size of the gradient, so its learning rate is close to "
+            "the step a weight actually takes, whatever the gradient's scale; SGD's step is the rate "
+            "times the gradient. The two numbers are not interchangeable: measure for the optimizer "
+            "you will train with.")
 
 
 def _lr_find_cli(suggestion: float) -> None:

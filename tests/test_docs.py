@@ -22,7 +22,9 @@ import neuralab
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-PAGES = sorted(p for p in DOCS.rglob("*.md") if "generated" not in p.relative_to(DOCS).parts)
+# Hand-written pages (generated/ and notebooks/ are written by the build).
+PAGES = sorted(p for p in DOCS.rglob("*.md")
+               if not {"generated", "notebooks"} & set(p.relative_to(DOCS).parts))
 
 
 def _identifiers() -> list[str]:
@@ -326,3 +328,51 @@ def test_home_tutorial_and_dense_entry_look_right_in_chromium(browser_page):
     page.screenshot(path=str(ARTIFACTS / "reference-dense.png"))
     assert entry.locator("blockquote").count() == 0, "an example rendered as a quote (a bare >>>)"
     assert not outside and not errors, (outside, errors)
+
+
+TUTORIALS = sorted((DOCS / "tutorials").glob("*.md"))
+
+
+@pytest.mark.parametrize("page", TUTORIALS, ids=lambda p: p.stem)
+def test_every_tutorial_links_the_notation_and_ends_with_what_to_remember_and_exercises(page):
+    text = page.read_text()
+    assert "](../notation.md)" in text, f"{page.name}: link the notation page near the top"
+    headings = re.findall(r"^## (.+)$", text, flags=re.M)
+    assert headings[-2:] == ["What to remember", "Exercises"], (
+        f"{page.name} must end with '## What to remember' then '## Exercises'; its last headings: "
+        f"{headings[-3:]}")
+    exercises = text.split("\n## Exercises\n", 1)[1]
+    answers = re.findall(r'^--8<-- "(ex_[\w]+\.md)"$', exercises, flags=re.M)
+    assert 2 <= len(answers) <= 4, f"{page.name}: 2 to 4 exercises, each with its answer; found {answers}"
+    assert len(re.findall(r"^\*\*\d\.\*\* ", exercises, flags=re.M)) == len(answers)
+    for answer in answers:  # written by docs/gen_figures.py from the engine, never by hand
+        assert f'"{answer[3:-3]}"' in (DOCS / "gen_figures.py").read_text(), answer
+
+
+def test_exercise_answers_fold_and_hold_engine_numbers(site):
+    for page in TUTORIALS:
+        html = (site / "tutorials" / page.stem / "index.html").read_text()
+        exercises = html.split('id="exercises"', 1)[1]
+        folded = re.findall(r'<details class="success">\s*<summary>Answer</summary>(.*?)</details>',
+                            exercises, flags=re.S)
+        assert 2 <= len(folded) <= 4 and all(re.search(r"\d", answer) for answer in folded), page.name
+    gradient = (site / "tutorials" / "gradient-descent" / "index.html").read_text()
+    assert "[0.2, 4.25, -0.8125, 5.516]" in gradient  # w after 3 steps at 1.8: 2 + (-1.25)^k (0.2 - 2)
+
+
+def test_notebooks_are_pages_with_their_outputs(site):
+    import json
+
+    for notebook in sorted((ROOT / "examples").glob("*.ipynb")):
+        html = (site / "notebooks" / notebook.stem / "index.html").read_text()
+        cells = [c for c in json.loads(notebook.read_text())["cells"] if c["cell_type"] == "code"]
+        blocks = html.count('<div class="highlight"')
+        assert "executed top to" in html and blocks > len(cells), (  # a block per cell, and outputs
+            f"{notebook.name}: {blocks} code blocks for {len(cells)} code cells: no outputs?")
+        assert "Traceback" not in html and "%matplotlib" not in html
+    xor = (site / "notebooks" / "02-backprop-xor" / "index.html").read_text()
+    figure = re.search(r'src="\.\./(02-backprop-xor-\d+\.png)"', xor)  # the loss curve it draws
+    assert figure and (site / "notebooks" / figure.group(1)).stat().st_size > 5000
+    for tutorial, notebook in [("backpropagation", "02-backprop-xor"),
+                               ("vanishing-gradient", "03-vanishing-gradient")]:
+        assert f"../notebooks/{notebook}.md" in (DOCS / "tutorials" / f"{tutorial}.md").read_text()
