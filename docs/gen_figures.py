@@ -136,7 +136,7 @@ def gradient_descent_exercises(result) -> None:
     if abs(w_half - result.w[3]) > 1e-12:
         raise RuntimeError(f"E with 2 alpha should repeat J's steps: {w_half} vs {result.w[3]}")
     _answer("gd_3",
-            rf"\(\alpha = 0.8\). \(E = \tfrac12 J\), so \(dE/dw = \tfrac12 \, dJ/dw\): twice the "
+            r"\(\alpha = 0.8\). \(E = \tfrac12 J\), so \(dE/dw = \tfrac12 \, dJ/dw\): twice the "
             "learning rate gives the same step. The engine agrees to the last digit:",
             "",
             "```python",
@@ -165,7 +165,8 @@ def backpropagation() -> None:
 
 
 def backprop_exercises(result, many) -> None:
-    gradients = sorted(((p["parameter"], p["value"]) for p in result.partials), key=lambda pair: -abs(pair[1]))
+    gradients = sorted(((p["parameter"], p["value"]) for p in result.partials),
+                       key=lambda pair: -abs(pair[1]))
     names = {"w1": "w_1", "b1": "b_1", "w2": "w_2", "b2": "b_2"}
     order = " > ".join(rf"\(\partial E / \partial {names[n]}\) ({v:.3g})" for n, v in gradients)
     _answer("bp_1",
@@ -296,8 +297,8 @@ def vanishing_exercises(result, monitors) -> None:
             "",
             "```python",
             "for depth in (2, 5, 10):",
-            "    run = experiments.vanishing(activations=('sigmoid',), depth=depth, width=32, epochs=1).runs[0]",
-            "    print(depth, run.first_to_last_at_start)",
+            "    result = experiments.vanishing(activations=('sigmoid',), depth=depth, epochs=1)",
+            "    print(depth, result.runs[0].first_to_last_at_start)",
             "```",
             "",
             "Each extra sigmoid layer multiplies the ratio by roughly the same factor, so it falls "
@@ -367,7 +368,7 @@ def activation_exercises() -> None:
             f"# [[{_w(high[0])}]]",
             "```",
             "",
-            rf"Adding \(c\) to every \(z_j\) multiplies numerator and denominator by \(e^c\). The engine "
+            r"Adding \(c\) to every \(z_j\) multiplies numerator and denominator by \(e^c\). The engine "
             r"uses exactly this to stay finite: it subtracts each row's largest \(z\) before "
             r"exponentiating, so \(e^{103}\) is never computed.")
     rng = np.random.default_rng(0)
@@ -417,7 +418,8 @@ def initialisation() -> None:
         "Ten hidden layers of 32 units on the digits (inputs standardised), before any training, "
         "seed 0: the spread (standard deviation) of the last hidden layer's outputs, and the norm of "
         "the first layer's weight gradient.",
-        ["hidden activation", "initial weights", "spread of layer 10's outputs", "first layer's gradient norm"],
+        ["hidden activation", "initial weights", "spread of layer 10's outputs",
+         "first layer's gradient norm"],
         rows)))
 
 
