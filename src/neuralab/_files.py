@@ -3,6 +3,10 @@
 - ``atomic_write``: a file is either fully written or not touched at all, and gets the
   permissions an ordinary ``open`` would give it (the umask's, or those of the file it
   replaces), not the private 0600 of a temporary file.
+- Nothing is left behind: the temporary file is named recognisably
+  (``.NAME.PID-HOST-XXXXXXXX.neuralab.tmp``: the target, the writing process, this machine);
+  one that a killed process left (SIGKILL, power loss) is removed by the next write into the
+  same folder, once that process is gone (``remove_stale_temporaries``).
 - ``ensure_folder``: create an output folder, or say in one line why it cannot be.
 
 Failures are ``OutputError`` (a ``NeuralabError`` and an ``OSError``) naming the path, the
@@ -11,9 +15,13 @@ reason and the fix, so that the command line prints one line rather than a trace
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+import socket
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +30,63 @@ from typing import IO
 from .errors import OutputError
 
 _UMASK_LOCK = threading.Lock()
+_SUFFIX = ".neuralab.tmp"
+_HOST = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+_OURS = re.compile(r"\.(?P<target>.+)\.(?P<pid>\d{1,10})-(?P<host>[0-9a-f]{8})-[a-z0-9_]{8}"
+                   + re.escape(_SUFFIX))
+# What tempfile named them before (".NAME.XXXXXXXX.tmp"): removed only beside the same target,
+# and only when an hour old (no save takes that long), since no process id says whose they are.
+_LEGACY_AGE = 3600.0
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists on this machine (POSIX; elsewhere assume it does)."""
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":  # os.kill(pid, 0) would terminate the process on Windows
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: alive, someone else's
+        return True
+    return True
+
+
+def remove_stale_temporaries(folder: str | os.PathLike, target: str | None = None) -> list[str]:
+    """Remove the temporary files that interrupted writes into ``folder`` left behind.
+
+    A file counts as ours and stale when its name has the pattern ``atomic_write`` gives
+    (``.NAME.PID-HOST-XXXXXXXX.neuralab.tmp``), HOST is this machine and process PID no longer
+    runs; or, for ``target`` (a file name in ``folder``), when it is named as earlier neuralab
+    versions named them (``.TARGET.XXXXXXXX.tmp``) and is over an hour old. Anything else is
+    left alone, including the temporary files of writes in progress. Returns the removed paths.
+    """
+    removed = []
+    legacy = None if target is None else re.compile(re.escape(f".{target}.") + r"[a-z0-9_]{8}\.tmp")
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not name.startswith("."):
+            continue
+        match = _OURS.fullmatch(name)
+        try:
+            if match is not None:
+                stale = match["host"] == _HOST and not _process_alive(int(match["pid"]))
+            elif legacy is not None and legacy.fullmatch(name):
+                stale = time.time() - entry.stat(follow_symlinks=False).st_mtime > _LEGACY_AGE
+            else:
+                continue
+            if stale and entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+                removed.append(entry.path)
+        except OSError:  # gone meanwhile, or not ours to remove: leave it
+            continue
+    return removed
 
 
 def _new_file_mode(path: str) -> int:
@@ -53,9 +118,11 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", **open_options) -> I
     if os.path.isdir(path):
         raise OutputError(f"Cannot write {path}: it is a folder. Give a file name, e.g. {path}/out.")
     folder = os.path.dirname(os.path.abspath(path))
+    remove_stale_temporaries(folder, os.path.basename(path))
     try:
-        handle = tempfile.NamedTemporaryFile(mode, dir=folder, prefix=f".{os.path.basename(path)}.",
-                                             suffix=".tmp", delete=False, **open_options)
+        prefix = f".{os.path.basename(path)}.{os.getpid()}-{_HOST}-"  # tempfile adds XXXXXXXX
+        handle = tempfile.NamedTemporaryFile(mode, dir=folder, prefix=prefix, suffix=_SUFFIX, delete=False,
+                                             **open_options)
     except OSError as error:
         raise _cannot_write(path, error) from error
     try:

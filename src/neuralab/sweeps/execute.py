@@ -5,15 +5,23 @@ flight (about two per worker slot), store each record as soon as its run finishe
 stop submitting after ``max_runs`` or at Ctrl-C. On Ctrl-C the runs not started are
 cancelled, the runs in flight are waited for (or cancelled), what finished is stored, and
 the loop returns ``interrupted=True``.
+
+A local pool's workers never outlive the sweep: each asks the kernel for SIGKILL when its
+parent dies (Linux ``prctl(PR_SET_PDEATHSIG)``, through ctypes), or elsewhere watches its
+parent from a thread, so a sweep killed with SIGKILL leaves no orphaned process.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import ctypes
 import multiprocessing
 import os
 import re
+import signal
 import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 
@@ -62,6 +70,43 @@ class _InProcess:
         pass
 
 
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_WATCH_SECONDS = 0.5
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Make this process end when process ``parent`` (the sweep that started it) dies.
+
+    On Linux the kernel sends SIGKILL at the parent's death (``PR_SET_PDEATHSIG``; the pool
+    is started from the thread that runs the whole sweep, whose end is the parent's). Where
+    that is not available, a daemon thread checks every half second that the parent is still
+    the process's parent and exits when it is not.
+    """
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watch").start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_WATCH_SECONDS)
+    os._exit(1)
+
+
+def _init_worker(data: SweepData, parent: int) -> None:
+    """The pool's initializer: tie the worker's life to the sweep's, then keep the data."""
+    _exit_with_parent(parent)
+    init_local_worker(data)
+
+
 class _LocalPool:
     """A pool of ``workers`` processes; the data travel once per process (initializer)."""
 
@@ -73,7 +118,7 @@ class _LocalPool:
         method = "fork" if sys.platform.startswith("linux") else None
         context = multiprocessing.get_context(method)
         self.pool = concurrent.futures.ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=init_local_worker, initargs=(data,))
+            max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(data, os.getpid()))
         self.pool.submit(int).result()  # start every process now (fork starts them all at once)
         self.slots = workers
         self.where = f"a local pool of {workers} processes"
