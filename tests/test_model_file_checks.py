@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import tracemalloc
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -320,6 +321,18 @@ def test_unknown_members_are_refused_without_being_read(tmp_path, saved, monkeyp
             nl.load(edited)
         monkeypatch.undo()
         assert opened == []  # nothing was read, not even the metadata
+
+
+def test_a_member_twice_is_refused(tmp_path, saved):
+    edited = tmp_path / "edited.nlab"
+    members = read_members(saved[0])
+    with warnings.catch_warnings(), zipfile.ZipFile(edited, "w") as archive:
+        warnings.simplefilter("ignore", UserWarning)  # zipfile warns of the duplicate name
+        for name, data in members.items():
+            archive.writestr(name, data)
+        archive.writestr("layer0.biases.npy", members["layer0.biases.npy"])
+    with pytest.raises(ModelFileError, match=r"holds the archive member 'layer0\.biases\.npy' twice"):
+        nl.load(edited)
 
 
 def test_compressed_and_damaged_archives_are_refused(tmp_path, saved):

@@ -103,7 +103,7 @@ class Archive:
                     f"{path} holds an archive member {info.filename!r} that no neuralab "
                     "model file has; it was not read. This is not a neuralab model file."
                 )
-            if info.filename in self.members:
+            if info.filename[:-4] in self.members:
                 self.close()
                 raise ModelFileError(
                     f"{path} holds the archive member {info.filename!r} twice; it is "

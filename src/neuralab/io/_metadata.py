@@ -174,6 +174,8 @@ class _Fields:
 
 
 def _kind(value) -> str:
+    if isinstance(value, float):
+        return f"the number {value!r}"
     names = {
         bool: "true/false",
         int: "an integer",
