@@ -231,6 +231,16 @@ def train_check(result) -> str | None:
     return None
 
 
+def _damage(raw: bytes, kind: str, rng: random.Random, most_flips: int) -> bytes:
+    """``raw`` with 1..``most_flips`` bits flipped, or cut at a random length."""
+    if kind == "truncate":
+        return raw[: rng.randrange(len(raw))]
+    data = bytearray(raw)
+    for _ in range(rng.randint(1, most_flips)):
+        data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
+    return bytes(data)
+
+
 # -- model mutants ---------------------------------------------------------------------------------
 def _members(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as archive:
@@ -307,13 +317,8 @@ def model_mutant(source: Path, rng: random.Random) -> tuple[str, bytes]:
             "array",
         ]
     )
-    if kind == "bitflip":
-        data = bytearray(raw)
-        for _ in range(rng.randint(1, 4)):
-            data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
-        return kind, bytes(data)
-    if kind == "truncate":
-        return kind, raw[: rng.randrange(len(raw))]
+    if kind in ("bitflip", "truncate"):
+        return kind, _damage(raw, kind, rng, 4)
     if kind == "metadata":
         members["metadata.npy"] = _npy(
             np.frombuffer(json.dumps(_edit_metadata(_metadata(members), rng)).encode(), dtype=np.uint8)
@@ -408,13 +413,8 @@ def model_mutant(source: Path, rng: random.Random) -> tuple[str, bytes]:
 def csv_mutant(source: Path, rng: random.Random) -> tuple[str, bytes]:
     raw = source.read_bytes()
     kind = rng.choice(["bitflip", "truncate", "cells", "cells", "header", "structure", "bytes"])
-    if kind == "bitflip":
-        data = bytearray(raw)
-        for _ in range(rng.randint(1, 6)):
-            data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
-        return kind, bytes(data)
-    if kind == "truncate":
-        return kind, raw[: rng.randrange(len(raw))]
+    if kind in ("bitflip", "truncate"):
+        return kind, _damage(raw, kind, rng, 6)
     rows = list(csv.reader(io.StringIO(raw.decode())))
     if kind == "cells":
         for _ in range(rng.randint(1, 40)):
