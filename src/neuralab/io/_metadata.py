@@ -10,6 +10,11 @@ per network input, the first layer reads that many inputs, each layer reads the 
 the one before, the output has one unit per class, or one for a regression or a two-class
 sigmoid). A field that breaks a rule is a ModelFileError naming it, e.g.
 ``preprocessing.scale``. Nothing from the file reaches the network before it passed.
+
+The schema is closed: a field it does not know is refused. A new field written by
+``Preprocessor.to_dict``, a layer's or an optimizer's ``get_config`` or ``Model.training`` needs
+its rule here (and a case in tests/test_model_file_checks.py); a change in meaning needs a new
+``FORMAT_VERSION``.
 """
 
 from __future__ import annotations
