@@ -29,6 +29,14 @@ lint: $(VENV)/.installed-test
 test: lint
 	$(BIN)/python -m pytest
 
+# The benchmarks (benchmarks/README.md): neuralab against PyTorch and scikit-learn, results in
+# benchmarks/results/. Installs the `bench` extra when pyproject.toml declares one (more peers),
+# else runs with the test extra's torch. Options: make bench BENCH_ARGS="--quick".
+BENCH_ARGS ?=
+bench: $(VENV)/.installed-test
+	@if grep -q '^bench = ' pyproject.toml; then $(BIN)/python -m pip install --quiet -e '.[bench]'; fi
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
 # The docs site: installs the docs extra, regenerates the tutorials' figures from the library
 # (docs/hooks.py runs docs/gen_figures.py) and builds strictly into site/.
 # Live preview: $(BIN)/mkdocs serve

@@ -31,11 +31,11 @@ import time
 import numpy as np
 
 import neuralab as nl
-from neuralab import training
 from neuralab.layers import Dense
 from neuralab.losses import LOSSES, Loss
 from neuralab.optimizers import Optimizer
-from neuralab.training import _Batches
+from neuralab.training import regularisation
+from neuralab.training.batches import Batches
 
 from . import impl_neuralab, report
 from .cases import Case, get_cases
@@ -99,7 +99,7 @@ def breakdown(case: Case) -> dict[str, float]:
     parameters = [flat_parameters.copy()]
     gradients = [np.full_like(flat_parameters, 1e-6)]
     order = np.random.default_rng(0).permutation(n)
-    batches = _Batches(X, Y, None, size)
+    batches = Batches(X, Y, None, size)
     ones = np.ones(size, dtype=X.dtype)
 
     def bias_add():
@@ -125,7 +125,7 @@ def breakdown(case: Case) -> dict[str, float]:
         "output + loss: loss value": lambda: loss.value(output, yb),
         "output + loss: fused gradient": lambda: loss.preactivation_gradient(output, yb),
         "optimizer: SGD.step": lambda: optimizer.step(parameters, gradients),
-        "gather: one shuffled batch (training._Batches)": lambda: batches.get(order, 0),
+        "gather: one shuffled batch (training.Batches)": lambda: batches.get(order, 0),
     }
     times = {name: _per_call_us(function) for name, function in pieces.items()}
     step = measured_step_us(case)
@@ -136,9 +136,9 @@ def breakdown(case: Case) -> dict[str, float]:
 
 # (owner, attribute, label): the methods a real fit calls once per step (layers: once per layer)
 _TIMED_METHODS = (
-    (_Batches, "get", "gather the batch"),
+    (Batches, "get", "gather the batch"),
     (Dense, "forward", "layers forward (matmul, bias, activation)"),
-    (training, "batch_loss_value", "loss value"),  # with a penalty or sample weights
+    (regularisation, "batch_loss_value", "loss value"),  # with a penalty or sample weights
     # the plain batch loss: every loss class that defines its own value_in_training
     *((cls, "value_in_training", "loss value") for cls in (Loss, *LOSSES.values())
       if "value_in_training" in vars(cls)),

@@ -8,7 +8,7 @@ Examples
 
 from __future__ import annotations
 
-from . import diagnostics, experiments, trace  # numpy only; plots and report import matplotlib
+from . import backprop, diagnostics, experiments, trace  # numpy only; plots and report import matplotlib
 from ._version import __version__
 from .activations import (
     ACTIVATIONS,
@@ -22,6 +22,7 @@ from .activations import (
     Tanh,
     get_activation,
 )
+from .backprop import loss_and_gradients
 from .callbacks import Callback, EarlyStopping, ExponentialDecay, StepDecay, TrainingContext
 from .diagnostics import GradientMonitor, diagnose
 from .dropout import Dropout
@@ -109,6 +110,7 @@ __all__ = [
     "UnknownNameError",
     "ValidationError",
     "__version__",
+    "backprop",
     "diagnose",
     "diagnostics",
     "experiments",
@@ -120,6 +122,7 @@ __all__ = [
     "get_optimizer",
     "gradient_check",
     "load",
+    "loss_and_gradients",
     "lr_find",
     "save",
     "sweep",

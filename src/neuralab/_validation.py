@@ -123,3 +123,28 @@ def as_float_matrix(name: str, X: object, dtype: np.dtype) -> np.ndarray:
             f"{np.finfo(dtype).max:.3g}). Scale the features (e.g. standardise them), or use a "
             "float64 network."
         ) from None
+
+
+def check_sample_weight(sample_weight: object, n: int) -> np.ndarray | None:
+    """Return per-sample weights as a float64 array of shape (n,), or None; each finite and >= 0."""
+    if sample_weight is None:
+        return None
+    weights = np.asarray(sample_weight)
+    if weights.dtype.kind not in "biuf" or weights.shape != (n,):
+        raise ValidationError(
+            f"`sample_weight` must be a 1-D array of {n} numbers, one per sample. "
+            f"Got shape {weights.shape} and dtype {weights.dtype}."
+        )
+    weights = weights.astype(np.float64)
+    if not np.isfinite(weights).all() or (weights < 0).any():
+        raise ValidationError("`sample_weight` must hold finite numbers >= 0.")
+    return weights
+
+
+def check_same_length(X: np.ndarray, y: np.ndarray, names: tuple[str, str] = ("X", "y"),
+                      fix: str = "They must have the same length.") -> None:
+    """Raise ShapeError unless ``y`` has one row per sample of ``X`` (n_samples, ...)."""
+    if y.ndim == 0 or len(y) != X.shape[0]:
+        x_name, y_name = names
+        got = "a scalar" if y.ndim == 0 else f"{len(y)} rows"
+        raise ShapeError(f"`{x_name}` has {X.shape[0]} samples but `{y_name}` has {got}. {fix}")

@@ -35,9 +35,11 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from . import backprop
 from .callbacks import Callback, TrainingContext
 from .errors import ValidationError
 from .history import History
+from .losses import Loss
 from .network import Sequential
 
 VANISHING_RATIO = 1e-3
@@ -76,30 +78,27 @@ class LayerStatistics:
     dead: list[float | None]
 
 
-def layer_statistics(network: Sequential, X: np.ndarray, y: np.ndarray, loss, epoch: int = 0
+def layer_statistics(network: Sequential, X: np.ndarray, y: np.ndarray, loss: Loss, epoch: int = 0
                      ) -> LayerStatistics:
     """One full-batch forward/backward pass of ``network`` (prepared ``X``, ``y``) and its statistics.
 
-    Overwrites the layers' caches and gradient arrays (as any training step does).
+    ``X`` is (n_samples, n_features) and ``y`` (n_samples, n_outputs), as ``prepare_data`` returns
+    them. Overwrites the layers' caches and gradient arrays (as any training step does).
     """
-    output = network._forward_prepared(X)
-    value = loss.value(output, y)
-    if loss.output_activation is not None:
-        network.backward(loss.preactivation_gradient(output, y), from_preactivation=True,
-                         input_gradient=False)
-    else:
-        network.backward(loss.gradient(output, y), input_gradient=False)
-    norms, saturated, dead = [], [], []
-    for layer in network.weighted_layers:
-        norms.append(float(np.linalg.norm(layer.weight_gradient)))
-        name = layer.activation.name
+    result = backprop.run(network, loss, X, y, training=False)
+    norms: list[float] = []
+    saturated: list[float | None] = []
+    dead: list[float | None] = []
+    for record in result.layers:
+        norms.append(float(np.linalg.norm(record.gradients["weights"])))
+        name = record.layer.activation.name
         if name in _SATURATING_MAXIMUM:
-            slope = layer.activation.derivative(layer._z)
+            slope = record.layer.activation.derivative(record.preactivation)
             saturated.append(float(np.mean(slope < SATURATION_THRESHOLD * _SATURATING_MAXIMUM[name])))
         else:
             saturated.append(None)
-        dead.append(float(np.mean(np.all(layer._a <= 0, axis=0))) if name == "relu" else None)
-    return LayerStatistics(epoch, value, norms, saturated, dead)
+        dead.append(float(np.mean(np.all(record.output <= 0, axis=0))) if name == "relu" else None)
+    return LayerStatistics(epoch, result.loss, norms, saturated, dead)
 
 
 class GradientMonitor(Callback):

@@ -58,6 +58,11 @@ class Dropout(Layer):
     def built(self) -> bool:
         return self.units is not None
 
+    @property
+    def description(self) -> str:
+        """E.g. "rate 0.5" (a Dropout layer has no activation)."""
+        return f"rate {self.rate:g}"
+
     def build(self, input_dim: int, rng: np.random.Generator | None = None, *,
               reseed: bool = False) -> None:
         """Take the input width as this layer's width."""

@@ -19,8 +19,10 @@ which is ~1e-9 for a correct layer and of order 0.1-1 for a wrong one (at most 1
 off by a factor of two gives 1/3). A kink hit exactly (a ReLU
 pre-activation of exactly 0, e.g. a unit whose inputs are all zero and whose bias is 0)
 gives a one-sided difference there and a large error that is not a bug: nudge the data or
-the biases. Any layer class that follows
-the Dense protocol works: ``forward(x)``, ``backward(grad_output)`` (which fills the
+the biases. The analytic side is the pass every training step takes
+(``backprop.run``: the fused dE/dz for cross-entropy + softmax and BCE + sigmoid). Any
+layer class that follows the ``Layer`` interface works: ``forward(x, *, training)``,
+``backward(grad_output, *, from_preactivation, input_gradient)`` (which fills the
 gradient arrays and returns dE/dx), ``parameters()``, ``gradients()`` and ``set_dtype``
 (or parameters that are float64 already); ``parameter_names()`` is used when present.
 """
@@ -32,8 +34,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_float_matrix, check_positive_number
-from .errors import ShapeError, ValidationError
+from . import backprop
+from ._validation import as_float_matrix, check_positive_number, check_same_length
+from .backprop import forward
+from .errors import ValidationError
 from .losses import Loss, get_loss
 
 _FLOAT64 = np.dtype(np.float64)
@@ -128,13 +132,6 @@ def _float64_copy(network):
     return clone
 
 
-def _forward(layers, X):
-    a = X
-    for layer in layers:
-        a = layer.forward(a)
-    return a
-
-
 def gradient_check(network: object, X: object, y: object, loss: str | Loss, *, epsilon: float = 1e-6,
                    tolerance: float = 1e-6) -> GradientCheckResult:
     """Compare every parameter's backpropagated gradient with central finite differences.
@@ -184,28 +181,16 @@ def gradient_check(network: object, X: object, y: object, loss: str | Loss, *, e
     if hasattr(net, "prepare_data"):
         # The engine's own checks (width of X, length and shape of y), as fit does them, in float64.
         X, target = net.prepare_data(X, y, resolved)
-        output = _forward(layers, X)
     else:
         X = as_float_matrix("X", X, _FLOAT64)
         y = np.asarray(y)
-        if y.ndim == 0 or len(y) != X.shape[0]:
-            got = "a scalar" if y.ndim == 0 else f"{len(y)} rows"
-            raise ShapeError(f"`X` has {X.shape[0]} samples but `y` has {got}. They must have the "
-                             "same length.")
-        output = _forward(layers, X)
-        target = resolved.prepare_target(y, output.shape[1], _FLOAT64)
+        check_same_length(X, y)
+        target = resolved.prepare_target(y, forward(layers, X, training=False).shape[1], _FLOAT64)
 
-    # Analytic: one forward pass (done above), the loss's dE/da, then every layer's backward.
-    grad = resolved.gradient(output, target)
-    for layer in reversed(layers):
-        grad = layer.backward(grad)
-    names, analytic = [], []
-    for position, layer in enumerate(layers):
-        params = layer.parameters()
-        labels = layer.parameter_names() if hasattr(layer, "parameter_names") else \
-            [f"param{i}" for i in range(len(params))]
-        names += [f"layer{position + 1}.{label}" for label in labels]
-        analytic += [np.array(g, dtype=np.float64) for g in layer.gradients()]
+    # Analytic: one forward/backward pass, the same one every training step takes.
+    analytic_by_name = backprop.run(net, resolved, X, target, training=False).gradients
+    names = list(analytic_by_name)
+    analytic = [np.array(g, dtype=np.float64) for g in analytic_by_name.values()]
 
     # Numeric: nudge one element at a time, both ways, and restore it.
     params = [p for layer in layers for p in layer.parameters()]
@@ -218,9 +203,9 @@ def gradient_check(network: object, X: object, y: object, loss: str | Loss, *, e
         for index in range(flat.size):
             saved = flat[index]
             flat[index] = saved + epsilon
-            plus = resolved.value(_forward(layers, X), target)
+            plus = resolved.value(forward(layers, X, training=False), target)
             flat[index] = saved - epsilon
-            minus = resolved.value(_forward(layers, X), target)
+            minus = resolved.value(forward(layers, X, training=False), target)
             flat[index] = saved
             numeric.reshape(-1)[index] = (plus - minus) / (2.0 * epsilon)
         difference = exact - numeric

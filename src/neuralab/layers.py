@@ -13,6 +13,8 @@ Backpropagation through the layer is the chain rule written out:
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from ._validation import check_positive_int, check_seed
@@ -22,11 +24,12 @@ from .initializers import Initializer, get_initializer
 
 
 class Layer:
-    """What Sequential needs from a layer; Dense and Dropout implement it.
+    """One step of a feedforward network: ``forward`` keeps what ``backward`` needs.
 
-    ``has_weights`` is True for layers with a weight matrix (Dense): those are the layers
-    that training penalises (L1/L2), whose gradient norms History records, and that the
-    diagnostics inspect.
+    What Sequential and ``neuralab.backprop`` need from a layer; Dense and Dropout implement
+    it. ``has_weights`` is True for layers with a weight matrix (Dense): those are the
+    layers that training penalises (L1/L2), whose gradient norms History records, and that
+    the diagnostics inspect. ``activation`` is None for a layer without one (Dropout).
 
     Examples
     --------
@@ -39,13 +42,29 @@ class Layer:
     has_weights = False
     units: int | None = None
     input_dim: int | None = None
-    _owner = None  # a weak reference to the Sequential that holds this layer (network.py)
+    activation: Activation | None = None
+    # A weak reference to the Sequential that holds this layer (set through ``claim``).
+    _owner: weakref.ref[object] | None = None
 
     def __getstate__(self) -> dict:
         # Copies and pickles leave the owner behind: Sequential.__setstate__ claims them again.
         state = self.__dict__.copy()
         state.pop("_owner", None)
         return state
+
+    @property
+    def owner(self) -> object | None:
+        """The network this layer belongs to, or None (a layer belongs to one network at most)."""
+        return None if self._owner is None else self._owner()
+
+    def claim(self, network: object) -> None:
+        """Record ``network`` as this layer's owner (done by Sequential; held weakly)."""
+        self._owner = weakref.ref(network)
+
+    @property
+    def description(self) -> str:
+        """One line for a summary table: the activation's name, or what else defines the layer."""
+        return self.activation.name if self.activation is not None else ""
 
     @property
     def built(self) -> bool:
@@ -59,10 +78,12 @@ class Layer:
         """Cast parameters to ``dtype`` (none by default)."""
 
     def forward(self, x: np.ndarray, *, training: bool = False) -> np.ndarray:
+        """Return the layer's output for ``x`` of shape (n_samples, inputs)."""
         raise NotImplementedError
 
     def backward(self, grad_output: np.ndarray, *, from_preactivation: bool = False,
                  input_gradient: bool = True) -> np.ndarray | None:
+        """Fill the parameter gradients from dE/d(output); return dE/d(input) (None if not asked)."""
         raise NotImplementedError
 
     def parameters(self) -> list[np.ndarray]:
@@ -78,7 +99,17 @@ class Layer:
         return 0
 
     def adopt_buffers(self, parameters: np.ndarray, gradients: np.ndarray, offset: int) -> int:
+        """Move parameters and gradients into views of two flat buffers from ``offset``; return
+        the offset after this layer (none to move by default)."""
         return offset
+
+    def restore_arrays(self, parameters: list[np.ndarray], gradients: list[np.ndarray]) -> None:
+        """Undo ``adopt_buffers``: copy the current values into ``parameters`` and ``gradients``
+        (what ``parameters()``/``gradients()`` returned before) and use those arrays again."""
+
+    def get_config(self) -> dict:
+        """Architecture (not weights) as plain JSON-ready values, with a "type" key."""
+        raise NotImplementedError
 
 
 class Dense(Layer):
@@ -109,6 +140,10 @@ class Dense(Layer):
         The parameters (``biases`` is None when ``use_bias=False``).
     weight_gradient, bias_gradient : ndarray
         dE/dW and dE/db from the last ``backward``.
+    inputs, preactivation, output : ndarray
+        x, z and a = f(z) of the last ``forward`` (read-only views of what it keeps).
+    delta, output_gradient : ndarray
+        dE/dz and dE/da of the last ``backward``.
 
     Examples
     --------
@@ -120,6 +155,8 @@ class Dense(Layer):
     >>> layer.forward(np.array([[1.0, 1.0]])).round(4)
     array([[0.5987, 0.7503]])
     """
+
+    activation: Activation
 
     def __init__(self, units: int, activation: str | Activation = "linear", *,
                  input_dim: int | None = None, use_bias: bool = True,
@@ -139,6 +176,8 @@ class Dense(Layer):
         self._inputs: np.ndarray | None = None
         self._z: np.ndarray | None = None
         self._a: np.ndarray | None = None
+        self._delta: np.ndarray | None = None
+        self._output_gradient: np.ndarray | None = None
         self._pristine = False
         self._from_entropy = False
         self._ones: np.ndarray | None = None
@@ -265,8 +304,9 @@ class Dense(Layer):
     def adopt_buffers(self, parameters: np.ndarray, gradients: np.ndarray, offset: int) -> int:
         """Move parameters and gradients into views of two flat 1-D buffers, from ``offset``.
 
-        Values are copied; returns the offset after this layer. Sequential does this before
-        training so that an optimizer updates all parameters in one vectorised step.
+        Values are copied; returns the offset after this layer. The fit loop does this for the
+        length of a fit (``training.flat``) so that an optimizer updates all parameters in one
+        vectorised step, and ``restore_arrays`` undoes it.
         """
         self._require_built()
         for name, gradient_name in (("weights", "weight_gradient"), ("biases", "bias_gradient")):
@@ -282,6 +322,18 @@ class Dense(Layer):
             setattr(self, gradient_name, gradient_view)
             offset = stop
         return offset
+
+    def restore_arrays(self, parameters: list[np.ndarray], gradients: list[np.ndarray]) -> None:
+        """Undo ``adopt_buffers``: copy the current values into ``parameters`` and ``gradients``
+        (the arrays ``parameters()``/``gradients()`` returned before) and use those again."""
+        names = ("weights", "biases") if self.use_bias else ("weights",)
+        gradient_names = ("weight_gradient", "bias_gradient") if self.use_bias else ("weight_gradient",)
+        for name, own in zip(names, parameters, strict=True):
+            np.copyto(own, getattr(self, name))
+            setattr(self, name, own)
+        for name, own in zip(gradient_names, gradients, strict=True):
+            np.copyto(own, getattr(self, name))
+            setattr(self, name, own)
 
     def parameters(self) -> list[np.ndarray]:
         """The live parameter arrays: [weights, biases] (or [weights])."""
@@ -345,8 +397,11 @@ class Dense(Layer):
         self._pristine = False  # gradients exist: an optimizer may change the weights now
         if from_preactivation:
             grad_z = grad_output
+            self._output_gradient = None
         else:
             grad_z = self.activation.backward(grad_output, self._z, self._a)
+            self._output_gradient = grad_output
+        self._delta = grad_z
         np.dot(self._inputs.T, grad_z, out=self.weight_gradient)
         if self.use_bias:
             # dE/db = 1^T dE/dz: a matrix-vector product, faster than a reduction. The
@@ -358,6 +413,42 @@ class Dense(Layer):
         if not input_gradient:
             return None
         return np.dot(grad_z, self.weights.T)
+
+    # -- what the last pass kept (read-only) -------------------------------------------
+    @staticmethod
+    def _read_only(array: np.ndarray | None) -> np.ndarray | None:
+        if array is None:
+            return None
+        view = array.view()
+        view.flags.writeable = False
+        return view
+
+    @property
+    def inputs(self) -> np.ndarray | None:
+        """x of the last ``forward``, shape (n_samples, inputs); None before any pass."""
+        return self._read_only(self._inputs)
+
+    @property
+    def preactivation(self) -> np.ndarray | None:
+        """z = x W + b of the last ``forward``, shape (n_samples, units)."""
+        return self._read_only(self._z)
+
+    @property
+    def output(self) -> np.ndarray | None:
+        """a = f(z) of the last ``forward``, shape (n_samples, units)."""
+        return self._read_only(self._a)
+
+    @property
+    def delta(self) -> np.ndarray | None:
+        """dE/dz of the last ``backward``, shape (n_samples, units): what dE/dW, dE/db and
+        dE/dx are computed from (the loss's fused gradient when the pass started there)."""
+        return self._read_only(self._delta)
+
+    @property
+    def output_gradient(self) -> np.ndarray | None:
+        """dE/da the last ``backward`` received, shape (n_samples, units); None when that pass
+        started from dE/dz (a loss fused with this layer's activation)."""
+        return self._read_only(self._output_gradient)
 
     def get_config(self) -> dict:
         """Architecture (not weights) as plain JSON-ready values."""

@@ -1,23 +1,44 @@
 """Sequential: a feedforward network, a stack of layers run one after the other.
 
 Forward propagation feeds each layer's output to the next; backpropagation walks the
-layers in reverse, each one applying the chain rule to pass dE/d(input) down (see
-``layers.Dense``). ``fit`` delegates to ``training.fit``.
+layers in reverse, each one applying the chain rule to pass dE/d(input) down (both walks
+are ``neuralab.backprop``'s; the chain rule itself is ``layers.Dense``'s).
+
+``fit`` delegates to ``neuralab.training.fit``, which sits above this module: the training
+package hands its ``fit`` to ``register_fit_loop`` when it is imported (as ``import neuralab``
+always does), so this module never imports the loop that imports it.
 """
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._validation import as_float_matrix, check_dtype, check_positive_int
+from . import backprop
+from ._validation import as_float_matrix, check_dtype, check_positive_int, check_same_length
 from .activations import activation_from_config
 from .dropout import Dropout
 from .errors import IncompatibleLossError, NotBuiltError, NotTrainableError, ShapeError, ValidationError
 from .layers import Dense, Layer
 from .losses import Loss, get_loss, prepare_target_as
+
+if TYPE_CHECKING:
+    from .history import History
+
+FitLoop = Callable[..., "History"]
+_fit_loop: FitLoop | None = None
+
+
+def register_fit_loop(loop: FitLoop) -> None:
+    """Make ``Sequential.fit(X, y, **options)`` call ``loop(network, X, y, **options)``.
+
+    ``neuralab.training`` registers its ``fit`` when it is imported; the loop depends on this
+    module, never the other way round.
+    """
+    global _fit_loop
+    _fit_loop = loop
 
 
 class Sequential:
@@ -58,8 +79,7 @@ class Sequential:
         if len({id(layer) for layer in layers}) != len(layers):
             raise ValidationError("The same layer object appears twice; create a new Dense for each.")
         for position, layer in enumerate(layers, start=1):
-            owner = layer._owner() if layer._owner is not None else None
-            if owner is not None:
+            if layer.owner is not None:
                 raise ValidationError(
                     f"Layer {position} ({layer!r}) already belongs to another network. A layer holds "
                     "one network's weights and dtype, so sharing it would change both networks. Create "
@@ -67,8 +87,7 @@ class Sequential:
                 )
         self.dtype = check_dtype(dtype)
         self.layers: list[Layer] = layers
-        self.history = None
-        self._flat: tuple[np.ndarray, np.ndarray] | None = None
+        self.history: History | None = None
         for layer in self.layers:
             layer.set_dtype(self.dtype)
         self._check_chain()
@@ -78,7 +97,7 @@ class Sequential:
 
     def _claim_layers(self) -> None:
         for layer in self.layers:
-            layer._owner = weakref.ref(self)
+            layer.claim(self)
 
     def __setstate__(self, state: dict) -> None:
         """After copy.deepcopy or unpickling: the copied layers belong to the copy."""
@@ -103,7 +122,7 @@ class Sequential:
     def weighted_layers(self) -> list[Dense]:
         """The layers with weights (Dense), input side first: what regularisation penalises,
         what History's gradient norms and the diagnostics cover."""
-        return [layer for layer in self.layers if layer.has_weights]
+        return [layer for layer in self.layers if isinstance(layer, Dense)]
 
     @property
     def input_dim(self) -> int | None:
@@ -117,7 +136,9 @@ class Sequential:
     @property
     def output_dim(self) -> int:
         """Number of outputs (units of the last layer)."""
-        return self.layers[-1].units
+        units = self.layers[-1].units
+        assert units is not None  # the output layer is a Dense layer (checked in __init__)
+        return units
 
     @property
     def built(self) -> bool:
@@ -133,6 +154,7 @@ class Sequential:
         ``reseed=True`` (what ``fit(seed=...)`` does) layers built earlier from fresh entropy
         and never trained are redrawn from ``seed``.
         """
+        rngs: list[np.random.Generator | None]
         if seed is None:  # fresh entropy; such weights are redrawn by a later fit(seed=...)
             rngs = [None] * len(self.layers)
         else:
@@ -141,9 +163,10 @@ class Sequential:
         size = input_dim
         for layer, rng in zip(self.layers, rngs, strict=True):
             layer.build(size, rng, reseed=reseed)
-            size = layer.units
+            size = layer.units if layer.units is not None else size
 
-    def _require_built(self) -> None:
+    def require_built(self) -> None:
+        """Raise NotBuiltError (saying how to fix it) if a layer has no weights yet."""
         if not self.built:
             raise NotBuiltError(
                 "The network has no weights yet: its input size is unknown. Give the first "
@@ -153,7 +176,7 @@ class Sequential:
     def check_trainable(self) -> None:
         """Raise NotTrainableError if a layer's activation has no usable gradient."""
         for position, layer in enumerate(self.layers, start=1):
-            if layer.has_weights and not layer.activation.trainable:
+            if layer.activation is not None and not layer.activation.trainable:
                 raise NotTrainableError(
                     f"Layer {position} uses {layer.activation.name}, whose derivative is zero "
                     "everywhere (and undefined at 0): no gradient flows back through it, so "
@@ -165,6 +188,7 @@ class Sequential:
         """Resolve ``loss`` and check that it suits the output layer's activation."""
         resolved = get_loss(loss)
         output = self.layers[-1]
+        assert isinstance(output, Dense)  # checked in __init__
         resolved.check_output_activation(output.activation.name)
         if output.activation.name == "softmax" and output.units == 1:
             raise IncompatibleLossError(
@@ -186,20 +210,18 @@ class Sequential:
         return array
 
     def prepare_data(self, X: object, y: object, loss: Loss, *,
-                     names: tuple[str, str] = ("X", "y")) -> tuple[np.ndarray, np.ndarray]:
+                     names: tuple[str, str] = ("X", "y"),
+                     length_fix: str = "They must have the same length.") -> tuple[np.ndarray, np.ndarray]:
         """Check and convert ``X`` and ``y`` for ``loss``: 2-D, finite, equal length, dtype.
 
-        ``names`` are what messages call the two arrays (e.g. the parts of validation_data).
+        Returns ``X`` (n_samples, n_features) and the target (n_samples, n_outputs), both of the
+        network's dtype. ``names`` are what messages call the two arrays (e.g. the parts of
+        validation_data); ``length_fix`` ends the message for arrays of different lengths.
         """
         x_name, y_name = names
         X = self._prepare_inputs(X, x_name)
         y_array = np.asarray(y)
-        if y_array.ndim == 0 or len(y_array) != X.shape[0]:
-            got = "a scalar" if y_array.ndim == 0 else f"{len(y_array)} rows"
-            raise ShapeError(
-                f"`{x_name}` has {X.shape[0]} samples but `{y_name}` has {got}. They must have the "
-                "same length."
-            )
+        check_same_length(X, y_array, names, fix=length_fix)
         return X, prepare_target_as(loss, y_array, self.output_dim, self.dtype, y_name)
 
     # -- passes -----------------------------------------------------------------------
@@ -212,12 +234,7 @@ class Sequential:
         a = self._prepare_inputs(X)
         if not self.built:
             self.build(a.shape[1])
-        return self._forward_prepared(a, training)
-
-    def _forward_prepared(self, a: np.ndarray, training: bool = False) -> np.ndarray:
-        for layer in self.layers:
-            a = layer.forward(a, training=training)
-        return a
+        return backprop.forward(self.layers, a, training=training)
 
     def backward(self, grad: np.ndarray, *, from_preactivation: bool = False,
                  input_gradient: bool = True) -> np.ndarray | None:
@@ -227,20 +244,8 @@ class Sequential:
         output layer (a loss fused with the output activation). Fills each layer's
         ``weight_gradient`` and ``bias_gradient``.
         """
-        return self._backward_prepared(np.asarray(grad, dtype=self.dtype), from_preactivation,
-                                       input_gradient)
-
-    def _backward_prepared(self, grad: np.ndarray, from_preactivation: bool = False,
-                           input_gradient: bool = True) -> np.ndarray | None:
-        """``backward`` for a ``grad`` already of the network's dtype (the training hot path)."""
-        *below, output_layer = self.layers
-        grad = output_layer.backward(grad, from_preactivation=from_preactivation,
-                                     input_gradient=input_gradient or bool(below))
-        if below:
-            for layer in below[:0:-1]:
-                grad = layer.backward(grad)
-            grad = below[0].backward(grad, input_gradient=input_gradient)
-        return grad
+        return backprop.backward(self.layers, np.asarray(grad, dtype=self.dtype),
+                                 from_preactivation=from_preactivation, input_gradient=input_gradient)
 
     def predict(self, X: object, *, batch_size: int | None = None) -> np.ndarray:
         """Return the network's outputs for ``X`` (probabilities for a softmax/sigmoid output).
@@ -250,13 +255,13 @@ class Sequential:
         """
         batch_size = check_positive_int("batch_size", batch_size, allow_none=True)
         X = self._prepare_inputs(X)
-        self._require_built()
+        self.require_built()
         return self._predict_prepared(X, batch_size)
 
     def _predict_prepared(self, X: np.ndarray, batch_size: int | None) -> np.ndarray:
         if batch_size is None or batch_size >= X.shape[0]:
-            return self._forward_prepared(X).copy()
-        parts = [self._forward_prepared(X[start:start + batch_size]).copy()
+            return backprop.forward(self.layers, X, training=False).copy()
+        parts = [backprop.forward(self.layers, X[start:start + batch_size], training=False).copy()
                  for start in range(0, X.shape[0], batch_size)]
         return np.concatenate(parts)
 
@@ -267,68 +272,58 @@ class Sequential:
         ``batch_size`` bounds memory on large inputs, as in ``predict``; the loss is the same.
         """
         batch_size = check_positive_int("batch_size", batch_size, allow_none=True)
-        self._require_built()
+        self.require_built()
         resolved = self.check_loss(loss)
         X, target = self.prepare_data(X, y, resolved)
         return resolved.value(self._predict_prepared(X, batch_size), target)
 
-    def fit(self, X: object, y: object, **options):
+    def fit(self, X: object, y: object, **options: Any) -> History:
         """Train by gradient descent with backpropagation; see ``neuralab.training.fit``.
 
         Returns the History (also kept as ``self.history``).
         """
-        from .training import fit
-
-        return fit(self, X, y, **options)
+        if _fit_loop is None:  # only if neuralab.network was loaded without the package
+            raise RuntimeError("No fit loop is registered: import neuralab (or neuralab.training) first.")
+        return _fit_loop(self, X, y, **options)
 
     # -- parameters -------------------------------------------------------------------
     def parameters(self) -> list[np.ndarray]:
         """The live parameter arrays, layer by layer: [W1, b1, W2, b2, ...].
 
-        Live until the next ``fit``: training moves every parameter into one flat buffer, so
-        arrays taken before it no longer follow the network; ask again after ``fit``.
+        They stay the network's parameters across any number of ``fit`` calls (a fit trains
+        through a flat copy of them and writes the result back; see ``training.flat``).
         """
-        self._require_built()
+        self.require_built()
         return [p for layer in self.layers for p in layer.parameters()]
 
     def gradients(self) -> list[np.ndarray]:
         """The live gradient arrays, in the order of ``parameters()``."""
-        self._require_built()
+        self.require_built()
         return [g for layer in self.layers for g in layer.gradients()]
 
     def named_parameters(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
         """(name, parameter, gradient) triples such as ("layer1.weights", W, dE/dW)."""
-        self._require_built()
-        return [
-            (f"layer{position + 1}.{name}", p, g)
-            for position, layer in enumerate(self.layers)
-            for name, p, g in zip(layer.parameter_names(), layer.parameters(), layer.gradients(),
-                                  strict=True)
-        ]
+        self.require_built()
+        return list(zip(backprop.parameter_names(self.layers), self.parameters(), self.gradients(),
+                        strict=True))
 
     def flat_parameters(self) -> tuple[np.ndarray, np.ndarray]:
-        """All parameters and all gradients as two flat 1-D arrays, shape (n_parameters,).
+        """Copies of all parameters and all gradients as two flat 1-D arrays, shape (n_parameters,).
 
-        The layers' ``weights``, ``biases`` and gradients become views into them (in the
-        order of ``parameters()``), so an optimizer can update the whole network in one
-        vectorised step; ``fit`` trains through them. Built once and reused while every
-        layer still points into the same buffers.
+        The layout of the flat array ``fit`` trains through (``training.flat``), in the order of
+        ``parameters()``: an optimizer's state after a fit (e.g. Adam's "0.m") has this layout.
         """
-        self._require_built()
-        parameters = self.parameters()
-        if self._flat is not None:
-            flat_parameters, flat_gradients = self._flat
-            if all(p.base is flat_parameters for p in parameters) and \
-                    all(g.base is flat_gradients for g in self.gradients()):
-                return self._flat
-        total = sum(p.size for p in parameters)
-        flat_parameters = np.empty(total, dtype=self.dtype)
-        flat_gradients = np.empty(total, dtype=self.dtype)
-        offset = 0
-        for layer in self.layers:
-            offset = layer.adopt_buffers(flat_parameters, flat_gradients, offset)
-        self._flat = (flat_parameters, flat_gradients)
-        return self._flat
+        self.require_built()
+        parameters, gradients = self.parameters(), self.gradients()
+        if not parameters:
+            return np.empty(0, dtype=self.dtype), np.empty(0, dtype=self.dtype)
+        return (np.concatenate([p.ravel() for p in parameters]),
+                np.concatenate([g.ravel() for g in gradients]))
+
+    def parameters_by_name(self) -> dict[str, np.ndarray]:
+        """The live parameter arrays by name, in the order of ``parameters()``:
+        {"layer1.weights": W1, "layer1.biases": b1, ...}."""
+        return {name: parameter for name, parameter, _ in self.named_parameters()}
 
     def get_weights(self) -> list[np.ndarray]:
         """Copies of the parameters, in the order of ``parameters()``."""
@@ -339,7 +334,7 @@ class Sequential:
 
         Nothing changes if any array has the wrong shape.
         """
-        self._require_built()
+        self.require_built()
         current = self.parameters()
         weights = list(weights)
         if len(weights) != len(current):
@@ -374,8 +369,7 @@ class Sequential:
         """A table of layer, activation, output shape and parameter count."""
         rows = [("Layer", "Activation", "Output shape", "Parameters")]
         for position, layer in enumerate(self.layers):
-            activation = layer.activation.name if layer.has_weights else f"rate {layer.rate:g}"
-            rows.append((f"{position + 1}: {type(layer).__name__}", activation,
+            rows.append((f"{position + 1}: {type(layer).__name__}", layer.description,
                          f"(None, {layer.units if layer.units is not None else '?'})",
                          str(layer.count_parameters()) if layer.built else "?"))
         widths = [max(len(row[col]) for row in rows) for col in range(4)]

@@ -115,7 +115,7 @@ def build_onnx(model_or_network: Model | Sequential, *, opset: int = OPSET):
         raise ValidationError(
             f"`opset` must be an integer from {MIN_OPSET} to {newest} (this onnx's newest). Got {opset!r}."
         )
-    network._require_built()
+    network.require_built()
 
     nodes, initializers = [], []
     current = INPUT_NAME

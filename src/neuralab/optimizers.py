@@ -8,6 +8,8 @@ torch.optim's, so a run can be checked against PyTorch step for step.
 from __future__ import annotations
 
 import math
+import weakref
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -39,7 +41,7 @@ class Optimizer:
     def __init__(self, learning_rate: float):
         self.learning_rate = learning_rate
         self.base_learning_rate: float | None = None  # a schedule's starting rate (callbacks.py)
-        self._network = None  # a weak reference to the network this optimizer trains (training.py)
+        self._network: weakref.ref[object] | None = None  # the network it trains (see ``claim``)
         self.iterations = 0
         self.state: dict[int, dict[str, np.ndarray]] = {}
         self._scratch: dict[tuple[int, int], np.ndarray] = {}  # work arrays, not state: never saved
@@ -109,6 +111,21 @@ class Optimizer:
             array = self.state.setdefault(index, {})[name] = np.zeros_like(like)
         return array
 
+    def claim(self, network: object) -> None:
+        """Tie this optimizer to ``network`` (``fit`` does, before training it).
+
+        An optimizer with state (moments, momentum, a step count) trains one network only:
+        carrying Adam's moments or a momentum buffer over to another network of the same size
+        would be silently wrong; a fresh (or reset) optimizer may train any network.
+        """
+        owner = self._network() if self._network is not None else None
+        if owner is not None and owner is not network and (self.iterations or self.state):
+            raise ValidationError(
+                f"This {type(self).__name__} holds state from training another network (step "
+                f"{self.iterations}). Use a new optimizer for this network, or call optimizer.reset()."
+            )
+        self._network = weakref.ref(network)
+
     def get_config(self) -> dict:
         """The name and hyperparameters that rebuild this optimizer."""
         return {"name": self.name, "learning_rate": self.learning_rate}
@@ -166,6 +183,70 @@ class Optimizer:
                 )
             state.setdefault(int(index), {})[name] = np.array(array)
         self.iterations, self.state, self.base_learning_rate = iterations, state, base
+
+    def get_named_state(self, parameters: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The state keyed by parameter name: "iterations", and "<name>.<slot>" arrays of each
+        parameter's shape (e.g. "layer1.weights.m"), for ``parameters`` such as
+        ``network.parameters_by_name()`` (name -> array, in the order the optimizer steps them).
+
+        Works for both layouts this optimizer may hold: one flat array for all parameters (what
+        ``fit`` trains through) or one array per parameter. ``set_named_state`` is the inverse.
+        """
+        arrays = {key: value for key, value in self.get_state().items() if "." not in key}
+        names = list(parameters)
+        shapes = [np.shape(parameters[name]) for name in names]
+        sizes = [int(np.prod(shape)) for shape in shapes]
+        if not self.state:
+            return arrays
+        flat_shape = (sum(sizes),)
+        flat = set(self.state) == {0} and all(a.shape == flat_shape for a in self.state[0].values())
+        per_array = all(0 <= index < len(names) and all(a.shape == shapes[index] for a in slots.values())
+                        for index, slots in self.state.items())
+        if per_array:
+            for index, slots in sorted(self.state.items()):
+                for slot, array in slots.items():
+                    arrays[f"{names[index]}.{slot}"] = array.copy()
+        elif flat:
+            offsets = np.cumsum([0, *sizes])
+            for slot, array in self.state[0].items():
+                for name, shape, start, stop in zip(names, shapes, offsets[:-1], offsets[1:], strict=True):
+                    arrays[f"{name}.{slot}"] = array[start:stop].reshape(shape).copy()
+        else:
+            raise ShapeError(
+                f"This {type(self).__name__} holds state that matches neither these {len(names)} "
+                f"parameters ({', '.join(names)}) nor one flat array of all of them: it comes from "
+                "other parameters. Use a new optimizer, or call optimizer.reset()."
+            )
+        return arrays
+
+    def set_named_state(self, arrays: Mapping[str, np.ndarray], parameters: Mapping[str, np.ndarray]) -> None:
+        """Restore what ``get_named_state`` returned, in the layout ``fit`` trains through (one flat
+        array in the order of ``parameters``; the step count included)."""
+        names = list(parameters)
+        flat_state: dict[str, np.ndarray] = {key: np.asarray(value) for key, value in arrays.items()
+                                            if "." not in key}
+        slots: dict[str, dict[str, np.ndarray]] = {}
+        for key, value in arrays.items():
+            if "." not in key:
+                continue
+            name, _, slot = key.rpartition(".")
+            if name not in parameters:
+                raise ValidationError(
+                    f"Optimizer state key {key!r} names a parameter {name!r} that this network does not "
+                    f"have (it has {', '.join(names)}): the state comes from another network."
+                )
+            array = np.asarray(value)
+            if array.shape != np.shape(parameters[name]):
+                raise ShapeError(f"Optimizer state {key!r} has shape {array.shape}; the parameter has "
+                                 f"shape {np.shape(parameters[name])}.")
+            slots.setdefault(slot, {})[name] = array
+        for slot, by_name in slots.items():
+            missing = [name for name in names if name not in by_name]
+            if missing:
+                raise ValidationError(f"Optimizer state {slot!r} is missing for {', '.join(missing)}: give "
+                                      "what get_named_state() returned, whole.")
+            flat_state[f"0.{slot}"] = np.concatenate([by_name[name].ravel() for name in names])
+        self.set_state(flat_state)
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items() if k != "name")

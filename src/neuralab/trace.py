@@ -31,12 +31,14 @@ dE/dw2 = -(T - a2) * a2 (1 - a2) * a1 = 0.4653 x 0.2037 x 0.6023 = 0.05707
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 
+from . import backprop
 from ._validation import check_positive_number
-from .errors import ShapeError, ValidationError
-from .losses import Loss, prepare_target_as
+from .errors import ValidationError
+from .losses import Loss
 from .network import Sequential
 from .optimizers import GradientDescent
 
@@ -55,7 +57,7 @@ _LOSS_SYMBOLS = {
 }
 
 
-def _rows(array: np.ndarray | None) -> list | None:
+def _rows(array: np.ndarray | None) -> Any:
     return None if array is None else np.asarray(array, dtype=float).tolist()
 
 
@@ -220,53 +222,37 @@ def trace(network: Sequential, x: object, target: object, *, loss: str | Loss = 
     learning_rate = check_positive_number("learning_rate", learning_rate)
     # The engine's own checks, under this function's parameter names (x, target) rather than
     # the X, y of fit.
-    X = network._prepare_inputs(x, "x")
-    target_array = np.asarray(target)
-    if target_array.ndim == 0 or len(target_array) != X.shape[0]:
-        got = "a scalar" if target_array.ndim == 0 else f"{len(target_array)} rows"
-        raise ShapeError(f"`x` has {X.shape[0]} samples but `target` has {got}. Give one target "
-                         "row per sample of `x`.")
-    T = prepare_target_as(resolved, target_array, network.output_dim, network.dtype, "target")
-    network._require_built()
-    output = network._forward_prepared(X)
-    value = resolved.value(output, T)
-    grad = resolved.gradient(output, T)  # dE/da of the output layer
-    fused = resolved.output_activation is not None
-    grads_a: list[np.ndarray] = [None] * len(network.layers)
-    grads_z: list[np.ndarray] = [None] * len(network.layers)
-    # The same reverse walk as Sequential.backward, one layer at a time, so that each
-    # layer's dE/da and dE/dz can be recorded on the way down.
-    for position in range(len(network.layers) - 1, -1, -1):
-        layer = network.layers[position]
-        grads_a[position] = grad
-        if fused and position == len(network.layers) - 1:
-            grad_z = resolved.preactivation_gradient(output, T)
-            grad = layer.backward(grad_z, from_preactivation=True)
-        else:
-            grad_z = layer.activation.backward(grad, layer._z, layer._a)
-            grad = layer.backward(grad)
-        grads_z[position] = grad_z
+    X, T = network.prepare_data(x, target, resolved, names=("x", "target"),
+                                length_fix="Give one target row per sample of `x`.")
+    network.require_built()
+    result = backprop.run(network, resolved, X, T, training=False)
 
     new_parameters = [p.copy() for p in network.parameters()]
     GradientDescent(learning_rate).step(new_parameters, network.gradients())
-    layers, index = [], 0
-    for position, layer in enumerate(network.layers):
-        count = len(layer.parameters())
-        new = new_parameters[index:index + count]
-        index += count
-        derivative = layer.activation.derivative(layer._z) if layer.activation.elementwise else None
+    new_by_name = dict(zip(backprop.parameter_names(network.layers), new_parameters, strict=True))
+    layers = []
+    for position, record in enumerate(result.layers, start=1):
+        layer = record.layer
+        # dE/da of the output layer: the loss's own gradient, also when the backward pass started
+        # from the fused dE/dz (shown for the chain-rule products).
+        grad_a = record.output_gradient if record.output_gradient is not None else \
+            resolved.gradient(result.output, T)
+        activation = layer.activation
+        derivative = activation.derivative(record.preactivation) if activation.elementwise else None
         layers.append(LayerTrace(
-            index=position + 1, activation=layer.activation.name, inputs=_rows(layer._inputs),
-            weights=_rows(layer.weights), biases=_rows(layer.biases), z=_rows(layer._z), a=_rows(layer._a),
-            derivative=_rows(derivative), grad_a=_rows(grads_a[position]), grad_z=_rows(grads_z[position]),
-            grad_weights=_rows(layer.weight_gradient), grad_biases=_rows(layer.bias_gradient),
-            new_weights=_rows(new[0]), new_biases=_rows(new[1]) if layer.use_bias else None,
+            index=position, activation=layer.activation.name, inputs=_rows(record.inputs),
+            weights=_rows(layer.weights), biases=_rows(layer.biases), z=_rows(record.preactivation),
+            a=_rows(record.output), derivative=_rows(derivative), grad_a=_rows(grad_a),
+            grad_z=_rows(record.delta), grad_weights=_rows(record.gradients["weights"]),
+            grad_biases=_rows(record.gradients.get("biases")),
+            new_weights=_rows(new_by_name[f"{record.name}.weights"]),
+            new_biases=_rows(new_by_name.get(f"{record.name}.biases")),
         ))
     if update:
         for live, new in zip(network.parameters(), new_parameters, strict=True):
             np.copyto(live, new)
-    return Trace(inputs=_rows(X), target=_rows(T), output=_rows(output), loss_name=resolved.name,
-                 loss_formula=resolved.formula, loss=value, learning_rate=learning_rate, layers=layers)
+    return Trace(inputs=_rows(X), target=_rows(T), output=_rows(result.output), loss_name=resolved.name,
+                 loss_formula=resolved.formula, loss=result.loss, learning_rate=learning_rate, layers=layers)
 
 
 __all__ = ["ChainProduct", "Factor", "LayerTrace", "Trace", "trace"]
