@@ -220,17 +220,29 @@ class Dense(Layer):
         return b.astype(np.float64)
 
     def _allocate(self, weights: np.ndarray, biases: np.ndarray | None) -> None:
+        """Set the parameters (cast to the layer's dtype) and zero the gradients: in the
+        existing arrays when their shape and dtype fit, so that arrays handed out by
+        ``parameters()`` stay the layer's own."""
+        b = np.zeros(self.units) if biases is None else biases
         # Values beyond float32's range become inf here without a warning: the network's
         # dtype is not known yet, and set_dtype refuses them if it stays float32.
         with np.errstate(over="ignore"):
-            self.weights = np.array(weights, dtype=self.dtype, order="C")
-            self.weight_gradient = np.zeros_like(self.weights)
+            self.weights, self.weight_gradient = self._fill(self.weights, self.weight_gradient, weights)
             if self.use_bias:
-                b = np.zeros(self.units) if biases is None else biases
-                self.biases = np.array(b, dtype=self.dtype)
-                self.bias_gradient = np.zeros_like(self.biases)
+                self.biases, self.bias_gradient = self._fill(self.biases, self.bias_gradient, b)
         self.input_dim = self.weights.shape[0]
         self._pristine = True  # still exactly the given or initial values
+
+    def _fill(self, array: np.ndarray | None, gradient: np.ndarray | None, values: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+        """``values`` in ``array`` (reused if it has their shape and the layer's dtype, else a new
+        C-ordered array), and a zeroed gradient array of the same shape."""
+        if array is None or gradient is None or array.shape != np.shape(values) or array.dtype != self.dtype:
+            array = np.array(values, dtype=self.dtype, order="C")
+            return array, np.zeros_like(array)
+        array[...] = values
+        gradient.fill(0)
+        return array, gradient
 
     @property
     def built(self) -> bool:
@@ -245,10 +257,8 @@ class Dense(Layer):
         ``reseed=True`` redraws weights that came from fresh entropy and were never
         trained, so that ``fit(seed=...)`` decides them even if the layer was built early.
         """
-        if self.built:
-            if not (reseed and self._from_entropy and self._pristine and rng is not None):
-                return
-            self.weights = None
+        if self.built and not (reseed and self._from_entropy and self._pristine and rng is not None):
+            return
         if self.input_dim is not None and input_dim != self.input_dim:
             raise ShapeError(
                 f"This layer expects {self.input_dim} inputs (input_dim) but is given {input_dim}."
