@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from .errors import UnknownNameError, ValidationError
@@ -10,7 +10,7 @@ from .errors import UnknownNameError, ValidationError
 T = TypeVar("T")
 
 
-def resolve(kind: str, value: object, base: type[T], factories: dict[str, Callable[[], T]]) -> T:
+def resolve(kind: str, value: object, base: type[T], factories: Mapping[str, Callable[..., T]]) -> T:
     """Return `value` if it is an instance of `base`, else build the registered `value` name.
 
     Names are matched case-insensitively with "-" and " " read as "_".

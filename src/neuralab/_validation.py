@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from numbers import Real
+from typing import overload
 
 import numpy as np
 
@@ -15,7 +16,8 @@ FLOAT_DTYPES = {"float32": np.float32, "float64": np.float64}
 def check_dtype(dtype: object) -> np.dtype:
     """Return the NumPy dtype for "float32" / "float64" (or the dtype objects)."""
     try:
-        resolved = None if dtype is None else np.dtype(dtype)  # np.dtype(None) is float64
+        # np.dtype(None) is float64; anything np.dtype cannot read is refused below.
+        resolved = None if dtype is None else np.dtype(dtype)  # type: ignore[call-overload]
     except TypeError:
         resolved = None
     if resolved is None or resolved.name not in FLOAT_DTYPES:
@@ -38,11 +40,15 @@ def check_positive_number(name: str, value: object, *, allow_zero: bool = False)
 
 def check_fraction(name: str, value: object, *, low: float = 0.0, high: float = 1.0) -> float:
     """Return `value` as a float if low <= value < high."""
-    if isinstance(value, bool) or not isinstance(value, Real) or not (low <= value < high):
+    if isinstance(value, bool) or not isinstance(value, Real) or not (low <= float(value) < high):
         raise ValidationError(f"`{name}` must be a number in [{low}, {high}). Got {value!r}.")
     return float(value)
 
 
+@overload
+def check_positive_int(name: str, value: object) -> int: ...
+@overload
+def check_positive_int(name: str, value: object, *, allow_none: bool) -> int | None: ...
 def check_positive_int(name: str, value: object, *, allow_none: bool = False) -> int | None:
     """Return `value` if it is an int >= 1 (or None when allowed)."""
     if value is None and allow_none:
@@ -58,7 +64,7 @@ def check_seed(value: object) -> int | None:
         raise ValidationError(f"`seed` must be an integer or None. Got {value!r}.")
     if value is not None and value < 0:  # numpy's SeedSequence takes non-negative integers only
         raise ValidationError(f"`seed` must be a non-negative integer (0, 1, 2, ...). Got {value}.")
-    return value
+    return None if value is None else int(value)
 
 
 def _first_bad_position(bad: np.ndarray) -> str:

@@ -16,6 +16,8 @@ from ._validation import check_fraction, check_positive_int, check_positive_numb
 from .errors import ValidationError
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from .history import History
     from .losses import Loss
     from .network import Sequential
@@ -66,7 +68,21 @@ class Callback:
     (True, True)
     """
 
-    context: TrainingContext | None = None
+    _context: TrainingContext | None = None
+
+    @property
+    def context(self) -> TrainingContext:
+        """The fit this callback is part of (set by ``on_train_begin``)."""
+        if self._context is None:
+            raise ValidationError(
+                f"{type(self).__name__} has no training context: it is set when a fit starts "
+                "(on_train_begin). Pass the callback to fit(callbacks=[...])."
+            )
+        return self._context
+
+    @context.setter
+    def context(self, context: TrainingContext) -> None:
+        self._context = context
 
     def on_train_begin(self, context: TrainingContext) -> None:
         self.context = context
@@ -139,7 +155,7 @@ class EarlyStopping(Callback):
         self.best = float("inf")
         self.best_epoch = 0
         self.stopped_epoch = 0
-        self.best_weights = None
+        self.best_weights: list[np.ndarray] | None = None
         self.wait = 0
 
     def on_train_begin(self, context):

@@ -32,6 +32,7 @@ import sys
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from types import FrameType
 
 import numpy as np
 
@@ -144,7 +145,8 @@ class GradientMonitor(Callback):
                                   f"Got {sorted(self.epochs)}.")
         self.records: list[LayerStatistics] = []
         self.activations: list[str] = []
-        self._X = self._y = None
+        self._X: np.ndarray | None = None
+        self._y: np.ndarray | None = None
 
     def _wanted(self, epoch: int) -> bool:
         return self.epochs is None or epoch in self.epochs
@@ -162,6 +164,9 @@ class GradientMonitor(Callback):
             self._record(epoch)
 
     def _record(self, epoch: int) -> None:
+        if self._X is None or self._y is None:
+            raise ValidationError("The GradientMonitor records inside a fit: pass it to "
+                                  "fit(callbacks=[...]).")
         with np.errstate(over="ignore", under="ignore"):
             self.records.append(layer_statistics(self.context.network, self._X, self._y,
                                                  self.context.loss, epoch))
@@ -465,7 +470,8 @@ class GradientWarning(Callback):
 def _stacklevel_outside_neuralab() -> int:
     """The ``stacklevel`` that makes a warning point at the user's line (e.g. their ``fit``)."""
     package = os.path.dirname(os.path.abspath(__file__))
-    frame, level = sys._getframe(1), 1
+    frame: FrameType | None = sys._getframe(1)
+    level = 1
     while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package + os.sep):
         frame, level = frame.f_back, level + 1
     return level

@@ -46,13 +46,13 @@ class Dropout(Layer):
             raise ValidationError(
                 f"`rate` must be a number in [0, 1): the fraction of units dropped. Got {rate!r}."
             )
-        self.rate = float(rate)
-        self.seed = check_seed(seed)
+        self.rate: float = float(rate)
+        self.seed: int | None = check_seed(seed)
         self.units: int | None = None
         self.input_dim: int | None = None
         self.mask: np.ndarray | None = None
         self.fixed_mask: np.ndarray | None = None
-        self._rng = np.random.default_rng(seed)
+        self._rng: np.random.Generator = np.random.default_rng(seed)
 
     @property
     def built(self) -> bool:

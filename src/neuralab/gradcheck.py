@@ -178,17 +178,18 @@ def gradient_check(network: object, X: object, y: object, loss: str | Loss, *, e
     layers = net.layers
     if hasattr(net, "check_loss"):
         net.check_loss(resolved)
+    inputs: np.ndarray
     if hasattr(net, "prepare_data"):
         # The engine's own checks (width of X, length and shape of y), as fit does them, in float64.
-        X, target = net.prepare_data(X, y, resolved)
+        inputs, target = net.prepare_data(X, y, resolved)
     else:
-        X = as_float_matrix("X", X, _FLOAT64)
-        y = np.asarray(y)
-        check_same_length(X, y)
-        target = resolved.prepare_target(y, forward(layers, X, training=False).shape[1], _FLOAT64)
+        inputs = as_float_matrix("X", X, _FLOAT64)
+        targets = np.asarray(y)
+        check_same_length(inputs, targets)
+        target = resolved.prepare_target(targets, forward(layers, inputs, training=False).shape[1], _FLOAT64)
 
     # Analytic: one forward/backward pass, the same one every training step takes.
-    analytic_by_name = backprop.run(net, resolved, X, target, training=False).gradients
+    analytic_by_name = backprop.run(net, resolved, inputs, target, training=False).gradients
     names = list(analytic_by_name)
     analytic = [np.array(g, dtype=np.float64) for g in analytic_by_name.values()]
 
@@ -203,9 +204,9 @@ def gradient_check(network: object, X: object, y: object, loss: str | Loss, *, e
         for index in range(flat.size):
             saved = flat[index]
             flat[index] = saved + epsilon
-            plus = resolved.value(forward(layers, X, training=False), target)
+            plus = resolved.value(forward(layers, inputs, training=False), target)
             flat[index] = saved - epsilon
-            minus = resolved.value(forward(layers, X, training=False), target)
+            minus = resolved.value(forward(layers, inputs, training=False), target)
             flat[index] = saved
             numeric.reshape(-1)[index] = (plus - minus) / (2.0 * epsilon)
         difference = exact - numeric

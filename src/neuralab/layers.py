@@ -157,6 +157,7 @@ class Dense(Layer):
     """
 
     activation: Activation
+    units: int
 
     def __init__(self, units: int, activation: str | Activation = "linear", *,
                  input_dim: int | None = None, use_bias: bool = True,
@@ -276,9 +277,10 @@ class Dense(Layer):
         self.dtype = np.dtype(dtype)
         if not self.built:
             return
-        if self._pristine:  # re-cast from the float64 originals, so no precision is lost
+        if self._pristine and self._given_weights is not None:
+            # re-cast from the float64 originals, so no precision is lost
             self._allocate(self._given_weights, self._given_biases)
-        else:
+        elif self.weights is not None:
             self._allocate(self.weights, self.biases)
             self._pristine = False
         for name in ("weights", "biases"):
@@ -293,17 +295,17 @@ class Dense(Layer):
     def set_parameters(self, weights: object, biases: object = None) -> None:
         """Replace the weights (and biases) with given values, checked for shape."""
         w = self._check_weights(weights)
-        if self.built and w.shape != self.weights.shape:
+        if self.weights is not None and w.shape != self.weights.shape:
             raise ShapeError(f"`weights` must have shape {self.weights.shape}. Got {w.shape}.")
         if biases is not None and not self.use_bias:
             raise ValidationError("`biases` were given but this layer has `use_bias=False`.")
         if self.use_bias and biases is None:
             raise ValidationError("This layer has biases: give `biases` with the weights.")
         b = None if biases is None else self._check_biases(biases)
-        if self.built:
+        if self.weights is not None:
             # In place: the arrays may be views into the network's flat training buffers.
             self.weights[...] = w
-            if self.use_bias:
+            if self.biases is not None:
                 self.biases[...] = b
             self._pristine = True
         else:
@@ -348,12 +350,12 @@ class Dense(Layer):
     def parameters(self) -> list[np.ndarray]:
         """The live parameter arrays: [weights, biases] (or [weights])."""
         self._require_built()
-        return [self.weights, self.biases] if self.use_bias else [self.weights]
+        return [array for array in (self.weights, self.biases) if array is not None]
 
     def gradients(self) -> list[np.ndarray]:
         """The live gradient arrays, in the order of ``parameters()``."""
         self._require_built()
-        return [self.weight_gradient, self.bias_gradient] if self.use_bias else [self.weight_gradient]
+        return [array for array in (self.weight_gradient, self.bias_gradient) if array is not None]
 
     def parameter_names(self) -> list[str]:
         """Names matching ``parameters()``: "weights", "biases"."""
@@ -363,7 +365,14 @@ class Dense(Layer):
         """Number of trainable numbers (0 until built)."""
         if not self.built:
             return 0
-        return self.weights.size + (self.biases.size if self.use_bias else 0)
+        return sum(array.size for array in self.parameters())
+
+    def weight_and_gradient(self) -> tuple[np.ndarray, np.ndarray]:
+        """(W, dE/dW) of a built layer: what weight penalties and gradient norms read."""
+        if self.weights is None or self.weight_gradient is None:
+            self._require_built()
+            raise AssertionError("unreachable: a layer without weights is not built")
+        return self.weights, self.weight_gradient
 
     def _require_built(self) -> None:
         if not self.built:
@@ -380,11 +389,13 @@ class Dense(Layer):
 
         ``training`` makes no difference to a Dense layer.
         """
-        if self.weights is None:
+        weights, biases = self.weights, self.biases
+        if weights is None:
             self.build(x.shape[1])
-        z = np.dot(x, self.weights)  # np.dot, not @: same BLAS call, less overhead on small arrays
-        if self.use_bias:
-            z += self.biases
+            weights, biases = self.weight_and_gradient()[0], self.biases
+        z = np.dot(x, weights)  # np.dot, not @: same BLAS call, less overhead on small arrays
+        if biases is not None:
+            z += biases
         a = self.activation.forward(z)
         self._inputs, self._z, self._a = x, z, a
         return a
@@ -397,11 +408,12 @@ class Dense(Layer):
         ``from_preactivation`` is True (a loss fused with this layer's activation).
         ``input_gradient=False`` skips dE/dx (the first layer needs none).
         """
-        if self._inputs is None:
+        inputs, z, a, weights = self._inputs, self._z, self._a, self.weights
+        if inputs is None or z is None or a is None or weights is None:
             raise NotBuiltError("backward() needs a forward() pass first: nothing is cached.")
-        if grad_output.shape != self._z.shape:
+        if grad_output.shape != z.shape:
             raise ShapeError(
-                f"The gradient must have the layer output's shape {self._z.shape}. "
+                f"The gradient must have the layer output's shape {z.shape}. "
                 f"Got {grad_output.shape}."
             )
         self._pristine = False  # gradients exist: an optimizer may change the weights now
@@ -409,10 +421,10 @@ class Dense(Layer):
             grad_z = grad_output
             self._output_gradient = None
         else:
-            grad_z = self.activation.backward(grad_output, self._z, self._a)
+            grad_z = self.activation.backward(grad_output, z, a)
             self._output_gradient = grad_output
         self._delta = grad_z
-        np.dot(self._inputs.T, grad_z, out=self.weight_gradient)
+        np.dot(inputs.T, grad_z, out=self.weight_gradient)
         if self.use_bias:
             # dE/db = 1^T dE/dz: a matrix-vector product, faster than a reduction. The
             # vector of n_samples ones is kept between calls (inline: this is the hot path).
@@ -422,7 +434,7 @@ class Dense(Layer):
             np.dot(ones, grad_z, out=self.bias_gradient)
         if not input_gradient:
             return None
-        return np.dot(grad_z, self.weights.T)
+        return np.dot(grad_z, weights.T)
 
     # -- what the last pass kept (read-only) -------------------------------------------
     @staticmethod

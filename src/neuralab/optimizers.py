@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -478,7 +478,7 @@ def get_optimizer(optimizer: str | Optimizer, learning_rate: float | None = None
             f"learning_rate={learning_rate:g}. Give the rate once: {type(optimizer).__name__}"
             f"({learning_rate:g}), or a name such as 'sgd' with learning_rate."
         )
-    factories = {**OPTIMIZERS, **_ALIASES, **_PRESETS}
+    factories: dict[str, Callable[..., Optimizer]] = {**OPTIMIZERS, **_ALIASES, **_PRESETS}
     if learning_rate is not None:
         factories = {name: (lambda cls=cls: cls(learning_rate)) for name, cls in factories.items()}
     return resolve("optimizer", optimizer, Optimizer, factories)

@@ -176,6 +176,8 @@ class Trace:
     @staticmethod
     def _derivative_factor(layer: LayerTrace) -> Factor:
         k = layer.index
+        if layer.derivative is None:
+            raise ValidationError(f"Layer {k} uses {layer.activation}, which has no scalar derivative.")
         symbol = _DERIVATIVE_SYMBOLS.get(layer.activation, f"f'(z{k})").format(a=f"a{k}", z=f"z{k}")
         return Factor(f"da{k}/dz{k}", symbol, layer.derivative[0][0])
 

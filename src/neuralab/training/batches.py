@@ -35,6 +35,7 @@ class Batches:
         # ndarray.take, the method: numpy's function wrapper costs as much as the copy here.
         xb = self.X.take(rows, axis=0, out=self.X_buffer if full else self.X_buffer[:count])
         yb = self.y.take(rows, axis=0, out=self.y_buffer if full else self.y_buffer[:count])
-        if weights is None:
+        w_buffer = self.w_buffer  # None exactly when there are no weights
+        if weights is None or w_buffer is None:
             return xb, yb, None
-        return xb, yb, weights.take(rows, out=self.w_buffer if full else self.w_buffer[:count])
+        return xb, yb, weights.take(rows, out=w_buffer if full else w_buffer[:count])

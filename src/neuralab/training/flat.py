@@ -10,6 +10,8 @@ state for the flat array (e.g. Adam's "0.m", shape (n_parameters,)) follows that
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 
 from ..network import Sequential
@@ -34,7 +36,7 @@ class FlatParameters:
             offset = layer.adopt_buffers(self.parameters, self.gradients, offset)
         return self
 
-    def __exit__(self, *exc: object) -> bool:
+    def __exit__(self, *exc: object) -> Literal[False]:
         for layer, parameters, gradients in self.own:
             layer.restore_arrays(parameters, gradients)
         return False

@@ -280,7 +280,7 @@ class _Trainer:
         history.loss.append(epoch_loss)
         history.learning_rate.append(self.optimizer.learning_rate)
         history.gradient_norms.append(
-            [float(np.linalg.norm(layer.weight_gradient)) for layer in self.network.weighted_layers]
+            [float(np.linalg.norm(layer.weight_and_gradient()[1])) for layer in self.network.weighted_layers]
         )
         if X_val is not None and y_val is not None:
             history.val_loss.append(self.loss.value(forward(self.layers, X_val, training=False), y_val))

@@ -41,10 +41,9 @@ def batch_loss_value(network: Sequential, loss: Loss, output: np.ndarray, target
     else:
         value = loss.weighted_value(output, target, sample_weight)
     if l2:
-        value += 0.5 * l2 * sum(float(np.vdot(layer.weights, layer.weights))
-                                for layer in network.weighted_layers)
+        value += 0.5 * l2 * sum(float(np.vdot(weights, weights)) for weights, _ in _weights(network))
     if l1:  # + lambda1 * sum |W|, weights only
-        value += l1 * sum(float(np.abs(layer.weights).sum()) for layer in network.weighted_layers)
+        value += l1 * sum(float(np.abs(weights).sum()) for weights, _ in _weights(network))
     return value
 
 
@@ -58,8 +57,13 @@ def backpropagate_batch(network: Sequential, loss: Loss, output: np.ndarray, tar
     grad, fused = output_gradient(loss, output, target, sample_weight)
     backward(network.layers, grad, from_preactivation=fused, input_gradient=False)
     if l2:
-        for layer in network.weighted_layers:
-            layer.weight_gradient += layer.weights * layer.weights.dtype.type(l2)
+        for weights, gradient in _weights(network):
+            gradient += weights * weights.dtype.type(l2)
     if l1:  # d/dW lambda1 |W| = lambda1 sign(W); sign(0) = 0, the subgradient that keeps a zero weight
-        for layer in network.weighted_layers:
-            layer.weight_gradient += np.sign(layer.weights) * layer.weights.dtype.type(l1)
+        for weights, gradient in _weights(network):
+            gradient += np.sign(weights) * weights.dtype.type(l1)
+
+
+def _weights(network: Sequential) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(W, dE/dW) of every Dense layer: what the penalties cover (never the biases)."""
+    return [layer.weight_and_gradient() for layer in network.weighted_layers]
