@@ -161,6 +161,19 @@ def loss_and_gradients(network: Sequential, loss: str | Loss, X: object, y: obje
     Returns
     -------
     Backprop: the loss, the gradients by name, the output and each Dense layer's record.
+
+    Examples
+    --------
+    The notes' two sigmoid neurons (x = 0.1, T = 0.25, E = 1/2 (T - a2)^2):
+    >>> import neuralab as nl
+    >>> net = nl.Sequential([nl.Dense(1, "sigmoid", weights=[[0.15]], biases=[0.4]),
+    ...                      nl.Dense(1, "sigmoid", weights=[[0.45]], biases=[0.65])], dtype="float64")
+    >>> step = nl.loss_and_gradients(net, "half_squared_error", [[0.1]], [[0.25]])
+    >>> round(step.loss, 4), round(step.gradients["layer2.weights"].item(), 5)
+    (0.1082, 0.05707)
+    >>> hidden, output = step.layers
+    >>> round(output.delta.item(), 4)                  # dE/dz2 = -(T - a2) a2 (1 - a2)
+    0.0948
     """
     resolved = network.check_loss(loss)
     X, target = network.prepare_data(X, y, resolved)
