@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("analysis", ["diagnostics", "trace", "gradcheck"]),
     ("training", ["training"]),
     ("applications", ["model", "io", "onnx_export", "lr_find", "sklearn", "experiments", "plots",
-                      "report", "sweeps"]),
+                      "report", "sweeps", "sanity"]),
     ("front ends", ["cli", "playground"]),
     ("package", [""]),  # neuralab/__init__.py re-exports everything
 ]
