@@ -98,7 +98,29 @@ def gradient_descent() -> None:
     compare = experiments.compare_learning_rates()
     _write("compare_table.md", markdown_table(compare_table(compare)))
     _figure(plots.plot_descent(compare), "compare")
+    _figure(zigzag(), "descent_zigzag")
     gradient_descent_exercises(result)
+
+
+def zigzag():
+    """The weights of three learning rates on the parabola J(w): creeping, converging, overshooting."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(9.5, 3.6))
+    runs = [experiments.descent(w0=0.2, learning_rate=rate, steps=steps)
+            for rate, steps in ((0.1, 8), (0.4, 8), (1.8, 4))]
+    for axes, run in zip(figure.subplots(1, 3), runs, strict=True):
+        ws = np.array(run.w)
+        span = max(2.5, float(np.max(np.abs(ws - 2))) * 1.1)
+        grid = np.linspace(2 - span, 2 + span, 200)
+        axes.plot(grid, run.sum_x2 * (2 - grid) ** 2, color="0.6", linewidth=1)  # J(w) = sum x^2 (2 - w)^2
+        axes.plot(ws, run.loss[:len(ws)], marker="o", markersize=4, color="tab:blue")
+        for k, (w, j) in enumerate(zip(ws[:4], run.loss[:4], strict=False)):
+            axes.annotate(f"$w_{k}$", (w, j), textcoords="offset points", xytext=(4, 6), fontsize=8)
+        axes.set(title=f"α = {run.learning_rate:g}: factor {run.contraction:g} per step", xlabel="w")
+    figure.axes[0].set_ylabel("J(w)")
+    figure.tight_layout()
+    return figure
 
 
 def gradient_descent_exercises(result) -> None:
@@ -220,8 +242,14 @@ def real_data() -> None:
              f"test recall per class:    {np.round(metrics['recall'], 3).tolist()}",
              f"classes: {model.classes}"]
     _text("real_metrics.txt.md", "\n".join(lines))
-    _figure(plots.plot_history(history), "real_history")
     best = model.training["sessions"][-1].get("best_epoch")
+    figure = plots.plot_history(history)
+    loss_axes = figure.axes[0]
+    loss_axes.axvline(best, color="black", linestyle=":", linewidth=1.2)
+    loss_axes.plot([best], [history.val_loss[best - 1]], marker="o", color="black", zorder=3,
+                   label=f"best epoch ({best}): weights kept")
+    loss_axes.legend()
+    _figure(figure, "real_history")
     _answer("rd_1",
             f"{len(train_rows)} training rows, {len(val_rows)} validation rows and {len(test_rows)} test "
             f"rows, {table.n_rows} in all:",
@@ -511,7 +539,34 @@ def _lr_find_cli(suggestion: float) -> None:
     _text("lr_find_cli.txt.md", f"try: {answer['train_command']}")
 
 
-STEPS = (gradient_descent, backpropagation, vanishing, activations, real_data, learning_rate)
+def xor() -> None:
+    """The home page's ten lines, run, and the decision boundary they learn."""
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    y = np.array([0, 1, 1, 0])
+    net = nl.Sequential([nl.Dense(4, "tanh"), nl.Dense(1, "sigmoid")])
+    history = net.fit(X, y, loss="binary_cross_entropy", optimizer=nl.Adam(0.05), epochs=500, seed=0)
+    _text("xor_output.txt.md", f"{history.loss[-1]:.4f} {net.predict(X).round(2).ravel()}")
+    grid = np.linspace(-0.5, 1.5, 161)
+    gx, gy = np.meshgrid(grid, grid)
+    output = net.predict(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(5.2, 4.4))
+    axes = figure.subplots()
+    image = axes.contourf(gx, gy, output, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.85)
+    axes.contour(gx, gy, output, levels=[0.5], colors="black", linewidths=1.5)
+    for label, marker in ((0, "o"), (1, "s")):
+        points = X[y == label]
+        axes.scatter(points[:, 0], points[:, 1], s=120, marker=marker, c="white", edgecolors="black",
+                     linewidths=1.5, label=f"XOR = {label}", zorder=3)
+    figure.colorbar(image, ax=axes, label="network output a (probability of 1)")
+    axes.set(xlabel="x1", ylabel="x2", title="XOR: output and decision boundary (a = 0.5)")
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
+    figure.tight_layout()
+    _figure(figure, "xor_boundary")
+
+
+STEPS = (xor, gradient_descent, backpropagation, vanishing, activations, real_data, learning_rate)
 
 
 def main() -> int:

@@ -170,6 +170,17 @@ def test_docs_build_strictly(site):
     assert "--8&lt;--" not in tutorial and "suggested learning rate" in tutorial
     for figure in re.findall(r'src="\.\./\.\./generated/([\w.]+\.png)"', tutorial):
         assert (site / "generated" / figure).stat().st_size > 1000
+    pictures = {"index.html": ["generated/xor_boundary.png", "images/playground.png"],
+                "tutorials/gradient-descent/index.html": ["generated/descent_zigzag.png"],
+                "tutorials/backpropagation/index.html": ["generated/backprop.png", "images/playground.png"],
+                "tutorials/real-data/index.html": ["generated/real_history.png"]}
+    for page, figures in pictures.items():
+        html = (site / page).read_text()
+        for figure in figures:
+            assert figure in html, f"{page} should show {figure}"
+            assert (site / figure).stat().st_size > 10_000, figure
+    backprop = (site / "tutorials" / "backpropagation" / "index.html").read_text()
+    assert backprop.index("generated/backprop.png") < backprop.index('id="the-forward-pass"')  # beside the sketch
 
 
 # A script, stylesheet or font fetched from another host: the site must work offline.
