@@ -180,7 +180,8 @@ def test_docs_build_strictly(site):
             assert figure in html, f"{page} should show {figure}"
             assert (site / figure).stat().st_size > 10_000, figure
     backprop = (site / "tutorials" / "backpropagation" / "index.html").read_text()
-    assert backprop.index("generated/backprop.png") < backprop.index('id="the-forward-pass"')  # beside the sketch
+    # the backprop figure beside the sketch, before the computation it pictures
+    assert backprop.index("generated/backprop.png") < backprop.index('id="the-forward-pass"')
 
 
 # A script, stylesheet or font fetched from another host: the site must work offline.
