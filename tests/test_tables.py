@@ -239,6 +239,9 @@ def test_a_date_column_is_three_inputs_never_one_per_date(tmp_path):
     encoded = pre._encode(table)
     np.testing.assert_array_equal(encoded[0], [18262.0, 2020.0, 1.0])
     assert any("holds ISO dates: 3 inputs" in note for note in pre.notes)
+    mostly = write(tmp_path, "d,y\n2020-01-01,1\n2020-02-03,0\n2020-03-01,1\nsoon,0\n", name="mostly.csv")
+    with pytest.raises(DataError, match=r"column 'd' is a date column but row 4 \(line 5\) holds 'soon'"):
+        read_csv(mostly)  # a mistake in a date column, not a column of categories
 
 
 # -- 5. predict keeps ids, all or nothing ------------------------------------------------------
@@ -518,3 +521,13 @@ def test_the_model_file_schema_checks_fills_indicators_and_dates(
     rewrite(messy_model_file, path, edit=edit)
     with pytest.raises(ModelFileError, match=re.escape(problem)):
         nl.load(path)
+
+
+def test_the_sklearn_comparison_runs_on_one_table_and_seed():
+    from benchmarks.tables_vs_sklearn import compare, markdown
+
+    records = compare(["messy_regression"], seeds=(0,), log=lambda line: None)
+    (record,) = records
+    assert record["rows"] == 800 and record["gaps"] > 100 and record["metric"] == "R^2"
+    assert 0.5 < record["neuralab"][0] <= 1 and record["sklearn"][0] <= 1
+    assert markdown(records, (0,)).splitlines()[2].startswith("| messy_regression | 800 |")

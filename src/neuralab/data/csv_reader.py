@@ -234,9 +234,10 @@ def parse_column(name: str, cells: Sequence[str], kind: str | None, lines: np.nd
     """
     missing = [is_missing(c) for c in cells]
     filled = len(cells) - sum(missing)
-    if kind is None and filled and all(parse_date(c) is not None for c, m in zip(cells, missing, strict=True)
-                                       if not m):
-        kind = "date"
+    if kind is None and filled:
+        not_dates = sum(not m and parse_date(c) is None for c, m in zip(cells, missing, strict=True))
+        if not_dates * 2 < filled:  # all or mostly dates: the others are mistakes, not categories
+            kind = "date"
     if kind == "categorical":
         return np.array([None if m else c.strip() for c, m in zip(cells, missing, strict=True)],
                         dtype=object), kind
@@ -271,7 +272,8 @@ def parse_column(name: str, cells: Sequence[str], kind: str | None, lines: np.nd
         raise DataError(
             f"{source}: column {name!r} is {'a date column' if kind == 'date' else 'numeric'} but "
             f"{_where(bad, lines, offset)} holds {cells[bad[0]].strip()!r}, which is not {what} "
-            f"({len(bad)} such cell{'s' if len(bad) != 1 else ''}). Fix or remove those rows."
+            f"({len(bad)} such cell{'s' if len(bad) != 1 else ''}). Fix those cells (or empty them: missing "
+            "cells are imputed), or remove those rows."
         )
     return values, kind
 
