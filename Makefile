@@ -1,6 +1,7 @@
 # Two commands on a fresh machine:
 #   make tour   - creates .venv, installs neuralab, runs the course tour (report in ./neuralab-report/)
-#   make test   - creates .venv, installs neuralab with its test tools, runs ruff and the test suite
+#   make test   - creates .venv, installs neuralab with its test tools, runs ruff, mypy and the test suite
+#   make bench  - the benchmarks against PyTorch and scikit-learn (benchmarks/README.md)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -25,6 +26,7 @@ tour: $(VENV)/.installed
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test: lint
 	$(BIN)/python -m pytest

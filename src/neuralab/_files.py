@@ -54,7 +54,7 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def remove_stale_temporaries(folder: str | os.PathLike, target: str | None = None) -> list[str]:
+def remove_stale_temporaries(folder: str | os.PathLike[str], target: str | None = None) -> list[str]:
     """Remove the temporary files that interrupted writes into ``folder`` left behind.
 
     A file counts as ours and stale when its name has the pattern ``atomic_write`` gives
@@ -63,7 +63,7 @@ def remove_stale_temporaries(folder: str | os.PathLike, target: str | None = Non
     versions named them (``.TARGET.XXXXXXXX.tmp``) and is over an hour old. Anything else is
     left alone, including the temporary files of writes in progress. Returns the removed paths.
     """
-    removed = []
+    removed: list[str] = []
     legacy = None if target is None else re.compile(re.escape(f".{target}.") + r"[a-z0-9_]{8}\.tmp")
     try:
         entries = list(os.scandir(folder))

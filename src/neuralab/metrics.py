@@ -59,13 +59,13 @@ def confusion_matrix(y_true: object, y_pred: object, labels: Sequence | None = N
     ``labels`` is an error.
     """
     true, pred = _pair(y_true, y_pred)
-    labels = np.unique(np.concatenate([true, pred])) if labels is None else np.asarray(labels)
-    index = {label: position for position, label in enumerate(labels.tolist())}
-    matrix = np.zeros((len(labels), len(labels)), dtype=np.int64)
+    order = np.unique(np.concatenate([true, pred])) if labels is None else np.asarray(labels)
+    index = {label: position for position, label in enumerate(order.tolist())}
+    matrix = np.zeros((len(order), len(order)), dtype=np.int64)
     for name, values in (("y_true", true), ("y_pred", pred)):
         unknown = [v for v in np.unique(values).tolist() if v not in index]
         if unknown:
-            raise ValidationError(f"`{name}` holds label(s) {unknown[:5]} not in `labels` {labels.tolist()}.")
+            raise ValidationError(f"`{name}` holds label(s) {unknown[:5]} not in `labels` {order.tolist()}.")
     rows = np.array([index[v] for v in true.tolist()], dtype=np.int64)
     cols = np.array([index[v] for v in pred.tolist()], dtype=np.int64)
     np.add.at(matrix, (rows, cols), 1)

@@ -37,6 +37,7 @@ import numpy as np
 from ._files import atomic_write
 from ._version import __version__
 from .errors import NeuralabError, ValidationError
+from .layers import Dense
 from .model import Model
 from .network import Sequential
 
@@ -132,7 +133,7 @@ def build_onnx(model_or_network: Model | Sequential, *, opset: int = OPSET):
                         classes=json.dumps([str(c) for c in model.classes]))
 
     for position, layer in enumerate(network.layers):
-        if not layer.has_weights:  # Dropout: the identity at prediction time
+        if not isinstance(layer, Dense):  # Dropout: the identity at prediction time
             continue
         prefix = f"layer{position}"
         initializers.append(_float_tensor(numpy_helper, layer.weights, f"{prefix}_weights"))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +51,7 @@ def _integer_x(*axes_list) -> None:
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
-def _positive(values: list[float | None]) -> tuple[list[int], list[float]]:
+def _positive(values: Sequence[float | None]) -> tuple[list[int], list[float]]:
     """Indices and values > 0 (for log axes)."""
     pairs = [(i, v) for i, v in enumerate(values) if v is not None and math.isfinite(v) and v > 0]
     return [i for i, _ in pairs], [v for _, v in pairs]

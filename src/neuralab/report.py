@@ -307,7 +307,7 @@ def run_tour(folder: str | Path, *, settings: TourSettings | None = None,
     gallery = experiments.activation_gallery()
     save(plots.plot_gallery(gallery), "activations")
     stage("training on digits")
-    histories = []
+    histories: list = []
     training = experiments.train_digits(hidden_units=settings.training_hidden,
                                         epochs=settings.training_epochs,
                                         callbacks=training_callbacks, histories=histories)

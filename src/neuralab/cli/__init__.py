@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 import typer
 
@@ -41,7 +42,7 @@ def _root(
 
 # The parser's exception classes, found from one that Typer exports (recent Typer vendors
 # click privately, older Typer uses click itself).
-_CLICK_ERRORS = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
+_CLICK_ERRORS: dict[str, Any] = {cls.__name__: cls for cls in typer.BadParameter.__mro__}
 _USAGE_ERROR, _CLICK_EXCEPTION = _CLICK_ERRORS["UsageError"], _CLICK_ERRORS["ClickException"]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Sequence
 
 import numpy as np
 import typer
@@ -33,7 +34,7 @@ def print_out(*objects) -> None:
     Console(file=sys.stdout, highlight=False, soft_wrap=True, markup=False).print(*objects)
 
 
-def print_warnings(warnings: list[str], hints: list[str] = (), notes: list[str] = ()) -> None:
+def print_warnings(warnings: Sequence[str], hints: Sequence[str] = (), notes: Sequence[str] = ()) -> None:
     """Print notes, warnings and hints to stderr, one line each, as plain text (no markup)."""
     for prefix, lines in (("note", notes), ("warning", warnings), ("hint", hints)):
         for line in lines:

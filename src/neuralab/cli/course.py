@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.cells import cell_len
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 from rich.text import Text
 
@@ -266,13 +266,15 @@ class _EpochProgress(Callback):
 
     def __init__(self, progress: Progress):
         self.progress = progress
-        self.task = None
+        self.task: TaskID | None = None
 
     def on_train_begin(self, context):
         super().on_train_begin(context)
         self.task = self.progress.add_task("training on digits", total=context.epochs)
 
     def on_epoch_end(self, epoch, logs):
+        if self.task is None:
+            return
         self.progress.update(self.task, completed=epoch,
                              description=f"training on digits (loss {logs['loss']:.4f})")
 

@@ -12,7 +12,7 @@ import json
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from ..data import BUNDLED
@@ -35,7 +35,8 @@ class RichSweepProgress(SweepProgress):
 
     def __init__(self, console: Console):
         self.console = console
-        self.progress = None
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
         self.running = self.failed = self.diverged = 0
         self.best: dict | None = None
 

@@ -12,6 +12,7 @@ import csv
 import json
 import os
 from pathlib import Path
+from typing import TextIO
 
 from .._files import atomic_write, ensure_folder
 from .grid import SweepError
@@ -45,7 +46,7 @@ class ResultStore:
                 )
         self.identity = identity
         self.records = self._read()
-        self._handle = None
+        self._handle: TextIO | None = None
 
     def _read(self) -> list[dict]:
         if not self.path.is_file():
