@@ -44,7 +44,7 @@ def test_every_public_name_has_an_api_entry():
 
 
 # The public names: neuralab's __all__ and the __all__ of its public subpackages.
-PUBLIC_PACKAGES = ("neuralab", "neuralab.experiments")
+PUBLIC_PACKAGES = ("neuralab", "neuralab.experiments", "neuralab.sweeps", "neuralab.data")
 
 
 def _public_names() -> list[tuple[str, str]]:

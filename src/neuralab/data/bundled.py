@@ -7,7 +7,14 @@ import numpy as np
 from .table import DataError, Table
 
 BUNDLED = ("digits", "iris", "breast_cancer", "wine", "diabetes")
-"""Data sets shipped with scikit-learn, usable by name."""
+"""Data sets shipped with scikit-learn, usable by name.
+
+Examples
+--------
+>>> from neuralab.data import BUNDLED
+>>> BUNDLED
+('digits', 'iris', 'breast_cancer', 'wine', 'diabetes')
+"""
 
 
 # -- bundled data sets ---------------------------------------------------------------------
@@ -16,6 +23,13 @@ def load_bundled(name: str) -> tuple[Table, str]:
 
     digits (8x8 images, 10 classes), iris (3 species), breast_cancer (malignant/benign),
     wine (3 cultivars), diabetes (regression: disease progression after one year).
+
+    Examples
+    --------
+    >>> from neuralab.data import load_bundled
+    >>> table, target = load_bundled("breast_cancer")
+    >>> table.n_rows, len(table.columns) - 1, target
+    (569, 30, 'target')
     """
     from sklearn import datasets
 

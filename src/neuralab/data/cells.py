@@ -29,7 +29,14 @@ from datetime import UTC, datetime
 import numpy as np
 
 MISSING_MARKERS = frozenset({"", "nan", "na", "n/a", "null"})
-"""Cell texts (after strip, lower-cased) that count as a missing value."""
+"""Cell texts (after strip, lower-cased) that count as a missing value.
+
+Examples
+--------
+>>> from neuralab.data import MISSING_MARKERS
+>>> sorted(MISSING_MARKERS)
+['', 'n/a', 'na', 'nan', 'null']
+"""
 
 INFINITY_WORDS = frozenset({"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"})
 """Cell texts (after strip, lower-cased) that look numeric but are no finite value."""

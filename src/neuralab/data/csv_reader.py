@@ -40,6 +40,13 @@ def sniff(sample: str) -> tuple[str, str]:
     one name and the most rows into as many fields (ties go to the earlier one); "," when
     none does. The decimal mark is "," when the separator is not "," and some cells read as
     ``1,5`` while none reads as ``1.5``; else ".".
+
+    Examples
+    --------
+    A semicolon-separated file with decimal commas:
+    >>> from neuralab.data import sniff
+    >>> sniff(chr(10).join(["a;b", "1,5;2", "3,25;4"]))      # lines joined by newlines
+    (';', ',')
     """
     lines = sample.splitlines()[:50]
     if len(sample) >= _SAMPLE_CHARS and len(lines) > 1:
@@ -335,6 +342,20 @@ def read_csv(path: str | os.PathLike, *, missing: str = "keep", kinds: dict[str,
         Missing or empty file, no header, control characters in names, ragged rows, no data
         rows, missing cells with ``missing="error"``, non-numbers or infinite values in a
         numeric column, required columns absent.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from neuralab.data import read_csv
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "pets.csv")
+    >>> with open(path, "w") as handle:
+    ...     for line in ("kind,weight,age", "cat,4.1,3", "dog,12.5,", "cat,3.8,7"):
+    ...         print(line, file=handle)
+    >>> table = read_csv(path)
+    >>> table.columns, table.n_rows, table.kind("kind"), table.kind("weight")
+    (['kind', 'weight', 'age'], 3, 'categorical', 'numeric')
+    >>> folder.cleanup()
     """
     missing = "drop" if drop_missing else _check_missing(missing)
     reader = _CsvRows(path, sep, decimal)
@@ -368,6 +389,21 @@ def read_csv_chunks(path: str | os.PathLike, kinds: dict[str, str], *, chunk_row
     in ``read_csv``, and so do ``missing``, ``sep`` and ``decimal``. The raw cell texts of
     the columns ``keep`` are in each table's ``raw`` (ids to copy to an output). The header
     is checked before the first table is yielded.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from neuralab.data import read_csv
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = os.path.join(folder.name, "pets.csv")
+    >>> with open(path, "w") as handle:
+    ...     for line in ("kind,weight,age", "cat,4.1,3", "dog,12.5,", "cat,3.8,7"):
+    ...         print(line, file=handle)
+    >>> from neuralab.data import read_csv_chunks
+    >>> kinds = {"kind": "categorical", "weight": "numeric"}
+    >>> [chunk.n_rows for chunk in read_csv_chunks(path, kinds, chunk_rows=2)]
+    [2, 1]
+    >>> folder.cleanup()
     """
     if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
         raise ValidationError(f"`chunk_rows` must be a positive integer. Got {chunk_rows!r}.")

@@ -26,7 +26,16 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def is_frame(data: object) -> bool:
-    """Whether ``data`` is a pandas or polars DataFrame."""
+    """Whether ``data`` is a pandas or polars DataFrame.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from neuralab.data import is_frame
+    >>> is_frame(pd.DataFrame({"x": [1.0]})), is_frame(np.zeros((1, 1)))
+    (True, False)
+    """
     module = type(data).__module__.split(".")[0]
     return module in ("pandas", "polars") and hasattr(data, "columns") and not hasattr(data, "name")
 
@@ -67,6 +76,15 @@ def table_from_frame(
 
     ``kinds`` (column -> "numeric" | "categorical" | "date", a model's) fixes the kinds of
     those columns, e.g. categories given as numbers, and the other columns are left out.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from neuralab.data import table_from_frame
+    >>> frame = pd.DataFrame({"size": [1.0, 2.5], "colour": ["red", "blue"]})
+    >>> table = table_from_frame(frame)
+    >>> table.columns, table.kind("size"), table.kind("colour")
+    (['size', 'colour'], 'numeric', 'categorical')
     """
     if not is_frame(frame):
         raise DataError(f"Expected a pandas or polars DataFrame. Got {type(frame).__name__}.")

@@ -15,6 +15,13 @@ def load_data(source: str | os.PathLike, *, missing: str = "keep", sep: str | No
 
     ``missing``, ``sep`` and ``decimal`` are those of ``read_csv`` (bundled sets have no
     missing cells); ``drop_missing=True`` is ``missing="drop"``.
+
+    Examples
+    --------
+    >>> from neuralab.data import load_data
+    >>> table, target = load_data("iris")
+    >>> table.n_rows, target
+    (150, 'target')
     """
     text = os.fspath(source)
     if text in BUNDLED and not os.path.exists(text):

@@ -58,6 +58,20 @@ class TransformReport:
         Column -> missing cells filled with the training rows' median / most frequent value.
     unseen : dict of (str, str) -> int
         (column, value) -> rows holding a category not seen in training (encoded all-zero).
+
+    Examples
+    --------
+    A missing cell at prediction is filled with the training rows' median, and counted:
+    >>> import numpy as np
+    >>> from neuralab.data import Preprocessor, Table, TransformReport
+    >>> train = Table.from_arrays(np.array([[1.0], [2.0], [3.0]]), np.array([0.0, 1.0, 2.0]),
+    ...                           target_name="y")
+    >>> prep = Preprocessor.fit(train, "y")
+    >>> report = TransformReport()
+    >>> new = Table.from_arrays(np.array([[np.nan]]), np.array([0.0]), target_name="y")
+    >>> _ = prep.transform(new, report=report)
+    >>> report.filled
+    {'x0': 1}
     """
 
     filled: dict[str, int] = field(default_factory=dict)
@@ -127,6 +141,22 @@ class Preprocessor:
         How the task was decided.
     class_counts : list of int
         Training rows per class (classification): the majority class is the baseline.
+
+    Examples
+    --------
+    Inputs standardised with the training rows' mean and standard deviation, labels kept:
+    >>> import numpy as np
+    >>> from neuralab.data import Preprocessor, Table
+    >>> X = np.array([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0], [4.0, 40.0]])
+    >>> table = Table.from_arrays(X, np.array(["no", "no", "yes", "yes"]), target_name="label")
+    >>> prep = Preprocessor.fit(table, "label")
+    >>> prep.task, prep.classes
+    ('classification', ['no', 'yes'])
+    >>> prep.transform(table).round(3)
+    array([[-1.342, -1.342],
+           [-0.447, -0.447],
+           [ 0.447,  0.447],
+           [ 1.342,  1.342]])
     """
 
     target: str

@@ -11,11 +11,28 @@ from ..errors import ValidationError
 
 
 class DataError(ValidationError):
-    """A data file or table cannot be used as it is (the message says where and how to fix it)."""
+    """A data file or table cannot be used as it is (the message says where and how to fix it).
+
+    Examples
+    --------
+    >>> from neuralab.data import DataError, load_data
+    >>> try:
+    ...     load_data("no-such-file.csv")
+    ... except DataError as error:
+    ...     print(type(error).__name__)
+    DataError
+    """
 
 
 class DataWarning(UserWarning):
-    """Data that can be used but deserves a look (e.g. a category not seen in training)."""
+    """Data that can be used but deserves a look (e.g. a category not seen in training).
+
+    Examples
+    --------
+    >>> from neuralab.data import DataWarning
+    >>> issubclass(DataWarning, UserWarning)
+    True
+    """
 
 
 # -- tables ---------------------------------------------------------------------------------
@@ -38,6 +55,15 @@ class Table:
         The float64 columns that hold dates, as days since 1970-01-01 UTC.
     raw : dict of str -> ndarray of shape (n_rows,)
         Cell texts (dtype object) of columns to copy unchanged to an output (``predict --keep``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from neuralab.data import Table
+    >>> X, y = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array(["a", "b"])
+    >>> table = Table.from_arrays(X, y, target_name="label")
+    >>> table.columns, table.n_rows, table.column("label").tolist()
+    (['x0', 'x1', 'label'], 2, ['a', 'b'])
     """
 
     columns: list[str]
@@ -132,7 +158,14 @@ class Table:
 
 
 def name_list(names: Sequence[str], limit: int = 10) -> str:
-    """``"a, b, c"``, cut after ``limit`` names with how many more there are."""
+    """``"a, b, c"``, cut after ``limit`` names with how many more there are.
+
+    Examples
+    --------
+    >>> from neuralab.data import name_list
+    >>> name_list(["x1", "x2", "x3"]), name_list([f"x{i}" for i in range(12)], limit=3)
+    ('x1, x2, x3', 'x0, x1, x2 and 9 more')
+    """
     names = list(names)
     shown = ", ".join(names[:limit])
     return shown if len(names) <= limit else f"{shown} and {len(names) - limit} more"

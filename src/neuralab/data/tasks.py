@@ -9,7 +9,15 @@ from ..errors import ValidationError
 from .table import DataError
 
 MAX_CLASS_INTEGERS = 20
-"""An integer target with at most this many distinct values is read as class labels."""
+"""An integer target with at most this many distinct values is read as class labels.
+
+Examples
+--------
+>>> import numpy as np
+>>> from neuralab.data import MAX_CLASS_INTEGERS, infer_task
+>>> MAX_CLASS_INTEGERS, infer_task(np.arange(20.0))[0], infer_task(np.arange(21.0))[0]
+(20, 'classification', 'regression')
+"""
 
 
 # -- tasks and splits ----------------------------------------------------------------------
@@ -18,6 +26,13 @@ def infer_task(values: np.ndarray, name: str = "target") -> tuple[str, str]:
 
     Classification for a non-numeric (or boolean) target, or for whole numbers with at most
     20 distinct values; regression otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from neuralab.data import infer_task
+    >>> infer_task(np.array(["cat", "dog", "cat"]))[0], infer_task(np.array([0.5, 1.7, 2.2]))[0]
+    ('classification', 'regression')
     """
     if values.dtype.kind not in "iuf":
         return "classification", f"classification: target {name!r} is not numeric"
@@ -39,6 +54,13 @@ def split_indices(n: int, *, validation: float = 0.0, test: float = 0.0, seed: i
 
     With ``stratify`` (a label per row), each class is split in the same proportions
     (rounded, keeping at least one training row per class).
+
+    Examples
+    --------
+    >>> from neuralab.data import split_indices
+    >>> train, validation, test = split_indices(100, validation=0.2, test=0.2, seed=0)
+    >>> len(train), len(validation), len(test), len(set(train) | set(validation) | set(test))
+    (60, 20, 20, 100)
     """
     for label, value in (("validation", validation), ("test", test)):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:

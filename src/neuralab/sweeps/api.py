@@ -39,6 +39,14 @@ class SweepResults(list):
         The data the runs trained on (source, target, task, loss, metric, sizes).
     out : Path or None
         The output folder (results.jsonl, results.csv, figures/, index.html).
+
+    Examples
+    --------
+    >>> import neuralab as nl
+    >>> results = nl.sweep("iris", learning_rates=[0.1], depths=[1], widths=[4], seeds=2, epochs=1,
+    ...                    workers=1)
+    >>> isinstance(results, list), results.ran, results.skipped, results.interrupted
+    (True, 2, 0, False)
     """
 
     interrupted: bool = False

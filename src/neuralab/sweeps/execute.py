@@ -30,7 +30,19 @@ from .runner import SweepData, init_local_worker, run_in_dask_worker, run_in_loc
 
 
 class Progress:
-    """What the loop reports (the CLI draws it with Rich); every hook does nothing here."""
+    """What the loop reports (the CLI draws it with Rich); every hook does nothing here.
+
+    Examples
+    --------
+    >>> import neuralab as nl
+    >>> from neuralab.sweeps import Progress
+    >>> class Count(Progress):
+    ...     def on_start(self, total, skipped, slots, where):
+    ...         print(total, "runs")
+    >>> _ = nl.sweep("iris", learning_rates=[0.1], depths=[1], widths=[4], seeds=2, epochs=1, workers=1,
+    ...              progress=Count())
+    2 runs
+    """
 
     def on_start(self, total: int, skipped: int, slots: int, where: str) -> None:
         """``total`` runs to do now, ``skipped`` already in the results, ``slots`` in parallel."""

@@ -33,18 +33,45 @@ from ..optimizers import get_optimizer
 
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
 """Activations a hidden layer of a sweep may use (softmax belongs to the output layer, and
-binary_step has no gradient to train with)."""
+binary_step has no gradient to train with).
+
+Examples
+--------
+>>> from neuralab.sweeps import HIDDEN_ACTIVATIONS
+>>> "softmax" in HIDDEN_ACTIVATIONS, "relu" in HIDDEN_ACTIVATIONS
+(False, True)
+"""
 
 OPTIMIZERS = ("gd", "sgd", "momentum", "nesterov", "adam", "rmsprop")
 
 
 class SweepError(NeuralabError):
-    """A sweep cannot start as configured (the message names the setting and the fix)."""
+    """A sweep cannot start as configured (the message names the setting and the fix).
+
+    Examples
+    --------
+    >>> from neuralab.sweeps import SweepError, SweepGrid
+    >>> try:
+    ...     SweepGrid(activations=("softmax",))
+    ... except SweepError as error:
+    ...     print(type(error).__name__)
+    SweepError
+    """
 
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One training run of a sweep: every hyperparameter and the seed."""
+    """One training run of a sweep: every hyperparameter and the seed.
+
+    Examples
+    --------
+    >>> from neuralab.sweeps import SweepGrid
+    >>> spec = SweepGrid(learning_rates=(0.1,), activations=("tanh",), depths=(3,), seeds=1).runs()[0]
+    >>> spec.learning_rate, spec.activation, spec.depth, spec.width, spec.seed
+    (0.1, 'tanh', 3, 32, 0)
+    >>> len(spec.run_id) > 0
+    True
+    """
 
     learning_rate: float
     activation: str
@@ -117,6 +144,15 @@ class SweepGrid:
 
     ``seeds`` is a count n (seeds 0..n-1) or a list of seeds. ``depth`` is the number of
     hidden layers, each ``width`` units wide. Invalid values raise SweepError at once.
+
+    Examples
+    --------
+    2 learning rates x 2 activations x 2 depths x 3 seeds = 24 runs:
+    >>> from neuralab.sweeps import SweepGrid
+    >>> grid = SweepGrid(learning_rates=(0.01, 0.1), activations=("sigmoid", "relu"), depths=(2, 6),
+    ...                  seeds=3)
+    >>> len(grid.runs())
+    24
     """
 
     learning_rates: Sequence[float] = (0.01, 0.1)
@@ -230,6 +266,19 @@ def load_config(path: str | os.PathLike) -> dict:
         seeds = 3
 
     Unknown keys are an error (a typo must not silently drop a setting).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from neuralab.sweeps import load_config
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = os.path.join(folder, "sweep.toml")
+    ...     with open(path, "w") as handle:
+    ...         for line in ('data = "iris"', "learning_rate = [0.01, 0.1]", "seeds = 2"):
+    ...             print(line, file=handle)
+    ...     config = load_config(path)
+    >>> sorted(config.items())
+    [('data', 'iris'), ('learning_rates', [0.01, 0.1]), ('seeds', 2)]
     """
     path = os.fspath(path)
     if not os.path.isfile(path):

@@ -37,6 +37,12 @@ loss after the last completed epoch). The metric is accuracy (classification) or
 (regression) on the validation rows (the training rows without a validation split).
 gradient_ratio is ||dE/dW_1|| / ||dE/dW_last|| in the first epoch, gradient_ratio_final in
 the last completed one.
+
+Examples
+--------
+>>> from neuralab.sweeps import RECORD_FIELDS
+>>> RECORD_FIELDS[:4]
+('run_id', 'learning_rate', 'activation', 'depth')
 """
 
 
@@ -52,6 +58,13 @@ class SweepData:
     X_val, y_val : ndarrays of shape (n_val, ...), or None without a validation split
     task : "classification" or "regression"
     loss, output_activation : the output layer's pairing (cross_entropy + softmax, or mse + linear)
+
+    Examples
+    --------
+    >>> from neuralab.sweeps import prepare_data
+    >>> data = prepare_data("iris", validation_split=0.2, split_seed=0)
+    >>> data.X_train.shape, data.y_train.shape, data.task, data.loss
+    ((120, 4), (120, 3), 'classification', 'cross_entropy')
     """
 
     X_train: np.ndarray
@@ -88,6 +101,13 @@ def prepare_data(data: str | os.PathLike | Table, target: str | None = None, *,
 
     The rows are split (stratified for classification) with ``split_seed``; scaling is
     fitted on the training rows only, as ``neuralab train`` does.
+
+    Examples
+    --------
+    >>> from neuralab.sweeps import prepare_data
+    >>> data = prepare_data("diabetes")
+    >>> data.task, data.X_train.shape[1]
+    ('regression', 10)
     """
     if isinstance(data, Table):
         table, known_target = data, None
@@ -183,7 +203,17 @@ def train_run(spec: RunSpec, data: SweepData) -> RunOutcome:
 
 
 def run_one(spec: RunSpec, data: SweepData, worker: str = "local") -> dict:
-    """Train ``spec`` on ``data`` and return its record (see ``RECORD_FIELDS``)."""
+    """Train ``spec`` on ``data`` and return its record (see ``RECORD_FIELDS``).
+
+    Examples
+    --------
+    >>> from neuralab.sweeps import SweepGrid, prepare_data, run_one
+    >>> data = prepare_data("iris")
+    >>> spec = SweepGrid(learning_rates=(0.1,), depths=(1,), widths=(8,), seeds=1, epochs=3).runs()[0]
+    >>> record = run_one(spec, data)
+    >>> record["status"], record["epochs_run"], record["activation"]
+    ('ok', 3, 'relu')
+    """
     started = time.perf_counter()
     outcome = train_run(spec, data)
     history = None if outcome.network is None else outcome.network.history

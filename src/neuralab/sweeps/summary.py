@@ -53,7 +53,19 @@ def _sort_key(value):
 
 def summarize(records: Sequence[dict], key: str) -> list[dict]:
     """One row per value of ``key`` (sorted): runs, ok, diverged, failed, mean and sd of the final
-    loss and metric."""
+    loss and metric.
+
+    Examples
+    --------
+    >>> records = [{"learning_rate": 0.1, "activation": "relu", "depth": 2, "width": 32, "seed": s,
+    ...             "status": "ok", "final_loss": loss, "final_metric": metric}
+    ...            for s, (loss, metric) in enumerate([(0.30, 0.90), (0.20, 0.94)])]
+    >>> records.append({**records[0], "activation": "tanh", "final_loss": 0.4, "final_metric": 0.88})
+    >>> from neuralab.sweeps import summarize
+    >>> rows = summarize(records, "activation")
+    >>> [(row["activation"], row["runs"], round(row["final_metric_mean"], 4)) for row in rows]
+    [('relu', 2, 0.92), ('tanh', 1, 0.88)]
+    """
     groups: dict = {}
     for record in records:
         groups.setdefault(record[key], []).append(record)
@@ -61,7 +73,17 @@ def summarize(records: Sequence[dict], key: str) -> list[dict]:
 
 
 def summarize_configs(records: Sequence[dict]) -> list[dict]:
-    """One row per configuration (every hyperparameter but the seed), over its seeds."""
+    """One row per configuration (every hyperparameter but the seed), over its seeds.
+
+    Examples
+    --------
+    >>> import neuralab as nl
+    >>> from neuralab.sweeps import summarize_configs
+    >>> results = nl.sweep("iris", learning_rates=[0.01, 0.1], depths=[1], widths=[4], seeds=2, epochs=2,
+    ...                    workers=1)
+    >>> [(row["learning_rate"], row["seeds"]) for row in summarize_configs(results)]
+    [(0.01, 2), (0.1, 2)]
+    """
     groups: dict = {}
     for record in records:
         groups.setdefault(tuple(record[k] for k in CONFIG_KEYS), []).append(record)
@@ -73,7 +95,19 @@ def summarize_configs(records: Sequence[dict]) -> list[dict]:
 
 
 def best_run(records: Sequence[dict]) -> dict | None:
-    """The finished run with the best final metric (ties: the lower final loss), or None."""
+    """The finished run with the best final metric (ties: the lower final loss), or None.
+
+    Examples
+    --------
+    >>> records = [{"learning_rate": 0.1, "activation": "relu", "depth": 2, "width": 32, "seed": s,
+    ...             "status": "ok", "final_loss": loss, "final_metric": metric}
+    ...            for s, (loss, metric) in enumerate([(0.30, 0.90), (0.20, 0.94)])]
+    >>> records.append({**records[0], "activation": "tanh", "final_loss": 0.4, "final_metric": 0.88})
+    >>> from neuralab.sweeps import best_run
+    >>> best = best_run(records)
+    >>> best["activation"], best["seed"], best["final_metric"]
+    ('relu', 1, 0.94)
+    """
     ok = [r for r in records if r["status"] == "ok" and r["final_metric"] is not None]
     if not ok:
         return None
