@@ -64,9 +64,13 @@ def _outputs(cell, stem: str, counter: list[int]) -> list[str]:
 
 def render(path: Path) -> str:
     """Execute one notebook and return its page (figures are written beside it)."""
-    import nbclient
-    import nbformat
-    from jupyter_client.manager import KernelManager
+    try:
+        import nbclient
+        import nbformat
+        from jupyter_client.manager import KernelManager
+    except ImportError as error:
+        raise RuntimeError(f"The notebook pages need nbclient, nbformat and ipykernel ({error}): "
+                           "pip install -e '.[docs]'") from error
 
     notebook = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory() as folder:  # notebooks may write files
