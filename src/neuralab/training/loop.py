@@ -4,10 +4,11 @@ and an optimizer step — the notes' iterative training process:
     1. forward propagation   2. error calculation   3. backpropagation   4. update
 
 ``fit`` checks its arguments once, prepares the data and builds the network; ``_Trainer``
-runs the epochs. A step is ``backprop.forward``, the batch loss (``regularisation``), the
-divergence check (``divergence``), ``regularisation.backpropagate_batch`` (``backprop``'s
-output gradient and backward walk, plus the penalties) and ``optimizer.step`` on one flat
-array. Every front end (API, CLI, experiments) trains through ``fit``.
+runs the epochs. A step is ``backprop.forward``, the batch loss, the divergence check
+(``divergence``), ``backprop.output_gradient`` and ``backprop.backward`` (through
+``regularisation.backpropagate_batch`` when sample weights or a penalty change the loss)
+and ``optimizer.step`` on one flat array. Every front end (API, CLI, experiments) trains
+through ``fit``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .._validation import (
     check_sample_weight,
     check_seed,
 )
-from ..backprop import forward
+from ..backprop import backward, forward, output_gradient
 from ..callbacks import Callback, PrintProgress, TrainingContext
 from ..diagnostics import GradientWarning
 from ..dropout import Dropout
@@ -269,8 +270,12 @@ class _Trainer:
         # One comparison per step: false for NaN, inf and anything above the rule's limit.
         if not value <= self.limit and self.rule.diverged(value, best):
             self.rollback.fail(value, epoch, batch)
-        regularisation.backpropagate_batch(network, loss, output, yb, l2=self.l2, sample_weight=wb,
-                                           l1=self.l1)
+        if self.plain:  # backprop's two parts directly: what backpropagate_batch does without penalties
+            grad, fused = output_gradient(loss, output, yb)
+            backward(self.layers, grad, from_preactivation=fused, input_gradient=False)
+        else:
+            regularisation.backpropagate_batch(network, loss, output, yb, l2=self.l2, sample_weight=wb,
+                                               l1=self.l1)
         self.optimizer.step(self.parameters, self.gradients)
         return value
 
