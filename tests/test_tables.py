@@ -531,3 +531,22 @@ def test_the_sklearn_comparison_runs_on_one_table_and_seed():
     assert record["rows"] == 800 and record["gaps"] > 100 and record["metric"] == "R^2"
     assert 0.5 < record["neuralab"][0] <= 1 and record["sklearn"][0] <= 1
     assert markdown(records, (0,)).splitlines()[2].startswith("| messy_regression | 800 |")
+
+
+def test_a_strong_honest_column_is_no_leak(tmp_path):
+    # iris' petal width alone classifies all 30 validation rows of seed 1 (by chance), but not
+    # its own training rows: no hint (it was one before the training rows were checked too)
+    result = invoke(
+        "train",
+        "iris",
+        "--seed",
+        "1",
+        "--epochs",
+        "1",
+        "--hidden",
+        "2",
+        "--out",
+        tmp_path / "m.nlab",
+        "--json",
+    )
+    assert json.loads(result.stdout)["hints"] == []

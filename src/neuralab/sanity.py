@@ -117,15 +117,31 @@ def _single_column_score(
     return metrics.r2_score(y[held], guess)
 
 
+def _linear_r2(column: np.ndarray, missing: np.ndarray, y: np.ndarray, rows: np.ndarray) -> float:
+    """R^2 of the best straight line through (column, y) on ``rows`` (squared correlation; 0 if flat)."""
+    known = rows[~missing[rows]]
+    if known.size < 3 or column.dtype.kind != "f":
+        return 0.0
+    x, t = column[known], y[known]
+    spread = float(np.std(x) * np.std(t))
+    if spread == 0.0:
+        return 0.0
+    return float(np.mean((x - x.mean()) * (t - t.mean())) / spread) ** 2
+
+
 def leakage_hints(
     table: Table, target: str, features: list[str], task: str, train_rows: np.ndarray, held_rows: np.ndarray
 ) -> list[str]:
     """Hints for columns that alone predict ``target`` almost perfectly on the held-out rows.
 
     Each feature is tried alone: its categories (or 20 quantile bins of a number, fitted on
-    the training rows) each predict their training rows' majority class (or mean). A
-    held-out accuracy >= ``LEAK_ACCURACY`` (R^2 >= ``LEAK_R2``) that is not simply the
-    majority class's share is a hint. Needs at least 10 held-out rows (else no hints).
+    the training rows) each predict their training rows' majority class (or mean). An
+    accuracy >= ``LEAK_ACCURACY`` (R^2 >= ``LEAK_R2``) on the held-out rows *and* on the
+    training rows themselves is a hint: a strong but honest column (iris' petal width) can be
+    perfect on 30 held-out rows by chance, but not on the training rows too; an id column
+    is perfect on the training rows only. For a regression, a number's straight-line R^2
+    (its squared correlation with the target) counts as well. No hint when the majority
+    class alone reaches the threshold, or with fewer than 10 held-out rows.
     """
     if held_rows.size < 10:
         return []
@@ -137,9 +153,17 @@ def leakage_hints(
             return []
     hints = []
     for name in features:
-        groups = _groups(table.column(name), table.missing(name), train_rows)
-        score = _single_column_score(groups, y, train_rows, held_rows, task)
-        if score >= (LEAK_ACCURACY if task == "classification" else LEAK_R2):
+        column, missing = table.column(name), table.missing(name)
+        groups = _groups(column, missing, train_rows)
+        threshold = LEAK_ACCURACY if task == "classification" else LEAK_R2
+        scores = []
+        for rows in (held_rows, train_rows):
+            score = _single_column_score(groups, y, train_rows, rows, task)
+            if task == "regression":
+                score = max(score, _linear_r2(column, missing, y, rows))
+            scores.append(score)
+        score = scores[0]
+        if min(scores) >= threshold:
             said = f"accuracy {score:.3f}" if task == "classification" else f"R^2 {score:.3f}"
             hints.append(
                 f"column {name!r} alone predicts {target!r} almost perfectly on the held-out rows ({said}). "
