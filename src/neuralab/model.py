@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -81,12 +82,12 @@ class Model:
         self.preprocessor = preprocessor
         self.loss = network.check_loss(loss).name
         self.optimizer = optimizer
-        self.training = training if training is not None else {"epochs": 0, "sessions": [],
+        self.training: dict[str, Any] = training if training is not None else {"epochs": 0, "sessions": [],
                                                                "interrupted": False}
 
     # -- construction ------------------------------------------------------------------
     @classmethod
-    def for_data(cls, table: Table | object, target: str, *, task: str | None = None,
+    def for_data(cls, table: Table | Any, target: str, *, task: str | None = None,
                  hidden: Sequence[int] = (64, 32), activation: str = "relu",
                  output_activation: str | None = None, loss: str | None = None, dtype: str = "float32",
                  train_rows: np.ndarray | None = None, max_categories: int = 20,
@@ -129,7 +130,8 @@ class Model:
             if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
                 raise ValidationError(f"Hidden layer sizes must be positive integers. Got {list(hidden)}.")
         n_inputs = len(pre.input_names)
-        layers, width = [], n_inputs
+        layers: list[Dense | Dropout] = []
+        width = n_inputs
         for size in hidden:
             layers.append(Dense(int(size), activation, input_dim=width,
                                 initializer="he_uniform" if activation in ("relu", "leaky_relu")
@@ -164,7 +166,7 @@ class Model:
         return kinds
 
     # -- training ----------------------------------------------------------------------
-    def fit(self, train: Table | object, *, validation: Table | object | None = None,
+    def fit(self, train: Table | Any, *, validation: Table | Any | None = None,
             optimizer: str | Optimizer | None = None,
             learning_rate: float | None = None, epochs: int = 100, batch_size: int | None = 32,
             early_stopping: int | None = None, min_delta: float = 0.0, l2: float = 0.0, l1: float = 0.0,
@@ -214,7 +216,7 @@ class Model:
                           batch_size=batch_size, validation_data=validation_data, seed=seed,
                           callbacks=all_callbacks, l2=l2, l1=l1, class_weight=class_weight)
         except KeyboardInterrupt:
-            if self.network.history is not previous:
+            if self.network.history is not None and self.network.history is not previous:
                 self._record(self.network.history, stopper)
             raise
         except ValidationError:  # refused before any step: nothing was learned
@@ -223,7 +225,7 @@ class Model:
         self._record(history, stopper)
         return history
 
-    def as_table(self, data: Table | object, *, with_target: bool = False) -> Table:
+    def as_table(self, data: Table | Any, *, with_target: bool = False) -> Table:
         """``data`` as a Table: a Table as it is, a DataFrame read with this model's column kinds."""
         if is_frame(data):
             return table_from_frame(data, kinds=self.column_kinds(with_target=with_target))
@@ -259,15 +261,15 @@ class Model:
                 "Call model.fit(table) first (or load a trained model with neuralab.load)."
             )
 
-    def _inputs(self, data: Table | np.ndarray, missing: str, strict: bool,
+    def _inputs(self, data: Table | np.ndarray | Any, missing: str, strict: bool,
                 report: TransformReport | None) -> np.ndarray:
         own = report is None
-        report = TransformReport() if own else report
+        active = TransformReport() if report is None else report
         if isinstance(data, Table) or is_frame(data):
             inputs = self.preprocessor.transform(self.as_table(data), missing=missing, strict=strict,
-                                                 report=report)
+                                                 report=active)
             if own:
-                _warn(report)
+                _warn(active)
             return inputs
         array = np.asarray(data)
         kinds = self.preprocessor.kinds
@@ -279,9 +281,9 @@ class Model:
                 f"{', '.join(kinds)}. Got shape {array.shape}."
             )
         table = Table.from_arrays(array, feature_names=list(kinds))
-        return self.preprocessor.transform(table, missing=missing, strict=strict, report=report)
+        return self.preprocessor.transform(table, missing=missing, strict=strict, report=active)
 
-    def predict_proba(self, data: Table | np.ndarray | object, *, missing: str = "impute",
+    def predict_proba(self, data: Table | np.ndarray | Any, *, missing: str = "impute",
                       strict: bool = False, report: TransformReport | None = None) -> np.ndarray:
         """Class probabilities, shape (n_samples, n_classes), columns in ``classes`` order.
 
@@ -298,7 +300,7 @@ class Model:
             return np.hstack([1.0 - output, output])
         return output
 
-    def predict(self, data: Table | np.ndarray | object, *, missing: str = "impute", strict: bool = False,
+    def predict(self, data: Table | np.ndarray | Any, *, missing: str = "impute", strict: bool = False,
                 report: TransformReport | None = None) -> np.ndarray:
         """Labels (classification) or values in the target's units (regression), shape (n_samples,).
 
@@ -312,7 +314,7 @@ class Model:
             values = self.preprocessor.decode_values(self._outputs(data, missing, strict, report))
         return self._finite(values.reshape(-1, 1), "prediction in the target's units", data)[:, 0]
 
-    def _outputs(self, data: Table | np.ndarray | object, missing: str = "impute", strict: bool = False,
+    def _outputs(self, data: Table | np.ndarray | Any, missing: str = "impute", strict: bool = False,
                  report: TransformReport | None = None) -> np.ndarray:
         """The network's outputs for ``data``, shape (n_samples, n_outputs); never NaN or infinite."""
         inputs = self._inputs(data, missing, strict, report)
@@ -321,7 +323,7 @@ class Model:
         return self._finite(output, "network output", data)
 
     @staticmethod
-    def _finite(values: np.ndarray, what: str, data: Table | np.ndarray) -> np.ndarray:
+    def _finite(values: np.ndarray, what: str, data: Table | np.ndarray | Any) -> np.ndarray:
         """``values`` if all finite, else a NonFiniteError naming the first bad row."""
         if not np.isfinite(values).all():
             row = int(np.argwhere(~np.isfinite(values))[0][0])
@@ -333,7 +335,7 @@ class Model:
             )
         return values
 
-    def evaluate(self, data: Table | object, *, target: str | None = None, missing: str = "impute",
+    def evaluate(self, data: Table | Any, *, target: str | None = None, missing: str = "impute",
                  strict: bool = False, report: TransformReport | None = None) -> dict:
         """Metrics on a table (or DataFrame) that has the target column, with their baseline.
 

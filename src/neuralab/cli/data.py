@@ -108,8 +108,9 @@ class RichProgress(Callback):
     """A Rich progress bar: epoch, loss, validation loss and a validation metric."""
 
     def __init__(self, model: Model, validation: Table | None, console: Console):
-        self.model, self.validation, self.console = model, validation, console
-        self.progress = None
+        self.model, self.console = model, console
+        self.validation = validation
+        self.progress: Progress | None = None
 
     def on_train_begin(self, context):
         super().on_train_begin(context)
@@ -121,7 +122,7 @@ class RichProgress(Callback):
 
     def on_epoch_end(self, epoch, logs):
         parts = [f"loss {logs['loss']:.4g}"]
-        if "val_loss" in logs:
+        if "val_loss" in logs and self.validation is not None:
             parts.append(f"val_loss {logs['val_loss']:.4g}")
             if self.model.task == "classification":
                 accuracy = float(np.mean(self.model.predict(self.validation)
@@ -129,7 +130,8 @@ class RichProgress(Callback):
                 parts.append(f"val_accuracy {accuracy:.3f}")
             else:
                 parts.append(f"val_r2 {self.model.evaluate(self.validation)['r2']:.3f}")
-        self.progress.update(self.task_id, completed=epoch, status="  ".join(parts))
+        if self.progress is not None:
+            self.progress.update(self.task_id, completed=epoch, status="  ".join(parts))
 
     def on_train_end(self, history):
         if self.progress is not None:
@@ -264,10 +266,11 @@ def _train(*, data, target, task, hidden, activation, output_activation, loss, o
     except KeyboardInterrupt:
         model.training["interrupted"] = True
         io.save(model, out)
-        message = (f"interrupted: the model trained so far ({model.network.history.epochs_run} epoch(s) "
+        ran = model.network.history.epochs_run if model.network.history is not None else 0
+        message = (f"interrupted: the model trained so far ({ran} epoch(s) "
                    f"this run) was written to {out}, marked interrupted")
         if as_json:
-            echo_json({"interrupted": True, "out": out, "epochs": model.network.history.epochs_run})
+            echo_json({"interrupted": True, "out": out, "epochs": ran})
         else:
             _progress_console.print(message)
         raise typer.Exit(130) from None

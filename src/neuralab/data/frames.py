@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import numbers
 from datetime import UTC, date, datetime
+from typing import Any
 
 import numpy as np
 
@@ -40,7 +41,7 @@ def is_frame(data: object) -> bool:
     return module in ("pandas", "polars") and hasattr(data, "columns") and not hasattr(data, "name")
 
 
-def _values(frame: object, name: object) -> list:
+def _values(frame: Any, name: object) -> list:
     column = frame[name]
     return column.to_list() if hasattr(column, "to_list") else column.tolist()
 
@@ -70,7 +71,7 @@ def _text(value: object) -> str:
 
 
 def table_from_frame(
-    frame: object, *, source: str = "DataFrame", kinds: dict[str, str] | None = None
+    frame: Any, *, source: str = "DataFrame", kinds: dict[str, str] | None = None
 ) -> Table:
     """A Table of a pandas or polars DataFrame's columns (see the module's rules).
 
