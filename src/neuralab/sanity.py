@@ -123,6 +123,7 @@ def _linear_r2(column: np.ndarray, missing: np.ndarray, y: np.ndarray, rows: np.
     if known.size < 3 or column.dtype.kind != "f":
         return 0.0
     x, t = column[known], y[known]
+    x, t = x / max(float(np.abs(x).max()), 1e-300), t / max(float(np.abs(t).max()), 1e-300)  # no overflow
     spread = float(np.std(x) * np.std(t))
     if spread == 0.0:
         return 0.0
