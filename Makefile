@@ -49,5 +49,15 @@ $(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
 docs: $(VENV)/.installed-docs
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
+# The benchmark against its peers (PyTorch eager and compiled, JAX, Keras 3 on JAX and on PyTorch,
+# scikit-learn): installs the bench extra (exact pins) and runs `python -m benchmarks` in the fair
+# setting (OpenBLAS tuning variables unset). Options: make bench BENCH_ARGS="--quick"
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $(VENV)/.installed $@
+
+bench: $(VENV)/.installed-bench
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python -m benchmarks $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) neuralab-report .pytest_cache .hypothesis site docs/generated

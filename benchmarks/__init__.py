@@ -1,4 +1,5 @@
-"""Side-by-side benchmarks: neuralab against PyTorch (CPU) and scikit-learn's MLP.
+"""Side-by-side benchmarks: neuralab against PyTorch (eager and compiled), JAX, Keras 3 (on
+JAX and on PyTorch) and scikit-learn's MLP, all on the CPU.
 
 Run from the repository root::
 
@@ -7,13 +8,15 @@ Run from the repository root::
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python -m benchmarks    # the fair setting
 
 Every implementation trains the same network on the same data with the same
-hyperparameters; neuralab and PyTorch also start from the same initial weights and see the
-same batches. Implementations are interleaved in one process (order rotated per repeat,
-a pause between them); peak memory is measured per case and implementation in a
-subprocess of its own.
+hyperparameters; all but scikit-learn also start from the same initial weights and see the
+same batches. Each runs in a worker interpreter of its own per case, which also reports its
+peak memory; the workers take turns (order rotated per repeat, a pause between them). A
+peer that is not installed is skipped with a line saying so (``make bench`` installs them
+all).
 """
 
 from __future__ import annotations
 
-IMPLEMENTATIONS = ("neuralab", "torch", "sklearn")
-"""The implementations compared, by name (modules ``benchmarks.impl_<name>``)."""
+from .implementations import NAMES as IMPLEMENTATIONS
+
+__all__ = ["IMPLEMENTATIONS"]

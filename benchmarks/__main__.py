@@ -1,10 +1,11 @@
-"""Command line: ``python -m benchmarks [--quick] [--cases a,b] [--repeats N]``."""
+"""Command line: ``python -m benchmarks [--quick] [--cases a,b] [--implementations a,b] [--repeats N]``."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
-from . import IMPLEMENTATIONS, environment, report
+from . import IMPLEMENTATIONS, environment, implementations, report
 from .cases import get_cases
 from .suite import run_suite
 
@@ -19,16 +20,18 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cases", type=_names, default=None,
                         help="comma-separated: large,small_batch1,small_batch32,digits (default all)")
     parser.add_argument("--implementations", type=_names, default=list(IMPLEMENTATIONS),
-                        help="comma-separated subset of neuralab,torch,sklearn")
+                        help=f"comma-separated subset of {','.join(IMPLEMENTATIONS)} (default all; "
+                        "those not installed are skipped)")
     parser.add_argument("--repeats", type=int, default=None, help="timed runs per implementation "
                         "(default 5, or 2 with --quick)")
     parser.add_argument("--pause", type=float, default=0.25, help="seconds of sleep before each run")
-    parser.add_argument("--no-memory", action="store_true", help="skip the peak-RSS subprocesses")
     parser.add_argument("--threads", type=int, default=None,
                         help="limit BLAS/OpenMP pools (threadpoolctl) and torch to N threads; steadier "
                         "on a busy machine (default: the libraries' own choice)")
     parser.add_argument("--tag", default=None, help="suffix of the result file names (default: "
                         "'quick', the chosen cases, 'threadsN' and/or 'openblas-env' when those apply)")
+    parser.add_argument("--note", default=None, help="a line printed in bold at the top of the "
+                        "report, e.g. 'taken on a busy machine'")
     arguments = parser.parse_args(argv)
     unknown = sorted(set(arguments.implementations) - set(IMPLEMENTATIONS))
     if unknown:
@@ -44,16 +47,25 @@ def main(argv: list[str] | None = None) -> None:
     arguments = parse_arguments(argv)
     cases = get_cases(arguments.cases, quick=arguments.quick)
     repeats = arguments.repeats or (2 if arguments.quick else 5)
-    implementations = tuple(name for name in IMPLEMENTATIONS if name in arguments.implementations)
+    runnable, skipped = implementations.installed(arguments.implementations)
+    for reason in skipped.values():
+        print(reason, file=sys.stderr, flush=True)
+    if not runnable:
+        sys.exit("Nothing to run: every implementation asked for is skipped (see above).")
     if arguments.threads is not None:
-        environment.limit_threads(arguments.threads, implementations)
-    results = run_suite(cases, implementations, repeats=repeats, quick=arguments.quick,
-                        pause=arguments.pause, measure_memory=not arguments.no_memory)
+        environment.limit_threads(arguments.threads, runnable)
+    results = run_suite(cases, runnable, repeats=repeats, quick=arguments.quick,
+                        pause=arguments.pause)
+    results["skipped"] = skipped
+    if arguments.note:
+        results["note"] = arguments.note
     tag = arguments.tag
     if tag is None:
         parts = ["quick"] if arguments.quick else []
         if arguments.cases is not None:  # a partial run must not overwrite the day's full one
             parts.append("+".join(case.name for case in cases))
+        if set(arguments.implementations) != set(IMPLEMENTATIONS):
+            parts.append("+".join(runnable))
         if arguments.threads is not None:
             parts.append(f"threads{arguments.threads}")
         if any(value is not None for value in environment.openblas_variables().values()):

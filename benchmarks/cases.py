@@ -59,6 +59,11 @@ class Case:
         return asdict(self)
 
 
+def case_from_dict(fields: dict) -> Case:
+    """The inverse of ``Case.to_dict`` (JSON turns the layer sizes into a list)."""
+    return Case(**{**fields, "layer_sizes": tuple(fields["layer_sizes"])})
+
+
 LARGE = Case("large", (784, 256, 128, 10), "relu", "softmax", "cross_entropy", 0.1, 128, 1,
              "synthetic_mnist", 60_000)
 SMALL_BATCH_1 = Case("small_batch1", (2, 8, 8, 1), "tanh", "sigmoid", "binary_cross_entropy", 0.1, 1, 2,

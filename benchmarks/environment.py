@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import platform
 import sys
 
 OPENBLAS_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "XLA_FLAGS")
+PEER_DISTRIBUTIONS = ("torch", "jax", "jaxlib", "keras", "scikit-learn")
+"""The peers' packages whose versions every result file records (None: not installed)."""
 
 
 def openblas_variables() -> dict[str, str | None]:
     """The OpenBLAS tuning variables and their values (None when unset)."""
     return {name: os.environ.get(name) for name in OPENBLAS_VARIABLES}
+
+
+def _version(distribution: str) -> str | None:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 def describe(implementations: tuple[str, ...]) -> dict:
@@ -36,6 +46,7 @@ def describe(implementations: tuple[str, ...]) -> dict:
         "openblas_variables": openblas_variables(),
         "fair_setting": all(value is None for value in openblas_variables().values()),
         "thread_variables": {name: os.environ.get(name) for name in THREAD_VARIABLES},
+        "versions": {name: _version(name) for name in PEER_DISTRIBUTIONS},
     }
     if "torch" in implementations:
         import torch
@@ -62,11 +73,18 @@ def describe(implementations: tuple[str, ...]) -> dict:
 def limit_threads(threads: int, implementations: tuple[str, ...]) -> None:
     """Cap every BLAS/OpenMP pool and torch at ``threads`` threads, here and in subprocesses.
 
-    The environment variables reach the memory subprocesses; threadpoolctl and
-    ``torch.set_num_threads`` reach the pools already loaded in this process.
+    The environment variables reach the workers; threadpoolctl
+    and ``torch.set_num_threads`` reach the pools already loaded in this process. XLA (JAX,
+    Keras on JAX) has no setting for a number of threads: with ``threads == 1`` its Eigen
+    pool is turned off (``--xla_cpu_multi_thread_eigen=false``, before JAX is imported);
+    otherwise it uses every core.
     """
     for name in THREAD_VARIABLES:
-        os.environ[name] = str(threads)
+        if name != "XLA_FLAGS":
+            os.environ[name] = str(threads)
+    if threads == 1:
+        flags = os.environ.get("XLA_FLAGS", "")
+        os.environ["XLA_FLAGS"] = f"{flags} --xla_cpu_multi_thread_eigen=false".strip()
     if "torch" in implementations:
         import torch
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from . import implementations
+
 RESULTS_DIRECTORY = Path(__file__).resolve().parent / "results"
 
 
@@ -15,20 +17,32 @@ def _format_value(value: float | None) -> str:
 def to_markdown(results: dict) -> str:
     """The medians, ranges, ratios, quality, memory, limit and targets as Markdown."""
     env = results["environment"]
+    versions = env.get("versions", {})
+    peers = ", ".join(f"{name} {version}" for name, version in versions.items() if version is not None)
     lines = [
         f"# Benchmark {results['date']}{' (quick)' if results['quick'] else ''}",
         "",
-        f"neuralab {env['neuralab']}, torch {env.get('torch', '-')} "
-        f"({env.get('torch_num_threads', '-')} threads), scikit-learn {env.get('sklearn', '-')}, "
-        f"numpy {env['numpy']}, Python {env['python']}; {env['cpus_available']} CPU(s), "
+    ]
+    if results.get("note"):
+        lines += [f"**{results['note']}**", ""]
+    lines += [
+        f"neuralab {env['neuralab']}, numpy {env['numpy']}, Python {env['python']}; {peers}; "
+        f"torch threads {env.get('torch_num_threads', '-')}; {env['cpus_available']} CPU(s), "
         f"load average at start {env['load_average_at_start']}.",
         f"OpenBLAS variables: {env['openblas_variables']} "
         f"({'fair setting: both unset' if env['fair_setting'] else 'NOT the fair setting'}). "
         f"Repeats: {results['repeats']}, pause {results['pause_s']} s.",
         "",
+        "| implementation | loop |",
+        "|---|---|",
+    ]
+    lines += [f"| {name} | {implementations.get(name).description} |" for name in results["implementations"]]
+    lines += [f"| {name} | {reason} |" for name, reason in results.get("skipped", {}).items()]
+    lines += [
+        "",
         "| case | implementation | median s | min-max s | per step us | neuralab / this "
-        "| train loss | test acc | peak RSS MB |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| compile s | train loss | test acc | peak RSS MB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     memory = results.get("memory", {})
     for entry in results["cases"]:
@@ -39,8 +53,20 @@ def to_markdown(results: dict) -> str:
             lines.append(
                 f"| {name} | {impl} | {r['median_s']:.3f} | {r['min_s']:.3f}-{r['max_s']:.3f} "
                 f"| {r['median_step_us']:.1f} | {'-' if ratio is None else f'{ratio:.2f}'} "
-                f"| {r['train_loss']:.4f} | {r['test_accuracy']:.4f} | {_format_value(peak)} |"
+                f"| {r['compile_s']:.2f} | {r['train_loss']:.4f} | {r['test_accuracy']:.4f} "
+                f"| {_format_value(peak)} |"
             )
+    for entry in results["cases"]:
+        for impl, error in entry.get("failed", {}).items():
+            lines.append(f"| {entry['case']['name']} | {impl} | failed: "
+                         f"{error.strip().splitlines()[-1]} | | | | | | | |")
+    lines += [
+        "",
+        "compile s: the untimed warm-up run (one epoch on a few thousand rows) less the time its "
+        "steps take once warm: tracing and compiling for JAX, Keras on JAX and torch.compile, "
+        "noise for the others. Peak RSS: the worker interpreter of the case and implementation "
+        "(VmHWM after the warm-up and the timed runs), library import included.",
+    ]
     limit = results.get("limit")
     if limit:
         interleaved = limit["interleaved_seconds"]

@@ -6,12 +6,12 @@ import datetime
 import os
 import sys
 
-from . import environment, limit, memory, runner, targets
+from . import environment, limit, runner, targets
 from .cases import Case
 
 
 def run_suite(cases: list[Case], implementations: tuple[str, ...], *, repeats: int, quick: bool = False,
-              pause: float = 0.25, measure_memory: bool = True, log=None) -> dict:
+              pause: float = 0.25, log=None) -> dict:
     """Run every case for every implementation and return the JSON-ready results."""
     log = log or (lambda message: print(message, file=sys.stderr, flush=True))
     results: dict = {
@@ -22,12 +22,14 @@ def run_suite(cases: list[Case], implementations: tuple[str, ...], *, repeats: i
         "implementations": list(implementations),
         "environment": environment.describe(implementations),
         "cases": [],
+        "memory": {},
     }
     for case in cases:
         log(f"case {case.name}")
         entry = runner.run_case(case, implementations, repeats=repeats, pause=pause,
                                 with_limit=case.name == "large", log=log)
         entry["load_average_after"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
+        results["memory"][case.name] = entry.pop("memory")
         results["cases"].append(entry)
     large = next((entry for entry in results["cases"] if entry["case"]["name"] == "large"), None)
     if large is not None:
@@ -40,17 +42,5 @@ def run_suite(cases: list[Case], implementations: tuple[str, ...], *, repeats: i
         results["limit"]["shares"] = {
             impl: interleaved / r["median_s"] for impl, r in large["implementations"].items()
         }
-    if measure_memory:
-        results["memory"] = {}
-        for case in cases:
-            for impl in implementations:
-                log(f"memory {case.name} {impl}")
-                try:
-                    measured = memory.measure(case, impl)
-                except memory.MemoryProbeError as error:
-                    # Kept in the results and printed, so that the timings already taken survive.
-                    measured = {"error": str(error)}
-                    log(f"  {error}")
-                results["memory"].setdefault(case.name, {})[impl] = measured
     results["targets"] = targets.evaluate(results)
     return results
