@@ -81,12 +81,15 @@ class WatchedStore(SessionStore):
 
 
 @contextmanager
-def serve(store: SessionStore):
-    """A uvicorn server of the playground over ``store`` on a free 127.0.0.1 port; yields its URL."""
+def serve(store: SessionStore, *, lifespan: str = "off"):
+    """A uvicorn server of the playground over ``store`` on a free 127.0.0.1 port; yields its URL.
+
+    ``lifespan="on"`` runs the app's lifespan as ``neuralab playground`` does (one BLAS thread
+    in this whole process while it serves)."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))  # a free port, chosen by the OS and kept by this socket
     port = listener.getsockname()[1]
-    server = _Server(uvicorn.Config(create_app(store), log_level="warning", lifespan="off"))
+    server = _Server(uvicorn.Config(create_app(store), log_level="warning", lifespan=lifespan))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
     assert server.ready.wait(20), "the playground server did not start"

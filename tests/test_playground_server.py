@@ -661,3 +661,18 @@ def test_unit_maps_are_each_units_output_over_the_plane_with_its_z_range():
     output = frame["units"][2][0]  # the sigmoid output's map is the boundary, subsampled
     boundary = np.array(frame["boundary"]["values"]).reshape(size, size)[::2, ::2].ravel()
     np.testing.assert_allclose(_unit_map(output), boundary, atol=(output["hi"] - output["lo"]) / 255 + 1e-4)
+
+
+def test_while_the_app_runs_blas_uses_one_thread():
+    from threadpoolctl import threadpool_info
+
+    def threads() -> set[int]:
+        return {library["num_threads"] for library in threadpool_info() if library["user_api"] == "blas"}
+
+    before = threads()
+    with TestClient(create_app(SessionStore(max_sessions=1))) as running:  # runs the lifespan
+        assert threads() == {1}
+        frame = running.post("/api/sessions", json={"n_samples": 40}).json()
+        trained = running.post(f"/api/sessions/{frame['session']}/train", json={"epochs": 2}).json()
+        assert trained["epoch"] == 2 and trained["train_seconds"] > 0
+    assert threads() == before

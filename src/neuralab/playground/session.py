@@ -63,20 +63,25 @@ def _matrix(values: np.ndarray) -> list[list]:
     return [[v if math.isfinite(v) else None for v in row] for row in array.tolist()]
 
 
-def _quantised(a: np.ndarray, z: np.ndarray) -> dict:
-    """A unit's map as bytes 0..255 from its smallest to its largest finite value (base64),
-    with that range and its pre-activation's range (None where nothing is finite)."""
+def _quantised(a: np.ndarray, z: np.ndarray) -> list[dict]:
+    """Each column of ``a`` (points x units) as bytes 0..255 from its smallest to its largest
+    finite value (base64), with that range and the range of ``z``'s column (None: not finite)."""
     with np.errstate(all="ignore"):
-        finite = a[np.isfinite(a)]
-        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
-        scaled = (np.nan_to_num(a, nan=lo, posinf=hi, neginf=lo) - lo) / (hi - lo if hi > lo else 1.0)
-        z_finite = z[np.isfinite(z)]
-    q = np.clip(np.rint(scaled * 255), 0, 255).astype(np.uint8)
-    z_range = [None, None]
-    if z_finite.size:
-        z_range = [_finite(float(z_finite.min())), _finite(float(z_finite.max()))]
-    return {"lo": _finite(lo), "hi": _finite(hi), "q": base64.b64encode(q.tobytes()).decode("ascii"),
-            "z": z_range}
+        finite = np.isfinite(a)
+        lo = np.where(finite, a, np.inf).min(axis=0)
+        hi = np.where(finite, a, -np.inf).max(axis=0)
+        span = np.where(hi > lo, hi - lo, 1.0)
+        base = np.where(np.isfinite(lo), lo, 0.0)
+        scaled = (np.clip(np.nan_to_num(a, nan=0.0, posinf=np.inf, neginf=-np.inf), base, np.where(
+            np.isfinite(hi), hi, base)) - base) / span
+        q = np.rint(np.nan_to_num(scaled) * 255).astype(np.uint8)
+        z_finite = np.isfinite(z)
+        z_lo = np.where(z_finite, z, np.inf).min(axis=0)
+        z_hi = np.where(z_finite, z, -np.inf).max(axis=0)
+    columns = np.ascontiguousarray(q.T)
+    return [{"lo": _finite(float(lo[i])), "hi": _finite(float(hi[i])),
+             "q": base64.b64encode(columns[i].tobytes()).decode("ascii"),
+             "z": [_finite(float(z_lo[i])), _finite(float(z_hi[i]))]} for i in range(a.shape[1])]
 
 
 def _finite(value: float) -> float | None:
@@ -313,10 +318,10 @@ class Session:
         keep = np.zeros((size, size), dtype=bool)
         keep[::UNIT_STRIDE, ::UNIT_STRIDE] = True
         keep = keep.ravel()
-        grid = self.dataset.grid(size)
-        layers = [[_quantised(grid[keep, i], grid[keep, i]) for i in range(grid.shape[1])]]
+        grid = self.dataset.grid(size)[keep]
+        layers = [_quantised(grid, grid)]
         for z, a in zip(zs, outputs, strict=True):
-            layers.append([_quantised(a[keep, unit], z[keep, unit]) for unit in range(a.shape[1])])
+            layers.append(_quantised(a[keep], z[keep]))
         return layers
 
     def parameters_now(self) -> dict:

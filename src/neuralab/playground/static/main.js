@@ -10,10 +10,14 @@ import { $, button, fillSelect, fillUploadFeatures, fillYFeature, numberOrText, 
          renderLayers } from "./controls.js";
 import { renderExplanation } from "./explain.js";
 import { SVG, createGraph, decodeMap, layerName, paintMap, unitColour } from "./graph.js";
+import { FIELDS, readSetupHash, setupHash } from "./setup.js";
 import { addLosses, state } from "./state.js";
 
 const server = client();
-const EPOCHS_PER_CHUNK = 1;
+// Play asks for a chunk of epochs per request, sized so the loop runs about TARGET_EPOCHS_PER_SECOND
+// whatever a request and a drawing take here (one frame per chunk, drawn from its last epoch's weights).
+const TARGET_EPOCHS_PER_SECOND = 75;
+const MAX_EPOCHS_PER_CHUNK = 25;
 window.state = state;  // for the browser tests and the console
 
 function enqueue(task) {
@@ -62,8 +66,87 @@ function build() {
     document.body.dataset.built = "1";
     setRunNote("");
     applyFull(frame);
+    writeHash();
     document.body.dataset.builds = String(Number(document.body.dataset.builds) + 1);
   });
+}
+
+// -- the setup in the link ---------------------------------------------------------------------
+function currentSetup() {
+  const values = { hidden: state.layers };
+  for (const [key, id] of FIELDS) values[key] = $(id).value.trim();
+  return values;
+}
+
+// After a build (or a learning-rate change): the link names what is on screen. The first one
+// replaces the entry the page was opened with; later ones are new entries (Back goes back).
+function writeHash() {
+  const hash = setupHash(currentSetup());
+  if (location.hash === hash) return;
+  if (state.historyReady) history.pushState(null, "", hash);
+  else history.replaceState(null, "", hash);
+  state.historyReady = true;
+}
+
+function readHash() {
+  const { values, hidden } = readSetupHash(location.hash);
+  for (const [key, id] of FIELDS) {
+    if (values[key] !== undefined) $(id).value = values[key];
+  }
+  if (hidden !== null) state.layers = hidden;
+  $("noise-value").textContent = Number($("noise").value).toFixed(2);
+  $("test-fraction-value").textContent = `${Math.round(Number($("test-fraction").value) * 100)}%`;
+  renderLayers(changed);
+  validate();
+}
+
+async function copyLink() {
+  const note = $("link-note");
+  try {
+    await navigator.clipboard.writeText(location.href);
+    note.textContent = "Link copied: ";
+  } catch {
+    note.textContent = "Copy this link: ";
+  }
+  const link = document.createElement("code");
+  link.textContent = location.href;
+  note.append(link);
+}
+
+// -- fields checked as they are typed: an invalid one blocks Play, Step and Train -------------
+function fieldChecks() {
+  const limits = state.options.limits;
+  const number = (text) => (text.trim() === "" ? NaN : Number(text));
+  const whole = (text) => Number.isInteger(number(text));
+  return {
+    "learning-rate": ["Learning rate", (t) => number(t) > 0 && number(t) <= limits.max_learning_rate,
+                      `a number > 0 and <= ${limits.max_learning_rate}`],
+    "batch-size": ["Batch size", (t) => t.trim() === "" || (whole(t) && number(t) >= 1 && number(t) <= limits.max_samples),
+                   `a whole number from 1 to ${limits.max_samples}, or empty for all samples`],
+    "n-samples": ["Samples", (t) => whole(t) && number(t) >= limits.min_samples && number(t) <= limits.max_samples,
+                  `a whole number from ${limits.min_samples} to ${limits.max_samples}`],
+    seed: ["Seed", (t) => whole(t) && number(t) >= 0 && number(t) <= limits.max_seed,
+           `a whole number from 0 to ${limits.max_seed}`],
+    l2: ["L2 regularisation", (t) => number(t) >= 0 && number(t) <= limits.max_regularization,
+         `a number from 0 to ${limits.max_regularization}`],
+    "n-epochs": ["Epochs", (t) => whole(t) && number(t) >= 1 && number(t) <= limits.max_epochs_per_request,
+                 `a whole number from 1 to ${limits.max_epochs_per_request}`],
+  };
+}
+
+function validate() {
+  const problems = [];
+  for (const [id, [name, ok, expected]] of Object.entries(fieldChecks())) {
+    const field = $(id);
+    const bad = !(id === "n-samples" && $("dataset").value === "upload") && !ok(field.value);
+    field.setAttribute("aria-invalid", String(bad));
+    if (bad) problems.push(`${name} must be ${expected} (it is "${field.value}").`);
+  }
+  state.invalid = problems;
+  const box = $("field-error");
+  box.textContent = problems.length ? `${problems.join(" ")} Play and Step wait until it is fixed.` : "";
+  box.hidden = !problems.length;
+  updateControls();
 }
 
 // No network on screen: the last build failed (or no CSV is chosen). Nothing can be trained
@@ -282,9 +365,9 @@ function showMessages(frame) {
 function updateControls() {
   const frame = state.frame;
   const built = Boolean(state.session && frame);
-  const canTrain = built && frame.can_train;
+  const canTrain = built && frame.can_train && !state.invalid.length;
   const loop = state.loop;
-  $("play").disabled = loop ? loop.stop : !canTrain;
+  $("play").disabled = loop ? loop.stop || Boolean(state.invalid.length) : !canTrain;
   $("play").textContent = loop ? (loop.stop ? "Pausing…" : "Pause") : "Play";
   $("step").disabled = !canTrain || Boolean(loop);
   $("train-n").disabled = !canTrain || Boolean(loop);
@@ -311,7 +394,7 @@ function setMessage(id, text, title) {
 // frame before asking for the next.
 function play(total) {
   if (state.loop || !state.session || !state.frame || !state.frame.can_train) return;
-  const loop = { session: state.session, remaining: total, stop: false, trained: 0 };
+  const loop = { session: state.session, remaining: total, stop: false, trained: 0, chunk: 1, inFlight: 0 };
   state.loop = loop;
   document.body.dataset.busy = "1";
   setRunNote("");
@@ -323,7 +406,9 @@ function chunk(loop) {
   enqueue(async () => {
     if (state.loop !== loop) return;
     if (loop.stop || loop.remaining <= 0 || state.session !== loop.session) { endLoop(loop); return; }
-    const epochs = Math.min(EPOCHS_PER_CHUNK, loop.remaining);
+    const epochs = Math.min(loop.chunk, loop.remaining);
+    const started = performance.now();
+    loop.inFlight = epochs;
     let frame;
     try {
       frame = await server.train(loop.session, epochs);
@@ -333,8 +418,11 @@ function chunk(loop) {
     }
     if (state.session !== loop.session) { endLoop(loop); return; }
     applyFrame(frame);
+    loop.inFlight = 0;
     loop.remaining -= epochs;
     loop.trained += epochs;
+    loop.chunk = nextChunk(epochs, frame.train_seconds || 0, (performance.now() - started) / 1000 + 1 / 60);
+    document.body.dataset.chunk = String(loop.chunk);
     if (frame.divergence && !frame.can_train) {
       endLoop(loop, `Stopped at epoch ${frame.epoch}: the training diverged (see the message on the right).`);
     } else if (loop.stop || loop.remaining <= 0) {
@@ -343,6 +431,19 @@ function chunk(loop) {
       requestAnimationFrame(() => chunk(loop));
     }
   });
+}
+
+// The next chunk's epochs, from the last one: ``epochs`` took ``trainSeconds`` on the server and
+// ``totalSeconds`` in all (request, frame, drawing, the wait for the next animation frame). With
+// e = seconds per epoch and o = seconds per frame, k epochs per chunk run k / (o + k e) epochs/s:
+// the smallest k reaching the target, but a frame at least every ~0.15 s while that allows k >= 1.
+function nextChunk(epochs, trainSeconds, totalSeconds) {
+  const perEpoch = Math.max(trainSeconds / epochs, 1e-4);
+  const overhead = Math.max(totalSeconds - trainSeconds, 1e-3);
+  const target = TARGET_EPOCHS_PER_SECOND;
+  const reach = target * perEpoch < 0.95 ? Math.ceil((target * overhead) / (1 - target * perEpoch)) : MAX_EPOCHS_PER_CHUNK;
+  const smooth = Math.max(1, Math.floor((0.15 - overhead) / perEpoch));
+  return Math.max(1, Math.min(MAX_EPOCHS_PER_CHUNK, reach, smooth));
 }
 
 function endLoop(loop, note) {
@@ -381,9 +482,11 @@ function trainSteps(epochs) {
 // it while it plays and watch it diverge; after a divergence, lower it and go on).
 function changeLearningRate() {
   if (!state.session) { build(); return; }
+  if (state.invalid.some((text) => text.startsWith("Learning rate"))) return;  // the field says why
   enqueue(async () => {
     try {
       applyFrame(await server.setLearningRate(state.session, numberOrText($("learning-rate").value)));
+      writeHash();
       $("explanation").replaceChildren();  // it showed a step at the old rate
       showError("");
     } catch (error) {
@@ -443,6 +546,10 @@ async function start() {
   fillSelect($("dataset"), state.options.datasets, "circles");
   fillSelect($("optimizer"), state.options.optimizers, "sgd");
   renderLayers(changed);
+  readHash();
+  window.addEventListener("popstate", () => { readHash(); build(); });
+  $("copy-link").addEventListener("click", copyLink);
+  for (const [id] of Object.entries(fieldChecks())) $(id).addEventListener("input", validate);
   $("add-layer").addEventListener("click", () => {
     const lastLayer = state.layers[state.layers.length - 1];
     state.layers.push({ units: lastLayer ? lastLayer.units : 4, activation: lastLayer ? lastLayer.activation : "relu" });
@@ -477,15 +584,7 @@ async function start() {
     if (state.loop) stopPlay(); else play(Infinity);
   });
   $("step").addEventListener("click", () => trainSteps(1));
-  $("train-n").addEventListener("click", () => {
-    const epochs = Number($("n-epochs").value);
-    const limit = state.options.limits.max_epochs_per_request;
-    if (!Number.isInteger(epochs) || epochs < 1 || epochs > limit) {
-      showError(`Train between 1 and ${limit} epochs at a time.`);
-      return;
-    }
-    play(epochs);
-  });
+  $("train-n").addEventListener("click", () => play(Number($("n-epochs").value)));
   $("reset").addEventListener("click", reset);
   $("explain").addEventListener("click", explain);
   $("node-close").addEventListener("click", () => { state.selected = null; showNode(); });

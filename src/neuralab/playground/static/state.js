@@ -16,6 +16,8 @@ export const state = {
   graph: null,  // the network graph on screen (graph.js)
   selected: null,  // the node whose picture is shown large: { layer, unit }
   hover: null,  // the weight line under the mouse
+  invalid: [],  // what is wrong with the fields as typed (Play and Step wait while any is)
+  historyReady: false,  // the first build replaces the history entry, later ones push
   queue: Promise.resolve(),
 };
 
