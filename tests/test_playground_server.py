@@ -396,11 +396,11 @@ def test_raising_the_rate_after_a_divergence_keeps_the_message_until_it_trains(c
     assert "learning rate 200" in again["divergence"] and again["can_train"] is False
 
 
-def test_a_full_store_closes_the_least_recently_used_session(client, clock):
+def test_a_full_store_closes_the_least_recently_used_session_not_in_use(client, clock):
     first, second, third = (_create(client, n_samples=40)["session"] for _ in range(3))
-    clock.now = 1.0
+    clock.now = 40.0  # all three unused for over 30 s: none is in use
     assert client.get(f"/api/sessions/{first}").status_code == 200  # first is used again: second is LRU
-    clock.now = 2.0
+    clock.now = 41.0
     fourth = _create(client, n_samples=40)["session"]
     assert client.get(f"/api/sessions/{second}").status_code == 404
     assert "Reload the page" in client.get(f"/api/sessions/{second}").json()["error"]
@@ -408,15 +408,39 @@ def test_a_full_store_closes_the_least_recently_used_session(client, clock):
         assert client.get(f"/api/sessions/{session}").status_code == 200
 
 
+def test_a_session_between_two_requests_of_play_is_never_closed_for_a_newcomer(client, clock):
+    ids = [_create(client, n_samples=40)["session"] for _ in range(3)]
+    for step in range(1, 4):  # all three play: a request every few seconds, none training right now
+        clock.now = 5.0 * step
+        for session in ids:
+            assert client.post(f"/api/sessions/{session}/train", json={"epochs": 1}).status_code == 200
+    clock.now = 20.0
+    refused = client.post("/api/sessions", json={"n_samples": 40})
+    assert refused.status_code == 429
+    # The least recently used was asked at 15.0: in use until 45.0, 25 s from now.
+    assert refused.headers["Retry-After"] == "25"
+    assert refused.json()["error"] == (
+        "The playground already has 3 sessions in use (its limit), each trained or used in the last 30 s. "
+        "Try again in 25 s, or pause or close another playground tab.")
+    assert all(client.get(f"/api/sessions/{i}").status_code == 200 for i in ids)
+    clock.now = 46.0  # ids[...] last asked by the GETs at 20.0: in use until 50.0
+    assert client.post("/api/sessions", json={"n_samples": 40}).headers["Retry-After"] == "4"
+    clock.now = 50.5  # now the least recently used is idle: it makes room
+    assert client.post("/api/sessions", json={"n_samples": 40}).status_code == 201
+    assert [client.get(f"/api/sessions/{i}").status_code for i in ids].count(404) == 1
+
+
 def test_a_full_store_of_sessions_all_training_refuses_with_a_message():
-    store = SessionStore(max_sessions=2)
+    clock = FakeClock()
+    store = SessionStore(max_sessions=2, clock=clock)
     sessions = [store.create({"n_samples": 40}) for _ in range(2)]
     for session in sessions:
         session.training = True  # as if each were inside train() in a worker thread
+    clock.now = 1000.0  # long unused, but training: still in use
     app = TestClient(create_app(store))
     refused = app.post("/api/sessions", json={"n_samples": 40})
-    assert refused.status_code == 429
-    assert "trains 2 sessions at once" in refused.json()["error"]
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "30"
+    assert "already has 2 sessions in use" in refused.json()["error"]
     sessions[0].training = False
     assert app.post("/api/sessions", json={"n_samples": 40}).status_code == 201
     assert sessions[0].id not in store.sessions and sessions[1].id in store.sessions

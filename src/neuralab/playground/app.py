@@ -57,7 +57,9 @@ def _error(exc: NeuralabError) -> JSONResponse:
     fix = getattr(exc, "fix", None)
     if fix is not None:  # settings that would work, e.g. {"batch_size": 8}: the page offers them
         body["fix"] = fix
-    return JSONResponse(body, status_code=status)
+    retry_after = getattr(exc, "retry_after", None)
+    headers = None if retry_after is None else {"Retry-After": str(retry_after)}
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def _guarded(handler):

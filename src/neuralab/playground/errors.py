@@ -45,9 +45,14 @@ class SessionNotFound(PlaygroundError):
 
 
 class TooManySessions(PlaygroundError):
-    """The bound on live sessions is reached (429)."""
+    """Every session the store may hold is in use (429); ``retry_after``: seconds until one may
+    be free (the answer's Retry-After header)."""
 
     status = 429
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class TrainingBlocked(PlaygroundError):

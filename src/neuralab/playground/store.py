@@ -7,6 +7,7 @@ oldest out.
 
 from __future__ import annotations
 
+import math
 import secrets
 import threading
 import time
@@ -20,20 +21,23 @@ from .session import Session
 
 
 class SessionStore:
-    """The live sessions and uploaded tables, bounded.
+    """The live sessions and uploaded tables, bounded, fair to the learners using them.
 
-    A new session beyond ``max_sessions`` first drops sessions unused for ``idle_seconds``;
-    if none is that old, the least recently used session that is not training right now is
-    closed (its page is told "No session ... Reload the page" on its next request). Only when
-    every session is training is the new one refused (TooManySessions). Uploads beyond
-    ``max_uploads`` drop the oldest upload.
+    A session is *in use* while it trains or was used in the last ``active_seconds`` (a page
+    that plays asks every fraction of a second). A new session beyond ``max_sessions`` first
+    drops sessions unused for ``idle_seconds``; then the least recently used session that is
+    not in use (its page is told "No session ... Reload the page" on its next request). A
+    session in use is never closed for a newcomer: when every session is in use, the newcomer
+    is refused (TooManySessions, 429) with ``retry_after``, the seconds until one may be free.
+    Uploads beyond ``max_uploads`` drop the oldest upload.
     """
 
     def __init__(self, *, max_sessions: int = 8, max_uploads: int = 8, idle_seconds: float = 600.0,
-                 clock: Callable[[], float] = time.monotonic):
+                 active_seconds: float = 30.0, clock: Callable[[], float] = time.monotonic):
         self.max_sessions = max_sessions
         self.max_uploads = max_uploads
         self.idle_seconds = idle_seconds
+        self.active_seconds = active_seconds
         self.clock = clock
         self.sessions: dict[str, Session] = {}
         self.last_used: dict[str, float] = {}
@@ -60,23 +64,33 @@ class SessionStore:
                                 "or use more data.", max_batch_size=n_train)
         with self._lock:
             now = self.clock()
-            if len(self.sessions) >= self.max_sessions:
-                for key in [k for k, used in self.last_used.items() if now - used > self.idle_seconds]:
-                    self._drop(key)
-            if len(self.sessions) >= self.max_sessions:
-                idle = [k for k in sorted(self.last_used, key=self.last_used.__getitem__)
-                        if not self.sessions[k].training]
-                if idle:
-                    self._drop(idle[0])
-            if len(self.sessions) >= self.max_sessions:
-                raise TooManySessions(
-                    f"The playground already trains {self.max_sessions} sessions at once (the bound). "
-                    "Pause training in another playground tab, then try again."
-                )
+            self._make_room(now)
             session = Session(secrets.token_hex(8), config, dataset)
             self.sessions[session.id] = session
             self.last_used[session.id] = now
         return session
+
+    def _make_room(self, now: float) -> None:
+        """Free a place for a new session, never one in use; TooManySessions when all are."""
+        if len(self.sessions) < self.max_sessions:
+            return
+        for key in [k for k, used in self.last_used.items()
+                    if now - used > self.idle_seconds and not self.sessions[k].training]:
+            self._drop(key)
+        if len(self.sessions) < self.max_sessions:
+            return
+        free = [k for k in sorted(self.last_used, key=self.last_used.__getitem__)
+                if not self.sessions[k].training and now - self.last_used[k] > self.active_seconds]
+        if free:
+            self._drop(free[0])
+            return
+        waits = [self.active_seconds - (now - used) for k, used in self.last_used.items()
+                 if not self.sessions[k].training]
+        retry_after = max(1, math.ceil(min(waits, default=self.active_seconds)))
+        raise TooManySessions(
+            f"The playground already has {self.max_sessions} sessions in use (its limit), each trained or "
+            f"used in the last {self.active_seconds:g} s. Try again in {retry_after} s, or pause or close "
+            "another playground tab.", retry_after=retry_after)
 
     def get(self, session_id: str) -> Session:
         with self._lock:

@@ -34,6 +34,8 @@ export function client(base = "") {
     setLearningRate: (id, learningRate) => call("PATCH", `/api/sessions/${id}`, { learning_rate: learningRate }),
     explain: (id, sample) => call("GET", `/api/sessions/${id}/explain?sample=${encodeURIComponent(sample)}`),
     upload: (form) => call("POST", "/api/uploads", form),
+    // Close and wait for the answer (a session already gone is no error).
+    remove: (id) => call("DELETE", `/api/sessions/${id}`).catch(() => null),
     // Closing never fails loudly: the page may be going away (keepalive lets it finish).
     close: (id, keepalive = false) => {
       fetch(`${base}/api/sessions/${id}`, { method: "DELETE", keepalive }).catch(() => {});

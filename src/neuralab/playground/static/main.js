@@ -49,6 +49,11 @@ function build() {
   stopPlay();
   return enqueue(async () => {
     const config = readConfig();
+    // The old session goes first (a new build replaces it in any case): when the server is full,
+    // its place is this page's to take again.
+    const old = state.session;
+    state.session = null;
+    if (old) await server.remove(old);
     let frame;
     try {
       frame = await server.create(config);
@@ -58,9 +63,7 @@ function build() {
       document.body.dataset.failed = String(Number(document.body.dataset.failed || 0) + 1);
       return;
     }
-    const old = state.session;
     state.session = frame.session;
-    if (old) server.close(old);
     showError("");
     setMessage("not-built", null);
     document.body.dataset.built = "1";
