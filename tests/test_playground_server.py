@@ -89,7 +89,8 @@ def test_options_list_the_seven_activations_and_the_bounds(client):
     options = client.get("/api/options").json()
     assert options["activations"] == ["sigmoid", "tanh", "relu", "softmax", "binary_step", "linear",
                                       "leaky_relu"]
-    assert options["datasets"] == ["circles", "xor", "spirals", "blobs", "plane", "upload"]
+    assert options["datasets"] == ["circles", "xor", "spirals", "blobs", "three_blobs", "spirals3", "plane",
+                                   "upload"]
     assert options["limits"]["max_hidden_layers"] == 6
 
 
@@ -700,3 +701,16 @@ def test_while_the_app_runs_blas_uses_one_thread():
         trained = running.post(f"/api/sessions/{frame['session']}/train", json={"epochs": 2}).json()
         assert trained["epoch"] == 2 and trained["train_seconds"] > 0
     assert threads() == before
+
+
+
+@pytest.mark.parametrize("name", ["three_blobs", "spirals3"])
+def test_the_three_class_sets_train_a_softmax_output(client, name):
+    frame = _create(client, dataset=name, n_samples=300, seed=3)
+    assert frame["data"]["task"] == "multiclass" and frame["data"]["classes"] == ["0", "1", "2"]
+    assert frame["network"]["sizes"][-1] == 3 and frame["network"]["loss"] == "cross_entropy"
+    labels = [point[2] for point in frame["data"]["train"] + frame["data"]["test"]]
+    assert sorted(set(labels)) == [0, 1, 2] and [labels.count(c) for c in (0, 1, 2)] == [100, 100, 100]
+    assert frame["losses"]["train"][0] == pytest.approx(np.log(3), abs=0.15)  # a fresh softmax: about ln 3
+    again = _create(client, dataset=name, n_samples=300, seed=3)
+    assert again["data"]["train"] == frame["data"]["train"]  # seeded

@@ -1,4 +1,4 @@
-"""The playground's data: five seeded 2-D toy sets and uploaded CSV tables, split into train/test.
+"""The playground's data: seven seeded 2-D toy sets and uploaded CSV tables, split into train/test.
 
 Toy sets (``X`` of shape (n_samples, 2), roughly in [-1, 1]^2, ``noise`` the standard
 deviation of Gaussian noise added to the points, or to the target of ``plane``):
@@ -7,6 +7,8 @@ deviation of Gaussian noise added to the points, or to the target of ``plane``):
 - ``xor``: class 1 where x1 * x2 > 0 (the four quadrants);
 - ``spirals``: two interleaved spirals, one per class;
 - ``blobs``: two Gaussian clusters;
+- ``three_blobs``: three Gaussian clusters, one per class (three classes, softmax);
+- ``spirals3``: three interleaved spiral arms, one per class;
 - ``plane``: regression, target = 0.6 x1 - 0.4 x2.
 
 An uploaded CSV gives every numeric column except the target as a feature, standardised
@@ -26,7 +28,7 @@ import numpy as np
 from ..data import DataError, Table, infer_task, read_csv, split_indices
 from .errors import PlaygroundInputError
 
-TOY_DATASETS = ("circles", "xor", "spirals", "blobs", "plane")
+TOY_DATASETS = ("circles", "xor", "spirals", "blobs", "three_blobs", "spirals3", "plane")
 """The built-in toy sets, in the order the page lists them."""
 
 
@@ -108,12 +110,27 @@ def _blobs(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     return centres + rng.normal(0.0, 0.2, (n, 2)), y
 
 
+def _three_blobs(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    y = np.sort(np.arange(n) % 3).astype(np.float64)
+    centres = np.array([[-0.5, -0.4], [0.5, -0.4], [0.0, 0.5]])
+    return centres[y.astype(int)] + rng.normal(0.0, 0.2, (n, 2)), y
+
+
+def _spirals3(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    y = np.sort(np.arange(n) % 3).astype(np.float64)
+    t = rng.uniform(0.05, 1.0, n)
+    angle = 1.5 * 2 * math.pi * t + 2 * math.pi * y / 3
+    return np.column_stack([t * np.cos(angle), t * np.sin(angle)]), y
+
+
 def _plane(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     X = rng.uniform(-1.0, 1.0, (n, 2))
     return X, 0.6 * X[:, 0] - 0.4 * X[:, 1]
 
 
-_GENERATORS = {"circles": _circles, "xor": _xor, "spirals": _spirals, "blobs": _blobs, "plane": _plane}
+_GENERATORS = {"circles": _circles, "xor": _xor, "spirals": _spirals, "blobs": _blobs,
+               "three_blobs": _three_blobs, "spirals3": _spirals3, "plane": _plane}
+_THREE_CLASSES = ("three_blobs", "spirals3")
 
 
 def toy_dataset(name: str, *, n_samples: int = 500, noise: float = 0.0, test_fraction: float = 0.3,
@@ -133,8 +150,8 @@ def toy_dataset(name: str, *, n_samples: int = 500, noise: float = 0.0, test_fra
     elif noise:
         X = X + rng.normal(0.0, noise, X.shape)
     train, _, test = split_indices(n_samples, test=test_fraction, seed=seed + 1)
-    task = "regression" if name == "plane" else "binary"
-    classes = [] if task == "regression" else ["0", "1"]
+    task = "regression" if name == "plane" else "multiclass" if name in _THREE_CLASSES else "binary"
+    classes = {"regression": [], "binary": ["0", "1"], "multiclass": ["0", "1", "2"]}[task]
     limit = max(1.2, float(np.ceil(np.abs(X).max() * 10) / 10) + 0.1)
     return Dataset(name, task, X[train], y[train], X[test], y[test], ["x1", "x2"],
                    extent=(-limit, limit, -limit, limit), classes=classes)

@@ -20,14 +20,19 @@ function valueColour(value, confidence, data) {
   return diverging((value - low) / (high - low));
 }
 
-// The output over the plane (``boundary`` from a frame) with the training (dots) and test (rings) points.
-export function drawBoundary(canvas, boundary, data) {
+// The output over the plane (``boundary`` from a frame) with the training points (white edge)
+// and, unless ``showTest`` is false, the test points (dark edge). ``discretize``: every cell in
+// its predicted class's full colour (classification only).
+export function drawBoundary(canvas, boundary, data, { showTest = true, discretize = false } = {}) {
   const ctx = canvas.getContext("2d");
   const { size, extent, values, confidence } = boundary;
   const task = data.task;
-  const fade = task === "multiclass" ? (v, i) => valueColour(v, confidence[i], data)
-    : (v) => mix(valueColour(v, null, data), WHITE, 0.35);
-  ctx.imageSmoothingEnabled = true;
+  const classify = task !== "regression";
+  const sharp = discretize && classify;
+  const fade = task === "multiclass"
+    ? (v, i) => valueColour(v, sharp ? 1 : confidence[i], data)
+    : (v) => mix(valueColour(sharp && v !== null ? (v > 0.5 ? 1 : 0) : v, null, data), WHITE, 0.35);
+  ctx.imageSmoothingEnabled = !sharp;
   ctx.drawImage(heatmap(values, size, fade), 0, 0, canvas.width, canvas.height);
   const [x0, x1, y0, y1] = extent;
   const px = (x) => ((x - x0) / (x1 - x0)) * canvas.width;
@@ -37,28 +42,80 @@ export function drawBoundary(canvas, boundary, data) {
     if (task === "regression") return diverging((target - low) / (high - low));
     return task === "binary" ? (target > 0.5 ? BLUE : ORANGE) : CLASS_COLOURS[target % CLASS_COLOURS.length];
   };
-  for (const [points, filled] of [[data.train, true], [data.test, false]]) {
+  const sets = showTest ? [[data.train, "#fff"], [data.test, "#1f2933"]] : [[data.train, "#fff"]];
+  for (const [points, edge] of sets) {
     for (const [x, y, target] of points) {
-      const colour = rgb(pointColour(target));
       ctx.beginPath();
-      ctx.arc(px(x), py(y), 3.2, 0, 2 * Math.PI);
-      if (filled) {
-        ctx.fillStyle = colour;
-        ctx.fill();
-        ctx.strokeStyle = "#fff";
-        ctx.lineWidth = 1;
-      } else {
-        ctx.strokeStyle = colour;
-        ctx.lineWidth = 1.6;
-      }
+      ctx.arc(px(x), py(y), 3.4, 0, 2 * Math.PI);
+      ctx.fillStyle = rgb(pointColour(target));
+      ctx.fill();
+      // A dark edge on every regression point: a mid-range target is white, like the plane there.
+      ctx.strokeStyle = task === "regression" && edge === "#fff" ? "#52606d" : edge;
+      ctx.lineWidth = edge === "#fff" ? 1 : 1.4;
       ctx.stroke();
     }
   }
-  ctx.fillStyle = "rgba(31,41,51,0.75)";
+  planeTicks(ctx, canvas, extent, data.plane);
+}
+
+// Tick marks and labels on the plane's left and bottom edges, and the features' names.
+function planeTicks(ctx, canvas, [x0, x1, y0, y1], [fx, fy]) {
+  ctx.fillStyle = "rgba(31,41,51,0.8)";
+  ctx.strokeStyle = "rgba(31,41,51,0.8)";
+  ctx.lineWidth = 1;
+  ctx.font = "11px system-ui, sans-serif";
+  const step = niceStep((x1 - x0) / 4);
+  for (let v = Math.ceil(x0 / step) * step; v <= x1 + 1e-9; v += step) {
+    const x = ((v - x0) / (x1 - x0)) * canvas.width;
+    ctx.beginPath(); ctx.moveTo(x, canvas.height); ctx.lineTo(x, canvas.height - 5); ctx.stroke();
+    const label = formatTick(v);
+    if (x > 14 && x < canvas.width - 40) ctx.fillText(label, x - ctx.measureText(label).width / 2, canvas.height - 7);
+  }
+  for (let v = Math.ceil(y0 / step) * step; v <= y1 + 1e-9; v += step) {
+    const y = ((y1 - v) / (y1 - y0)) * canvas.height;
+    if (y > 24 && y < canvas.height - 18) ctx.fillText(formatTick(v), 4, y + 4);
+  }
   ctx.font = "12px system-ui, sans-serif";
-  const [fx, fy] = data.plane;
-  ctx.fillText(`${fx} →`, canvas.width - ctx.measureText(`${fx} →`).width - 6, canvas.height - 6);
+  ctx.fillText(`${fx} →`, canvas.width - ctx.measureText(`${fx} →`).width - 6, canvas.height - 20);
   ctx.fillText(`↑ ${fy}`, 6, 14);
+}
+
+// 1, 2 or 5 x 10^k near ``rough``.
+function niceStep(rough) {
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const scaled = rough / power;
+  return (scaled < 1.5 ? 1 : scaled < 3.5 ? 2 : scaled < 7.5 ? 5 : 10) * power;
+}
+
+function formatTick(v) {
+  return String(Number(v.toPrecision(3))).replace("-", "−");
+}
+
+// The colour key of the plane: the classes, or the regression target from low (orange) through
+// the midpoint (white) to high (blue).
+export function outputLegend(element, data) {
+  element.replaceChildren();
+  const swatch = (colour, text) => {
+    const box = document.createElement("span");
+    box.className = "swatch";
+    box.style.background = rgb(colour);
+    element.append(box, ` ${text} `);
+  };
+  if (data.task === "regression") {
+    const [low, high] = targetRange(data);
+    element.append("prediction: ");
+    swatch(diverging(0), formatTick(low));
+    swatch(diverging(0.5), formatTick((low + high) / 2));
+    swatch(diverging(1), formatTick(high));
+  } else if (data.task === "binary") {
+    element.append("probability of class 1: ");
+    swatch(diverging(0), "0");
+    swatch(diverging(0.5), "0.5");
+    swatch(diverging(1), "1");
+  } else {
+    element.append("class: ");
+    data.classes.forEach((name, i) => swatch(CLASS_COLOURS[i % CLASS_COLOURS.length], name));
+  }
 }
 
 export function clearCanvas(canvas) {
@@ -81,27 +138,57 @@ function axes(ctx, canvas, left, bottom) {
 export const TRAIN_COLOUR = "#0877bd";
 export const TEST_COLOUR = "#e8710a";
 
-// Training and test loss per epoch (index 0: before training; null: not finite).
-export function drawLosses(canvas, train, test) {
+// Training and test loss per epoch (index 0: before training; null: not finite), on a linear
+// or (``log``) logarithmic axis with ticks, so one spike does not flatten the history.
+export function drawLosses(canvas, train, test, { log = false } = {}) {
   const ctx = canvas.getContext("2d");
   const left = 46;
   const bottom = 20;
   axes(ctx, canvas, left, bottom);
-  const finite = [...train, ...test].filter((v) => v !== null && Number.isFinite(v));
-  const top = finite.length ? Math.max(...finite) * 1.05 || 1 : 1;
+  const finite = [...train, ...test].filter((v) => v !== null && Number.isFinite(v) && (!log || v > 0));
   const n = Math.max(train.length - 1, 1);
   const x = (i) => left + (i / n) * (canvas.width - left - 10);
-  const y = (v) => canvas.height - bottom - (Math.min(v, top) / top) * (canvas.height - bottom - 10);
-  ctx.fillText(top.toPrecision(3), 4, 14);
-  ctx.fillText("0", left - 12, canvas.height - bottom);
-  ctx.fillText(`epoch ${train.length - 1}`, canvas.width - 70, canvas.height - 5);
+  const height = canvas.height - bottom - 10;
+  let y;
+  let ticks;
+  if (log) {
+    const lowExp = finite.length ? Math.floor(Math.log10(Math.min(...finite))) : -3;
+    const highExp = finite.length ? Math.ceil(Math.log10(Math.max(...finite))) : 0;
+    const span = Math.max(highExp - lowExp, 1);
+    y = (v) => canvas.height - bottom - ((Math.log10(Math.max(v, 10 ** lowExp)) - lowExp) / span) * height;
+    ticks = [];
+    for (let e = lowExp; e <= lowExp + span; e += Math.ceil(span / 4)) ticks.push([10 ** e, `1e${e}`]);
+  } else {
+    const top = finite.length ? Math.max(...finite) * 1.05 || 1 : 1;
+    y = (v) => canvas.height - bottom - (Math.min(v, top) / top) * height;
+    const step = niceStep(top / 3);
+    ticks = [];
+    for (let v = 0; v <= top + 1e-12; v += step) ticks.push([v, formatTick(v)]);
+  }
+  for (const [value, label] of ticks) {
+    ctx.fillStyle = "#616e7c";
+    ctx.fillText(label, 4, y(value) + 4);
+    ctx.strokeStyle = "#eef2f6";
+    ctx.beginPath();
+    ctx.moveTo(left + 1, y(value));
+    ctx.lineTo(canvas.width - 6, y(value));
+    ctx.stroke();
+  }
+  const epochStep = Math.max(1, niceStep(n / 4));
+  for (let i = 0; i <= n; i += epochStep) {
+    const label = i === 0 ? "epoch 0" : String(i);
+    ctx.fillStyle = "#616e7c";
+    const at = i === 0 ? x(0) - 8 : Math.min(x(i) - ctx.measureText(label).width / 2, canvas.width - 24);
+    ctx.fillText(label, at, canvas.height - 5);
+  }
+  canvas.dataset.scale = log ? "log" : "linear";
   for (const [series, colour] of [[train, TRAIN_COLOUR], [test, TEST_COLOUR]]) {
     ctx.strokeStyle = colour;
     ctx.lineWidth = 2;
     ctx.beginPath();
     let drawing = false;
     series.forEach((v, i) => {
-      if (v === null) { drawing = false; return; }
+      if (v === null || (log && !(v > 0))) { drawing = false; return; }
       if (drawing) ctx.lineTo(x(i), y(v)); else ctx.moveTo(x(i), y(v));
       drawing = true;
     });

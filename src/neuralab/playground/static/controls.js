@@ -22,6 +22,7 @@ export function readConfig() {
     batch_size: batch === "" ? null : numberOrText(batch),
     optimizer: $("optimizer").value,
     l2: numberOrText($("l2").value),
+    l1: numberOrText($("l1").value),
   };
   if (dataset === "upload") {
     Object.assign(config, {

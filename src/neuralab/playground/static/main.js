@@ -4,7 +4,8 @@
 // and ask for the next chunk on the next animation frame. The picture is never more than one
 // chunk behind the weights, so Pause, Step and a learning-rate change act on what is on screen.
 import { client } from "./api.js";
-import { TEST_COLOUR, TRAIN_COLOUR, clearCanvas, drawBoundary, drawGradients, drawLosses } from "./charts.js";
+import { TEST_COLOUR, TRAIN_COLOUR, clearCanvas, drawBoundary, drawGradients, drawLosses,
+         outputLegend } from "./charts.js";
 import { diverging, rgb } from "./colours.js";
 import { $, button, fillSelect, fillUploadFeatures, fillYFeature, numberOrText, readConfig,
          renderLayers } from "./controls.js";
@@ -132,6 +133,8 @@ function fieldChecks() {
            `a whole number from 0 to ${limits.max_seed}`],
     l2: ["L2 regularisation", (t) => number(t) >= 0 && number(t) <= limits.max_regularization,
          `a number from 0 to ${limits.max_regularization}`],
+    l1: ["L1 regularisation", (t) => number(t) >= 0 && number(t) <= limits.max_regularization,
+         `a number from 0 to ${limits.max_regularization}`],
     "n-epochs": ["Epochs", (t) => whole(t) && number(t) >= 1 && number(t) <= limits.max_epochs_per_request,
                  `a whole number from 1 to ${limits.max_epochs_per_request}`],
   };
@@ -197,7 +200,9 @@ function applyFull(frame) {
     `${net.loss.replaceAll("_", " ")} loss`;
   $("sample").max = String(frame.data.train.length - 1);
   const [fx, fy] = frame.data.plane;
-  $("boundary-caption").textContent = `Output over (${fx}, ${fy}); dots: training data, rings: test data.` +
+  outputLegend($("output-legend"), frame.data);
+  $("boundary-caption").textContent = `Output over (${fx}, ${fy}); points with a white edge: training data, ` +
+    "dark edge: test data." +
     (frame.data.notes.length ? " " + frame.data.notes.join(" ") : "");
   $("explanation").replaceChildren();
   state.selected = null;
@@ -221,8 +226,7 @@ function applyFrame(frame) {
   const epoch = $("epoch");
   epoch.textContent = `Epoch ${frame.epoch}`;
   epoch.dataset.epoch = String(frame.epoch);
-  drawBoundary($("boundary"), frame.boundary, state.data);
-  drawLosses($("loss-chart"), state.train, state.test);
+  drawOutput();
   showLossReadout();
   drawGradients($("gradients"), frame);
   state.graph.update(frame);
@@ -230,6 +234,14 @@ function applyFrame(frame) {
   showNode();
   if (state.hover) showWeight(state.hover);
   showMessages(frame);
+}
+
+// The plane and the loss chart as the toggles say (they redraw without asking the server).
+function drawOutput() {
+  if (!state.frame) return;
+  drawBoundary($("boundary"), state.frame.boundary, state.data,
+               { showTest: $("show-test").checked, discretize: $("discretize").checked });
+  drawLosses($("loss-chart"), state.train, state.test, { log: $("log-loss").checked });
 }
 
 // -- the graph's legends, the chosen node and the hovered weight --------------------------------
@@ -547,7 +559,8 @@ function uploadFile() {
 async function start() {
   state.options = await server.options();
   fillSelect($("dataset"), state.options.datasets, "circles");
-  fillSelect($("optimizer"), state.options.optimizers, "sgd");
+  // Plain gradient descent is sgd with the batch size empty (all samples), not a separate name.
+  fillSelect($("optimizer"), state.options.optimizers.filter((name) => name !== "gd"), "sgd");
   renderLayers(changed);
   readHash();
   window.addEventListener("popstate", () => { readHash(); build(); });
@@ -576,7 +589,14 @@ async function start() {
     $("test-fraction-value").textContent = `${Math.round(Number($("test-fraction").value) * 100)}%`;
   });
   $("learning-rate").addEventListener("change", changeLearningRate);
-  for (const id of ["noise", "n-samples", "test-fraction", "seed", "optimizer", "batch-size", "l2",
+  for (const id of ["show-test", "discretize", "log-loss"]) $(id).addEventListener("change", drawOutput);
+  $("regenerate").addEventListener("click", () => {
+    const seed = Number($("seed").value);
+    $("seed").value = String(Number.isInteger(seed) && seed >= 0 ? seed + 1 : 0);
+    validate();
+    build();
+  });
+  for (const id of ["noise", "n-samples", "test-fraction", "seed", "optimizer", "batch-size", "l2", "l1",
                     "y-feature"]) {
     $(id).addEventListener("change", build);
   }

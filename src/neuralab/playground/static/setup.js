@@ -7,7 +7,7 @@
 export const FIELDS = [
   ["dataset", "dataset"], ["noise", "noise"], ["samples", "n-samples"], ["test", "test-fraction"],
   ["seed", "seed"], ["lr", "learning-rate"], ["optimizer", "optimizer"], ["batch", "batch-size"],
-  ["l2", "l2"],
+  ["l2", "l2"], ["l1", "l1"],
 ];
 
 // ``values``: { key: text } for FIELDS, plus ``hidden``: [{units, activation}]. -> "#..." text.
@@ -28,6 +28,10 @@ export function readSetupHash(hash) {
   const values = {};
   for (const [key] of FIELDS) {
     if (params.has(key)) values[key] = key === "batch" && params.get(key) === "all" ? "" : params.get(key);
+  }
+  if (values.optimizer === "gd") {  // plain gradient descent is sgd with one batch of all samples
+    values.optimizer = "sgd";
+    values.batch = "";
   }
   let hidden = null;
   if (params.has("hidden")) {
