@@ -714,3 +714,22 @@ def test_the_three_class_sets_train_a_softmax_output(client, name):
     assert frame["losses"]["train"][0] == pytest.approx(np.log(3), abs=0.15)  # a fresh softmax: about ln 3
     again = _create(client, dataset=name, n_samples=300, seed=3)
     assert again["data"]["train"] == frame["data"]["train"]  # seeded
+
+
+def test_apply_takes_the_explained_step_and_nothing_else(client):
+    frame = _create(client, n_samples=100, optimizer="momentum")
+    session = frame["session"]
+    step = client.get(f"/api/sessions/{session}/explain?sample=4").json()
+    answer = client.post(f"/api/sessions/{session}/apply", json={"sample": 4}).json()
+    assert answer["step"]["loss"] == step["loss"] == answer["loss_before"]
+    assert answer["loss_after"] < answer["loss_before"]  # a small step down the sample's own gradient
+    rate = step["learning_rate"]
+    for before, after, layer in zip(frame["weights"], answer["frame"]["weights"], step["layers"], strict=True):
+        np.testing.assert_allclose(np.array(after), np.array(before) - rate * np.array(layer["grad_weights"]),
+                                   atol=1e-6)  # W <- W - lr dE/dW, float32
+        x, grad_z = np.array(layer["x"]), np.array(layer["grad_z"])
+        np.testing.assert_allclose(np.array(layer["grad_weights"]), np.outer(x, grad_z), rtol=1e-5, atol=1e-9)
+    assert answer["frame"]["epoch"] == 0  # a step, not an epoch
+    bad = client.post(f"/api/sessions/{session}/apply", json={"sample": 500})
+    assert bad.status_code == 400 and "from 0 to 69" in bad.json()["error"]
+    assert client.post(f"/api/sessions/{session}/apply", json={"epochs": 1}).status_code == 400

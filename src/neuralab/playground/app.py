@@ -18,6 +18,7 @@ Routes (all answers JSON; errors are ``{"error": message}`` with a 4xx status):
                                               chunk at a time and draws it before asking for the next,
                                               so the picture never falls behind the weights)
     GET    /api/sessions/{id}/explain?sample=i one backprop step for training sample i
+    POST   /api/sessions/{id}/apply           {"sample": i} -> take that step (W -= lr dE/dW), the new frame
 
 Training runs in a worker thread (``run_in_threadpool``) so the server keeps answering. While
 the app runs (its lifespan), BLAS uses one thread: the matrices are tiny and each session trains
@@ -194,6 +195,13 @@ def create_app(store: SessionStore | None = None) -> Starlette:
         sample = _query_int(request, "sample", 0, -(10**9), 10**9)
         return JSONResponse(await run_in_threadpool(session.explain, sample))
 
+    async def apply(request: Request) -> Response:
+        session = store.get(request.path_params["session_id"])
+        payload = await _json_body(request)
+        if not isinstance(payload, dict) or set(payload) != {"sample"}:
+            raise PlaygroundInputError('The body must be {"sample": i}: the training sample whose step to take.')
+        return JSONResponse(await run_in_threadpool(session.apply_step, payload["sample"]))
+
     async def stream(request: Request) -> Response:
         session = store.get(request.path_params["session_id"])
         epochs = _query_int(request, "epochs", 1, 1, LIMITS["max_epochs_per_stream"])
@@ -235,6 +243,7 @@ def create_app(store: SessionStore | None = None) -> Starlette:
         Route("/api/sessions/{session_id}/reset", _guarded(reset), methods=["POST"]),
         Route("/api/sessions/{session_id}/stream", _guarded(stream)),
         Route("/api/sessions/{session_id}/explain", _guarded(explain)),
+        Route("/api/sessions/{session_id}/apply", _guarded(apply), methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=_one_blas_thread)

@@ -382,9 +382,37 @@ class Session:
     def explain(self, sample: int) -> dict:
         """One backprop step for training sample ``sample`` with ``neuralab.trace``.
 
-        Returns the inputs, target, output and loss E, and per layer z, a = f(z), f'(z),
-        dE/da, dE/dz = dE/da * f'(z) for each unit, with ||dE/dW|| and the step's size.
+        Returns the inputs, target, output and loss E, and per layer its inputs x, z, a = f(z),
+        f'(z), dE/da, dE/dz = dE/da * f'(z) for each unit, dE/dW = x^T dE/dz (in x out), with
+        ||dE/dW|| and the step's size.
         """
+        with self.lock:
+            return self._explain(sample)[0]
+
+    def apply_step(self, sample: int) -> dict:
+        """Take the explained step: W <- W - learning_rate * dE/dW (and the biases likewise) for
+        training sample ``sample``, the plain gradient step of that one sample (the optimizer's
+        state and the epoch stay). Returns the step as ``explain`` shows it, the sample's loss
+        before and after, and the frame of the new weights."""
+        with self.lock:
+            step, result = self._explain(sample)
+            network = self.network
+            weights = []
+            for layer in result.layers:
+                weights += [np.asarray(layer.new_weights), np.asarray(layer.new_biases)]
+            network.set_weights(weights)
+            data = self.dataset
+            with np.errstate(all="ignore"):
+                after = float(network.evaluate(data.X_train[sample:sample + 1], data.y_train[sample:sample + 1],
+                                               self.loss))
+                X, y = network.prepare_data(data.X_train, data.y_train, network.check_loss(self.loss))
+                statistics = layer_statistics(network, X, y, network.check_loss(self.loss), self.epoch)
+            self._keep_gradients()
+            self.gradient_norms = [_finite(n) for n in statistics.gradient_norms]
+            frame = self._frame(self.epoch + 1, False)
+        return {"step": step, "loss_before": step["loss"], "loss_after": _finite(after), "frame": frame}
+
+    def _explain(self, sample: int):
         data = self.dataset
         if isinstance(sample, bool) or not isinstance(sample, int) or not 0 <= sample < data.X_train.shape[0]:
             n_train = data.X_train.shape[0]
@@ -392,7 +420,7 @@ class Session:
                                        f"(the training set has {n_train} samples). Got {sample!r}.")
         if self.not_trainable:
             raise TrainingBlocked(self.not_trainable)
-        with self.lock, np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):
             result = trace(self.network, data.X_train[sample:sample + 1], data.y_train[sample:sample + 1],
                            loss=self.loss, learning_rate=self.config.learning_rate)
         layers = []
@@ -405,6 +433,8 @@ class Session:
                 "derivative": None if layer.derivative is None else _clean(layer.derivative[0], None),
                 # Full precision: rounding to decimals would show a vanishing 6e-5 as 0.
                 "grad_a": _clean(layer.grad_a[0], None), "grad_z": _clean(layer.grad_z[0], None),
+                "x": _clean(np.asarray(layer.inputs)[0], None),
+                "grad_weights": _matrix(grad_w),
                 "grad_weights_norm": _finite(float(np.linalg.norm(grad_w))),
                 "step_norm": _finite(float(np.linalg.norm(step))),
                 "shape": list(grad_w.shape),
@@ -414,7 +444,7 @@ class Session:
             "output": _clean(result.output[0]), "loss": _finite(result.loss), "loss_name": result.loss_name,
             "loss_formula": result.loss_formula, "learning_rate": result.learning_rate, "layers": layers,
             "features": data.feature_names,
-        }
+        }, result
 
 
 __all__ = ["BOUNDARY_SIZE", "PLAYGROUND_DIVERGENCE", "UNIT_STRIDE", "Session"]

@@ -33,6 +33,7 @@ export function client(base = "") {
     reset: (id) => call("POST", `/api/sessions/${id}/reset`),
     setLearningRate: (id, learningRate) => call("PATCH", `/api/sessions/${id}`, { learning_rate: learningRate }),
     explain: (id, sample) => call("GET", `/api/sessions/${id}/explain?sample=${encodeURIComponent(sample)}`),
+    applyStep: (id, sample) => call("POST", `/api/sessions/${id}/apply`, { sample }),
     upload: (form) => call("POST", "/api/uploads", form),
     // Close and wait for the answer (a session already gone is no error).
     remove: (id) => call("DELETE", `/api/sessions/${id}`).catch(() => null),

@@ -22,8 +22,9 @@ function valueColour(value, confidence, data) {
 
 // The output over the plane (``boundary`` from a frame) with the training points (white edge)
 // and, unless ``showTest`` is false, the test points (dark edge). ``discretize``: every cell in
-// its predicted class's full colour (classification only).
-export function drawBoundary(canvas, boundary, data, { showTest = true, discretize = false } = {}) {
+// its predicted class's full colour (classification only). ``highlight``: a training point's
+// index, ringed.
+export function drawBoundary(canvas, boundary, data, { showTest = true, discretize = false, highlight = null } = {}) {
   const ctx = canvas.getContext("2d");
   const { size, extent, values, confidence } = boundary;
   const task = data.task;
@@ -54,6 +55,14 @@ export function drawBoundary(canvas, boundary, data, { showTest = true, discreti
       ctx.lineWidth = edge === "#fff" ? 1 : 1.4;
       ctx.stroke();
     }
+  }
+  if (highlight !== null && data.train[highlight]) {  // the training point a step explains
+    const [x, y] = data.train[highlight];
+    ctx.beginPath();
+    ctx.arc(px(x), py(y), 8, 0, 2 * Math.PI);
+    ctx.strokeStyle = "#1f2933";
+    ctx.lineWidth = 2.5;
+    ctx.stroke();
   }
   planeTicks(ctx, canvas, extent, data.plane);
 }

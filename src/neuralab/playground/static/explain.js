@@ -1,10 +1,25 @@
 // "Explain this step": one sample's forward values and chain-rule factors (from /explain).
 
+// One weight's chain rule for the explained sample, with numbers (as the tour's two-neuron table):
+// dE/dw = dE/da · f'(z) · x = dE/dz · x.
+export function chainRule(step, layer, from, to) {
+  const info = step.layers[layer - 1];
+  const x = info.x[from];
+  const g = info.grad_weights[from][to];
+  const derivative = info.derivative === null ? null : info.derivative[to];
+  const factors = derivative === null
+    ? `dE/dz ${fmt(info.grad_z[to])} (softmax and cross-entropy: output − target) × x ${fmt(x)}`
+    : `dE/da ${fmt(info.grad_a[to])} × f'(z) ${fmt(derivative)} × x ${fmt(x)}`;
+  return `dE/dw = ${factors} = ${fmt(g)}; the step moves w by −${step.learning_rate} × ${fmt(g)}`;
+}
+
 export function fmt(v) {
   if (v === null) return "—";
   return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(4);
 }
 
+// The tables of one step, one per layer, output layer first (the order backprop visits them);
+// each folds, and only the output layer's is open (a deep network is not a wall of tables).
 export function renderExplanation(box, step) {
   box.replaceChildren();
   const p = (text) => { const e = document.createElement("p"); e.textContent = text; box.append(e); return e; };
@@ -14,12 +29,17 @@ export function renderExplanation(box, step) {
   p(`Error ${step.loss_formula}: E = ${fmt(step.loss)}.`);
   p("Forward: z = x W + b, a = f(z). Backward (chain rule, output layer first): dE/dz = dE/da × f'(z), " +
     "dE/dW = xᵀ dE/dz, and dE/da of the layer below = dE/dz Wᵀ. Update: W ← W − learning rate × dE/dW.");
-  for (const layer of step.layers) {
+  for (const layer of [...step.layers].reverse()) {
     const last = layer.index === step.layers.length;
-    const title = p(`Layer ${layer.index} (${layer.activation}${last ? ", output" : ""}): ` +
+    const fold = document.createElement("details");
+    fold.open = last;
+    fold.dataset.layer = String(layer.index);
+    const title = document.createElement("summary");
+    title.textContent = `Layer ${layer.index} (${layer.activation}${last ? ", output" : ""}): ` +
       `‖dE/dW‖ = ${fmt(layer.grad_weights_norm)}, so the step moves W by ${fmt(layer.step_norm)} ` +
-      `(learning rate ${step.learning_rate}).`);
-    title.style.fontWeight = "600";
+      `(learning rate ${step.learning_rate}).`;
+    fold.append(title);
+    box.append(fold);
     const table = document.createElement("table");
     const head = ["neuron", "z", "a = f(z)", "f'(z)", "dE/da", "dE/dz"];
     const row = (cells, tag) => {
@@ -37,6 +57,6 @@ export function renderExplanation(box, step) {
       table.append(row([String(j + 1), fmt(layer.z[j]), fmt(layer.a[j]), derivative, fmt(layer.grad_a[j]),
         fmt(layer.grad_z[j])], "td"));
     });
-    box.append(table);
+    fold.append(table);
   }
 }

@@ -144,6 +144,48 @@ export function createGraph(element, net, handlers = {}) {
 
   const graph = {
     element, lines, nodes, sizes, weightScale: 1, unitScale: 1,
+    // One sample's step on the graph (``step`` from /explain), up to ``stage``: stages 0..L-1 run
+    // forward (layer stage+1 gets z and a), stages L..2L-1 backward from the output layer
+    // (layer 2L-stage gets dE/dz on its nodes and dE/dw on its lines).
+    showStep(step, stage) {
+      graph.clearStep();
+      const layers = step.layers.length;
+      const fmt = (v) => (v === null ? "—" : Math.abs(v) >= 1e3 || (Math.abs(v) < 1e-3 && v !== 0)
+        ? v.toExponential(1) : v.toFixed(3));
+      const badge = (layer, unit, text, kind) => {
+        const element = document.createElement("span");
+        element.className = `badge ${kind}`;
+        element.textContent = text;
+        nodes[layer][unit].box.append(element);
+      };
+      step.inputs.forEach((x, unit) => badge(0, unit, `x ${fmt(x)}`, "forward"));
+      const forwardTo = Math.min(stage + 1, layers);
+      for (let layer = 1; layer <= forwardTo; layer += 1) {
+        const info = step.layers[layer - 1];
+        info.z.forEach((z, unit) => badge(layer, unit, `z ${fmt(z)} a ${fmt(info.a[unit])}`, "forward"));
+      }
+      if (stage >= layers) {
+        const lowest = 2 * layers - stage;
+        for (let layer = layers; layer >= lowest; layer -= 1) {
+          const info = step.layers[layer - 1];
+          info.grad_z.forEach((g, unit) => badge(layer, unit, `dE/dz ${fmt(g)}`, "backward"));
+          info.grad_weights.forEach((row, from) => row.forEach((g, to) => {
+            const line = lines[layer - 1][from][to];
+            line.dataset.sampleGradient = g === null ? "NaN" : String(g);
+            line.classList.add("explained");
+          }));
+        }
+      }
+      element.dataset.stage = String(stage);
+    },
+    clearStep() {
+      for (const badge of element.querySelectorAll(".badge")) badge.remove();
+      for (const line of element.querySelectorAll("line.explained")) {
+        line.classList.remove("explained");
+        delete line.dataset.sampleGradient;
+      }
+      delete element.dataset.stage;
+    },
     update(frame) {
       element.dataset.epoch = String(frame.epoch);
       let largest = 0;

@@ -9,7 +9,7 @@ import { TEST_COLOUR, TRAIN_COLOUR, clearCanvas, drawBoundary, drawGradients, dr
 import { diverging, rgb } from "./colours.js";
 import { $, button, fillSelect, fillUploadFeatures, fillYFeature, numberOrText, readConfig,
          renderLayers } from "./controls.js";
-import { renderExplanation } from "./explain.js";
+import { chainRule, fmt, renderExplanation } from "./explain.js";
 import { SVG, createGraph, decodeMap, layerName, paintMap, unitColour } from "./graph.js";
 import { FIELDS, readSetupHash, setupHash } from "./setup.js";
 import { addLosses, state } from "./state.js";
@@ -176,6 +176,9 @@ function notBuilt(reason) {
   $("loss-readout").replaceChildren("Loss");
   $("loss-readout").dataset.train = "";
   $("loss-readout").dataset.test = "";
+  state.step = null;
+  showStage();
+  $("apply-result").textContent = "";
   $("graph").replaceChildren();
   $("graph").dataset.epoch = "";
   $("legends").hidden = true;
@@ -205,11 +208,14 @@ function applyFull(frame) {
     "dark edge: test data." +
     (frame.data.notes.length ? " " + frame.data.notes.join(" ") : "");
   $("explanation").replaceChildren();
+  state.step = null;
+  $("apply-result").textContent = "";
   state.selected = null;
   $("node-detail").hidden = true;
   showWeight(null);
   makeGraph();
   applyFrame(frame);
+  showStage();
 }
 
 function makeGraph() {
@@ -240,7 +246,8 @@ function applyFrame(frame) {
 function drawOutput() {
   if (!state.frame) return;
   drawBoundary($("boundary"), state.frame.boundary, state.data,
-               { showTest: $("show-test").checked, discretize: $("discretize").checked });
+               { showTest: $("show-test").checked, discretize: $("discretize").checked,
+                 highlight: state.step ? state.step.sample : null });
   drawLosses($("loss-chart"), state.train, state.test, { log: $("log-loss").checked });
 }
 
@@ -333,7 +340,10 @@ function showWeight(line, event) {
   const target = `${layerName(layer, count)} unit ${to + 1}`;
   const fmt = (v) => (Number.isFinite(Number(v)) ? Number(v).toPrecision(4) : "not finite");
   tip.textContent = `${source} → ${target}: w = ${fmt(line.dataset.weight)}, ` +
-    `dE/dw = ${fmt(line.dataset.gradient)}`;
+    `dE/dw = ${fmt(line.dataset.gradient)} (all training samples)`;
+  if (state.step && line.dataset.sampleGradient !== undefined) {
+    tip.textContent += `. Sample ${state.step.sample}: ${chainRule(state.step, layer, from, to)}`;
+  }
   if (event) {
     const box = $("network-view").getBoundingClientRect();
     tip.style.left = `${Math.min(event.clientX - box.left + 12, box.width - 200)}px`;
@@ -432,6 +442,7 @@ function chunk(loop) {
       throw error;
     }
     if (state.session !== loop.session) { endLoop(loop); return; }
+    clearStep();  // the weights moved on: the explained step was of the old ones
     applyFrame(frame);
     loop.inFlight = 0;
     loop.remaining -= epochs;
@@ -486,6 +497,7 @@ function trainSteps(epochs) {
   enqueue(async () => {
     if (!state.session) return;
     const frame = await server.train(state.session, epochs);
+    clearStep();
     applyFrame(frame);
     setRunNote(frame.divergence && !frame.can_train
       ? `Stopped at epoch ${frame.epoch}: the training diverged (see the message on the right).`
@@ -503,6 +515,7 @@ function changeLearningRate() {
       applyFrame(await server.setLearningRate(state.session, numberOrText($("learning-rate").value)));
       writeHash();
       $("explanation").replaceChildren();  // it showed a step at the old rate
+      clearStep();
       showError("");
     } catch (error) {
       showError(error.message);
@@ -521,11 +534,101 @@ function reset() {
   });
 }
 
+// -- a step explained on the graph ---------------------------------------------------------------
 function explain() {
   enqueue(async () => {
     if (!state.session) return;
-    renderExplanation($("explanation"), await server.explain(state.session, $("sample").value.trim()));
+    const step = await server.explain(state.session, $("sample").value.trim());
+    state.step = step;
+    state.stage = 0;
+    renderExplanation($("explanation"), step);
+    $("apply-result").textContent = "";
+    showStage();
+    drawOutput();  // the chosen point is ringed
   });
+}
+
+function showStage() {
+  const step = state.step;
+  const graph = state.graph;
+  const layers = step ? step.layers.length : 0;
+  $("stage-prev").disabled = !step || state.stage <= 0;
+  $("stage-next").disabled = !step || state.stage >= 2 * layers - 1;
+  $("apply-step").disabled = !step || Boolean(state.loop);
+  if (!step || !graph) {
+    if (graph) graph.clearStep();
+    $("stage-note").textContent = "";
+    return;
+  }
+  graph.showStep(step, state.stage);
+  const count = state.network.sizes.length;
+  $("stage-note").textContent = state.stage < layers
+    ? `Forward, ${layerName(state.stage + 1, count)}: z = x W + b and a = f(z) for sample ${step.sample} ` +
+      `(its loss E = ${fmt(step.loss)}). Next ▶ goes on.`
+    : `Backward, ${layerName(2 * layers - state.stage, count)}: dE/dz = dE/da × f'(z) on each node, ` +
+      "dE/dw = x × dE/dz on each dashed line (hover one for its chain rule).";
+}
+
+function moveStage(delta) {
+  if (!state.step) return;
+  state.stage = Math.max(0, Math.min(2 * state.step.layers.length - 1, state.stage + delta));
+  showStage();
+}
+
+function clearStep() {
+  if (!state.step) return;
+  state.step = null;
+  showStage();
+}
+
+function applyStep() {
+  enqueue(async () => {
+    if (!state.session || !state.step) return;
+    const sample = state.step.sample;
+    const before = state.frame.weights;
+    const answer = await server.applyStep(state.session, sample);
+    applyFrame(answer.frame);
+    const after = answer.frame.weights;
+    // The weight that moved most, before and after, as an example of W <- W - lr dE/dW.
+    let best = null;
+    after.forEach((matrix, l) => matrix.forEach((row, i) => row.forEach((w, j) => {
+      const change = Math.abs(w - before[l][i][j]);
+      if (!best || change > best.change) best = { change, l, i, j, from: before[l][i][j], to: w };
+    })));
+    const count = state.network.sizes.length;
+    const where = best ? `${best.l === 0 ? state.data.features[best.i] : `${layerName(best.l, count)} unit ${best.i + 1}`}` +
+      ` → ${layerName(best.l + 1, count)} unit ${best.j + 1}` : "";
+    $("apply-result").textContent = `Applied W ← W − ${answer.step.learning_rate} × dE/dW for sample ${sample}: ` +
+      `its loss E went from ${fmt(answer.loss_before)} to ${fmt(answer.loss_after)}.` +
+      (best ? ` The weight that moved most, ${where}: ${fmt(best.from)} → ${fmt(best.to)}.` : "");
+    $("apply-result").dataset.before = String(answer.loss_before);
+    $("apply-result").dataset.after = String(answer.loss_after);
+    // The step of the new weights, at the same stage.
+    const stage = state.stage;
+    state.step = await server.explain(state.session, sample);
+    state.stage = stage;
+    renderExplanation($("explanation"), state.step);
+    showStage();
+    drawOutput();
+  });
+}
+
+// A click on the plane picks the nearest training point for "Explain this step".
+function pickPoint(event) {
+  if (!state.data || !state.frame) return;
+  const canvas = $("boundary");
+  const box = canvas.getBoundingClientRect();
+  const [x0, x1, y0, y1] = state.frame.boundary.extent;
+  const x = x0 + ((event.clientX - box.left) / box.width) * (x1 - x0);
+  const y = y1 - ((event.clientY - box.top) / box.height) * (y1 - y0);
+  let nearest = 0;
+  let distance = Infinity;
+  state.data.train.forEach(([px, py], i) => {
+    const d = (px - x) ** 2 + (py - y) ** 2;
+    if (d < distance) { distance = d; nearest = i; }
+  });
+  $("sample").value = String(nearest);
+  explain();
 }
 
 // -- uploads ----------------------------------------------------------------------------------
@@ -611,6 +714,10 @@ async function start() {
   $("reset").addEventListener("click", reset);
   $("explain").addEventListener("click", explain);
   $("node-close").addEventListener("click", () => { state.selected = null; showNode(); });
+  $("boundary").addEventListener("click", pickPoint);
+  $("stage-prev").addEventListener("click", () => moveStage(-1));
+  $("stage-next").addEventListener("click", () => moveStage(1));
+  $("apply-step").addEventListener("click", applyStep);
   let width = window.innerWidth;
   window.addEventListener("resize", () => {
     if (window.innerWidth === width || !state.graph || !state.frame) return;

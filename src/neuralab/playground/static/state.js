@@ -17,7 +17,9 @@ export const state = {
   selected: null,  // the node whose picture is shown large: { layer, unit }
   hover: null,  // the weight line under the mouse
   invalid: [],  // what is wrong with the fields as typed (Play and Step wait while any is)
-  historyReady: false,  // the first build replaces the history entry, later ones push
+  historyReady: false,
+  step: null,  // the explained step (/explain) shown on the graph, and its stage
+  stage: 0,  // the first build replaces the history entry, later ones push
   queue: Promise.resolve(),
 };
 
