@@ -724,7 +724,8 @@ def test_apply_takes_the_explained_step_and_nothing_else(client):
     assert answer["step"]["loss"] == step["loss"] == answer["loss_before"]
     assert answer["loss_after"] < answer["loss_before"]  # a small step down the sample's own gradient
     rate = step["learning_rate"]
-    for before, after, layer in zip(frame["weights"], answer["frame"]["weights"], step["layers"], strict=True):
+    pairs = zip(frame["weights"], answer["frame"]["weights"], step["layers"], strict=True)
+    for before, after, layer in pairs:
         np.testing.assert_allclose(np.array(after), np.array(before) - rate * np.array(layer["grad_weights"]),
                                    atol=1e-6)  # W <- W - lr dE/dW, float32
         x, grad_z = np.array(layer["x"]), np.array(layer["grad_z"])

@@ -199,7 +199,8 @@ def create_app(store: SessionStore | None = None) -> Starlette:
         session = store.get(request.path_params["session_id"])
         payload = await _json_body(request)
         if not isinstance(payload, dict) or set(payload) != {"sample"}:
-            raise PlaygroundInputError('The body must be {"sample": i}: the training sample whose step to take.')
+            raise PlaygroundInputError('The body must be {"sample": i}: the training sample whose step to '
+                                       "take.")
         return JSONResponse(await run_in_threadpool(session.apply_step, payload["sample"]))
 
     async def stream(request: Request) -> Response:

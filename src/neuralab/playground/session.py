@@ -403,8 +403,8 @@ class Session:
             network.set_weights(weights)
             data = self.dataset
             with np.errstate(all="ignore"):
-                after = float(network.evaluate(data.X_train[sample:sample + 1], data.y_train[sample:sample + 1],
-                                               self.loss))
+                one = slice(sample, sample + 1)
+                after = float(network.evaluate(data.X_train[one], data.y_train[one], self.loss))
                 X, y = network.prepare_data(data.X_train, data.y_train, network.check_loss(self.loss))
                 statistics = layer_statistics(network, X, y, network.check_loss(self.loss), self.epoch)
             self._keep_gradients()
