@@ -79,7 +79,7 @@ def test_hovering_a_line_shows_its_weight_and_gradient(page: Page, store):
     gradient = float(_session(page, store).weight_gradients[1][3, 5])
     expect(tip).to_contain_text(f"H1 unit 4 → H2 unit 6: w = {float(f'{weight:.4g}'):.4g}")
     text = tip.inner_text()
-    shown = float(text.split("dE/dw = ")[1])
+    shown = float(text.split("dE/dw = ")[1].split()[0])
     assert shown == pytest.approx(gradient, rel=1e-3)
     page.mouse.move(1, 1)
     expect(tip).to_be_hidden()
