@@ -143,4 +143,22 @@ def page_fixtures(max_sessions: int = 16, **viewport):
     return store, page
 
 
-__all__ = ["ARTIFACTS", "Page", "WatchedStore", "expect", "open_page", "page_fixtures", "serve"]
+def hover_weight(page, layer: int, source: int, target: int) -> None:
+    """Move the mouse onto the drawn weight line ``layer``/``source``/``target`` where it is the
+    topmost element (lines cross, so a point is searched along it)."""
+    point = page.evaluate(f"""() => {{
+        const hit = document.querySelector(
+            '#graph .hits line[data-layer="{layer}"][data-from="{source}"][data-to="{target}"]');
+        const [x1, y1, x2, y2] = ['x1', 'y1', 'x2', 'y2'].map((k) => Number(hit.getAttribute(k)));
+        const box = document.getElementById('graph').getBoundingClientRect();
+        for (let t = 0.05; t < 1; t += 0.01) {{
+            const x = box.left + x1 + t * (x2 - x1), y = box.top + y1 + t * (y2 - y1);
+            if (document.elementFromPoint(x, y) === hit) return [x, y];
+        }}
+        return null; }}""")
+    assert point is not None, "the line is covered everywhere"
+    page.mouse.move(*point)
+
+
+__all__ = ["ARTIFACTS", "Page", "WatchedStore", "expect", "hover_weight", "open_page", "page_fixtures",
+           "serve"]

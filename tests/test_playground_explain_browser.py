@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from playground_pages import ARTIFACTS, Page, expect, page_fixtures  # skips without a browser
+from playground_pages import ARTIFACTS, Page, expect, hover_weight, page_fixtures  # skips without a browser
 
 store, page = page_fixtures(max_sessions=16)
 
@@ -50,16 +50,7 @@ def test_click_a_point_then_walk_forward_and_backward_on_the_graph(page: Page):
     expect(page.locator("#graph line.explained")).to_have_count(2 * 8 + 8 * 8 + 8)
     expect(page.locator("#stage-next")).to_be_disabled()
     # A weight's own chain rule, with numbers: hover its line.
-    point = page.evaluate("""() => {
-        const hit = document.querySelector('#graph .hits line[data-layer="1"][data-from="1"][data-to="4"]');
-        const [x1, y1, x2, y2] = ['x1', 'y1', 'x2', 'y2'].map((k) => Number(hit.getAttribute(k)));
-        const box = document.getElementById('graph').getBoundingClientRect();
-        for (let t = 0.05; t < 1; t += 0.01) {
-            const x = box.left + x1 + t * (x2 - x1), y = box.top + y1 + t * (y2 - y1);
-            if (document.elementFromPoint(x, y) === hit) return [x, y];
-        }
-        return null; }""")
-    page.mouse.move(*point)
+    hover_weight(page, 1, 1, 4)
     tip = page.locator("#weight-tip")
     expect(tip).to_contain_text(f"Sample {chosen}: dE/dw = dE/da")
     expect(tip).to_contain_text("× f'(z)")

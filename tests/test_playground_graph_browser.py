@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from playground_pages import ARTIFACTS, Page, expect, page_fixtures  # skips without a browser
+from playground_pages import ARTIFACTS, Page, expect, hover_weight, page_fixtures  # skips without a browser
 
 store, page = page_fixtures(max_sessions=16)
 
@@ -61,18 +61,7 @@ def test_every_weight_is_one_line_with_the_engines_value_at_the_epoch_shown(page
 
 
 def test_hovering_a_line_shows_its_weight_and_gradient(page: Page, store):
-    # A point of the line where it is the topmost (lines cross): the mouse goes there.
-    point = page.evaluate("""() => {
-        const hit = document.querySelector('#graph .hits line[data-layer="2"][data-from="3"][data-to="5"]');
-        const [x1, y1, x2, y2] = ['x1', 'y1', 'x2', 'y2'].map((k) => Number(hit.getAttribute(k)));
-        const box = document.getElementById('graph').getBoundingClientRect();
-        for (let t = 0.05; t < 1; t += 0.01) {
-            const x = box.left + x1 + t * (x2 - x1), y = box.top + y1 + t * (y2 - y1);
-            if (document.elementFromPoint(x, y) === hit) return [x, y];
-        }
-        return null; }""")
-    assert point is not None
-    page.mouse.move(*point)
+    hover_weight(page, 2, 3, 5)
     tip = page.locator("#weight-tip")
     expect(tip).to_be_visible()
     weight = float(_session(page, store).network.layers[1].weights[3, 5])
