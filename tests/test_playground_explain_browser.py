@@ -47,6 +47,7 @@ def test_click_a_point_then_walk_forward_and_backward_on_the_graph(page: Page):
     page.click("#stage-next")
     page.click("#stage-next")
     expect(page.locator("#graph .badge.backward")).to_have_count(8 + 8 + 1)
+    expect(page.locator("#graph .badge.forward")).to_have_count(2)  # one badge a node: dE/dz replaces z, a
     expect(page.locator("#graph line.explained")).to_have_count(2 * 8 + 8 * 8 + 8)
     expect(page.locator("#stage-next")).to_be_disabled()
     # A weight's own chain rule, with numbers: hover its line.

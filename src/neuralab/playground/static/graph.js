@@ -160,12 +160,12 @@ export function createGraph(element, net, handlers = {}) {
       };
       step.inputs.forEach((x, unit) => badge(0, unit, `x ${fmt(x)}`, "forward"));
       const forwardTo = Math.min(stage + 1, layers);
-      for (let layer = 1; layer <= forwardTo; layer += 1) {
+      const lowest = stage >= layers ? 2 * layers - stage : layers + 1;  // the backward pass reached it
+      for (let layer = 1; layer <= Math.min(forwardTo, lowest - 1); layer += 1) {
         const info = step.layers[layer - 1];
         info.z.forEach((z, unit) => badge(layer, unit, `z ${fmt(z)} a ${fmt(info.a[unit])}`, "forward"));
       }
       if (stage >= layers) {
-        const lowest = 2 * layers - stage;
         for (let layer = layers; layer >= lowest; layer -= 1) {
           const info = step.layers[layer - 1];
           info.grad_z.forEach((g, unit) => badge(layer, unit, `dE/dz ${fmt(g)}`, "backward"));
