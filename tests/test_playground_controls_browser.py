@@ -89,3 +89,19 @@ def test_no_sideways_scroll_at_390_px(page: Page):
     assert narrow.locator("#graph line.weight").count() == 2 * 16 + 5 * 16 * 16 + 16
     narrow.screenshot(path=str(ARTIFACTS / "narrow-390.png"), full_page=True)
     narrow.close()
+
+
+def test_input_features_become_input_nodes_and_part_of_the_link(page: Page, store):
+    _rebuild(page, lambda: page.select_option("#dataset", "circles"))
+    for name in ("x1^2", "x2^2"):
+        _rebuild(page, lambda name=name: page.check(f'#inputs input[value="{name}"]'))
+    expect(page.locator("#summary")).to_contain_text("4-8-8-1 network")
+    labels = page.locator('#graph .node[data-layer="0"] .input-name').all_inner_texts()
+    assert labels == ["x1", "x2", "x1²", "x2²"]
+    assert "inputs=x1,x2,x1^2,x2^2" in page.evaluate("location.hash")
+    session = store.sessions[page.evaluate("state.session")]
+    assert session.dataset.feature_names == ["x1", "x2", "x1^2", "x2^2"]
+    x1 = session.dataset.X_train[:, 0]
+    assert (session.dataset.X_train[:, 2] == x1**2).all()
+    _rebuild(page, lambda: page.uncheck('#inputs input[value="x1"]'))
+    expect(page.locator("#summary")).to_contain_text("3-8-8-1 network")

@@ -734,3 +734,30 @@ def test_apply_takes_the_explained_step_and_nothing_else(client):
     bad = client.post(f"/api/sessions/{session}/apply", json={"sample": 500})
     assert bad.status_code == 400 and "from 0 to 69" in bad.json()["error"]
     assert client.post(f"/api/sessions/{session}/apply", json={"epochs": 1}).status_code == 400
+
+
+def test_input_features_are_computed_from_each_point_and_from_the_plane(client):
+    frame = _create(client, dataset="circles", n_samples=100, inputs=["x1^2", "x2^2", "sin(pi*x1)"])
+    assert frame["network"]["sizes"][0] == 3 and frame["data"]["features"] == ["x1^2", "x2^2", "sin(pi*x1)"]
+    assert np.shape(frame["weights"][0]) == (3, 8)
+    data = toy_dataset("circles", n_samples=100, noise=0.1, seed=0, inputs=("x1^2", "x2^2", "sin(pi*x1)"))
+    plain = toy_dataset("circles", n_samples=100, noise=0.1, seed=0)
+    x1, x2 = plain.X_train[:, 0], plain.X_train[:, 1]
+    np.testing.assert_allclose(data.X_train, np.column_stack([x1**2, x2**2, np.sin(np.pi * x1)]))
+    assert frame["data"]["train"] == [[round(x, 4), round(y, 4), t] for (x, y), t in
+                                      zip(plain.X_train.tolist(), plain.y_train.tolist(), strict=True)]
+    size = frame["boundary"]["size"]
+    grid = plain.grid(size)[np.kron(np.arange(size) % 2 == 0, np.arange(size) % 2 == 0).astype(bool)]
+    np.testing.assert_allclose(_unit_map(frame["units"][0][0]), grid[:, 0] ** 2, atol=0.01)  # the input x1^2
+
+
+@pytest.mark.parametrize(("inputs", "words"), [
+    ([], "`inputs` must be a non-empty list of input features from: x1, x2, x1^2"),
+    (["x3"], "Unknown input feature(s) 'x3'. Choose from: x1, x2, x1^2, x2^2, x1*x2, sin(pi*x1), "
+             "sin(pi*x2)."),
+    (["x1", "x1"], "`inputs` names a feature twice"),
+    ("x1", "`inputs` must be a non-empty list"),
+])
+def test_bad_input_features_are_refused_naming_the_choices(client, inputs, words):
+    response = client.post("/api/sessions", json={"inputs": inputs})
+    assert response.status_code == 400 and words in response.json()["error"]

@@ -11,7 +11,7 @@ from playground_pages import Page, expect, page_fixtures  # skips without a brow
 store, page = page_fixtures(max_sessions=16)
 
 SETUP = ("#dataset=xor&noise=0.2&samples=300&test=0.2&seed=7&lr=0.03&optimizer=adam&batch=all&l2=0.001&l1=0"
-         "&hidden=4:tanh,3:sigmoid")
+         "&inputs=x1,x2&hidden=4:tanh,3:sigmoid")
 CONFIG = {"dataset": "xor", "noise": 0.2, "n_samples": 300, "test_fraction": 0.2, "seed": 7,
           "learning_rate": 0.03, "optimizer": "adam", "batch_size": None, "l2": 0.001,
           "hidden": [{"units": 4, "activation": "tanh"}, {"units": 3, "activation": "sigmoid"}]}

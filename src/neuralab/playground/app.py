@@ -45,7 +45,7 @@ from starlette.staticfiles import StaticFiles
 from ..activations import ACTIVATIONS
 from ..errors import NeuralabError
 from .config import LIMITS, OPTIMIZER_NAMES, parse_learning_rate
-from .datasets import MAX_UPLOAD_BYTES, TOY_DATASETS, parse_upload
+from .datasets import INPUT_FEATURES, MAX_UPLOAD_BYTES, TOY_DATASETS, parse_upload
 from .errors import PlaygroundError, PlaygroundInputError, UnsupportedUpload, UploadTooLarge
 from .store import SessionStore
 
@@ -120,6 +120,7 @@ def create_app(store: SessionStore | None = None) -> Starlette:
         return JSONResponse({
             "datasets": [*TOY_DATASETS, "upload"], "activations": list(ACTIVATIONS),
             "optimizers": list(OPTIMIZER_NAMES), "limits": LIMITS, "max_upload_bytes": MAX_UPLOAD_BYTES,
+            "inputs": list(INPUT_FEATURES),
         })
 
     async def upload(request: Request) -> Response:

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from ..activations import ACTIVATIONS
-from .datasets import TOY_DATASETS
+from .datasets import INPUT_FEATURES, TOY_DATASETS
 from .errors import PlaygroundInputError
 
 OPTIMIZER_NAMES = ("sgd", "gd", "momentum", "nesterov", "adam", "rmsprop")
@@ -34,7 +34,8 @@ LIMITS = {
 """Bounds on what a page may ask for (the server refuses anything outside them)."""
 
 _CONFIG_KEYS = ("dataset", "n_samples", "noise", "test_fraction", "seed", "hidden", "learning_rate",
-                "batch_size", "optimizer", "l2", "l1", "upload_id", "target", "x_feature", "y_feature")
+                "batch_size", "optimizer", "l2", "l1", "upload_id", "target", "x_feature", "y_feature",
+                "inputs")
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Config:
     target: str | None = None
     x_feature: str | None = None
     y_feature: str | None = None
+    inputs: tuple[str, ...] = ("x1", "x2")
 
 
 def _number(payload: dict, name: str, default: float, low: float, high: float, *,
@@ -95,6 +97,27 @@ def _text(payload: dict, name: str, default: str | None,
     if choices is not None and value not in choices:
         raise PlaygroundInputError(f"Unknown {name} {value!r}. Choose one of: {', '.join(choices)}.")
     return value
+
+
+def _inputs(payload: dict, dataset: str | None) -> tuple[str, ...]:
+    """The toy set's input features: a non-empty list of distinct names from INPUT_FEATURES."""
+    if "inputs" not in payload:
+        return ("x1", "x2")
+    value = payload["inputs"]
+    choices = ", ".join(INPUT_FEATURES)
+    if dataset == "upload":
+        raise PlaygroundInputError("`inputs` only apply to a toy data set; an uploaded CSV gives its own "
+                                   "columns as inputs.")
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise PlaygroundInputError(f"`inputs` must be a non-empty list of input features from: {choices}. "
+                                   f"Got {value!r}.")
+    unknown = [v for v in value if v not in INPUT_FEATURES]
+    if unknown:
+        raise PlaygroundInputError(f"Unknown input feature(s) {', '.join(map(repr, unknown))}. Choose from: "
+                                   f"{choices}.")
+    if len(set(value)) != len(value):
+        raise PlaygroundInputError(f"`inputs` names a feature twice: {value!r}.")
+    return tuple(value)
 
 
 def parse_learning_rate(payload: object) -> float:
@@ -161,6 +184,7 @@ def parse_config(payload: object) -> Config:
         x_feature=_text(payload, "x_feature", None),
         y_feature=_text(payload, "y_feature", None),
     )
+    config.inputs = _inputs(payload, dataset)
     if dataset == "upload" and None in (config.upload_id, config.target, config.x_feature, config.y_feature):
         raise PlaygroundInputError("An uploaded data set needs `upload_id`, `target`, `x_feature` and "
                                    "`y_feature`: upload a CSV file first, then pick the columns.")

@@ -31,6 +31,27 @@ from .errors import PlaygroundInputError
 TOY_DATASETS = ("circles", "xor", "spirals", "blobs", "three_blobs", "spirals3", "plane")
 """The built-in toy sets, in the order the page lists them."""
 
+INPUT_FEATURES = {
+    "x1": lambda p: p[:, 0],
+    "x2": lambda p: p[:, 1],
+    "x1^2": lambda p: p[:, 0] ** 2,
+    "x2^2": lambda p: p[:, 1] ** 2,
+    "x1*x2": lambda p: p[:, 0] * p[:, 1],
+    "sin(pi*x1)": lambda p: np.sin(math.pi * p[:, 0]),
+    "sin(pi*x2)": lambda p: np.sin(math.pi * p[:, 1]),
+}
+"""The inputs a toy set's network may get, each computed from the point (x1, x2) on the plane
+(the toy sets lie in about [-1.2, 1.2]^2, so sin takes pi * x to bend within it)."""
+
+
+def input_features(points: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
+    """The chosen input features of plane points: (n, 2) -> (n, len(names)), in ``names``' order.
+
+    >>> input_features(np.array([[0.5, -2.0]]), ("x1", "x1*x2", "x2^2")).tolist()
+    [[0.5, -1.0, 4.0]]
+    """
+    return np.column_stack([INPUT_FEATURES[name](points) for name in names]).astype(np.float64)
+
 
 @dataclass
 class Dataset:
@@ -53,6 +74,9 @@ class Dataset:
     extent: tuple[float, float, float, float] = (-1.2, 1.2, -1.2, 1.2)
     classes: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    inputs: tuple[str, ...] | None = None  # toy sets: the input features computed from the plane point
+    drawn_train: np.ndarray | None = None  # toy sets: the (n, 2) plane points of the rows
+    drawn_test: np.ndarray | None = None
 
     @property
     def n_features(self) -> int:
@@ -68,15 +92,20 @@ class Dataset:
         xs = np.linspace(x_min, x_max, size)
         ys = np.linspace(y_max, y_min, size)
         gx, gy = np.meshgrid(xs, ys)
+        if self.inputs is not None:  # a toy set: its features are functions of the point
+            return input_features(np.column_stack([gx.ravel(), gy.ravel()]), self.inputs)
         inputs = np.zeros((size * size, self.n_features))
         inputs[:, self.plane[0]] = gx.ravel()
         inputs[:, self.plane[1]] = gy.ravel()
         return inputs
 
-    def points(self, X: np.ndarray, y: np.ndarray) -> list[list[float]]:
-        """[[x, y, target], ...] of the drawn features, rounded for the page."""
-        i, j = self.plane
-        return np.round(np.column_stack([X[:, i], X[:, j], y]), 4).tolist()
+    def points(self, part: str) -> list[list[float]]:
+        """[[x, y, target], ...] of the training or test rows (``part``) on the plane, rounded."""
+        X, y, drawn = ((self.X_train, self.y_train, self.drawn_train) if part == "train"
+                       else (self.X_test, self.y_test, self.drawn_test))
+        if drawn is None:
+            drawn = X[:, list(self.plane)]
+        return np.round(np.column_stack([drawn, y]), 4).tolist()
 
 
 def _circles(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -134,8 +163,9 @@ _THREE_CLASSES = ("three_blobs", "spirals3")
 
 
 def toy_dataset(name: str, *, n_samples: int = 500, noise: float = 0.0, test_fraction: float = 0.3,
-                seed: int = 0) -> Dataset:
-    """Generate the toy set ``name`` (one of ``TOY_DATASETS``), seeded, and split it.
+                seed: int = 0, inputs: tuple[str, ...] = ("x1", "x2")) -> Dataset:
+    """Generate the toy set ``name`` (one of ``TOY_DATASETS``), seeded, and split it; the
+    network's inputs are the features ``inputs`` (keys of ``INPUT_FEATURES``) of each point.
 
     >>> data = toy_dataset("xor", n_samples=100, noise=0.1, test_fraction=0.2, seed=1)
     >>> data.X_train.shape, data.X_test.shape, data.task
@@ -153,8 +183,10 @@ def toy_dataset(name: str, *, n_samples: int = 500, noise: float = 0.0, test_fra
     task = "regression" if name == "plane" else "multiclass" if name in _THREE_CLASSES else "binary"
     classes = {"regression": [], "binary": ["0", "1"], "multiclass": ["0", "1", "2"]}[task]
     limit = max(1.2, float(np.ceil(np.abs(X).max() * 10) / 10) + 0.1)
-    return Dataset(name, task, X[train], y[train], X[test], y[test], ["x1", "x2"],
-                   extent=(-limit, limit, -limit, limit), classes=classes)
+    features = input_features(X, inputs)
+    return Dataset(name, task, features[train], y[train], features[test], y[test], list(inputs),
+                   extent=(-limit, limit, -limit, limit), classes=classes, inputs=tuple(inputs),
+                   drawn_train=X[train], drawn_test=X[test])
 
 
 # -- uploaded CSV files -------------------------------------------------------------------------
@@ -262,5 +294,5 @@ def table_dataset(table: Table, *, target: str, x_feature: str, y_feature: str,
                    (float(low[0]), float(high[0]), float(low[1]), float(high[1])), classes, notes)
 
 
-__all__ = ["MAX_UPLOAD_BYTES", "MAX_UPLOAD_ROWS", "TOY_DATASETS", "Dataset", "parse_upload",
-           "table_dataset", "toy_dataset"]
+__all__ = ["INPUT_FEATURES", "MAX_UPLOAD_BYTES", "MAX_UPLOAD_ROWS", "TOY_DATASETS", "Dataset",
+           "input_features", "parse_upload", "table_dataset", "toy_dataset"]

@@ -366,8 +366,8 @@ class Session:
             frame["data"] = {
                 "name": data.name, "task": data.task, "classes": data.classes,
                 "features": data.feature_names, "plane": [data.feature_names[i] for i in data.plane],
-                "train": data.points(data.X_train, data.y_train),
-                "test": data.points(data.X_test, data.y_test),
+                "train": data.points("train"),
+                "test": data.points("test"),
                 "notes": data.notes,
             }
             frame["network"] = {

@@ -56,7 +56,7 @@ class SessionStore:
                                     seed=config.seed)
         else:
             dataset = toy_dataset(config.dataset, n_samples=config.n_samples, noise=config.noise,
-                                  test_fraction=config.test_fraction, seed=config.seed)
+                                  test_fraction=config.test_fraction, seed=config.seed, inputs=config.inputs)
         if config.batch_size is not None and config.batch_size > dataset.X_train.shape[0]:
             n_train = dataset.X_train.shape[0]
             raise BatchTooLarge(f"`batch_size` {config.batch_size} is larger than the {n_train} training "

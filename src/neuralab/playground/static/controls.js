@@ -32,8 +32,32 @@ export function readConfig() {
   } else {
     config.noise = Number($("noise").value);
     config.n_samples = numberOrText($("n-samples").value);
+    config.inputs = chosenInputs();
   }
   return config;
+}
+
+// How an input feature reads on the page.
+export const INPUT_LABELS = { "x1^2": "x1²", "x2^2": "x2²", "x1*x2": "x1·x2", "sin(pi*x1)": "sin(πx1)",
+                              "sin(pi*x2)": "sin(πx2)" };
+export const inputLabel = (name) => INPUT_LABELS[name] || name;
+
+export function chosenInputs() {
+  return [...document.querySelectorAll("#inputs input:checked")].map((box) => box.value);
+}
+
+// One checkbox per input feature the server offers; ``chosen`` are ticked; ``changed()`` on a click.
+export function renderInputs(names, chosen, changed) {
+  $("inputs").replaceChildren(...names.map((name) => {
+    const label = document.createElement("label");
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.value = name;
+    box.checked = chosen.includes(name);
+    box.addEventListener("change", changed);
+    label.append(box, ` ${inputLabel(name)}`);
+    return label;
+  }));
 }
 
 export function fillSelect(select, values, chosen) {

@@ -7,8 +7,8 @@ import { client } from "./api.js";
 import { TEST_COLOUR, TRAIN_COLOUR, clearCanvas, drawBoundary, drawGradients, drawLosses,
          outputLegend } from "./charts.js";
 import { diverging, rgb } from "./colours.js";
-import { $, button, fillSelect, fillUploadFeatures, fillYFeature, numberOrText, readConfig,
-         renderLayers } from "./controls.js";
+import { $, button, chosenInputs, fillSelect, fillUploadFeatures, fillYFeature, inputLabel, numberOrText,
+         readConfig, renderInputs, renderLayers } from "./controls.js";
 import { chainRule, fmt, renderExplanation } from "./explain.js";
 import { SVG, createGraph, decodeMap, layerName, paintMap, unitColour } from "./graph.js";
 import { FIELDS, readSetupHash, setupHash } from "./setup.js";
@@ -77,7 +77,7 @@ function build() {
 
 // -- the setup in the link ---------------------------------------------------------------------
 function currentSetup() {
-  const values = { hidden: state.layers };
+  const values = { hidden: state.layers, inputs: $("dataset").value === "upload" ? null : chosenInputs() };
   for (const [key, id] of FIELDS) values[key] = $(id).value.trim();
   return values;
 }
@@ -93,11 +93,12 @@ function writeHash() {
 }
 
 function readHash() {
-  const { values, hidden } = readSetupHash(location.hash);
+  const { values, hidden, inputs } = readSetupHash(location.hash);
   for (const [key, id] of FIELDS) {
     if (values[key] !== undefined) $(id).value = values[key];
   }
   if (hidden !== null) state.layers = hidden;
+  renderInputs(state.options.inputs, inputs || ["x1", "x2"], build);
   $("noise-value").textContent = Number($("noise").value).toFixed(2);
   $("test-fraction-value").textContent = `${Math.round(Number($("test-fraction").value) * 100)}%`;
   renderLayers(changed);
@@ -221,7 +222,7 @@ function applyFull(frame) {
 function makeGraph() {
   const net = state.network;
   state.graph = createGraph($("graph"), { sizes: net.sizes, activations: net.activations,
-                                          features: state.data.features, task: state.data.task },
+                                          features: state.data.features.map(inputLabel), task: state.data.task },
                             { onNode: selectNode, onWeight: showWeight });
   $("legends").hidden = false;
 }
@@ -312,7 +313,7 @@ function showNode() {
   const count = state.network.sizes.length;
   let text;
   if (layer === 0) {
-    text = `Input ${state.data.features[unit]}: from ${fmt(entry.lo)} to ${fmt(entry.hi)} over the plane.`;
+    text = `Input ${inputLabel(state.data.features[unit])}: from ${fmt(entry.lo)} to ${fmt(entry.hi)} over the plane.`;
   } else {
     const bias = state.frame.biases[layer - 1][unit];
     text = `${layerName(layer, count)} unit ${unit + 1} (${state.network.activations[layer - 1]}): ` +
@@ -336,7 +337,7 @@ function showWeight(line, event) {
   const from = Number(line.dataset.from);
   const to = Number(line.dataset.to);
   const count = state.network.sizes.length;
-  const source = layer === 1 ? state.data.features[from] : `${layerName(layer - 1, count)} unit ${from + 1}`;
+  const source = layer === 1 ? inputLabel(state.data.features[from]) : `${layerName(layer - 1, count)} unit ${from + 1}`;
   const target = `${layerName(layer, count)} unit ${to + 1}`;
   const fmt = (v) => (Number.isFinite(Number(v)) ? Number(v).toPrecision(4) : "not finite");
   tip.textContent = `${source} → ${target}: w = ${fmt(line.dataset.weight)}, ` +
@@ -596,7 +597,7 @@ function applyStep() {
       if (!best || change > best.change) best = { change, l, i, j, from: before[l][i][j], to: w };
     })));
     const count = state.network.sizes.length;
-    const where = best ? `${best.l === 0 ? state.data.features[best.i] : `${layerName(best.l, count)} unit ${best.i + 1}`}` +
+    const where = best ? `${best.l === 0 ? inputLabel(state.data.features[best.i]) : `${layerName(best.l, count)} unit ${best.i + 1}`}` +
       ` → ${layerName(best.l + 1, count)} unit ${best.j + 1}` : "";
     $("apply-result").textContent = `Applied W ← W − ${answer.step.learning_rate} × dE/dW for sample ${sample}: ` +
       `its loss E went from ${fmt(answer.loss_before)} to ${fmt(answer.loss_after)}.` +

@@ -17,11 +17,14 @@ export function setupHash(values) {
     if (values[key] === undefined) continue;
     params.set(key, key === "batch" && values[key] === "" ? "all" : values[key]);
   }
+  if (values.inputs) params.set("inputs", values.inputs.join(","));
   params.set("hidden", values.hidden.map((layer) => `${layer.units}:${layer.activation}`).join(","));
-  return `#${params.toString().replaceAll("%3A", ":").replaceAll("%2C", ",")}`;
+  return `#${params.toString().replaceAll("%3A", ":").replaceAll("%2C", ",").replaceAll("%5E", "^")
+    .replaceAll("%2A", "*").replaceAll("%28", "(").replaceAll("%29", ")")}`;
 }
 
-// "#..." -> { values: { key: text }, hidden: [{units, activation}] | null } (only what it names).
+// "#..." -> { values: { key: text }, hidden: [{units, activation}] | null, inputs: [names] | null }
+// (only what it names).
 // Values stay text: the page puts them in its fields, where a bad one shows its error.
 export function readSetupHash(hash) {
   const params = new URLSearchParams(hash.replace(/^#/, ""));
@@ -41,5 +44,6 @@ export function readSetupHash(hash) {
       return { units: Number(units), activation: activation || "relu" };
     });
   }
-  return { values, hidden };
+  const inputs = params.has("inputs") ? params.get("inputs").split(",").filter(Boolean) : null;
+  return { values, hidden, inputs };
 }
