@@ -420,8 +420,7 @@ def evaluate(
     decimal: str | None = typer.Option(None, help=DECIMAL_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
 ) -> None:
-    """Metrics of a saved model on labelled data (MSE/MAE/R^2, or accuracy/precision/recall/confusion),
-    each beside its baseline (the training rows' majority class or mean)."""
+    """Metrics of a saved model on labelled data, each beside its baseline (majority class or mean)."""
     run_guarded(_evaluate, model_path, data, target, check_missing_option(missing), strict, sep, decimal,
                 as_json)
 
@@ -494,8 +493,7 @@ def predict(
 ) -> None:
     """Predict every row of DATA, in order (class and probabilities for a classifier).
 
-    The whole file is read and predicted before the first line is written (to stdout, or
-    atomically to --out), so a bad cell never leaves a partial output."""
+    Every row is read and predicted before the first line is written: no partial output."""
     run_guarded(_predict, model_path, data, out, force, keep, check_missing_option(missing), strict, sep,
                 decimal, chunk_rows, as_json)
 
