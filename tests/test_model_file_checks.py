@@ -408,6 +408,12 @@ def test_a_member_whose_directory_size_disagrees_with_its_header_is_refused(tmp_
         nl.load(edited)
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_device_is_refused_without_reading_it():
+    with pytest.raises(ModelFileError, match="/dev/zero is not a regular file"):
+        nl.load("/dev/zero")
+
+
 def test_too_many_members_are_refused_before_the_directory_is_parsed(tmp_path):
     path = tmp_path / "many.nlab"
     with zipfile.ZipFile(path, "w") as archive:
