@@ -86,19 +86,16 @@ def save(model: Model, path: str | os.PathLike) -> None:
     }
     arrays["metadata"] = np.frombuffer(json.dumps(metadata).encode("utf-8"), dtype=np.uint8)
     with atomic_write(path) as handle:
-        np.savez(handle, **arrays)
+        np.savez(handle, **arrays)  # type: ignore[arg-type]  # numpy's stubs fear a key "allow_pickle"
 
 
 def _named_parameters(network: Sequential) -> list[tuple[str, np.ndarray]]:
     """("layer<i>.weights", W), ("layer<i>.biases", b), ... in the order of ``parameters()``."""
-    named = []
-    for position, layer in enumerate(network.layers):
-        if not layer.has_weights:
-            continue
-        named.append((f"layer{position}.weights", layer.weights))
-        if layer.use_bias:
-            named.append((f"layer{position}.biases", layer.biases))
-    return named
+    return [
+        (f"layer{position}.{name}", parameter)
+        for position, layer in enumerate(network.layers)  # a Dropout layer has none, keeps its number
+        for name, parameter in zip(layer.parameter_names(), layer.parameters(), strict=True)
+    ]
 
 
 def _optimizer_arrays(
@@ -114,8 +111,8 @@ def _optimizer_arrays(
     arrays = {f"optimizer.{key}": np.asarray(state.pop(key)) for key in _SCALARS if key in state}
     by_index: dict[int, dict[str, np.ndarray]] = {}
     for key, array in state.items():
-        index, _, slot = key.partition(".")
-        by_index.setdefault(int(index), {})[slot] = np.asarray(array)
+        position, _, slot = key.partition(".")
+        by_index.setdefault(int(position), {})[slot] = np.asarray(array)
     if not by_index:
         return arrays
     total = sum(p.size for _, p in parameters)
@@ -247,7 +244,7 @@ def _plan(metadata: dict, version: int, present: set[str], path: str) -> dict[st
 
 
 def _parameter_shapes(architecture: dict) -> list[tuple[str, tuple[int, ...]]]:
-    shapes = []
+    shapes: list[tuple[str, tuple[int, ...]]] = []
     for position, layer in enumerate(architecture["layers"]):
         if layer["type"] != "Dense":
             continue
@@ -285,9 +282,9 @@ def _optimizer_state(
     total = sum(int(np.prod(shape)) for _, shape in shapes)
     if version >= 2:
         for slot in slots:
-            parts = [arrays.get(f"optimizer.{name}.{slot}") for name, _ in shapes]
-            if parts and parts[0] is not None:
-                state[f"0.{slot}"] = np.concatenate([part.reshape(-1) for part in parts])
+            names = [f"optimizer.{name}.{slot}" for name, _ in shapes]
+            if names and names[0] in arrays:  # _plan made sure a slot is there for all or none
+                state[f"0.{slot}"] = np.concatenate([arrays[name].reshape(-1) for name in names])
         return state
     found = {
         name: array

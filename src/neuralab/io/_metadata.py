@@ -73,9 +73,11 @@ def _float(text: str) -> float:
 def _no_duplicates(pairs: list) -> dict:
     result = dict(pairs)
     if len(result) != len(pairs):
-        seen: set = set()
-        twice = next(key for key, _ in pairs if key in seen or seen.add(key))
-        raise _Refused(f"the key {twice!r} twice in one object")
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Refused(f"the key {key!r} twice in one object")
+            seen.add(key)
     return result
 
 
@@ -401,10 +403,10 @@ def _check_optimizer(fields: _Fields, config) -> None:
     if not isinstance(config, dict):
         raise fields.error("optimizer", f"expected an object or null, got {_kind(config)}")
     name = fields.text(config.get("name"), "optimizer.name", tuple(OPTIMIZERS))
-    expected = tuple(OPTIMIZERS[name]().get_config())
+    expected = tuple(OPTIMIZERS[name](learning_rate=0.01).get_config())
     fields.object(config, "optimizer", expected)
     for key in expected[1:]:
-        if isinstance(OPTIMIZERS[name]().get_config()[key], bool):
+        if isinstance(OPTIMIZERS[name](learning_rate=0.01).get_config()[key], bool):
             fields.boolean(config[key], f"optimizer.{key}")
         else:
             fields.number(config[key], f"optimizer.{key}")

@@ -229,7 +229,7 @@ def make_backend(data: SweepData, *, workers: int | None, client=None):
         return _Dask(data, client)
     if workers == 1:
         return _InProcess(data)
-    return _LocalPool(data, workers)
+    return _LocalPool(data, workers if workers is not None else os.cpu_count() or 1)
 
 
 # -- the loop ---------------------------------------------------------------------------------
