@@ -73,7 +73,8 @@ def save(model: Model, path: str | os.PathLike) -> None:
     optimizer = None
     if model.optimizer is not None:
         optimizer = model.optimizer.get_config()
-        arrays.update(_optimizer_arrays(model.optimizer, parameters))
+        state = model.optimizer.get_named_state(dict(parameters))  # e.g. "layer0.weights.m"
+        arrays.update({f"optimizer.{key}": np.asarray(value) for key, value in state.items()})
     metadata = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -96,50 +97,6 @@ def _named_parameters(network: Sequential) -> list[tuple[str, np.ndarray]]:
         for position, layer in enumerate(network.layers)  # a Dropout layer has none, keeps its number
         for name, parameter in zip(layer.parameter_names(), layer.parameters(), strict=True)
     ]
-
-
-def _optimizer_arrays(
-    optimizer: Optimizer, parameters: list[tuple[str, np.ndarray]]
-) -> dict[str, np.ndarray]:
-    """The optimizer's state by parameter name: "optimizer.layer0.weights.m", ...
-
-    ``get_state`` keys state by buffer index: one flat array per slot after ``fit`` (which
-    trains through one flat buffer), or one array per parameter when the optimizer was
-    stepped on ``parameters()``; both are cut into the parameters' own shapes here.
-    """
-    state = optimizer.get_state()
-    arrays = {f"optimizer.{key}": np.asarray(state.pop(key)) for key in _SCALARS if key in state}
-    by_index: dict[int, dict[str, np.ndarray]] = {}
-    for key, array in state.items():
-        position, _, slot = key.partition(".")
-        by_index.setdefault(int(position), {})[slot] = np.asarray(array)
-    if not by_index:
-        return arrays
-    total = sum(p.size for _, p in parameters)
-    flat = set(by_index) == {0} and all(a.shape == (total,) for a in by_index[0].values())
-    per_array = set(by_index) == set(range(len(parameters))) and all(
-        a.shape == parameters[i][1].shape for i, slots in by_index.items() for a in slots.values()
-    )
-    if not (flat or per_array):
-        raise ValidationError(
-            f"The model's {type(optimizer).__name__} holds state for other parameters than its network's "
-            "(another network, or one changed since): it cannot be saved with this model. Call "
-            "model.optimizer.reset() to drop the state, or save the model with the optimizer it was "
-            "trained with."
-        )
-    if flat:
-        for slot, array in by_index[0].items():
-            offset = 0
-            for name, parameter in parameters:
-                arrays[f"optimizer.{name}.{slot}"] = array[offset : offset + parameter.size].reshape(
-                    parameter.shape
-                )
-                offset += parameter.size
-    else:
-        for index, slots in by_index.items():
-            for slot, array in slots.items():
-                arrays[f"optimizer.{parameters[index][0]}.{slot}"] = array
-    return arrays
 
 
 def _not_a_model(value: object) -> str:
@@ -274,18 +231,22 @@ def _check_values(arrays: dict[str, np.ndarray], path: str) -> None:
         raise ModelFileError(f"{path}: optimizer.base_learning_rate is {float(base)}; it must be > 0.")
 
 
-def _optimizer_state(
-    arrays: dict[str, np.ndarray], shapes: list, version: int, slots: tuple[str, ...], path: str
-) -> dict[str, np.ndarray]:
-    """The state in the layout ``fit`` trains with (one flat array per slot) for ``set_state``."""
+def _restore_optimizer(optimizer: Optimizer, network: Sequential, arrays: dict[str, np.ndarray],
+                       version: int, shapes: list[tuple[str, tuple[int, ...]]], path: str) -> None:
+    """Give ``optimizer`` the file's state, in the layout ``fit`` trains with (one flat array per
+    slot): by parameter name from version 2 on, by buffer index (as it was saved) before."""
+    state = {name.removeprefix("optimizer."): array for name, array in arrays.items()
+             if name.startswith("optimizer.")}
+    if version >= 2:
+        optimizer.set_named_state(state, dict(_named_parameters(network)))
+    else:
+        optimizer.set_state(_indexed_state(arrays, shapes, path))
+
+
+def _indexed_state(arrays: dict[str, np.ndarray], shapes: list, path: str) -> dict[str, np.ndarray]:
+    """Version 1's state ("<index>.<slot>"), its layout checked: one flat array, or one per parameter."""
     state = {key: arrays[f"optimizer.{key}"] for key in _SCALARS if f"optimizer.{key}" in arrays}
     total = sum(int(np.prod(shape)) for _, shape in shapes)
-    if version >= 2:
-        for slot in slots:
-            names = [f"optimizer.{name}.{slot}" for name, _ in shapes]
-            if names and names[0] in arrays:  # _plan made sure a slot is there for all or none
-                state[f"0.{slot}"] = np.concatenate([arrays[name].reshape(-1) for name in names])
-        return state
     found = {
         name: array
         for name, array in arrays.items()
@@ -316,7 +277,7 @@ def _rebuild(metadata: dict, version: int, arrays: dict[str, np.ndarray], path: 
         optimizer = None
         if metadata["optimizer"] is not None:
             optimizer = optimizer_from_config(metadata["optimizer"])
-            optimizer.set_state(_optimizer_state(arrays, shapes, version, optimizer.slot_names, path))
+            _restore_optimizer(optimizer, network, arrays, version, shapes, path)
         return Model(
             network,
             Preprocessor.from_dict(metadata["preprocessing"]),
