@@ -22,6 +22,7 @@ from neuralab.lr_find import plot_lr_find
 from neuralab.report import (
     Table,
     backprop_tables,
+    care_text,
     compare_table,
     descent_table,
     gallery_table,
@@ -288,12 +289,18 @@ def real_data() -> None:
 
 def vanishing() -> None:
     monitors: dict = {}
-    result = experiments.vanishing(depth=10, width=32, epochs=10, monitors=monitors)
+    result = experiments.vanishing(monitors=monitors)  # the tour's and the CLI's defaults
     _write("vanishing_table.md", markdown_table(vanishing_table(result)))
     _figure(plots.plot_gradient_flow(monitors), "vanishing_flow")
     _figure(plots.plot_loss_curves(result), "vanishing_loss")
     advice = [f"{run.activation}: {run.diagnosis}. {run.advice}" for run in result.runs]
     _text("vanishing_advice.txt.md", "\n".join(advice))
+    # each lesson's sentence, checked on this run: the claim, or what happened instead
+    claims = experiments.vanishing_claims(result)
+    _write("vanishing_claims.md", "".join(f"- {claim.text}\n" for claim in claims))
+    care = experiments.relu_care()
+    _figure(plots.plot_relu_care(care), "relu_care")
+    _write("relu_care.md", care_text(care) + "\n")
     vanishing_exercises(result, monitors)
 
 

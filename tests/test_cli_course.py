@@ -151,3 +151,44 @@ def test_course_tables_are_readable_at_80_columns(args):
 ])
 def test_bad_options_give_one_line_errors(args):
     one_line_error(invoke(*args))
+
+
+def test_tour_interrupted_by_ctrl_c_leaves_nothing_behind(tmp_path):
+    """A real SIGINT to a running `neuralab tour`: exit 130, a line on stderr, no folder left."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "report"
+    proc = subprocess.Popen([sys.executable, "-c", "from neuralab.cli import main; main()", "tour", "--quick",
+                             "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob(".report.*.partial")) and proc.poll() is None:
+            assert time.monotonic() < deadline, "the tour never started writing"
+            time.sleep(0.005)
+        assert proc.poll() is None, "the tour finished before it could be interrupted"
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, stderr
+    assert "Interrupted" in stderr and "Nothing was written" in stderr and "Traceback" not in stderr
+    assert list(tmp_path.iterdir()) == []  # neither the report nor its temporary folder
+
+
+def test_tour_force_replaces_the_report_and_keeps_other_files(tmp_path):
+    from neuralab.report import TourSettings, run_tour
+
+    out = tmp_path / "report"
+    (out / "figures").mkdir(parents=True)
+    (out / "figures" / "stale.png").write_bytes(b"old")
+    (out / "notes.txt").write_text("mine")
+    result = run_tour(out, settings=TourSettings.quick())
+    assert result.folder == str(out) and json.loads((out / "results.json").read_text())["folder"] == str(out)
+    assert (out / "notes.txt").read_text() == "mine"  # not the tour's: left alone
+    assert not (out / "figures" / "stale.png").exists()  # the old figures went with the old report
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # no temporary folder left

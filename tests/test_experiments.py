@@ -253,8 +253,10 @@ def test_vanishing_reports_the_loss_and_accuracy_of_the_same_final_weights():
     result = experiments.vanishing(activations=("tanh",), depth=3, width=8, epochs=3, data=data)
     run = result.run("tanh")
     twin = deep_network("tanh", depth=3, width=8, n_classes=2)  # same seed, data, optimizer: same weights
-    history = twin.fit(data.X_train, data.y_train, loss="cross_entropy", optimizer=nl.SGD(0.1), epochs=3,
-                       batch_size=64, seed=0)
+    # the documented optimizer: SGD(0.02, momentum 0.9), the rate x 0.85 after every epoch
+    history = twin.fit(data.X_train, data.y_train, loss="cross_entropy", optimizer=nl.SGD(0.02, momentum=0.9),
+                       epochs=3, batch_size=64, seed=0, callbacks=[nl.ExponentialDecay(rate=0.85)])
+    assert history.learning_rate == pytest.approx([0.02, 0.02 * 0.85, 0.02 * 0.85 ** 2])
     assert run.loss == list(history.loss)  # the curve: mean over each epoch's batches
     assert run.train_accuracy == np.mean(np.argmax(twin.predict(data.X_train), axis=1) == data.y_train)
     assert run.final_loss == pytest.approx(_cross_entropy(twin, data.X_train, data.y_train), rel=1e-6)

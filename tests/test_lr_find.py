@@ -82,7 +82,7 @@ def test_stops_past_the_divergence_threshold_and_suggests_a_rate_below_it():
     X, z, net = _line()
     critical = 1 / float(np.mean(X ** 2))
     result = nl.lr_find(net, X, z, loss="mse", optimizer="gd", start_learning_rate=1e-4,
-                        end_learning_rate=1e3, num_steps=100, batch_size=None, seed=0)
+                        end_learning_rate=1e3, num_steps=100, batch_size=None, seed=0, rule="minimum/10")
     assert result.stop_reason == "exploded"
     assert result.learning_rates[-1] > critical
     assert len(result.losses) < 100
@@ -271,3 +271,42 @@ def test_cli_says_when_there_is_no_suggestion(tmp_path):
     assert text.exit_code == 0, text.output
     assert "no suggestion" in text.output and "Run more --steps, or lower --start" in text.output
     assert "neuralab train" not in text.output and "0.5" not in text.output
+
+
+def test_valley_rule_picks_the_middle_of_the_longest_fall_before_the_minimum():
+    from neuralab.lr_find import LRFindResult, suggest
+
+    rates = [10.0 ** k for k in range(-6, 2)]  # 1e-6 .. 10
+    # smoothed: a bump at 1e-5, then a fall over 1e-4 .. 1e0 (five steps), the explosion at 10
+    smoothed = [2.0, 2.1, 1.9, 1.5, 1.0, 0.5, 0.2, 5.0]
+    result = LRFindResult(learning_rates=rates, losses=smoothed, smoothed_losses=smoothed)
+    # longest decreasing run ending at the minimum (index 6): 2.0, 1.9, 1.5, 1.0, 0.5, 0.2 from index 0,
+    # span 6: the point at 6 // 3 + 6 // 6 = 3 steps in
+    assert suggest(result, "valley") == rates[3]
+    assert suggest(result, "minimum/10") == pytest.approx(rates[6] / 10)
+    # the steepest fall per decade, central differences (s[i+1] - s[i-1]) / (2 ln 10): -0.45 at index 3,
+    # -0.5 at index 4 (1.5 -> 0.5), -0.4 at index 5: the steepest is at rate 1e-2
+    assert suggest(result, "steepest") == rates[4]
+    with pytest.raises(nl.ValidationError, match=r"rule 'median'\. Choose one of: minimum/10"):
+        suggest(result, "median")
+    X, z, net = _line()
+    with pytest.raises(nl.ValidationError, match=r"Unknown suggestion rule 'best'\. Choose auto or one of"):
+        nl.lr_find(net, X, z, loss="mse", rule="best")
+
+
+def test_the_default_rule_follows_the_optimizer_and_the_valley_rate_converges():
+    X, z, net = _line()
+    critical = 1 / float(np.mean(X ** 2))
+    plain = nl.lr_find(net, X, z, loss="mse", optimizer="gd", start_learning_rate=1e-4, end_learning_rate=1e3,
+                       num_steps=100, batch_size=None, seed=0)
+    assert plain.rule == "minimum/10" and plain.suggestion == pytest.approx(plain.best_learning_rate / 10)
+    adaptive = nl.lr_find(net, X, z, loss="mse", optimizer="adam", start_learning_rate=1e-4,
+                          end_learning_rate=1e3, num_steps=100, batch_size=None, seed=0)
+    assert adaptive.rule == "valley" and adaptive.to_dict()["rule"] == "valley"
+    result = nl.lr_find(net, X, z, loss="mse", optimizer="gd", start_learning_rate=1e-4,
+                        end_learning_rate=1e3, num_steps=100, batch_size=None, seed=0, rule="valley")
+    assert result.rule == "valley"
+    assert 1e-4 < result.suggestion < min(result.best_learning_rate, critical)
+    trained = nl.Sequential([nl.Dense(1, "linear", input_dim=1, seed=0)])
+    history = trained.fit(X, z, loss="mse", optimizer=nl.GradientDescent(result.suggestion), epochs=200)
+    assert history.loss[-1] < 1e-3 * history.loss[0]

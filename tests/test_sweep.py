@@ -116,7 +116,8 @@ def test_results_equal_fitting_each_configuration_one_by_one(local):
             width = record["width"]
         net = nl.Sequential([*layers, nl.Dense(1, "linear", input_dim=width)])
         options = dict(loss="mse", optimizer=nl.SGD(record["learning_rate"]), epochs=EPOCHS, batch_size=BATCH,
-                       validation_data=(data.X_val, data.y_val), seed=record["seed"])
+                       validation_data=(data.X_val, data.y_val), seed=record["seed"],
+                       divergence=nl.DivergenceRule(factor=10.0))
         if record["diverged"]:
             with pytest.raises(nl.DivergenceError) as caught:
                 nl.fit(net, data.X_train, data.y_train, **options)
@@ -379,3 +380,41 @@ def test_sweep_error_is_a_neuralab_error():
     assert issubclass(SweepError, nl.NeuralabError)
     with pytest.raises(SweepError, match="grid is empty"):
         nl.sweep("diabetes", learning_rates=[], workers=1)
+
+
+def test_a_blow_up_is_diverged_with_its_epoch_and_counted():
+    """Sigmoid at learning rate 1 on diabetes: the sweep's DivergenceRule (10 x best) stops it."""
+    results = nl.sweep("diabetes", learning_rates=[1.0, 0.01], activations=["sigmoid"], depths=[3],
+                       widths=[16], seeds=1, epochs=5, workers=1)
+    by_rate = {r["learning_rate"]: r for r in results}
+    blown, fine = by_rate[1.0], by_rate[0.01]
+    assert blown["status"] == "diverged" and blown["diverged"] is True and blown["diverged_epoch"] == 1
+    assert fine["status"] == "ok" and fine["diverged_epoch"] is None
+    row = summarize(results, "activation")[0]
+    assert row["diverged"] == 1 and row["ok"] == 1
+
+
+def test_a_run_that_ends_far_above_its_best_is_diverged_even_if_finite(monkeypatch, tmp_path):
+    from types import SimpleNamespace
+
+    from neuralab.history import History
+    from neuralab.sweeps import runner
+    from neuralab.sweeps.page import write_page
+
+    losses = [5.0, 2.0, 0.9, 25.0, 1452.0]  # finite all along; epoch 4 is above 10 x max(best 0.9, floor 1)
+    history = History(epoch=[1, 2, 3, 4, 5], loss=losses, gradient_norms=[[1.0, 2.0]] * 5)
+    monkeypatch.setattr(runner, "train_run", lambda spec, data: runner.RunOutcome(
+        SimpleNamespace(history=history), [0.1] * 5, None))
+    spec = RunSpec(1.0, "sigmoid", 2, 8, 0, 5, 32, "sgd", "float32")
+    record = runner.run_one(spec, prepare_data("diabetes"))
+    assert record["status"] == "diverged" and record["diverged"] is True and record["diverged_epoch"] == 4
+    assert record["final_loss"] == 1452.0 and record["epochs_run"] == 5
+    assert record["error"] == ("The loss blew up in epoch 4 and ended at 1452, above 10 x its best epoch "
+                               "loss 0.9. Try a smaller learning rate, e.g. 0.1.")
+    recovered = History(epoch=[1, 2, 3], loss=[5.0, 30.0, 1.0], gradient_norms=[[1.0, 2.0]] * 3)
+    monkeypatch.setattr(runner, "train_run", lambda spec, data: runner.RunOutcome(
+        SimpleNamespace(history=recovered), [0.5] * 3, None))
+    ok = runner.run_one(spec, prepare_data("diabetes"))
+    assert ok["status"] == "ok" and ok["diverged_epoch"] is None  # it came back below the bound
+    page, _ = write_page(tmp_path, [record, ok], {"metric": "r2", "source": "diabetes"})
+    assert "1 finished, 1 diverged, 0 failed" in page.read_text()

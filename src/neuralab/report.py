@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -109,8 +112,12 @@ def vanishing_table(result: experiments.VanishingResult) -> Table:
                      f"{max(saturated):.0%}" if saturated else "-", f"{max(dead):.0%}" if dead else "-"])
     caption = (f"{result.depth} hidden layers of {result.width} units on {result.dataset} "
                f"({result.n_train} training, {result.n_test} test rows), SGD learning rate "
-               f"{result.learning_rate:g}, batch {result.batch_size}, {result.epochs} epochs, "
-               f"seed {result.seed}. Gradient ratio: ||dE/dW1|| / ||dE/dW_last|| before training; "
+               f"{result.learning_rate:g}"
+               + (f" with momentum {result.momentum:g}" if result.momentum else "")
+               + (f", x {result.decay:g} per epoch" if result.decay < 1 else "")
+               + f", batch {result.batch_size}, {result.epochs} epochs, "
+               + "initialisation " + ", ".join(f"{r.activation} {r.initializer}" for r in result.runs)
+               + f", seed {result.seed}. Gradient ratio: ||dE/dW1|| / ||dE/dW_last|| before training; "
                "training loss and accuracies: of the final weights (of the weights kept from before the "
                "bad step, for a run that diverged); "
                "saturated units and dead ReLUs: the largest fraction in one layer, before training. "
@@ -133,7 +140,7 @@ def training_table(result: experiments.TrainingResult) -> Table:
     return Table(f"Digits: Dense({result.hidden_units}, relu) -> Dense(10, softmax), cross entropy, SGD "
                  f"(momentum 0.9) learning rate {result.learning_rate:g}, batch {result.batch_size}, "
                  f"{result.epochs} epochs",
-                 ["training rows", "test rows", "final training loss", "final test loss", "train accuracy",
+                 ["training rows", "test rows", "final training loss", "final test loss", "training accuracy",
                   "test accuracy"],
                  [[str(result.n_train), str(result.n_test), _g(result.loss[-1], 4),
                    _g(result.val_loss[-1], 4), f"{result.train_accuracy:.1%}",
@@ -229,9 +236,9 @@ def write_report(folder: str | Path, sections: Sequence[Section], *,
 class TourSettings:
     """Sizes of the tour's runs; ``quick()`` is the small version used by tests."""
 
-    vanishing_depth: int = 10
-    vanishing_width: int = 32
-    vanishing_epochs: int = 20
+    vanishing_depth: int = experiments.VANISHING_DEFAULTS["depth"]
+    vanishing_width: int = experiments.VANISHING_DEFAULTS["width"]
+    vanishing_epochs: int = experiments.VANISHING_DEFAULTS["epochs"]
     training_epochs: int = 30
     training_hidden: int = 64
     backprop_steps: int = 5
@@ -256,12 +263,15 @@ class TourResult:
     vanishing: experiments.VanishingResult
     gallery: experiments.GalleryResult
     training: experiments.TrainingResult
+    relu_care: experiments.CareResult | None = None
 
     def to_dict(self) -> dict:
+        names = ("descent", "compare", "backprop", "vanishing", "gallery", "training", "relu_care")
+        claims = [*experiments.descent_claims(self.compare), *experiments.vanishing_claims(self.vanishing)]
         return {"folder": self.folder, "index": self.index, "figures": list(self.figures),
                 "seconds": self.seconds,
-                **{name: getattr(self, name).to_dict()
-                   for name in ("descent", "compare", "backprop", "vanishing", "gallery", "training")}}
+                **{name: getattr(self, name).to_dict() for name in names if getattr(self, name) is not None},
+                "claims": [claim.to_dict() for claim in claims]}
 
 
 def run_tour(folder: str | Path, *, settings: TourSettings | None = None,
@@ -271,16 +281,58 @@ def run_tour(folder: str | Path, *, settings: TourSettings | None = None,
 
     ``on_stage(name)`` is called before each stage (for progress display);
     ``training_callbacks`` are passed to the digits fit (e.g. a progress bar).
+    The report is written into a temporary folder beside ``folder`` and renamed to it once
+    complete; if the tour stops (an error, Ctrl-C) the temporary folder is removed and
+    ``folder`` is left as it was. Into an existing folder, only the report's own entries
+    (``REPORT_ENTRIES``) are replaced.
     """
-    from . import plots  # matplotlib only when figures are made
-
     settings = settings or TourSettings()
     started = time.perf_counter()
-    folder = ensure_folder(folder)
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise ValidationError(f"Cannot write the report into {target}: it is a file, not a folder. "
+                              "Choose another folder.")
+    ensure_folder(target.parent if str(target.parent) else Path("."))
+    # Everything is written into a hidden folder beside the target and moved into place only
+    # when complete: an interrupted or failed tour leaves no half-written report behind.
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    try:
+        result = _run_tour_into(staging, target, settings, training_callbacks, on_stage, started)
+        _move_into_place(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return result
+
+
+REPORT_ENTRIES = ("index.html", "results.json", "figures")
+"""What a tour writes into its folder (and replaces there on a second run)."""
+
+
+def _move_into_place(staging: Path, target: Path) -> None:
+    """Rename the finished ``staging`` folder to ``target``; into an existing ``target``,
+    swap the report's own entries (other files there are left alone)."""
+    if not target.exists():
+        os.replace(staging, target)
+        return
+    trash = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+    try:
+        for name in REPORT_ENTRIES:
+            if (target / name).exists():
+                os.replace(target / name, trash / name)
+            os.replace(staging / name, target / name)
+    finally:
+        shutil.rmtree(trash, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _run_tour_into(folder: Path, final: Path, settings: TourSettings, training_callbacks: Sequence[Callback],
+                   on_stage: Callable[[str], None] | None, started: float) -> TourResult:
+    """The tour's runs, figures, page and results.json, written into ``folder`` (empty); the
+    result names ``final``, where the report will be."""
+    from . import plots  # matplotlib only when figures are made
+
     figures_folder = ensure_folder(folder / "figures")
-    for old in figures_folder.glob("*"):  # a previous tour's figures (the folder is ours)
-        if old.suffix in {".png", ".svg"} and old.is_file():
-            old.unlink()
     written: list[str] = []
 
     def save(figure, stem):
@@ -303,6 +355,9 @@ def run_tour(folder: str | Path, *, settings: TourSettings | None = None,
                                       epochs=settings.vanishing_epochs)
     save(plots.plot_gradient_flow(vanishing), "gradient_flow")
     save(plots.plot_loss_curves(vanishing), "vanishing_loss")
+    care = experiments.relu_care(depth=settings.vanishing_depth, width=settings.vanishing_width,
+                                 epochs=settings.vanishing_epochs)
+    save(plots.plot_relu_care(care), "relu_care")
     stage("activation functions")
     gallery = experiments.activation_gallery()
     save(plots.plot_gallery(gallery), "activations")
@@ -311,21 +366,95 @@ def run_tour(folder: str | Path, *, settings: TourSettings | None = None,
     training = experiments.train_digits(hidden_units=settings.training_hidden,
                                         epochs=settings.training_epochs,
                                         callbacks=training_callbacks, histories=histories)
-    save(plots.plot_history(histories[0]), "training_history")
+    save(plots.plot_history(histories[0], validation_label="test loss"), "training_history")
 
-    sections = tour_sections(descent, compare, backprop, vanishing, gallery, training)
-    index = write_report(folder, sections, note="Every number on this page was computed by neuralab's engine "
+    sections = tour_sections(descent, compare, backprop, vanishing, gallery, training, care)
+    write_report(folder, sections, note="Every number on this page was computed by neuralab's engine "
                          "(forward pass, backpropagation, gradient descent) when `neuralab tour` ran.")
-    result = TourResult(folder=str(folder), index=str(index), figures=written,
+    result = TourResult(folder=str(final), index=str(final / "index.html"), figures=written,
                         seconds=time.perf_counter() - started, descent=descent, compare=compare,
-                        backprop=backprop, vanishing=vanishing, gallery=gallery, training=training)
+                        backprop=backprop, vanishing=vanishing, gallery=gallery, training=training,
+                        relu_care=care)
     with atomic_write(folder / "results.json", "w", encoding="utf-8") as handle:
         json.dump(result.to_dict(), handle, indent=1)
     return result
 
 
-def tour_sections(descent, compare, backprop, vanishing, gallery, training) -> list[Section]:
+def _claims_text(claims: Sequence[experiments.Claim]) -> str:
+    """The claims' sentences, one paragraph each (the claim or what happened instead)."""
+    return "\n\n".join(claim.text for claim in claims)
+
+
+def initialisation_text(result: experiments.VanishingResult) -> str:
+    """How the demonstration's weights start, and what Keras and PyTorch do by default."""
+    inits = {run.activation: run.initializer for run in result.runs}
+    used = ", ".join(f"{name}: {init}" for name, init in inits.items())
+    return ("Initialisation (" + used + "). He uniform draws W from U(-sqrt(6/fan_in), sqrt(6/fan_in)), "
+            "variance 2/fan_in: a ReLU zeroes about half its inputs, so twice the variance keeps the "
+            "signal's size from layer to layer, the usual practice for the ReLU family. Glorot uniform, "
+            "U(-sqrt(6/(fan_in + fan_out)), ...), suits sigmoid and tanh. For comparison, Keras's Dense "
+            "layer defaults to glorot_uniform (biases zero) whatever the activation, and PyTorch's "
+            "nn.Linear to kaiming_uniform with a = sqrt(5), which is U(-1/sqrt(fan_in), 1/sqrt(fan_in)): "
+            "variance 1/(3 fan_in), six times below He.")
+
+
+def vanishing_text(result: experiments.VanishingResult) -> str:
+    """The vanishing-gradient section: the theory, the settings, then each claim on this run's numbers."""
+    schedule = (f", the rate multiplied by {result.decay:g} after every epoch" if result.decay < 1 else "")
+    return ("The gradient reaching the first layer is a product of one factor w_k sigma'(z_k) per "
+            f"layer. sigma'(z) <= 1/4, so {result.depth} sigmoid layers can shrink it by up to "
+            f"4^-{result.depth} = {result.bound_for_depth:.2g} (the weights multiply in too): the first "
+            "layers of a deep sigmoid network learn orders of magnitude more slowly. relu'(z) = 1 for "
+            "every active unit, so ReLU passes the gradient on.\n\n"
+            f"The same network, {result.depth} hidden layers of {result.width} units, trained with each "
+            f"activation from seed {result.seed}: SGD with momentum {result.momentum:g} at learning rate "
+            f"{result.learning_rate:g}{schedule}, batch {result.batch_size}, {result.epochs} epochs. "
+            + initialisation_text(result) + "\n\n"
+            "What this run measured:\n\n" + _claims_text(experiments.vanishing_claims(result)))
+
+
+def care_text(result: experiments.CareResult) -> str:
+    """The paragraph under the deep-ReLU figure, from its runs' numbers."""
+    parts = []
+    for label, run in zip(result.labels, result.runs, strict=True):
+        spike = experiments.late_spike(run.loss)
+        what = (f"diverged in epoch {run.diverged_at_epoch}" if run.diverged_at_epoch is not None else
+                f"loss spiked in epoch {spike.epoch} (to {spike.loss:.3g} from {spike.lowest:.3g})"
+                if spike is not None else f"loss fell to {run.loss[-1]:.3g} without a late spike")
+        parts.append(f"{label}: {run.test_accuracy:.1%} test accuracy, {what}.")
+    return ("Deep ReLU networks need care. The same ReLU network, seed "
+            f"{result.seed}, under the lesson's settings and two common shortcuts: " + " ".join(parts))
+
+
+def training_text(result: experiments.TrainingResult) -> str:
+    """The digits section, with a word on overfitting when the test loss rose while training fell."""
+    text = ("The iterative training process on real data: forward propagation, the error, "
+            "backpropagation and the update, batch after batch, epoch after epoch. A small ReLU "
+            "network with a softmax output learns to read 8x8 digit images; the test images were "
+            "never used for training (their loss is measured after each epoch, the test loss).")
+    since = experiments.overfitting_since(result.val_loss, result.loss)
+    if since is not None:
+        text += (f"\n\nTest loss rising since epoch {since}: overfitting. The training loss kept falling "
+                 f"({result.loss[since - 1]:.3g} -> {result.loss[-1]:.3g}) while the test loss rose "
+                 f"({result.val_loss[since - 1]:.3g} -> {result.val_loss[-1]:.3g}): the network learns the "
+                 "training images' details rather than digits. Early stopping would keep epoch "
+                 f"{since}'s weights.")
+    else:
+        best = min(range(len(result.val_loss)), key=result.val_loss.__getitem__) + 1 if result.val_loss else 0
+        text += (f"\n\nNo overfitting in this run: the test loss was lowest in epoch {best} and ended within "
+                 f"{experiments.claims.OVERFIT_MARGIN:.0%} of it." if result.val_loss else "")
+    return text
+
+
+def tour_sections(descent, compare, backprop, vanishing, gallery, training, care=None) -> list[Section]:
     """The report's sections in the order of the course notes."""
+    vanishing_figures = [("gradient_flow", "Weight-gradient norm per layer before training (log scale)"),
+                         ("vanishing_loss", "Training loss per epoch for each hidden activation")]
+    text = vanishing_text(vanishing)
+    if care is not None:
+        vanishing_figures.append(("relu_care", "Deep ReLU needs care: the lesson's settings against Glorot "
+                                               "initialisation and plain SGD at a constant 0.1"))
+        text += "\n\n" + care_text(care)
     return [
         Section("descent", "1. Gradient descent on z = 2x",
                 "The cost J(w) = sum (z_i - w x_i)^2 measures how far the line z = w x is from data with "
@@ -333,38 +462,34 @@ def tour_sections(descent, compare, backprop, vanishing, gallery, training) -> l
                 "w <- w - learning_rate * dJ/dw. The first step makes the biggest drop in J; the steps "
                 "shrink as the slope flattens near the minimum.\n\n"
                 "Here w_k - 2 = (w0 - 2)(1 - 2 lr sum x^2)^k: a small learning rate converges slowly, "
-                "a too-large one overshoots further at every step and diverges.",
+                "a too-large one overshoots further at every step and diverges.\n\n"
+                + _claims_text(experiments.descent_claims(compare)),
                 [descent_table(descent), compare_table(compare)],
                 [("descent", "The parabola J(w) with the successive w's, and J per iteration"),
-                 ("descent_compare", "Small, good and too-large learning rates")]),
+                 ("descent_compare", "Every step of a small, a good and a too-large learning rate on J(w) "
+                                     "(the too-large one zig-zags outwards), and J per iteration")]),
         Section("backprop", "2. Backpropagation: the two-neuron example",
                 "One input x feeds two sigmoid neurons. Forward propagation computes z1, a1, z2, a2 and "
                 "the error E = 1/2 (T - a2)^2. Backpropagation applies the chain rule from the output back: "
-                "each gradient is a product of factors, and every weight and bias moves by "
-                "-learning_rate x its gradient.",
+                "dE/dz2 = -(T - a2) a2 (1 - a2) at the output neuron, dE/dz1 = dE/dz2 w2 a1 (1 - a1) at the "
+                "first; each weight's gradient is its neuron's dE/dz times the neuron's input, each bias's "
+                "is dE/dz, and every parameter moves by -learning_rate x its gradient.",
                 backprop_tables(backprop),
-                [("backprop", "The network with its values (nodes) and gradients (edges)")]),
-        Section("vanishing", "3. The vanishing-gradient problem",
-                "The gradient reaching the first layer is a product of one factor w_k sigma'(z_k) per "
-                "layer. sigma'(z) <= 1/4, so with small weights n sigmoid layers shrink it roughly like "
-                "(|w|/4)^n: the first layers of a deep sigmoid network learn orders of magnitude more "
-                "slowly. ReLU's derivative is 1 for active units, so its gradients reach the first layers.",
-                [vanishing_table(vanishing)],
-                [("gradient_flow", "Weight-gradient norm per layer before training (log scale)"),
-                 ("vanishing_loss", "Training loss per epoch for each hidden activation")]),
+                [("backprop", "Forward pass (parameters and values, blue) and backward pass (dE/dz at each "
+                              "neuron and the gradients, red)")]),
+        Section("vanishing", "3. The vanishing-gradient problem", text,
+                [vanishing_table(vanishing)], vanishing_figures),
         Section("activations", "4. The seven activation functions",
                 "Activation functions make networks non-linear. Sigmoid and tanh saturate (vanishing "
-                "gradients); ReLU is the default for hidden layers; softmax turns the output layer's "
+                "gradients); ReLU is the default for hidden layers; leaky_relu keeps a small slope alpha "
+                "for z < 0 (zoomed in the figure) so no unit dies; softmax turns the output layer's "
                 "scores into class probabilities.",
                 [gallery_table(gallery)],
                 [("activations", "Each activation (solid) and its derivative (dashed)")]),
-        Section("training", "5. A real training run: handwritten digits",
-                "The iterative training process on real data: forward propagation, the error, "
-                "backpropagation and the update, batch after batch, epoch after epoch. A small ReLU "
-                "network with a softmax output learns to read 8x8 digit images; the test images were "
-                "never used for training.",
+        Section("training", "5. A real training run: handwritten digits", training_text(training),
                 [training_table(training)],
-                [("training_history", "Loss per epoch (training and test) and gradient norms per layer")]),
+                [("training_history", "Training and test loss per epoch, and each layer's weight-gradient "
+                                      "norm averaged over the epoch's batches")]),
     ]
 
 
@@ -374,12 +499,16 @@ __all__ = [
     "TourResult",
     "TourSettings",
     "backprop_tables",
+    "care_text",
     "compare_table",
     "descent_table",
     "gallery_table",
+    "initialisation_text",
     "run_tour",
     "tour_sections",
     "training_table",
+    "training_text",
     "vanishing_table",
+    "vanishing_text",
     "write_report",
 ]

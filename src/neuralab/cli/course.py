@@ -8,7 +8,6 @@ Numbers are read as text and checked here, so that a bad value gives a one-line 
 from __future__ import annotations
 
 import math
-import shutil
 from pathlib import Path
 from typing import Annotated
 
@@ -32,7 +31,7 @@ from ..report import (
     training_table,
     vanishing_table,
 )
-from ._app import app, fail, run_guarded
+from ._app import app, error_console, fail, run_guarded
 from ._common import echo_json
 
 JSON_HELP = "Print the result object as JSON instead of tables."
@@ -157,6 +156,8 @@ def descent(
         _print_table(console, compare_table(result))
         for run in result.runs:
             _print_table(console, descent_table(run))
+        for claim in experiments.descent_claims(result):
+            console.print(claim.text, markup=False)
     else:
         _print_table(console, descent_table(result))
     if out is not None:
@@ -198,35 +199,55 @@ def backprop(
         _save(console, out, {"backprop": plot_backprop(result)})
 
 
+_V = experiments.VANISHING_DEFAULTS
+
+
 @app.command()
 def vanishing(
     activations: str = typer.Option("sigmoid,tanh,relu,leaky_relu", "--activations",
                                      help="Comma-separated hidden-layer activations to compare."),
     dataset: str = typer.Option("digits", "--dataset",
                                 help="digits or breast_cancer (bundled with scikit-learn)."),
-    depth: str = typer.Option("10", "--depth", metavar="INT", help="Number of hidden layers."),
-    width: str = typer.Option("32", "--width", metavar="INT", help="Units per hidden layer."),
-    epochs: str = typer.Option("10", "--epochs", metavar="INT", help="Training epochs per activation."),
-    learning_rate: str = typer.Option("0.1", "--learning-rate", "-l", metavar="FLOAT", help="SGD step size."),
+    depth: str = typer.Option(str(_V["depth"]), "--depth", metavar="INT", help="Number of hidden layers."),
+    width: str = typer.Option(str(_V["width"]), "--width", metavar="INT", help="Units per hidden layer."),
+    epochs: str = typer.Option(str(_V["epochs"]), "--epochs", metavar="INT",
+                               help="Training epochs per activation (the tour's)."),
+    learning_rate: str = typer.Option(f"{_V['learning_rate']:g}", "--learning-rate", "-l", metavar="FLOAT",
+                                      help="SGD step size at the start."),
+    momentum: str = typer.Option(f"{_V['momentum']:g}", "--momentum", metavar="FLOAT",
+                                 help="SGD momentum in [0, 1) (0: plain SGD)."),
+    decay: str = typer.Option(f"{_V['decay']:g}", "--decay", metavar="FLOAT",
+                              help="Learning rate multiplied by this after every epoch, in (0, 1] "
+                                   "(1: constant)."),
+    initializer: str | None = typer.Option(None, "--initializer",
+                                           help="Force one initializer for every activation (default: "
+                                                "he_uniform for relu/leaky_relu, glorot_uniform otherwise)."),
     seed: str = typer.Option("0", "--seed", metavar="INT", help="Seed of the weights, split and shuffling."),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
     out: OutOption = None,
 ) -> None:
-    """Deep networks with sigmoid/tanh/relu/leaky_relu: gradient flow per layer, loss, accuracy."""
+    """Deep networks with sigmoid/tanh/relu/leaky_relu: gradient flow per layer, loss, accuracy.
+
+    The defaults are the tour's, so the numbers equal the report's.
+    """
     names = tuple(name.strip() for name in activations.split(",") if name.strip())
     result = run_guarded(experiments.vanishing, activations=names, dataset=dataset,
                          depth=_whole("--depth", depth), width=_whole("--width", width),
                          epochs=_whole("--epochs", epochs),
                          learning_rate=_positive_number("--learning-rate", learning_rate),
-                         seed=_whole("--seed", seed, minimum=0))
+                         momentum=_number("--momentum", momentum), decay=_number("--decay", decay),
+                         initializer=initializer, seed=_whole("--seed", seed, minimum=0))
     console = None if as_json else _console()
     if as_json:
-        _print_json(result)
+        echo_json({**result.to_dict(),
+                   "claims": [claim.to_dict() for claim in experiments.vanishing_claims(result)]})
     else:
         _print_table(console, vanishing_table(result))
         for run in result.runs:
             if run.diagnosis != "healthy":
                 console.print(Text.assemble((f"{run.activation}:", "bold"), f" {run.advice}"))
+        for claim in experiments.vanishing_claims(result):
+            console.print(claim.text, markup=False)
     if out is not None:
         from ..plots import plot_gradient_flow, plot_loss_curves
 
@@ -297,10 +318,6 @@ def tour(
         if not force:
             fail(f"The report folder {out} already exists. Use --force to overwrite it or --out to "
                  "choose another.")
-        for name in ("index.html", "results.json"):
-            (out / name).unlink(missing_ok=True)
-        if (out / "figures").is_dir():
-            shutil.rmtree(out / "figures")
     settings = TourSettings.quick() if quick else TourSettings()
     console = _console()
     progress_console = Console(stderr=True) if as_json else console
@@ -311,8 +328,16 @@ def tour(
         def on_stage(name: str) -> None:
             progress.update(stages, description=name, advance=0 if name == "gradient descent" else 1)
 
-        result = run_guarded(run_tour, out, settings=settings, training_callbacks=[_EpochProgress(progress)],
-                             on_stage=on_stage)
+        try:
+            result = run_guarded(run_tour, out, settings=settings,
+                                 training_callbacks=[_EpochProgress(progress)], on_stage=on_stage)
+        except KeyboardInterrupt:
+            progress.stop()
+            # run_tour wrote into a temporary folder and removed it: nothing half-written is left.
+            kept = "left as it was" if out.exists() else "not created"
+            error_console.print(f"Interrupted: the tour stopped before it finished. Nothing was written; "
+                                f"{out} was {kept}.", markup=False)
+            raise typer.Exit(130) from None
         progress.update(stages, description="done", completed=5)
     if as_json:
         _print_json(result)

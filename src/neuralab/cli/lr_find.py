@@ -48,6 +48,9 @@ def lr_find(
     steps: int = typer.Option(100, help="Number of mini-batch steps (at most)."),
     batch_size: int = typer.Option(32, help="Mini-batch size."),
     seed: int = typer.Option(0, help="Seed of the initial weights and the shuffling."),
+    rule: str = typer.Option("auto", help="How to read the suggestion off the curve: auto (minimum/10 "
+                                          "for gd/sgd, valley for adam/rmsprop: validated), minimum/10, "
+                                          "valley or steepest."),
     drop_missing: bool = typer.Option(False, help="Drop rows with empty/NaN cells (default: impute them)."),
     ignore: str = typer.Option("", help="Comma-separated columns to leave out (ids, free text)."),
     sep: str | None = typer.Option(None, help=SEP_HELP),
@@ -60,7 +63,7 @@ def lr_find(
     run_guarded(_lr_find, **locals())
 
 
-def _lr_find(*, data, target, task, hidden, activation, optimizer, start, end, steps, batch_size, seed,
+def _lr_find(*, data, target, task, hidden, activation, optimizer, start, end, steps, batch_size, seed, rule,
              drop_missing, ignore, sep, decimal, out, force, as_json) -> None:
     if not out.lower().endswith(".png"):
         raise ValidationError(f"--out must name a .png file. Got {out!r}.")
@@ -81,7 +84,7 @@ def _lr_find(*, data, target, task, hidden, activation, optimizer, start, end, s
     y = model.preprocessor.encode_target(table, model.network.output_dim)
     result = run_lr_find(model.network, X, y, loss=model.loss, optimizer=optimizer.strip().lower(),
                          start_learning_rate=start, end_learning_rate=end, num_steps=steps,
-                         batch_size=batch_size, seed=seed)
+                         batch_size=batch_size, seed=seed, rule=rule)
     with atomic_write(out) as handle:
         plot_lr_find(result).savefig(handle, format="png", dpi=110)
     suggested = result.suggestion == result.suggestion  # not NaN
@@ -103,14 +106,16 @@ def _lr_find(*, data, target, task, hidden, activation, optimizer, start, end, s
     grid.add_row("steps run", str(len(result.losses)))
     grid.add_row("stopped", result.stop_reason)
     grid.add_row("lowest smoothed loss at rate", f"{result.best_learning_rate:.3g}")
-    grid.add_row("suggested learning rate", f"{result.suggestion:.3g}" if suggested else "none")
+    grid.add_row(f"suggested learning rate ({result.rule})",
+                 f"{result.suggestion:.3g}" if suggested else "none")
     print_out(grid)
     print_out(f"plot written to {out}")
     if command is not None:
         print_out(f"try: {command}")
     else:
-        print_out(f"no suggestion: the smoothed loss was lowest within the first steps, so a tenth of that "
-                  f"rate would lie below --start {start:g}. Run more --steps, or lower --start.")
+        print_out(f"no suggestion: the smoothed loss was lowest within the first steps, so the {result.rule} "
+                  f"rule finds no rate in the tested range from --start {start:g}. Run more --steps, "
+                  "or lower --start.")
 
 
 def train_command(data: str, *, target: str | None, task: str | None, hidden: tuple[int, ...],

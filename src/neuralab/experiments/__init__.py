@@ -5,7 +5,9 @@ for JSON); ``neuralab.plots`` draws them and ``neuralab tour`` runs them all.
 
 - ``descent`` / ``compare_learning_rates``: gradient descent on J(w) = sum (z - w x)^2, z = 2x
 - ``backprop``: the two-neuron worked example, every number from ``neuralab.trace``
-- ``vanishing``: deep sigmoid/tanh/relu/leaky_relu networks, gradient flow measured
+- ``vanishing``: deep sigmoid/tanh/relu/leaky_relu networks, gradient flow measured;
+  ``relu_care``: the deep ReLU network under the lesson's settings and two shortcuts
+- ``claims``: each lesson's sentence checked on a run's own numbers
 - ``activation_gallery``: the seven activations with formula, range, derivative and use
 - ``train_digits``: one real training run (digits, ReLU + softmax + cross entropy)
 
@@ -20,6 +22,7 @@ Examples
 from __future__ import annotations
 
 from .backprop import LECTURE_VALUES, BackpropResult, backprop
+from .claims import Claim, descent_claims, late_spike, overfitting_since, vanishing_claims
 from .descent import (
     COMPARE_LEARNING_RATES,
     DATA_X,
@@ -28,21 +31,36 @@ from .descent import (
     compare_learning_rates,
     descent,
 )
-from .digits import TrainingResult, train_digits
+from .digits import EpochMeanGradientNorm, TrainingResult, mean_gradient_norms, train_digits
 from .gallery import USES, ActivationInfo, GalleryResult, activation_gallery, activation_info
-from .vanishing import ActivationRun, Dataset, VanishingResult, load_dataset, vanishing
+from .vanishing import (
+    DEFAULTS as VANISHING_DEFAULTS,
+)
+from .vanishing import (
+    ActivationRun,
+    CareResult,
+    Dataset,
+    VanishingResult,
+    load_dataset,
+    relu_care,
+    vanishing,
+)
 
 __all__ = [
     "COMPARE_LEARNING_RATES",
     "DATA_X",
     "LECTURE_VALUES",
     "USES",
+    "VANISHING_DEFAULTS",
     "ActivationInfo",
     "ActivationRun",
     "BackpropResult",
+    "CareResult",
+    "Claim",
     "CompareResult",
     "Dataset",
     "DescentResult",
+    "EpochMeanGradientNorm",
     "GalleryResult",
     "TrainingResult",
     "VanishingResult",
@@ -51,7 +69,13 @@ __all__ = [
     "backprop",
     "compare_learning_rates",
     "descent",
+    "descent_claims",
+    "late_spike",
     "load_dataset",
+    "mean_gradient_norms",
+    "overfitting_since",
+    "relu_care",
     "train_digits",
     "vanishing",
+    "vanishing_claims",
 ]

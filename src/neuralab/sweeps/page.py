@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..report import Section, Table, write_report
+from .runner import SWEEP_DIVERGENCE
 from .summary import GRID_KEYS, best_run, format_mean_sd, summarize, summarize_configs
 
 MAX_RESULT_ROWS = 500
@@ -90,7 +91,10 @@ def write_page(folder: str | Path, records: Sequence[dict], data: dict) -> tuple
                 f"{len(records)} runs on {data.get('source')} (target {data.get('target')!r}, "
                 f"{data.get('task')}, loss {data.get('loss')}, metric {metric} on "
                 f"{'the validation rows' if data.get('n_val') else 'the training rows'}): "
-                f"{counts['ok']} finished, {counts['diverged']} diverged, {counts['error']} failed."
+                f"{counts['ok']} finished, {counts['diverged']} diverged, {counts['error']} failed. A run "
+                f"diverged when its loss rose above {SWEEP_DIVERGENCE.factor:g} x its best (at least "
+                f"{SWEEP_DIVERGENCE.floor:g}) or was not finite: the engine stopped it, or it finished "
+                "that far above its best (a blow-up that stayed finite)."
                 f"{partial}\n\n{best_text}",
                 summary_tables(records, metric)),
         Section("figures", "Learning rate and depth",

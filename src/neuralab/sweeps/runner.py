@@ -21,8 +21,11 @@ from ..errors import DivergenceError
 from ..layers import Dense
 from ..network import Sequential
 from ..optimizers import get_optimizer
-from ..training import fit
+from ..training import DivergenceRule, fit
 from .grid import RunSpec, SweepError
+
+SWEEP_DIVERGENCE = DivergenceRule(factor=10.0)
+"""The rule every sweep run trains under and is judged by: a loss above 10 x max(best, 1) diverged."""
 
 RECORD_FIELDS = (
     "run_id", "learning_rate", "activation", "depth", "width", "seed", "epochs", "batch_size", "optimizer",
@@ -32,7 +35,10 @@ RECORD_FIELDS = (
 )
 """The columns of a run record, in CSV order.
 
-status is "ok", "diverged" or "error". Losses are per epoch (training loss; validation
+status is "ok", "diverged" or "error". A run is "diverged" when ``SWEEP_DIVERGENCE`` stopped
+its fit (a batch loss above 10 x the best so far, or not finite), or when it finished with its
+last epoch's loss above that rule's bound (10 x the best epoch loss): a blow-up that stayed
+finite. ``diverged_epoch`` is the epoch the rule fired in. Losses are per epoch (training loss; validation
 loss after the last completed epoch). The metric is accuracy (classification) or R^2
 (regression) on the validation rows (the training rows without a validation split).
 gradient_ratio is ||dE/dW_1|| / ||dE/dW_last|| in the first epoch, gradient_ratio_final in
@@ -196,10 +202,31 @@ def train_run(spec: RunSpec, data: SweepData) -> RunOutcome:
         network = build_network(spec, data.X_train.shape[1], data.n_outputs, data.output_activation)
         fit(network, data.X_train, data.y_train, loss=data.loss,
             optimizer=get_optimizer(spec.optimizer, spec.learning_rate), epochs=spec.epochs,
-            batch_size=spec.batch_size, validation_data=validation, seed=spec.seed, callbacks=[recorder])
+            batch_size=spec.batch_size, validation_data=validation, seed=spec.seed, callbacks=[recorder],
+            divergence=SWEEP_DIVERGENCE)
     except Exception as exc:  # a failed run is a result (recorded with its error), not a crash
         return RunOutcome(network, recorder.values, exc)
     return RunOutcome(network, recorder.values, None)
+
+
+def blow_up_epoch(losses: list[float], rule: DivergenceRule = SWEEP_DIVERGENCE) -> int | None:
+    """The epoch (1-based) a finished run blew up in, or None.
+
+    A run blew up when its last epoch loss is above the rule's bound for the best epoch loss
+    (``rule.diverged(last, best)``); the epoch is the first whose loss the rule judges
+    diverged against the best loss of the epochs before it.
+
+    >>> blow_up_epoch([5.0, 2.0, 1.5, 40.0, 30.0])
+    4
+    >>> blow_up_epoch([5.0, 2.0, 30.0, 1.0]) is None  # it recovered
+    True
+    """
+    if not losses or not rule.diverged(losses[-1], min(losses)):
+        return None
+    for k in range(1, len(losses)):
+        if rule.diverged(losses[k], min(losses[:k])):
+            return k + 1
+    return len(losses)
 
 
 def run_one(spec: RunSpec, data: SweepData, worker: str = "local") -> dict:
@@ -232,8 +259,15 @@ def run_one(spec: RunSpec, data: SweepData, worker: str = "local") -> dict:
         error=None, gradient_ratio=_ratio(norms[0]) if norms else None,
         gradient_ratio_final=_ratio(norms[-1]) if norms else None,
     )
+    blew_up = blow_up_epoch(list(history.loss)) if error is None and history is not None else None
     if isinstance(error, DivergenceError):
         record.update(status="diverged", diverged=True, diverged_epoch=int(error.epoch), error=str(error))
+    elif blew_up is not None:
+        best = min(history.loss)
+        record.update(status="diverged", diverged=True, diverged_epoch=blew_up,
+                      error=(f"The loss blew up in epoch {blew_up} and ended at {history.loss[-1]:.4g}, "
+                             f"above {SWEEP_DIVERGENCE.factor:g} x its best epoch loss {best:.4g}. "
+                             f"Try a smaller learning rate, e.g. {spec.learning_rate / 10:g}."))
     elif error is not None:
         record.update(status="error", error=f"{type(error).__name__}: {error}")
     record.update(wall_time=time.perf_counter() - started, worker=worker)
@@ -271,5 +305,14 @@ def run_in_dask_worker(spec: RunSpec, data: SweepData) -> dict:
     return run_one(spec, data, worker=get_worker().address)
 
 
-__all__ = ["RECORD_FIELDS", "RunOutcome", "SweepData", "build_network", "prepare_data", "run_one",
-           "train_run"]
+__all__ = [
+    "RECORD_FIELDS",
+    "SWEEP_DIVERGENCE",
+    "RunOutcome",
+    "SweepData",
+    "blow_up_epoch",
+    "build_network",
+    "prepare_data",
+    "run_one",
+    "train_run",
+]
