@@ -189,8 +189,8 @@ def test_vanishing_cli_defaults_equal_the_tour_and_give_the_same_numbers(default
 
 def test_vanishing_cli_refuses_bad_momentum_and_decay():
     for option, value, message in (
-        ("--momentum", "1", "`momentum` must be a number in [0, 1)"),
-        ("--decay", "0", "`decay` must be a number in (0, 1]"),
+        ("--momentum", "1", "`--momentum` must be a number in [0, 1)"),
+        ("--decay", "0", "`--decay` must be a number in (0, 1]"),
         ("--initializer", "xavier", "xavier"),
     ):
         got = runner.invoke(app, ["vanishing", option, value, "--epochs", "1"])

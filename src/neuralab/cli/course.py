@@ -231,11 +231,16 @@ def vanishing(
     The defaults are the tour's, so the numbers equal the report's.
     """
     names = tuple(name.strip() for name in activations.split(",") if name.strip())
+    momentum_value, decay_value = _number("--momentum", momentum), _number("--decay", decay)
+    if not 0 <= momentum_value < 1:
+        fail(f"`--momentum` must be a number in [0, 1), e.g. 0.9 (0: plain SGD). Got {momentum!r}.")
+    if not 0 < decay_value <= 1:
+        fail(f"`--decay` must be a number in (0, 1], e.g. 0.85 (1: a constant rate). Got {decay!r}.")
     result = run_guarded(experiments.vanishing, activations=names, dataset=dataset,
                          depth=_whole("--depth", depth), width=_whole("--width", width),
                          epochs=_whole("--epochs", epochs),
                          learning_rate=_positive_number("--learning-rate", learning_rate),
-                         momentum=_number("--momentum", momentum), decay=_number("--decay", decay),
+                         momentum=momentum_value, decay=decay_value,
                          initializer=initializer, seed=_whole("--seed", seed, minimum=0))
     console = None if as_json else _console()
     if as_json:
