@@ -218,7 +218,8 @@ def _plot_compare(result: CompareResult) -> Figure:
     """One panel per learning rate: every step drawn on J(w) as an arrow; below, J per step."""
     figure = _figure(12.0, 7.5)
     keys = [f"run{i}" for i in range(len(result.runs))]
-    panels = figure.subplot_mosaic([keys, ["loss"] * len(keys)], height_ratios=[1.25, 1.0])
+    layout: list = [keys, ["loss"] * len(keys)]
+    panels = figure.subplot_mosaic(layout, height_ratios=[1.25, 1.0])
     for key, run, colour in zip(keys, result.runs, ("C0", "C2", "C3", "C1", "C4"), strict=False):
         _draw_steps(panels[key], run, colour)
     loss_axes = panels["loss"]

@@ -236,9 +236,9 @@ def write_report(folder: str | Path, sections: Sequence[Section], *,
 class TourSettings:
     """Sizes of the tour's runs; ``quick()`` is the small version used by tests."""
 
-    vanishing_depth: int = experiments.VANISHING_DEFAULTS["depth"]
-    vanishing_width: int = experiments.VANISHING_DEFAULTS["width"]
-    vanishing_epochs: int = experiments.VANISHING_DEFAULTS["epochs"]
+    vanishing_depth: int = int(experiments.VANISHING_DEFAULTS["depth"])
+    vanishing_width: int = int(experiments.VANISHING_DEFAULTS["width"])
+    vanishing_epochs: int = int(experiments.VANISHING_DEFAULTS["epochs"])
     training_epochs: int = 30
     training_hidden: int = 64
     backprop_steps: int = 5
