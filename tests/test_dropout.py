@@ -170,5 +170,7 @@ def test_sklearn_estimator_takes_dropout():
     y = (X[:, 0] > 0).astype(int)
     clf = NeuralClassifier(hidden_layer_sizes=(8,), dropout=0.3, epochs=40, learning_rate=0.05,
                            random_state=0).fit(X, y)
-    assert [type(layer).__name__ for layer in clf.network_.layers] == ["Dense", "Dropout", "Dense"]
+    # The first layer is a Dense that also takes sparse X (neuralab._sparse.SparseInputDense).
+    assert [isinstance(layer, nl.Dense) for layer in clf.network_.layers] == [True, False, True]
+    assert isinstance(clf.network_.layers[1], nl.Dropout)
     assert clf.score(X, y) > 0.8

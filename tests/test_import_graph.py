@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("foundation", ["errors", "_version", "_scalars", "_registry", "_validation", "_files", "history",
                     "metrics"]),
     ("math", ["activations", "losses", "initializers", "optimizers", "data"]),
-    ("layers", ["layers", "dropout"]),
+    ("layers", ["layers", "dropout", "_sparse"]),
     ("backprop", ["backprop"]),
     ("network", ["network", "callbacks"]),
     ("analysis", ["diagnostics", "trace", "gradcheck"]),

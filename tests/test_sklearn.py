@@ -100,7 +100,7 @@ def test_hyperparameters_reach_the_engine():
     assert (type(optimizer).__name__, optimizer.learning_rate, optimizer.momentum, optimizer.nesterov) == (
         "SGD", 0.05, 0.8, True)
     assert clf.network_.dtype == np.float32
-    assert clf.predict_proba(X).dtype == np.float64
+    assert clf.predict_proba(X).dtype == np.float32  # a float32 model answers in float32
     assert clf.loss_curve_ == clf.history_.loss and len(clf.loss_curve_) == 3 == clf.n_iter_
     assert clf.validation_loss_curve_ is None
     # get_params returns the constructor arguments unmodified.

@@ -29,6 +29,7 @@ from .dropout import Dropout
 from .errors import (
     DivergenceError,
     IncompatibleLossError,
+    InvalidParameterError,
     NeuralabError,
     NonFiniteError,
     NotBuiltError,
@@ -83,6 +84,7 @@ __all__ = [
     "History",
     "IncompatibleLossError",
     "Initializer",
+    "InvalidParameterError",
     "LRFindResult",
     "Layer",
     "LeakyReLU",

@@ -2,6 +2,13 @@
 
 Every message names the problem, the value expected and the fix, so that the command line
 can print it in one line and a learner can act on it.
+
+Errors about bad input also derive from the built-in exception that Python (and
+scikit-learn) code catches for it: a wrong value, shape or name is a ``ValueError``, a
+hyperparameter of the wrong type or value an ``InvalidParameterError`` (``ValueError`` and
+``TypeError``, like scikit-learn's), a model used before training is a ``ValueError`` and
+an ``AttributeError`` (like scikit-learn's ``NotFittedError``), and a loss that becomes NaN
+or explodes is a ``ValueError`` (scikit-learn raises one for non-finite weights).
 """
 
 from __future__ import annotations
@@ -33,6 +40,24 @@ class ValidationError(NeuralabError, ValueError):
     ... except nl.ValidationError as error:
     ...     print(error)
     `units` must be a positive integer. Got 0.
+    """
+
+
+class InvalidParameterError(ValidationError, TypeError):
+    """A hyperparameter (of an estimator) has the wrong type or value.
+
+    Both a ValueError and a TypeError, as scikit-learn's ``InvalidParameterError`` is.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import neuralab as nl
+    >>> from neuralab.sklearn import NeuralClassifier
+    >>> try:
+    ...     NeuralClassifier(hidden_layer_sizes="64").fit(np.zeros((4, 2)), [0, 1, 0, 1])
+    ... except TypeError as error:
+    ...     print(type(error).__name__, isinstance(error, ValueError))
+    InvalidParameterError True
     """
 
 
@@ -121,7 +146,7 @@ class OutputError(NeuralabError, OSError):
     """
 
 
-class NotTrainableError(NeuralabError):
+class NotTrainableError(NeuralabError, ValueError):
     """The network cannot be trained by gradient descent (e.g. a binary_step layer).
 
     Examples
@@ -136,7 +161,7 @@ class NotTrainableError(NeuralabError):
     """
 
 
-class NotBuiltError(NeuralabError):
+class NotBuiltError(NeuralabError, ValueError, AttributeError):
     """The network's weights do not exist yet (input size unknown).
 
     Examples
@@ -151,7 +176,7 @@ class NotBuiltError(NeuralabError):
     """
 
 
-class NotFittedError(NeuralabError):
+class NotFittedError(NeuralabError, ValueError, AttributeError):
     """A model is used (predict, evaluate) before it was ever trained: its weights are random.
 
     Examples
@@ -170,8 +195,11 @@ class NotFittedError(NeuralabError):
     """
 
 
-class DivergenceError(NeuralabError):
+class DivergenceError(NeuralabError, ValueError):
     """The loss became NaN, infinite or exploded during training.
+
+    A ValueError too: the cause is a value (a learning rate too large, inputs not scaled),
+    and scikit-learn raises ValueError when its solver produces non-finite weights.
 
     Attributes
     ----------

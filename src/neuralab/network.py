@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import backprop
+from ._sparse import as_float_csr, is_sparse
 from ._validation import as_float_matrix, check_dtype, check_positive_int, check_same_length
 from .activations import activation_from_config
 from .dropout import Dropout
@@ -200,7 +201,16 @@ class Sequential:
 
     # -- data -------------------------------------------------------------------------
     def _prepare_inputs(self, X: object, name: str = "X") -> np.ndarray:
-        array = as_float_matrix(name, X, self.dtype)
+        if is_sparse(X):  # CSR, never densified: only a first layer that multiplies sparse rows takes it
+            if not getattr(self.layers[0], "accepts_sparse", False):
+                raise ValidationError(
+                    f"`{name}` is a scipy.sparse matrix, but this network's first layer multiplies dense "
+                    f"arrays only. Pass {name}.toarray() if it fits in memory, or use the estimators of "
+                    "neuralab.sklearn, whose first layer takes sparse rows."
+                )
+            array = as_float_csr(name, X, self.dtype)
+        else:
+            array = as_float_matrix(name, X, self.dtype)
         expected = self.input_dim
         if expected is not None and array.shape[1] != expected:
             raise ShapeError(

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .._sparse import SparseBatches, is_sparse
 from .._validation import (
     check_fraction,
     check_positive_int,
@@ -200,7 +201,7 @@ class _Trainer:
         size = n if batch_size is None else min(batch_size, n)
         starts = range(0, n, size)
         context = TrainingContext(network, self.optimizer, self.loss, history, epochs, len(starts))
-        batches = Batches(X, y, self.sample_weight, size)
+        batches = (SparseBatches if is_sparse(X) else Batches)(X, y, self.sample_weight, size)
         for callback in self.callbacks:
             callback.on_train_begin(context)
         best = math.inf
