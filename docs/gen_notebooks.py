@@ -23,7 +23,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 OUT = Path(__file__).resolve().parent / "notebooks"
-REPOSITORY = "https://github.com/neuralab/neuralab/blob/main/examples"
 
 
 def notebooks() -> list[Path]:
@@ -69,17 +68,20 @@ def render(path: Path) -> str:
         import nbformat
         from jupyter_client.manager import KernelManager
     except ImportError as error:
-        raise RuntimeError(f"The notebook pages need nbclient, nbformat and ipykernel ({error}): "
-                           "pip install -e '.[docs]'") from error
+        raise RuntimeError(
+            f"The notebook pages need nbclient, nbformat and ipykernel ({error}): pip install -e '.[docs]'"
+        ) from error
 
     notebook = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory() as folder:  # notebooks may write files
         # IPC transport: a local socket file instead of TCP ports (and no warning about them
         # in the build log, which the strict docs test reads)
-        manager = KernelManager(kernel_name="python3", transport="ipc",
-                                connection_file=str(Path(folder) / "kernel.json"))
-        client = nbclient.NotebookClient(notebook, km=manager, timeout=120,
-                                         resources={"metadata": {"path": folder}})
+        manager = KernelManager(
+            kernel_name="python3", transport="ipc", connection_file=str(Path(folder) / "kernel.json")
+        )
+        client = nbclient.NotebookClient(
+            notebook, km=manager, timeout=120, resources={"metadata": {"path": folder}}
+        )
         try:
             client.execute()
         finally:
@@ -96,9 +98,10 @@ def render(path: Path) -> str:
             if number == 0:
                 blocks.append(
                     f'!!! note "A notebook, run when this site was built"\n'
-                    f"    This page is [`examples/{path.name}`]({REPOSITORY}/{path.name}), executed top to "
+                    f"    This page is `examples/{path.name}` in the repository, executed top to "
                     f"bottom by the site's build with the engine it documents: every output below is "
-                    f"what that code printed. Run it yourself with `jupyter lab examples/{path.name}`.\n")
+                    f"what that code printed. Run it yourself with `jupyter lab examples/{path.name}`.\n"
+                )
         elif cell.cell_type == "code":
             source = "\n".join(line for line in cell.source.splitlines() if not line.startswith("%"))
             if source.strip():
@@ -119,8 +122,10 @@ def main() -> int:
         page.write_text(render(path))
         stamp.write_text(fingerprint)
         ran += 1
-    print(f"gen_notebooks: executed {ran} of {len(notebooks())} notebooks into {OUT} "
-          f"in {time.perf_counter() - started:.1f} s")
+    print(
+        f"gen_notebooks: executed {ran} of {len(notebooks())} notebooks into {OUT} "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
     return 0
 
 
