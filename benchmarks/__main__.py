@@ -17,21 +17,44 @@ def _names(text: str) -> list[str]:
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller data, fewer repeats (a smoke run)")
-    parser.add_argument("--cases", type=_names, default=None,
-                        help="comma-separated: large,small_batch1,small_batch32,digits (default all)")
-    parser.add_argument("--implementations", type=_names, default=list(IMPLEMENTATIONS),
-                        help=f"comma-separated subset of {','.join(IMPLEMENTATIONS)} (default all; "
-                        "those not installed are skipped)")
-    parser.add_argument("--repeats", type=int, default=None, help="timed runs per implementation "
-                        "(default 5, or 2 with --quick)")
+    parser.add_argument(
+        "--cases",
+        type=_names,
+        default=None,
+        help="comma-separated: large,small_batch1,small_batch32,digits (default all)",
+    )
+    parser.add_argument(
+        "--implementations",
+        type=_names,
+        default=list(IMPLEMENTATIONS),
+        help=f"comma-separated subset of {','.join(IMPLEMENTATIONS)} (default all; "
+        "those not installed are skipped)",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=None,
+        help="timed runs per implementation (default 5, or 2 with --quick)",
+    )
     parser.add_argument("--pause", type=float, default=0.25, help="seconds of sleep before each run")
-    parser.add_argument("--threads", type=int, default=None,
-                        help="limit BLAS/OpenMP pools (threadpoolctl) and torch to N threads; steadier "
-                        "on a busy machine (default: the libraries' own choice)")
-    parser.add_argument("--tag", default=None, help="suffix of the result file names (default: "
-                        "'quick', the chosen cases, 'threadsN' and/or 'openblas-env' when those apply)")
-    parser.add_argument("--note", default=None, help="a line printed in bold at the top of the "
-                        "report, e.g. 'taken on a busy machine'")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="limit BLAS/OpenMP pools (threadpoolctl) and torch to N threads; steadier "
+        "on a busy machine (default: the libraries' own choice)",
+    )
+    parser.add_argument(
+        "--tag",
+        default=None,
+        help="suffix of the result file names (default: "
+        "'quick', the chosen cases, 'threadsN' and/or 'openblas-env' when those apply)",
+    )
+    parser.add_argument(
+        "--note",
+        default=None,
+        help="a line printed in bold at the top of the report, e.g. 'taken on a busy machine'",
+    )
     arguments = parser.parse_args(argv)
     unknown = sorted(set(arguments.implementations) - set(IMPLEMENTATIONS))
     if unknown:
@@ -54,8 +77,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit("Nothing to run: every implementation asked for is skipped (see above).")
     if arguments.threads is not None:
         environment.limit_threads(arguments.threads, runnable)
-    results = run_suite(cases, runnable, repeats=repeats, quick=arguments.quick,
-                        pause=arguments.pause)
+    results = run_suite(cases, runnable, repeats=repeats, quick=arguments.quick, pause=arguments.pause)
     results["skipped"] = skipped
     if arguments.note:
         results["note"] = arguments.note

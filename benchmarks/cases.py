@@ -64,12 +64,15 @@ def case_from_dict(fields: dict) -> Case:
     return Case(**{**fields, "layer_sizes": tuple(fields["layer_sizes"])})
 
 
-LARGE = Case("large", (784, 256, 128, 10), "relu", "softmax", "cross_entropy", 0.1, 128, 1,
-             "synthetic_mnist", 60_000)
-SMALL_BATCH_1 = Case("small_batch1", (2, 8, 8, 1), "tanh", "sigmoid", "binary_cross_entropy", 0.1, 1, 2,
-                     "two_moons", 1_000)
-SMALL_BATCH_32 = Case("small_batch32", (2, 8, 8, 1), "tanh", "sigmoid", "binary_cross_entropy", 0.1, 32,
-                      20, "two_moons", 1_000)
+LARGE = Case(
+    "large", (784, 256, 128, 10), "relu", "softmax", "cross_entropy", 0.1, 128, 1, "synthetic_mnist", 60_000
+)
+SMALL_BATCH_1 = Case(
+    "small_batch1", (2, 8, 8, 1), "tanh", "sigmoid", "binary_cross_entropy", 0.1, 1, 2, "two_moons", 1_000
+)
+SMALL_BATCH_32 = Case(
+    "small_batch32", (2, 8, 8, 1), "tanh", "sigmoid", "binary_cross_entropy", 0.1, 32, 20, "two_moons", 1_000
+)
 DIGITS = Case("digits", (64, 64, 10), "relu", "softmax", "cross_entropy", 0.1, 32, 30, "digits", 1_347)
 
 FULL_CASES = (LARGE, SMALL_BATCH_1, SMALL_BATCH_32, DIGITS)

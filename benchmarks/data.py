@@ -66,16 +66,21 @@ def make_dataset(case: Case) -> Dataset:
 
         X, y = load_digits(return_X_y=True)
         X_train, X_test, y_train, y_test = train_test_split(
-            (X / 16.0).astype(np.float32), y.astype(np.int64), test_size=0.25, stratify=y,
-            random_state=case.seed)
+            (X / 16.0).astype(np.float32),
+            y.astype(np.int64),
+            test_size=0.25,
+            stratify=y,
+            random_state=case.seed,
+        )
         return Dataset(np.ascontiguousarray(X_train), y_train, np.ascontiguousarray(X_test), y_test)
     makers = {"synthetic_mnist": _synthetic_mnist, "two_moons": _two_moons}
     if case.dataset not in makers:
         raise UnknownDatasetError(
-            f"Unknown dataset {case.dataset!r}. Choose from {sorted(makers)} or 'digits'.")
+            f"Unknown dataset {case.dataset!r}. Choose from {sorted(makers)} or 'digits'."
+        )
     n_test = max(case.n_samples // 5, 1)
     X, y = makers[case.dataset](case.n_samples + n_test, rng)
-    return Dataset(X[:case.n_samples], y[:case.n_samples], X[case.n_samples:], y[case.n_samples:])
+    return Dataset(X[: case.n_samples], y[: case.n_samples], X[case.n_samples :], y[case.n_samples :])
 
 
 def initial_weights(case: Case) -> list[tuple[np.ndarray, np.ndarray]]:

@@ -63,10 +63,18 @@ def describe(implementations: tuple[str, ...]) -> dict:
     except ImportError:
         info["threadpools"] = "threadpoolctl is not installed (it comes with scikit-learn)"
     else:
-        keys = ("user_api", "internal_api", "version", "num_threads", "threading_layer",
-                "architecture", "filepath")
-        info["threadpools"] = [{key: pool.get(key) for key in keys if key in pool}
-                               for pool in threadpool_info()]
+        keys = (
+            "user_api",
+            "internal_api",
+            "version",
+            "num_threads",
+            "threading_layer",
+            "architecture",
+            "filepath",
+        )
+        info["threadpools"] = [
+            {key: pool.get(key) for key in keys if key in pool} for pool in threadpool_info()
+        ]
     return info
 
 

@@ -58,8 +58,9 @@ def _per_sample_loss(loss: str, logits: jax.Array, y: jax.Array) -> jax.Array:
 
 
 @functools.cache
-def compiled_step(layer_sizes: tuple[int, ...], hidden_activation: str, loss: str,
-                  learning_rate: float) -> Callable:
+def compiled_step(
+    layer_sizes: tuple[int, ...], hidden_activation: str, loss: str, learning_rate: float
+) -> Callable:
     """The jitted SGD step for one structure (cached: a new function would compile again)."""
 
     def batch_loss(params, X, y, mask):
@@ -107,7 +108,7 @@ def train(model: JaxModel, case: Case, data: Dataset) -> None:
     for _ in range(case.epochs):
         order = rng.permutation(n) if size < n else np.arange(n)
         for start in range(0, n, size):
-            index = order[start:start + size]
+            index = order[start : start + size]
             if len(index) == size:
                 params = step(params, X[index], y[index], full_mask)
             else:  # the short last batch, padded to the one compiled shape

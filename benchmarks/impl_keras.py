@@ -54,7 +54,7 @@ class ShuffledBatches(keras.utils.PyDataset):
         return math.ceil(self.X.shape[0] / self.size)
 
     def __getitem__(self, position: int) -> tuple[np.ndarray, np.ndarray]:
-        index = self.order[position * self.size:(position + 1) * self.size]
+        index = self.order[position * self.size : (position + 1) * self.size]
         return self.X[index], self.y[index]
 
     def new_epoch(self) -> None:
@@ -79,8 +79,9 @@ _MODELS: dict[tuple, keras.Model] = {}
 
 def _build(case: Case) -> keras.Model:
     layers: list = [keras.Input(shape=(case.layer_sizes[0],))]
-    layers += [keras.layers.Dense(units, activation=case.hidden_activation)
-               for units in case.layer_sizes[1:-1]]
+    layers += [
+        keras.layers.Dense(units, activation=case.hidden_activation) for units in case.layer_sizes[1:-1]
+    ]
     layers.append(keras.layers.Dense(case.layer_sizes[-1]))  # logits: the loss applies softmax/sigmoid
     model = keras.Sequential(layers)
     if case.loss == "cross_entropy":

@@ -14,8 +14,12 @@ def prepare(case: Case, data: Dataset, weights: list[tuple[np.ndarray, np.ndarra
     """Build the case's network from the given initial ``weights`` (untimed)."""
     last = len(weights) - 1
     layers = [
-        nl.Dense(W.shape[1], case.output_activation if position == last else case.hidden_activation,
-                 weights=W, biases=b)
+        nl.Dense(
+            W.shape[1],
+            case.output_activation if position == last else case.hidden_activation,
+            weights=W,
+            biases=b,
+        )
         for position, (W, b) in enumerate(weights)
     ]
     return nl.Sequential(layers, dtype="float32")
@@ -23,8 +27,15 @@ def prepare(case: Case, data: Dataset, weights: list[tuple[np.ndarray, np.ndarra
 
 def train(model: nl.Sequential, case: Case, data: Dataset) -> None:
     """The timed part: ``fit`` for ``case.epochs`` epochs of shuffled mini-batches."""
-    model.fit(data.X_train, data.y_train, loss=case.loss, optimizer=nl.SGD(case.learning_rate),
-              epochs=case.epochs, batch_size=case.batch_size, seed=case.seed)
+    model.fit(
+        data.X_train,
+        data.y_train,
+        loss=case.loss,
+        optimizer=nl.SGD(case.learning_rate),
+        epochs=case.epochs,
+        batch_size=case.batch_size,
+        seed=case.seed,
+    )
 
 
 def predict_proba(model: nl.Sequential, X: np.ndarray) -> np.ndarray:

@@ -20,11 +20,21 @@ from .data import Dataset
 def prepare(case: Case, data: Dataset, weights: list[tuple[np.ndarray, np.ndarray]]) -> MLPClassifier:
     """An unfitted MLPClassifier for the case (``weights`` cannot be given to it)."""
     return MLPClassifier(
-        hidden_layer_sizes=case.layer_sizes[1:-1], activation=case.hidden_activation, solver="sgd",
-        alpha=0.0, batch_size=case.batch_size, learning_rate="constant",
-        learning_rate_init=case.learning_rate, max_iter=case.epochs, shuffle=True,
-        random_state=case.seed, tol=0.0, momentum=0.0, nesterovs_momentum=False,
-        early_stopping=False, n_iter_no_change=case.epochs + 1,
+        hidden_layer_sizes=case.layer_sizes[1:-1],
+        activation=case.hidden_activation,
+        solver="sgd",
+        alpha=0.0,
+        batch_size=case.batch_size,
+        learning_rate="constant",
+        learning_rate_init=case.learning_rate,
+        max_iter=case.epochs,
+        shuffle=True,
+        random_state=case.seed,
+        tol=0.0,
+        momentum=0.0,
+        nesterovs_momentum=False,
+        early_stopping=False,
+        n_iter_no_change=case.epochs + 1,
     )
 
 

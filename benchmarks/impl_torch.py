@@ -65,8 +65,12 @@ def loss(case: Case, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor
     return F.binary_cross_entropy_with_logits(logits, target)
 
 
-def sgd_loop(model: torch.nn.Module, case: Case, data: Dataset,
-             batch_loss: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> None:
+def sgd_loop(
+    model: torch.nn.Module,
+    case: Case,
+    data: Dataset,
+    batch_loss: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+) -> None:
     """Epochs of SGD on ``batch_loss(X_batch, y_batch)`` in neuralab's batch order."""
     optimizer = torch.optim.SGD(model.parameters(), lr=case.learning_rate)
     X = torch.from_numpy(data.X_train)
@@ -77,7 +81,7 @@ def sgd_loop(model: torch.nn.Module, case: Case, data: Dataset,
     for _ in range(case.epochs):
         order = torch.from_numpy(rng.permutation(n)) if size < n else torch.arange(n)
         for start in range(0, n, size):
-            index = order[start:start + size]
+            index = order[start : start + size]
             optimizer.zero_grad(set_to_none=True)
             batch_loss(X[index], y[index]).backward()
             optimizer.step()

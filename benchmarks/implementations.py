@@ -55,22 +55,43 @@ class Implementation:
 REGISTRY: dict[str, Implementation] = {
     implementation.name: implementation
     for implementation in (
-        Implementation("neuralab", "impl_neuralab", ("neuralab",),
-                       description="Sequential.fit"),
-        Implementation("torch", "impl_torch", ("torch",),
-                       description="per-batch index gather, zero_grad(set_to_none=True), fused loss "
-                       "on logits, eager"),
-        Implementation("torch-compile", "impl_torch_compile", ("torch",),
-                       description="the torch loop around a torch.compile'd forward + loss (inductor)"),
-        Implementation("jax", "impl_jax", ("jax", "jaxlib"),
-                       description="jax.jit of the whole step (jax.grad + SGD, donated parameters), "
-                       "batches gathered on the host"),
-        Implementation("keras-jax", "impl_keras", ("keras", "jax", "jaxlib"), {"KERAS_BACKEND": "jax"},
-                       description="Keras 3 model.fit, JAX backend (jit)"),
-        Implementation("keras-torch", "impl_keras", ("keras", "torch"), {"KERAS_BACKEND": "torch"},
-                       description="Keras 3 model.fit, PyTorch backend (eager)"),
-        Implementation("sklearn", "impl_sklearn", ("sklearn",),
-                       description="MLPClassifier(solver='sgd').fit"),
+        Implementation("neuralab", "impl_neuralab", ("neuralab",), description="Sequential.fit"),
+        Implementation(
+            "torch",
+            "impl_torch",
+            ("torch",),
+            description="per-batch index gather, zero_grad(set_to_none=True), fused loss on logits, eager",
+        ),
+        Implementation(
+            "torch-compile",
+            "impl_torch_compile",
+            ("torch",),
+            description="the torch loop around a torch.compile'd forward + loss (inductor)",
+        ),
+        Implementation(
+            "jax",
+            "impl_jax",
+            ("jax", "jaxlib"),
+            description="jax.jit of the whole step (jax.grad + SGD, donated parameters), "
+            "batches gathered on the host",
+        ),
+        Implementation(
+            "keras-jax",
+            "impl_keras",
+            ("keras", "jax", "jaxlib"),
+            {"KERAS_BACKEND": "jax"},
+            description="Keras 3 model.fit, JAX backend (jit)",
+        ),
+        Implementation(
+            "keras-torch",
+            "impl_keras",
+            ("keras", "torch"),
+            {"KERAS_BACKEND": "torch"},
+            description="Keras 3 model.fit, PyTorch backend (eager)",
+        ),
+        Implementation(
+            "sklearn", "impl_sklearn", ("sklearn",), description="MLPClassifier(solver='sgd').fit"
+        ),
     )
 }
 
@@ -101,8 +122,10 @@ def installed(names: tuple[str, ...] | list[str]) -> tuple[tuple[str, ...], dict
             continue
         missing = get(name).missing_packages()
         if missing:
-            skipped[name] = (f"{name} skipped: {', '.join(missing)} not installed "
-                             "(`make bench` installs the benchmark's peers: pip install -e '.[bench]')")
+            skipped[name] = (
+                f"{name} skipped: {', '.join(missing)} not installed "
+                "(`make bench` installs the benchmark's peers: pip install -e '.[bench]')"
+            )
         else:
             runnable.append(name)
     return tuple(runnable), skipped

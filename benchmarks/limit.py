@@ -56,10 +56,10 @@ def _step_products(layer_sizes: tuple[int, ...], batch: int, rng: np.random.Gene
         a = rng.random((batch, n_in), dtype=np.float32)
         W = rng.random((n_in, n_out), dtype=np.float32)
         dz = rng.random((batch, n_out), dtype=np.float32)
-        products.append((a, W, np.empty((batch, n_out), np.float32)))           # forward
-        products.append((a.T, dz, np.empty((n_in, n_out), np.float32)))         # weights
+        products.append((a, W, np.empty((batch, n_out), np.float32)))  # forward
+        products.append((a.T, dz, np.empty((n_in, n_out), np.float32)))  # weights
         if position > 0:
-            products.append((dz, W.T, np.empty((batch, n_in), np.float32)))     # inputs
+            products.append((dz, W.T, np.empty((batch, n_in), np.float32)))  # inputs
     return products
 
 

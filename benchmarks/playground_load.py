@@ -88,8 +88,10 @@ def main() -> None:
         for thread in threads:
             thread.join(300)
     elapsed = time.perf_counter() - start
-    print(f"{args.learners} learners, a store of {args.limit} sessions, {args.requests} train requests each, "
-          f"{args.bad} malformed requests, {elapsed:.1f} s")
+    print(
+        f"{args.learners} learners, a store of {args.limit} sessions, {args.requests} train requests each, "
+        f"{args.bad} malformed requests, {elapsed:.1f} s"
+    )
     for outcome, count in sorted(outcomes.items()):
         print(f"  {count:4d}  {outcome}")
     print("  answers by status: " + ", ".join(f"{code}: {n}" for code, n in sorted(statuses.items())))

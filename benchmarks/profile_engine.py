@@ -107,20 +107,26 @@ def breakdown(case: Case) -> dict[str, float]:
             z += layer.biases
 
     pieces = {
-        "matmul: z = x W": lambda: [np.dot(x, layer.weights)
-                                    for x, layer in zip(inputs, layers, strict=True)],
-        "matmul: dW = x^T dz": lambda: [np.dot(x.T, d, out=layer.weight_gradient)
-                                        for x, d, layer in zip(inputs, dz, layers, strict=True)],
-        "matmul: dx = dz W^T": lambda: [np.dot(d, layer.weights.T)
-                                        for d, layer in zip(dz[1:], layers[1:], strict=True)],
+        "matmul: z = x W": lambda: [
+            np.dot(x, layer.weights) for x, layer in zip(inputs, layers, strict=True)
+        ],
+        "matmul: dW = x^T dz": lambda: [
+            np.dot(x.T, d, out=layer.weight_gradient) for x, d, layer in zip(inputs, dz, layers, strict=True)
+        ],
+        "matmul: dx = dz W^T": lambda: [
+            np.dot(d, layer.weights.T) for d, layer in zip(dz[1:], layers[1:], strict=True)
+        ],
         "elementwise: bias add": bias_add,
-        "elementwise: hidden activation forward": lambda: [layer.activation.forward(z)
-                                                           for z, layer in zip(pre, hidden, strict=False)],
+        "elementwise: hidden activation forward": lambda: [
+            layer.activation.forward(z) for z, layer in zip(pre, hidden, strict=False)
+        ],
         "elementwise: hidden activation backward": lambda: [
-            layer.activation.backward(d, z, a)
-            for d, z, a, layer in zip(dz, pre, post, hidden, strict=False)],
-        "elementwise: db = 1^T dz": lambda: [np.dot(ones[:d.shape[0]], d, out=layer.bias_gradient)
-                                             for d, layer in zip(dz, layers, strict=True)],
+            layer.activation.backward(d, z, a) for d, z, a, layer in zip(dz, pre, post, hidden, strict=False)
+        ],
+        "elementwise: db = 1^T dz": lambda: [
+            np.dot(ones[: d.shape[0]], d, out=layer.bias_gradient)
+            for d, layer in zip(dz, layers, strict=True)
+        ],
         "output + loss: output activation": lambda: layers[-1].activation.forward(pre[-1]),
         "output + loss: loss value": lambda: loss.value(output, yb),
         "output + loss: fused gradient": lambda: loss.preactivation_gradient(output, yb),
@@ -140,8 +146,11 @@ _TIMED_METHODS = (
     (Dense, "forward", "layers forward (matmul, bias, activation)"),
     (regularisation, "batch_loss_value", "loss value"),  # with a penalty or sample weights
     # the plain batch loss: every loss class that defines its own value_in_training
-    *((cls, "value_in_training", "loss value") for cls in (Loss, *LOSSES.values())
-      if "value_in_training" in vars(cls)),
+    *(
+        (cls, "value_in_training", "loss value")
+        for cls in (Loss, *LOSSES.values())
+        if "value_in_training" in vars(cls)
+    ),
     (Dense, "backward", "layers backward (activation, dW, db, dx)"),
     (Optimizer, "step", "optimizer step"),
 )
@@ -168,6 +177,7 @@ def in_fit_us(case: Case) -> dict[str, float]:
                 return function(*args, **kwargs)
             finally:
                 totals[label] += time.perf_counter() - start
+
         return wrapper
 
     try:
@@ -199,8 +209,10 @@ def _markdown(title: str, times: dict[str, float], *, groups: bool = True) -> st
             if name != "measured step":
                 group = name.split(":")[0].split(" (")[0]
                 by_group[group] = by_group.get(group, 0.0) + value
-        lines += ["", "By group: " + ", ".join(f"{group} {value / step:.0%}"
-                                               for group, value in by_group.items())]
+        lines += [
+            "",
+            "By group: " + ", ".join(f"{group} {value / step:.0%}" for group, value in by_group.items()),
+        ]
     return "\n".join(lines)
 
 
@@ -219,8 +231,10 @@ def main(argv: list[str] | None = None) -> None:
         pieces, in_fit = breakdown(case), in_fit_us(case)
         results[case.name] = {"breakdown_us": pieces, "in_fit_us": in_fit}
         sections += [
-            _markdown(f"### {case.name} (batch {case.batch_size}): the pieces in isolation", pieces), "",
-            _markdown(f"#### {case.name}: timed inside one fit", in_fit, groups=False), "",
+            _markdown(f"### {case.name} (batch {case.batch_size}): the pieces in isolation", pieces),
+            "",
+            _markdown(f"#### {case.name}: timed inside one fit", in_fit, groups=False),
+            "",
         ]
     # A run on other cases, or a quick one, must not overwrite the day's default profile.
     parts = ["profile"] + (["quick"] if arguments.quick else [])

@@ -58,8 +58,10 @@ def to_markdown(results: dict) -> str:
             )
     for entry in results["cases"]:
         for impl, error in entry.get("failed", {}).items():
-            lines.append(f"| {entry['case']['name']} | {impl} | failed: "
-                         f"{error.strip().splitlines()[-1]} | | | | | | | |")
+            lines.append(
+                f"| {entry['case']['name']} | {impl} | failed: "
+                f"{error.strip().splitlines()[-1]} | | | | | | | |"
+            )
     lines += [
         "",
         "compile s: the untimed warm-up run (one epoch on a few thousand rows) less the time its "

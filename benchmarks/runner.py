@@ -35,8 +35,14 @@ __all__ = ["GEMM_ONLY", "run_case", "steps_per_run", "summarise", "warmup_rows"]
 def summarise(seconds: list[float], steps: int) -> dict:
     """Median, min, max (s) and the median time per optimizer step (microseconds)."""
     median = statistics.median(seconds)
-    return {"median_s": median, "min_s": min(seconds), "max_s": max(seconds), "times_s": seconds,
-            "steps": steps, "median_step_us": median / steps * 1e6}
+    return {
+        "median_s": median,
+        "min_s": min(seconds),
+        "max_s": max(seconds),
+        "times_s": seconds,
+        "steps": steps,
+        "median_step_us": median / steps * 1e6,
+    }
 
 
 def warmup_rows(n_samples: int, batch_size: int, limit_rows: int = 2048) -> int:
@@ -56,8 +62,15 @@ GEMM_ONLY = "gemm-only"
 """The name under which the limit's epoch of bare matrix products is timed (``with_limit``)."""
 
 
-def run_case(case: Case, implementations: tuple[str, ...], *, repeats: int, pause: float = 0.25,
-             with_limit: bool = False, log=None) -> dict:
+def run_case(
+    case: Case,
+    implementations: tuple[str, ...],
+    *,
+    repeats: int,
+    pause: float = 0.25,
+    with_limit: bool = False,
+    log=None,
+) -> dict:
     """Time ``case`` for every implementation; return per-implementation summaries, ratios, memory.
 
     ``with_limit`` also times ``limit.epoch_of_products`` in the rotation, as ``gemm-only``
@@ -131,15 +144,27 @@ def run_case(case: Case, implementations: tuple[str, ...], *, repeats: int, paus
         warm = warmups[name]
         # The warm-up's time beyond what its steps take once compiled: tracing and compiling.
         compile_s = warm["seconds"] - warm["steps"] * summary["median_step_us"] * 1e-6
-        results[name] = {**summary, **qualities[name], "warmup_s": warm["seconds"],
-                         "warmup_steps": warm["steps"], "compile_s": max(compile_s, 0.0)}
+        results[name] = {
+            **summary,
+            **qualities[name],
+            "warmup_s": warm["seconds"],
+            "warmup_steps": warm["steps"],
+            "compile_s": max(compile_s, 0.0),
+        }
     ratios = {}
     if "neuralab" in results:
         for peer in results:
             if peer != "neuralab":
                 ratios[f"neuralab/{peer}"] = results["neuralab"]["median_s"] / results[peer]["median_s"]
-    entry = {"case": case.to_dict(), "n_train": int(n_train), "n_test": int(data.X_test.shape[0]),
-             "implementations": results, "ratios": ratios, "memory": peaks, "failed": failed}
+    entry = {
+        "case": case.to_dict(),
+        "n_train": int(n_train),
+        "n_test": int(data.X_test.shape[0]),
+        "implementations": results,
+        "ratios": ratios,
+        "memory": peaks,
+        "failed": failed,
+    }
     if with_limit:
         entry["gemm_only"] = summarise(seconds[GEMM_ONLY], steps)
     return entry

@@ -81,16 +81,22 @@ def time_training(implementation: ModuleType, case: Case, data: Dataset, weights
 
 
 def _predict_in_chunks(implementation: ModuleType, model, X: np.ndarray) -> np.ndarray:
-    return np.concatenate([implementation.predict_proba(model, X[start:start + QUALITY_CHUNK_ROWS])
-                           for start in range(0, X.shape[0], QUALITY_CHUNK_ROWS)])
+    return np.concatenate(
+        [
+            implementation.predict_proba(model, X[start : start + QUALITY_CHUNK_ROWS])
+            for start in range(0, X.shape[0], QUALITY_CHUNK_ROWS)
+        ]
+    )
 
 
 def measure_quality(implementation: ModuleType, model, data: Dataset) -> dict:
     """Training loss and test accuracy of a trained model."""
     train_p = _predict_in_chunks(implementation, model, data.X_train)
     test_p = _predict_in_chunks(implementation, model, data.X_test)
-    return {"train_loss": quality.mean_loss(train_p, data.y_train),
-            "test_accuracy": quality.accuracy(test_p, data.y_test)}
+    return {
+        "train_loss": quality.mean_loss(train_p, data.y_train),
+        "test_accuracy": quality.accuracy(test_p, data.y_test),
+    }
 
 
 class InProcessSession:
@@ -101,8 +107,9 @@ class InProcessSession:
         self.module = implementations.get(name).load()
         self.ready_mb: float | None = None
 
-    def run(self, case: Case, rows: int | None = None, quality: bool = False,
-            parameters: bool = False) -> dict:
+    def run(
+        self, case: Case, rows: int | None = None, quality: bool = False, parameters: bool = False
+    ) -> dict:
         full = case_data(case)
         if self.ready_mb is None:
             self.ready_mb = memory.current_rss_mb()
@@ -116,8 +123,11 @@ class InProcessSession:
         return result
 
     def memory(self) -> dict:
-        return {"ready_mb": self.ready_mb, "peak_mb": memory.peak_rss_mb(),
-                "ru_maxrss_mb": memory.ru_maxrss_mb()}
+        return {
+            "ready_mb": self.ready_mb,
+            "peak_mb": memory.peak_rss_mb(),
+            "ru_maxrss_mb": memory.ru_maxrss_mb(),
+        }
 
     def close(self) -> None:
         pass
@@ -131,8 +141,14 @@ class WorkerSession:
         environment = {**os.environ, **implementations.get(name).environment}
         self.log = tempfile.NamedTemporaryFile("w+", prefix=f"bench-{name}-", suffix=".log")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks.worker", name], cwd=REPOSITORY_ROOT, env=environment,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True)
+            [sys.executable, "-m", "benchmarks.worker", name],
+            cwd=REPOSITORY_ROOT,
+            env=environment,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
+        )
 
     def _log_tail(self, lines: int = 25) -> str:
         self.log.flush()
@@ -148,17 +164,24 @@ class WorkerSession:
         answer = self.process.stdout.readline()
         if not answer:
             code = self.process.wait(timeout=30)
-            raise WorkerError(f"The {self.name} worker exited (code {code}) on {what}. "
-                              f"Its log ends:\n{self._log_tail()}")
+            raise WorkerError(
+                f"The {self.name} worker exited (code {code}) on {what}. Its log ends:\n{self._log_tail()}"
+            )
         reply = json.loads(answer)
         if "error" in reply:
             raise WorkerError(f"The {self.name} worker failed on {what}:\n{reply['error']}")
         return reply
 
-    def run(self, case: Case, rows: int | None = None, quality: bool = False,
-            parameters: bool = False) -> dict:
-        request = {"op": "run", "case": case.to_dict(), "rows": rows, "quality": quality,
-                   "parameters": parameters}
+    def run(
+        self, case: Case, rows: int | None = None, quality: bool = False, parameters: bool = False
+    ) -> dict:
+        request = {
+            "op": "run",
+            "case": case.to_dict(),
+            "rows": rows,
+            "quality": quality,
+            "parameters": parameters,
+        }
         return self._ask(request, f"case {case.name}")
 
     def memory(self) -> dict:

@@ -10,8 +10,15 @@ from . import environment, limit, runner, targets
 from .cases import Case
 
 
-def run_suite(cases: list[Case], implementations: tuple[str, ...], *, repeats: int, quick: bool = False,
-              pause: float = 0.25, log=None) -> dict:
+def run_suite(
+    cases: list[Case],
+    implementations: tuple[str, ...],
+    *,
+    repeats: int,
+    quick: bool = False,
+    pause: float = 0.25,
+    log=None,
+) -> dict:
     """Run every case for every implementation and return the JSON-ready results."""
     log = log or (lambda message: print(message, file=sys.stderr, flush=True))
     results: dict = {
@@ -26,8 +33,9 @@ def run_suite(cases: list[Case], implementations: tuple[str, ...], *, repeats: i
     }
     for case in cases:
         log(f"case {case.name}")
-        entry = runner.run_case(case, implementations, repeats=repeats, pause=pause,
-                                with_limit=case.name == "large", log=log)
+        entry = runner.run_case(
+            case, implementations, repeats=repeats, pause=pause, with_limit=case.name == "large", log=log
+        )
         entry["load_average_after"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
         results["memory"][case.name] = entry.pop("memory")
         results["cases"].append(entry)

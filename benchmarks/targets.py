@@ -17,8 +17,14 @@ def evaluate(results: dict) -> list[dict]:
         if peers:
             fastest = min(peers, key=lambda peer: large["implementations"][peer]["median_s"])
             ratio = peers[fastest]
-            checks.append(_target(f"large: epoch time neuralab / the fastest peer ({fastest})", ratio,
-                                  "<= 0.70", ratio <= 0.70))
+            checks.append(
+                _target(
+                    f"large: epoch time neuralab / the fastest peer ({fastest})",
+                    ratio,
+                    "<= 0.70",
+                    ratio <= 0.70,
+                )
+            )
     limit = results.get("limit")
     if large and limit and "neuralab" in large["implementations"]:
         share = limit["shares"]["neuralab"]
@@ -28,8 +34,9 @@ def evaluate(results: dict) -> list[dict]:
         for peer, goal in (("jax", 0.75), ("torch", 0.2)):
             if entry and f"neuralab/{peer}" in entry["ratios"]:
                 ratio = entry["ratios"][f"neuralab/{peer}"]
-                checks.append(_target(f"{name}: time per step neuralab/{peer}", ratio, f"<= {goal}",
-                                      ratio <= goal))
+                checks.append(
+                    _target(f"{name}: time per step neuralab/{peer}", ratio, f"<= {goal}", ratio <= goal)
+                )
     for name, entry in cases.items():
         if "neuralab/sklearn" in entry["ratios"]:
             ratio = entry["ratios"]["neuralab/sklearn"]
@@ -37,8 +44,14 @@ def evaluate(results: dict) -> list[dict]:
             if "gemm_only" in entry and "sklearn" in entry["implementations"]:
                 # What an engine that spent no time outside the matrix products would reach.
                 bound = entry["gemm_only"]["median_s"] / entry["implementations"]["sklearn"]["median_s"]
-                checks.append(_target(f"{name}: bare matrix products / sklearn (the floor for any "
-                                      "NumPy engine)", bound, "(context)", None))
+                checks.append(
+                    _target(
+                        f"{name}: bare matrix products / sklearn (the floor for any NumPy engine)",
+                        bound,
+                        "(context)",
+                        None,
+                    )
+                )
     digits = cases.get("digits")
     if digits and "neuralab" in digits["implementations"]:
         accuracies = {impl: r["test_accuracy"] for impl, r in digits["implementations"].items()}

@@ -26,8 +26,9 @@ from .sessions import InProcessSession
 def answer(session: InProcessSession, request: dict) -> dict:
     if request["op"] == "memory":
         return session.memory()
-    return session.run(case_from_dict(request["case"]), request["rows"], request["quality"],
-                       request["parameters"])
+    return session.run(
+        case_from_dict(request["case"]), request["rows"], request["quality"], request["parameters"]
+    )
 
 
 def serve(name: str) -> None:

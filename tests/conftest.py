@@ -10,7 +10,11 @@ from hypothesis import HealthCheck, settings
 
 settings.register_profile("dev", deadline=None, max_examples=25)
 settings.register_profile(
-    "ci", deadline=None, max_examples=25, derandomize=True, print_blob=True,
+    "ci",
+    deadline=None,
+    max_examples=25,
+    derandomize=True,
+    print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))

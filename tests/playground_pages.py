@@ -20,8 +20,16 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 REQUIRED = os.environ.get("NEURALAB_REQUIRE_BROWSER") == "1"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "playground"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _missing() -> str | None:
@@ -108,7 +116,10 @@ def open_page(url: str, profile: Path, *, width: int = 1400, height: int = 1050)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            str(profile),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
             viewport={"width": width, "height": height},
         )
         context.set_default_timeout(20_000)
@@ -116,8 +127,9 @@ def open_page(url: str, profile: Path, *, width: int = 1400, height: int = 1050)
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         missing: list[str] = []  # e.g. /favicon.ico: the page names an inline icon instead
-        page.on("response",
-                lambda r: missing.append(r.url) if r.status == 404 and "/api/" not in r.url else None)
+        page.on(
+            "response", lambda r: missing.append(r.url) if r.status == 404 and "/api/" not in r.url else None
+        )
         page.goto(url)
         expect(page.locator("body")).to_have_attribute("data-builds", "1")
         yield page
@@ -160,5 +172,13 @@ def hover_weight(page, layer: int, source: int, target: int) -> None:
     page.mouse.move(*point)
 
 
-__all__ = ["ARTIFACTS", "Page", "WatchedStore", "expect", "hover_weight", "open_page", "page_fixtures",
-           "serve"]
+__all__ = [
+    "ARTIFACTS",
+    "Page",
+    "WatchedStore",
+    "expect",
+    "hover_weight",
+    "open_page",
+    "page_fixtures",
+    "serve",
+]

@@ -72,8 +72,13 @@ def test_get_activation_by_name_and_by_object(name):
 
 @pytest.mark.parametrize(
     ("spelling", "cls"),
-    [("Leaky-ReLU", nl.LeakyReLU), (" leaky relu ", nl.LeakyReLU), ("SIGMOID", nl.Sigmoid),
-     ("Binary-Step", nl.BinaryStep), ("Softmax", nl.Softmax)],
+    [
+        ("Leaky-ReLU", nl.LeakyReLU),
+        (" leaky relu ", nl.LeakyReLU),
+        ("SIGMOID", nl.Sigmoid),
+        ("Binary-Step", nl.BinaryStep),
+        ("Softmax", nl.Softmax),
+    ],
 )
 def test_names_are_normalised(spelling, cls):
     assert type(nl.get_activation(spelling)) is cls
@@ -339,14 +344,18 @@ def test_dtype_is_preserved_on_ordinary_inputs(activation, dtype):
 def test_sigmoid_is_accurate_far_into_the_tails():
     """The two-branch form keeps e^-|z| relative accuracy where 1/(1+e^-z) would round to 0."""
     z = np.array([[-30.0, -700.0]])
-    np.testing.assert_allclose(nl.Sigmoid()(z), [[math.exp(-30.0) / (1 + math.exp(-30.0)), math.exp(-700.0)]],
-                               rtol=1e-14)
+    np.testing.assert_allclose(
+        nl.Sigmoid()(z), [[math.exp(-30.0) / (1 + math.exp(-30.0)), math.exp(-700.0)]], rtol=1e-14
+    )
 
 
 # --- properties (hypothesis) ----------------------------------------------------------------
 
-_finite_rows = arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 6)),
-                      elements=st.floats(-50, 50, allow_nan=False, allow_infinity=False))
+_finite_rows = arrays(
+    np.float64,
+    st.tuples(st.integers(1, 4), st.integers(1, 6)),
+    elements=st.floats(-50, 50, allow_nan=False, allow_infinity=False),
+)
 
 
 @given(_finite_rows, st.floats(-100, 100, allow_nan=False))

@@ -16,8 +16,9 @@ LABELS = np.array([0, 2, 1, 2, 0, 1])
 
 
 def small_net(output="softmax", units=3, dtype="float64"):
-    return nl.Sequential([nl.Dense(4, "tanh", input_dim=3, seed=0), nl.Dense(units, output, seed=1)],
-                         dtype=dtype)
+    return nl.Sequential(
+        [nl.Dense(4, "tanh", input_dim=3, seed=0), nl.Dense(units, output, seed=1)], dtype=dtype
+    )
 
 
 def test_loss_and_gradients_match_finite_differences_and_name_every_parameter():
@@ -46,7 +47,7 @@ def test_the_record_holds_x_z_a_and_delta_of_each_layer():
     assert out.output_gradient is None
     # the chain rule one layer down: dE/da1 = delta2 W2^T, dE/dz1 = dE/da1 * (1 - a1^2)
     np.testing.assert_allclose(hidden.output_gradient, out.delta @ W2.T, rtol=1e-12)
-    np.testing.assert_allclose(hidden.delta, out.delta @ W2.T * (1 - hidden.output ** 2), rtol=1e-12)
+    np.testing.assert_allclose(hidden.delta, out.delta @ W2.T * (1 - hidden.output**2), rtol=1e-12)
     np.testing.assert_allclose(hidden.gradients["weights"], X.T @ hidden.delta, rtol=1e-12)
     np.testing.assert_allclose(out.gradients["biases"], out.delta.sum(axis=0), rtol=1e-12, atol=1e-16)
 
@@ -57,7 +58,7 @@ def test_sample_weights_scale_each_row_of_the_loss():
     weights = np.array([1.0, 0.0, 2.0, 1.0, 0.5, 3.0])
     weighted = nl.loss_and_gradients(net, "mse", X, y, sample_weight=weights)
     residual = net.predict(X)[:, 0] - y
-    assert weighted.loss == pytest.approx(float(np.sum(weights * residual ** 2)) / len(y), rel=1e-13)
+    assert weighted.loss == pytest.approx(float(np.sum(weights * residual**2)) / len(y), rel=1e-13)
     with pytest.raises(nl.ValidationError, match="`sample_weight` must be a 1-D array of 6 numbers"):
         nl.loss_and_gradients(net, "mse", X, y, sample_weight=weights[:5])
 
@@ -75,8 +76,9 @@ def test_one_fit_step_is_the_seams_gradient_times_the_learning_rate():
     net = small_net()
     before = net.parameters_by_name()
     before = {name: p.copy() for name, p in before.items()}
-    gradients = {name: g.copy() for name, g in
-                 nl.loss_and_gradients(net, "cross_entropy", X, LABELS).gradients.items()}
+    gradients = {
+        name: g.copy() for name, g in nl.loss_and_gradients(net, "cross_entropy", X, LABELS).gradients.items()
+    }
     net.fit(X, LABELS, loss="cross_entropy", optimizer=nl.GradientDescent(0.5), epochs=1, batch_size=None)
     for name, parameter in net.parameters_by_name().items():
         np.testing.assert_array_equal(parameter, before[name] - np.float64(0.5) * gradients[name])
@@ -122,8 +124,9 @@ def test_optimizer_state_by_parameter_name_round_trips_and_resumes_exactly():
     adam = nl.Adam(0.01)
     net.fit(X, LABELS, loss="cross_entropy", optimizer=adam, epochs=2, batch_size=3, seed=0)
     named = adam.get_named_state(net.parameters_by_name())
-    assert sorted(named) == sorted(["iterations"] + [f"{name}.{slot}" for name in net.parameters_by_name()
-                                                      for slot in ("m", "v")])
+    assert sorted(named) == sorted(
+        ["iterations"] + [f"{name}.{slot}" for name in net.parameters_by_name() for slot in ("m", "v")]
+    )
     assert named["layer1.weights.m"].shape == (3, 4) and named["layer2.biases.v"].shape == (3,)
     twin, twin_adam = small_net(dtype="float32"), nl.Adam(0.01)
     twin.set_weights(net.get_weights())
@@ -131,8 +134,16 @@ def test_optimizer_state_by_parameter_name_round_trips_and_resumes_exactly():
     for key, value in adam.get_state().items():
         np.testing.assert_array_equal(twin_adam.get_state()[key], value)
     for network, optimizer in ((net, adam), (twin, twin_adam)):
-        network.fit(X, LABELS, loss="cross_entropy", optimizer=optimizer, epochs=3, initial_epoch=2,
-                    batch_size=3, seed=1)
+        network.fit(
+            X,
+            LABELS,
+            loss="cross_entropy",
+            optimizer=optimizer,
+            epochs=3,
+            initial_epoch=2,
+            batch_size=3,
+            seed=1,
+        )
     for a, b in zip(net.get_weights(), twin.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
 
@@ -147,11 +158,13 @@ def test_named_state_also_reads_per_array_state_and_refuses_foreign_names():
     with pytest.raises(nl.ValidationError, match=r"names a parameter 'layer9\.weights'"):
         nl.SGD(0.1, momentum=0.9).set_named_state(
             {"iterations": np.array(1), "layer9.weights.momentum_buffer": np.zeros(2)},
-            net.parameters_by_name())
+            net.parameters_by_name(),
+        )
     with pytest.raises(nl.ValidationError, match=r"missing for layer1\.biases"):
         nl.SGD(0.1, momentum=0.9).set_named_state(
             {"iterations": np.array(1), "layer1.weights.momentum_buffer": np.zeros((3, 4))},
-            net.parameters_by_name())
+            net.parameters_by_name(),
+        )
 
 
 def test_the_walks_are_the_networks_forward_and_backward():

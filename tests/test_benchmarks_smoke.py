@@ -21,16 +21,29 @@ from benchmarks.cases import Case, UnknownCaseError, get_cases
 from benchmarks.data import initial_weights, make_dataset
 from benchmarks.suite import run_suite
 
-TINY_SOFTMAX = Case("tiny_softmax", (2, 6, 2), "relu", "softmax", "cross_entropy", 0.1, 8, 2,
-                    "two_moons", 60, seed=3)
-TINY_SIGMOID = Case("tiny_sigmoid", (2, 4, 4, 1), "tanh", "sigmoid", "binary_cross_entropy", 0.1, 1, 1,
-                    "two_moons", 20, seed=4)
+TINY_SOFTMAX = Case(
+    "tiny_softmax", (2, 6, 2), "relu", "softmax", "cross_entropy", 0.1, 8, 2, "two_moons", 60, seed=3
+)
+TINY_SIGMOID = Case(
+    "tiny_sigmoid",
+    (2, 4, 4, 1),
+    "tanh",
+    "sigmoid",
+    "binary_cross_entropy",
+    0.1,
+    1,
+    1,
+    "two_moons",
+    20,
+    seed=4,
+)
 
 
 @pytest.fixture(scope="module")
 def suite_results():
-    return run_suite([TINY_SOFTMAX, TINY_SIGMOID], ("neuralab",), repeats=2, pause=0.0,
-                     log=lambda message: None)
+    return run_suite(
+        [TINY_SOFTMAX, TINY_SIGMOID], ("neuralab",), repeats=2, pause=0.0, log=lambda message: None
+    )
 
 
 def test_suite_result_structure(suite_results, tmp_path):
@@ -52,8 +65,10 @@ def test_suite_result_structure(suite_results, tmp_path):
         assert math.isfinite(result["train_loss"]) and result["train_loss"] > 0
         assert entry["ratios"] == {}  # no peer ran
     assert "threadpools" in suite_results["environment"]
-    assert set(suite_results["environment"]["openblas_variables"]) == {"OPENBLAS_CORETYPE",
-                                                                       "OPENBLAS_L2_SIZE"}
+    assert set(suite_results["environment"]["openblas_variables"]) == {
+        "OPENBLAS_CORETYPE",
+        "OPENBLAS_L2_SIZE",
+    }
     json_path, markdown_path = report.write(suite_results, tmp_path, tag="smoke")
     assert json_path.name == f"{suite_results['date']}-smoke.json"
     table = markdown_path.read_text()
@@ -137,8 +152,21 @@ def test_a_missing_peer_is_skipped_with_a_line_saying_so(monkeypatch, tmp_path, 
         return written["paths"]
 
     monkeypatch.setattr(report, "write", write)
-    cli.main(["--quick", "--cases", "small_batch32", "--implementations", "neuralab,jax", "--repeats", "1",
-              "--pause", "0", "--note", "a smoke run"])
+    cli.main(
+        [
+            "--quick",
+            "--cases",
+            "small_batch32",
+            "--implementations",
+            "neuralab,jax",
+            "--repeats",
+            "1",
+            "--pause",
+            "0",
+            "--note",
+            "a smoke run",
+        ]
+    )
     assert "jax skipped: jax, jaxlib not installed" in capsys.readouterr().err
     json_path, markdown_path = written["paths"]
     assert json_path.name.startswith(f"{date.today().isoformat()}-quick-small_batch32-neuralab")
@@ -158,10 +186,14 @@ def test_unknown_implementations_name_the_choices(capsys):
 
 def test_a_failing_worker_is_dropped_from_the_case_and_the_others_go_on(monkeypatch):
     # Known here only: the worker, a fresh interpreter, cannot load it and exits.
-    monkeypatch.setitem(implementations.REGISTRY, "broken",
-                        implementations.Implementation("broken", "impl_broken", ("neuralab",)))
-    entry = runner.run_case(TINY_SOFTMAX, ("neuralab", "broken"), repeats=2, pause=0.0,
-                            log=lambda message: None)
+    monkeypatch.setitem(
+        implementations.REGISTRY,
+        "broken",
+        implementations.Implementation("broken", "impl_broken", ("neuralab",)),
+    )
+    entry = runner.run_case(
+        TINY_SOFTMAX, ("neuralab", "broken"), repeats=2, pause=0.0, log=lambda message: None
+    )
     assert list(entry["implementations"]) == ["neuralab"]
     assert len(entry["implementations"]["neuralab"]["times_s"]) == 2
     assert "The broken worker exited (code 1)" in entry["failed"]["broken"]
@@ -211,8 +243,9 @@ def test_epoch_of_products_does_exactly_one_epochs_flops(monkeypatch):
 
 
 def test_the_limit_is_timed_in_the_rotation():
-    entry = runner.run_case(TINY_SOFTMAX, ("neuralab",), repeats=2, pause=0.0, with_limit=True,
-                            log=lambda message: None)
+    entry = runner.run_case(
+        TINY_SOFTMAX, ("neuralab",), repeats=2, pause=0.0, with_limit=True, log=lambda message: None
+    )
     assert list(entry["implementations"]) == ["neuralab"]
     assert len(entry["gemm_only"]["times_s"]) == 2 and entry["gemm_only"]["median_s"] > 0
 

@@ -20,12 +20,13 @@ def invoke(*args, columns: int = 200):
 
 
 def test_descent_json_follows_the_closed_form():
-    result = invoke("descent", "--w0", "-1", "--learning-rate", "0.2", "--steps", "5", "--tolerance", "0",
-                    "--json")
+    result = invoke(
+        "descent", "--w0", "-1", "--learning-rate", "0.2", "--steps", "5", "--tolerance", "0", "--json"
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     c = 1 - 2 * 0.2 * SUM_X2
-    assert data["w"] == pytest.approx([2 + (-1 - 2) * c ** k for k in range(6)], abs=1e-12)
+    assert data["w"] == pytest.approx([2 + (-1 - 2) * c**k for k in range(6)], abs=1e-12)
 
 
 def test_descent_table_and_compare_figure(tmp_path):
@@ -50,13 +51,40 @@ def test_backprop_prints_every_factor_and_writes_the_graph(tmp_path):
 
 
 def test_vanishing_and_activations_commands(tmp_path):
-    result = invoke("vanishing", "--activations", "sigmoid,relu", "--dataset", "breast_cancer",
-                    "--depth", "3", "--width", "4", "--epochs", "1", "--out", str(tmp_path))
+    result = invoke(
+        "vanishing",
+        "--activations",
+        "sigmoid,relu",
+        "--dataset",
+        "breast_cancer",
+        "--depth",
+        "3",
+        "--width",
+        "4",
+        "--epochs",
+        "1",
+        "--out",
+        str(tmp_path),
+    )
     assert result.exit_code == 0, result.output
     assert "sigmoid" in result.output and "relu" in result.output
     assert (tmp_path / "gradient_flow.png").is_file() and (tmp_path / "vanishing_loss.svg").is_file()
-    runs = json.loads(invoke("vanishing", "--activations", "sigmoid,relu", "--dataset", "breast_cancer",
-                             "--depth", "3", "--width", "4", "--epochs", "1", "--json").output)["runs"]
+    runs = json.loads(
+        invoke(
+            "vanishing",
+            "--activations",
+            "sigmoid,relu",
+            "--dataset",
+            "breast_cancer",
+            "--depth",
+            "3",
+            "--width",
+            "4",
+            "--epochs",
+            "1",
+            "--json",
+        ).output
+    )["runs"]
     # the loss column is the final weights' training loss (like the accuracies), not the epoch's mean
     for run in runs:
         assert f" {run['final_loss']:.4g} " in result.output and run["final_loss"] != run["loss"][-1]
@@ -106,14 +134,29 @@ def test_descent_last_row_of_a_diverged_run_has_its_own_J():
 def test_descent_from_the_minimum_prints_no_negative_zero():
     result = invoke("descent", "--w0", "2")
     assert result.exit_code == 0, result.output
-    cells = [cell.strip() for line in result.output.splitlines() if line.startswith("│")
-             for cell in line.strip("│").split("│")]
+    cells = [
+        cell.strip()
+        for line in result.output.splitlines()
+        if line.startswith("│")
+        for cell in line.strip("│").split("│")
+    ]
     assert cells and "0" in cells and "-0" not in cells
 
 
 def test_vanishing_table_shows_a_diverged_run():
-    args = ("vanishing", "--learning-rate", "100", "--depth", "3", "--epochs", "2", "--activations", "relu",
-            "--dataset", "breast_cancer")
+    args = (
+        "vanishing",
+        "--learning-rate",
+        "100",
+        "--depth",
+        "3",
+        "--epochs",
+        "2",
+        "--activations",
+        "relu",
+        "--dataset",
+        "breast_cancer",
+    )
     result = invoke(*args)
     assert result.exit_code == 0, result.output
     assert "diverged in epoch 1" in result.output and "healthy" not in result.output
@@ -124,11 +167,14 @@ def test_vanishing_table_shows_a_diverged_run():
     assert run["final_loss"] > 0  # the training loss of the weights kept from before the bad step
 
 
-@pytest.mark.parametrize("args", [
-    ("vanishing", "--dataset", "breast_cancer", "--depth", "3", "--width", "4", "--epochs", "1"),
-    ("descent", "--compare"),
-    ("activations",),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("vanishing", "--dataset", "breast_cancer", "--depth", "3", "--width", "4", "--epochs", "1"),
+        ("descent", "--compare"),
+        ("activations",),
+    ],
+)
 def test_course_tables_are_readable_at_80_columns(args):
     result = invoke(*args, columns=80)
     assert result.exit_code == 0, result.output
@@ -140,15 +186,18 @@ def test_course_tables_are_readable_at_80_columns(args):
         assert "alpha = 0.01" in " ".join(result.output.split())
 
 
-@pytest.mark.parametrize("args", [
-    ("descent", "--steps", "-3"),
-    ("descent", "--learning-rate", "abc"),
-    ("backprop", "--steps", "0"),
-    ("backprop", "--w1", "nan"),
-    ("vanishing", "--activations", "sigmoid,foo"),
-    ("vanishing", "--dataset", "mnist"),
-    ("activations", "--name", "swish"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("descent", "--steps", "-3"),
+        ("descent", "--learning-rate", "abc"),
+        ("backprop", "--steps", "0"),
+        ("backprop", "--w1", "nan"),
+        ("vanishing", "--activations", "sigmoid,foo"),
+        ("vanishing", "--dataset", "mnist"),
+        ("activations", "--name", "swish"),
+    ],
+)
 def test_bad_options_give_one_line_errors(args):
     one_line_error(invoke(*args))
 
@@ -161,9 +210,13 @@ def test_tour_interrupted_by_ctrl_c_leaves_nothing_behind(tmp_path):
     import time
 
     out = tmp_path / "report"
-    proc = subprocess.Popen([sys.executable, "-c", "from neuralab.cli import main; main()", "tour", "--quick",
-                             "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from neuralab.cli import main; main()", "tour", "--quick", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
     try:
         deadline = time.monotonic() + 60
         while not list(tmp_path.glob(".report.*.partial")) and proc.poll() is None:

@@ -28,8 +28,9 @@ def write_regression_csv(path, n=300, seed=0):
     x = rng.uniform(-1, 1, size=(n, 2))
     colour = rng.choice(["red", "blue"], size=n)
     y = 2 * x[:, 0] - x[:, 1] + (colour == "red") + rng.normal(0, 0.05, n)
-    rows = ["x1,x2,colour,strength"] + [f"{a!r},{b!r},{c},{t!r}" for (a, b), c, t in
-                                        zip(x.tolist(), colour, y.tolist(), strict=True)]
+    rows = ["x1,x2,colour,strength"] + [
+        f"{a!r},{b!r},{c},{t!r}" for (a, b), c, t in zip(x.tolist(), colour, y.tolist(), strict=True)
+    ]
     path.write_text("\n".join(rows) + "\n")
     return path
 
@@ -39,8 +40,21 @@ def trained(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cli")
     csv_path = write_regression_csv(folder / "concrete.csv")
     model = folder / "model.nlab"
-    result = invoke("train", csv_path, "--target", "strength", "--hidden", "16", "--epochs", "40",
-                    "--learning-rate", "0.01", "--out", model, "--json")
+    result = invoke(
+        "train",
+        csv_path,
+        "--target",
+        "strength",
+        "--hidden",
+        "16",
+        "--epochs",
+        "40",
+        "--learning-rate",
+        "0.01",
+        "--out",
+        model,
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     return folder, csv_path, model, json.loads(result.stdout)
 
@@ -126,18 +140,27 @@ def test_ctrl_c_writes_the_model_so_far_and_exits_130(tmp_path, monkeypatch):
 
 
 # -- bad input: one line, non-zero exit, nothing written ----------------------------------------
-@pytest.mark.parametrize(("text", "args", "message"), [
-    (None, [], "File not found"),
-    ("", [], "is empty"),
-    ("1,2\n3,4\n", [], "has no header row"),
-    ("a,b\n1,2\n3,4\n", ["--target", "c"], "has no column 'c'. Its columns are: a, b"),
-    ("a,b\n1,x\n2,x\n3,x\n", ["--target", "b"], "holds one class only ('x')"),
-    ("a,b\n1,2\n,3\n4,5\n", ["--target", "b", "--missing", "error"],
-     r"1 missing cell (empty or NaN); the first is row 2 (line 3), column 'a'"),
-    ("a,b\n1,2\n2,3\nthree,4\n4,5\n", ["--target", "b"],
-     "column 'a' is numeric but row 3 (line 4) holds 'three'"),
-    ("a,b\n1,2\n2,3\n", [], "Give the column to predict with --target. The columns of"),
-])
+@pytest.mark.parametrize(
+    ("text", "args", "message"),
+    [
+        (None, [], "File not found"),
+        ("", [], "is empty"),
+        ("1,2\n3,4\n", [], "has no header row"),
+        ("a,b\n1,2\n3,4\n", ["--target", "c"], "has no column 'c'. Its columns are: a, b"),
+        ("a,b\n1,x\n2,x\n3,x\n", ["--target", "b"], "holds one class only ('x')"),
+        (
+            "a,b\n1,2\n,3\n4,5\n",
+            ["--target", "b", "--missing", "error"],
+            r"1 missing cell (empty or NaN); the first is row 2 (line 3), column 'a'",
+        ),
+        (
+            "a,b\n1,2\n2,3\nthree,4\n4,5\n",
+            ["--target", "b"],
+            "column 'a' is numeric but row 3 (line 4) holds 'three'",
+        ),
+        ("a,b\n1,2\n2,3\n", [], "Give the column to predict with --target. The columns of"),
+    ],
+)
 def test_train_bad_inputs(tmp_path, text, args, message):
     path = tmp_path / "d.csv"
     if text is not None:
@@ -152,8 +175,20 @@ def test_drop_missing_option(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text("a,b\n" + "".join(f"{i},{i % 2}\n" for i in range(20)) + ",1\n")
     for flag in (["--drop-missing"], ["--missing", "drop"]):  # the old flag stays as a hidden alias
-        result = invoke("train", path, "--target", "b", *flag, "--epochs", "2", "--hidden", "2",
-                        "--out", tmp_path / "m.nlab", "--force")
+        result = invoke(
+            "train",
+            path,
+            "--target",
+            "b",
+            *flag,
+            "--epochs",
+            "2",
+            "--hidden",
+            "2",
+            "--out",
+            tmp_path / "m.nlab",
+            "--force",
+        )
         assert result.exit_code == 0, result.output
         assert "note: dropped 1 row(s) with missing cells" in result.stdout
 
@@ -229,9 +264,22 @@ def test_train_with_dropout_and_l1_builds_and_penalises(tmp_path):
     """--dropout puts a Dropout after each hidden layer; --l1 shrinks the weights."""
 
     def train(out, *extra):
-        result = invoke("train", "iris", "--hidden", "16,8", "--epochs", "40", "--seed", "0",
-                        "--learning-rate", "0.01",
-                        "--out", tmp_path / out, "--json", *extra)
+        result = invoke(
+            "train",
+            "iris",
+            "--hidden",
+            "16,8",
+            "--epochs",
+            "40",
+            "--seed",
+            "0",
+            "--learning-rate",
+            "0.01",
+            "--out",
+            tmp_path / out,
+            "--json",
+            *extra,
+        )
         assert result.exit_code == 0, result.output
         return nl.load(tmp_path / out)
 
@@ -261,8 +309,21 @@ def test_a_column_above_1e154_is_learned_from_not_zeroed(tmp_path):
 
     def train(name, column):
         path = _write_rows(tmp_path / f"{name}.csv", ["a", "b", "y"], [column, b, y])
-        result = invoke("train", path, "--target", "y", "--epochs", "30", "--hidden", "8",
-                        "--learning-rate", "0.01", "--out", tmp_path / f"{name}.nlab", "--json")
+        result = invoke(
+            "train",
+            path,
+            "--target",
+            "y",
+            "--epochs",
+            "30",
+            "--hidden",
+            "8",
+            "--learning-rate",
+            "0.01",
+            "--out",
+            tmp_path / f"{name}.nlab",
+            "--json",
+        )
         assert result.exit_code == 0, result.output
         return json.loads(result.stdout)["metrics"]["validation"]["r2"], nl.load(tmp_path / f"{name}.nlab")
 
@@ -280,8 +341,11 @@ def test_a_continuous_target_forced_to_classification_names_the_cause(tmp_path):
     rng = np.random.default_rng(0)
     x = rng.random(200)
     path = _write_rows(tmp_path / "reg.csv", ["x", "strength"], [x, 10 * x + rng.random(200)])
-    line = one_line_error(invoke("train", path, "--target", "strength", "--task", "classification",
-                                 "--out", tmp_path / "m.nlab"))
+    line = one_line_error(
+        invoke(
+            "train", path, "--target", "strength", "--task", "classification", "--out", tmp_path / "m.nlab"
+        )
+    )
     assert "200 have a single row, which cannot be split" in line
     assert "200 classes in 200 rows looks like a regression target: use --task regression" in line
 
@@ -293,8 +357,21 @@ def test_a_tiny_file_suggests_no_validation_split(tmp_path):
     line = one_line_error(invoke("train", path, "--target", "label", "--drop-missing", "--out", out))
     assert "of 4 rows leaves no validation rows" in line and "--validation-split 0" in line
     assert "regression" not in line
-    result = invoke("train", path, "--target", "label", "--drop-missing", "--validation-split", "0",
-                    "--epochs", "2", "--hidden", "2", "--out", out)
+    result = invoke(
+        "train",
+        path,
+        "--target",
+        "label",
+        "--drop-missing",
+        "--validation-split",
+        "0",
+        "--epochs",
+        "2",
+        "--hidden",
+        "2",
+        "--out",
+        out,
+    )
     assert result.exit_code == 0, result.output
 
 
@@ -303,8 +380,10 @@ def test_evaluate_names_the_column_given_with_target(tmp_path):
     x = rng.random((60, 2))
     path = _write_rows(tmp_path / "cls.csv", ["a", "b", "label"], [x[:, 0], x[:, 1], x[:, 0] > 0.5])
     model = tmp_path / "cls.nlab"
-    assert invoke("train", path, "--target", "label", "--epochs", "2", "--hidden", "4",
-                  "--out", model).exit_code == 0
+    assert (
+        invoke("train", path, "--target", "label", "--epochs", "2", "--hidden", "4", "--out", model).exit_code
+        == 0
+    )
     line = one_line_error(invoke("evaluate", model, path, "--target", "a"))
     expected = f"The target 'a' (the model was trained to predict 'label') holds the label {float(x[0, 0])!r}"
     assert expected in line
@@ -315,8 +394,11 @@ def test_evaluate_names_the_column_given_with_target(tmp_path):
 @pytest.mark.parametrize(("separator", "said", "option"), [(";", "';'", "';'"), ("\t", "a tab", "tab")])
 def test_a_wrong_sep_names_the_right_one(tmp_path, separator, said, option):
     path = tmp_path / "semi.csv"
-    path.write_text(separator.join("aby") + "\n" + "".join(f"{i}{separator}{i % 3}{separator}{i % 2}\n"
-                                                         for i in range(10)))
+    path.write_text(
+        separator.join("aby")
+        + "\n"
+        + "".join(f"{i}{separator}{i % 3}{separator}{i % 2}\n" for i in range(10))
+    )
     line = one_line_error(invoke("train", path, "--target", "y", "--sep", ",", "--out", tmp_path / "m.nlab"))
     assert f"The header seems to use {said} between names: pass --sep {option}" in line
 
@@ -325,29 +407,46 @@ def test_resume_refuses_a_conflicting_architecture(trained, tmp_path):
     _, csv_path, model, _ = trained  # trained with --hidden 16 (relu, float32, no dropout)
     copy = tmp_path / "m.nlab"
     copy.write_bytes(model.read_bytes())
-    for option, value, saved in (("--hidden", "4", "16"), ("--activation", "tanh", "relu"),
-                                 ("--dtype", "float64", "float32"), ("--dropout", "0.5", "0.0"),
-                                 ("--task", "classification", "regression"),
-                                 ("--loss", "half_squared_error", "mse")):
+    for option, value, saved in (
+        ("--hidden", "4", "16"),
+        ("--activation", "tanh", "relu"),
+        ("--dtype", "float64", "float32"),
+        ("--dropout", "0.5", "0.0"),
+        ("--task", "classification", "regression"),
+        ("--loss", "half_squared_error", "mse"),
+    ):
         line = one_line_error(invoke("train", csv_path, "--resume", copy, option, value, "--epochs", "1"))
         assert f"{option} {value} conflicts with the resumed model {copy}, which has {option} {saved}" in line
     line = one_line_error(invoke("train", csv_path, "--resume", copy, "--ignore", "x1", "--epochs", "1"))
     assert "--ignore x1 conflicts with the resumed model" in line
     assert copy.read_bytes() == model.read_bytes()  # nothing written
     # The same values as the model's are no conflict.
-    result = invoke("train", csv_path, "--resume", copy, "--hidden", "16", "--activation", "relu",
-                    "--epochs", "1", "--json")
+    result = invoke(
+        "train",
+        csv_path,
+        "--resume",
+        copy,
+        "--hidden",
+        "16",
+        "--activation",
+        "relu",
+        "--epochs",
+        "1",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
 
 
 def test_early_stopping_zero_and_ignoring_the_target_are_refused(trained, tmp_path):
     _, csv_path, _, _ = trained
     out = tmp_path / "m.nlab"
-    line = one_line_error(invoke("train", csv_path, "--target", "strength", "--early-stopping", "0",
-                                 "--out", out))
+    line = one_line_error(
+        invoke("train", csv_path, "--target", "strength", "--early-stopping", "0", "--out", out)
+    )
     assert "--early-stopping is the patience in epochs and must be at least 1" in line
-    line = one_line_error(invoke("train", csv_path, "--target", "strength", "--ignore", "x1,strength",
-                                 "--out", out))
+    line = one_line_error(
+        invoke("train", csv_path, "--target", "strength", "--ignore", "x1,strength", "--out", out)
+    )
     assert "The target column 'strength' cannot be ignored" in line
     assert not out.exists()
 
@@ -355,8 +454,22 @@ def test_early_stopping_zero_and_ignoring_the_target_are_refused(trained, tmp_pa
 def test_the_summary_says_early_stopping(tmp_path):
     rng = np.random.default_rng(0)
     path = _write_rows(tmp_path / "noise.csv", ["a", "b", "y"], list(rng.normal(size=(3, 80))))
-    result = invoke("train", path, "--target", "y", "--early-stopping", "2", "--epochs", "200",
-                    "--hidden", "32", "--learning-rate", "0.05", "--out", tmp_path / "m.nlab")
+    result = invoke(
+        "train",
+        path,
+        "--target",
+        "y",
+        "--early-stopping",
+        "2",
+        "--epochs",
+        "200",
+        "--hidden",
+        "32",
+        "--learning-rate",
+        "0.05",
+        "--out",
+        tmp_path / "m.nlab",
+    )
     assert result.exit_code == 0, result.output
     assert "stopped: early stopping, best epoch" in result.stdout
     assert nl.load(tmp_path / "m.nlab").training["sessions"][0]["stop_reason"] == "early stopping"

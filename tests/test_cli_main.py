@@ -14,13 +14,16 @@ def run(capsys, *args):
     return exit_info.value.code, captured.out, captured.err
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("descent", "--bogus"), "No such option: --bogus"),
-    (("train",), "Missing argument 'data'"),
-    (("nocommand",), "No such command 'nocommand'"),
-    (("descent", "--steps", "-3"), "`--steps` must be a whole number >= 1. Got '-3'."),
-    (("train", "/no/such/file.csv", "--target", "y"), "File not found: /no/such/file.csv"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("descent", "--bogus"), "No such option: --bogus"),
+        (("train",), "Missing argument 'data'"),
+        (("nocommand",), "No such command 'nocommand'"),
+        (("descent", "--steps", "-3"), "`--steps` must be a whole number >= 1. Got '-3'."),
+        (("train", "/no/such/file.csv", "--target", "y"), "File not found: /no/such/file.csv"),
+    ],
+)
 def test_errors_are_one_line_with_exit_2(capsys, args, message):
     code, out, err = run(capsys, *args)
     assert code == 2

@@ -34,22 +34,28 @@ def test_read_csv_types_and_lines(tmp_path):
     assert table.lines.tolist() == [2, 4, 5]  # the blank line 3 is skipped
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "is empty"),
-    ("1,2,3\n4,5,6\n", "has no header row"),
-    ("a,b\n", "has a header but no data rows"),
-    ("a,b\n1,2\n3\n", "line 3 has 1 fields but the header has 2"),
-    ("a,a\n1,2\n", "appears twice"),
-    ("a,b\n1,2\n3,oops\n4,5\n", r"column 'b' is numeric but row 2 \(line 3\) holds 'oops'"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "is empty"),
+        ("1,2,3\n4,5,6\n", "has no header row"),
+        ("a,b\n", "has a header but no data rows"),
+        ("a,b\n1,2\n3\n", "line 3 has 1 fields but the header has 2"),
+        ("a,a\n1,2\n", "appears twice"),
+        ("a,b\n1,2\n3,oops\n4,5\n", r"column 'b' is numeric but row 2 \(line 3\) holds 'oops'"),
+    ],
+)
 def test_read_csv_refuses_bad_files(tmp_path, text, message):
     with pytest.raises(DataError, match=message):
         read_csv(write(tmp_path, text))
 
 
 def test_missing_cells_are_refused_with_missing_error(tmp_path):
-    with pytest.raises(DataError, match=r"2 missing cells .*; the first is row 2 \(line 3\), column 'a'\. "
-                                        r".*--missing impute .*--missing drop"):
+    with pytest.raises(
+        DataError,
+        match=r"2 missing cells .*; the first is row 2 \(line 3\), column 'a'\. "
+        r".*--missing impute .*--missing drop",
+    ):
         read_csv(write(tmp_path, "a,b\n1,2\n,3\n4,NaN\n"), missing="error")
 
 
@@ -130,10 +136,16 @@ def test_chunked_reading_equals_whole(tmp_path):
         read_csv_chunks(path, {"a": "numeric", "c": "numeric"})
 
 
-@pytest.mark.parametrize(("name", "rows", "features", "first"), [
-    ("digits", 1797, 64, 0), ("iris", 150, 4, "setosa"), ("breast_cancer", 569, 30, "malignant"),
-    ("wine", 178, 13, "class_0"), ("diabetes", 442, 10, 151.0),
-])
+@pytest.mark.parametrize(
+    ("name", "rows", "features", "first"),
+    [
+        ("digits", 1797, 64, 0),
+        ("iris", 150, 4, "setosa"),
+        ("breast_cancer", 569, 30, "malignant"),
+        ("wine", 178, 13, "class_0"),
+        ("diabetes", 442, 10, 151.0),
+    ],
+)
 def test_bundled_sets(name, rows, features, first):
     table, target = load_data(name)
     assert target == "target" and table.n_rows == rows and len(table.columns) == features + 1
@@ -171,14 +183,26 @@ def test_a_value_whose_scaling_overflows_is_an_error_naming_the_column():
         pre.transform(far)
 
 
-@pytest.mark.parametrize(("n", "stratify", "fragments"), [
-    (200, np.arange(200.0), ["200 have a single row, which cannot be split",
-                             "200 classes in 200 rows looks like a regression target: use --task regression",
-                             "--validation-split 0"]),
-    (4, np.array(["a", "a", "b", "b"], dtype=object), ["stratified", "the largest has 2",
-                                                       "--validation-split 0"]),
-    (2, None, ["2 rows are too few to hold any out", "--validation-split 0"]),
-])
+@pytest.mark.parametrize(
+    ("n", "stratify", "fragments"),
+    [
+        (
+            200,
+            np.arange(200.0),
+            [
+                "200 have a single row, which cannot be split",
+                "200 classes in 200 rows looks like a regression target: use --task regression",
+                "--validation-split 0",
+            ],
+        ),
+        (
+            4,
+            np.array(["a", "a", "b", "b"], dtype=object),
+            ["stratified", "the largest has 2", "--validation-split 0"],
+        ),
+        (2, None, ["2 rows are too few to hold any out", "--validation-split 0"]),
+    ],
+)
 def test_an_empty_validation_split_names_the_cause_and_the_fix(n, stratify, fragments):
     with pytest.raises(DataError) as caught:
         split_indices(n, validation=0.2, seed=0, stratify=stratify)
@@ -208,6 +232,9 @@ def test_the_target_cannot_be_ignored_and_a_foreign_target_column_is_named():
     with pytest.raises(DataError, match="target column 'y' cannot be ignored"):
         Preprocessor.fit(table, "y", ignore=["y"])
     pre = Preprocessor.fit(table, "y")
-    with pytest.raises(DataError, match=r"The target 'x0' \(the model was trained to predict 'y'\) holds the "
-                                        r"label 2 at row 2"):
+    with pytest.raises(
+        DataError,
+        match=r"The target 'x0' \(the model was trained to predict 'y'\) holds the "
+        r"label 2 at row 2",
+    ):
         pre.class_index(table.column("x0"), column="x0")

@@ -36,11 +36,17 @@ def test_loss_jump_is_the_first_epoch_above_factor_times_the_best_before():
 
 
 def test_a_loss_jump_before_vanishing_gradients_names_the_learning_rate():
-    plain = diagnose_norms(SIGMOID_VANISHING, ["tanh", "tanh", "sigmoid"], saturated=[0.96, 1.0, 1.0],
-                           learning_rate=20.0)
+    plain = diagnose_norms(
+        SIGMOID_VANISHING, ["tanh", "tanh", "sigmoid"], saturated=[0.96, 1.0, 1.0], learning_rate=20.0
+    )
     assert plain.status == "vanishing" and "Use relu or leaky_relu" in plain.advice
-    d = diagnose_norms(SIGMOID_VANISHING, ["tanh", "tanh", "sigmoid"], saturated=[0.96, 1.0, 1.0],
-                       learning_rate=20.0, losses=[0.70, 5.49])
+    d = diagnose_norms(
+        SIGMOID_VANISHING,
+        ["tanh", "tanh", "sigmoid"],
+        saturated=[0.96, 1.0, 1.0],
+        learning_rate=20.0,
+        losses=[0.70, 5.49],
+    )
     assert d.status == "too_large_learning_rate" and d.symptom == "vanishing" and not d.ok
     first = d.advice.split(": ", 1)[0]
     assert first == "The learning rate (20) is too large"
@@ -55,11 +61,18 @@ def test_a_too_large_step_before_no_gradient_names_the_learning_rate():
     norms, dead = [0.0, 0.0, 0.0], [0.875, 1.0, None]
     plain = diagnose_norms(norms, ["relu", "relu", "sigmoid"], dead=dead, weight_change=WEIGHT_CHANGE_LIMIT)
     assert plain.status == "no_gradient"  # a step of exactly the limit is not too large
-    d = diagnose_norms(norms, ["relu", "relu", "sigmoid"], dead=dead, weight_change=9.58, learning_rate=10.0,
-                       losses=[0.69, 0.77])  # 0.77 < 1.2 * 0.69: no loss jump, the step tells
+    d = diagnose_norms(
+        norms,
+        ["relu", "relu", "sigmoid"],
+        dead=dead,
+        weight_change=9.58,
+        learning_rate=10.0,
+        losses=[0.69, 0.77],
+    )  # 0.77 < 1.2 * 0.69: no loss jump, the step tells
     assert d.status == "too_large_learning_rate" and d.symptom == "no_gradient"
-    assert d.advice.startswith("The learning rate (10) is too large: in one epoch the weights moved by 9.58 "
-                               "times their own size")
+    assert d.advice.startswith(
+        "The learning rate (10) is too large: in one epoch the weights moved by 9.58 times their own size"
+    )
     assert "100% of the ReLU units output 0 for every sample" in d.advice
     assert "the activations (relu) are not the cause" in d.advice
 
@@ -67,8 +80,9 @@ def test_a_too_large_step_before_no_gradient_names_the_learning_rate():
 def test_the_learning_rate_is_not_blamed_without_a_symptom_or_for_exploding():
     healthy = diagnose_norms([0.5, 0.4, 1.0], losses=[0.7, 9.0], weight_change=50.0)
     assert healthy.status == "healthy"  # a jump alone is the divergence rule's business
-    exploding = diagnose_norms([5e4, 10.0, 1.0], ["relu", "relu", "linear"], losses=[0.7, 9.0],
-                               learning_rate=1.0)
+    exploding = diagnose_norms(
+        [5e4, 10.0, 1.0], ["relu", "relu", "linear"], losses=[0.7, 9.0], learning_rate=1.0
+    )
     assert exploding.status == "exploding" and "Lower the learning rate (now 1)" in exploding.advice
 
 
@@ -81,8 +95,17 @@ def test_a_monitor_gives_diagnose_its_own_losses():
     network = nl.Sequential([nl.Dense(8, "tanh"), nl.Dense(8, "tanh"), nl.Dense(1, "sigmoid")])
     network.build(2, seed=0)
     monitor = GradientMonitor(X, y)
-    network.fit(X, y, loss="binary_cross_entropy", optimizer=nl.SGD(50.0), epochs=2, batch_size=8, seed=0,
-                callbacks=[monitor], divergence=None)
+    network.fit(
+        X,
+        y,
+        loss="binary_cross_entropy",
+        optimizer=nl.SGD(50.0),
+        epochs=2,
+        batch_size=8,
+        seed=0,
+        callbacks=[monitor],
+        divergence=None,
+    )
     losses = [r.loss for r in monitor.records]
     assert loss_jump(losses) is not None, losses
     start = diagnose(monitor, epoch=0)

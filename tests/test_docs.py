@@ -23,8 +23,9 @@ import neuralab
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 # Hand-written pages (generated/ and notebooks/ are written by the build).
-PAGES = sorted(p for p in DOCS.rglob("*.md")
-               if not {"generated", "notebooks"} & set(p.relative_to(DOCS).parts))
+PAGES = sorted(
+    p for p in DOCS.rglob("*.md") if not {"generated", "notebooks"} & set(p.relative_to(DOCS).parts)
+)
 
 
 def _identifiers() -> list[str]:
@@ -36,9 +37,15 @@ def _identifiers() -> list[str]:
 
 def test_every_public_name_has_an_api_entry():
     identifiers = _identifiers()
-    missing = [name for name in neuralab.__all__ if name != "__version__"
-               and not any(i == f"neuralab.{name}" or (i.startswith("neuralab.") and i.endswith(f".{name}"))
-                           for i in identifiers)]
+    missing = [
+        name
+        for name in neuralab.__all__
+        if name != "__version__"
+        and not any(
+            i == f"neuralab.{name}" or (i.startswith("neuralab.") and i.endswith(f".{name}"))
+            for i in identifiers
+        )
+    ]
     assert not missing, f"add `::: neuralab.NAME` to a page in docs/reference/ for: {missing}"
     assert "neuralab.__version__" in (DOCS / "reference" / "index.md").read_text()
 
@@ -48,8 +55,12 @@ PUBLIC_PACKAGES = ("neuralab", "neuralab.experiments", "neuralab.sweeps", "neura
 
 
 def _public_names() -> list[tuple[str, str]]:
-    return [(package, name) for package in PUBLIC_PACKAGES
-            for name in importlib.import_module(package).__all__ if name != "__version__"]
+    return [
+        (package, name)
+        for package in PUBLIC_PACKAGES
+        for name in importlib.import_module(package).__all__
+        if name != "__version__"
+    ]
 
 
 def _docstring_of(package: str, name: str):
@@ -91,12 +102,15 @@ def test_every_public_name_has_a_runnable_example(package, name):
     sections = docstring.parse("numpy")
     examples = [section for section in sections if section.kind.value == "examples"]
     assert examples and ">>>" in docstring.value, (
-        f"{package}.{name} ({obj.filepath.name}) needs an 'Examples' section with a >>> example")
+        f"{package}.{name} ({obj.filepath.name}) needs an 'Examples' section with a >>> example"
+    )
     assert not [section for section in sections if section.kind.value == "text" and ">>>" in section.value], (
-        f"{package}.{name}: a >>> outside the 'Examples' section renders as a quote, not code")
+        f"{package}.{name}: a >>> outside the 'Examples' section renders as a quote, not code"
+    )
     if obj.is_attribute:
-        test = doctest.DocTestParser().get_doctest(docstring.value, {}, f"{package}.{name}",
-                                                   str(obj.filepath), docstring.lineno or 0)
+        test = doctest.DocTestParser().get_doctest(
+            docstring.value, {}, f"{package}.{name}", str(obj.filepath), docstring.lineno or 0
+        )
         runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
         runner.run(test)
         assert runner.summarize(verbose=False).failed == 0, f"the example of {package}.{name} fails"
@@ -125,12 +139,16 @@ def _python_blocks(page: Path) -> list[str]:
     return re.findall(r"^```python\n(.*?)^```", page.read_text(), flags=re.S | re.M)
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES if _python_blocks(p)],
-                         ids=lambda p: str(p.relative_to(DOCS)))
+@pytest.mark.parametrize(
+    "page", [p for p in PAGES if _python_blocks(p)], ids=lambda p: str(p.relative_to(DOCS))
+)
 def test_page_examples_run(page, tmp_path, monkeypatch):
     """The ```python blocks of a page run top to bottom in one namespace (bash blocks do not)."""
-    if "onnxruntime" in page.read_text() and importlib.util.find_spec("onnxruntime") is None \
-            and not os.environ.get("CI"):
+    if (
+        "onnxruntime" in page.read_text()
+        and importlib.util.find_spec("onnxruntime") is None
+        and not os.environ.get("CI")
+    ):
         pytest.skip("onnxruntime is not installed: pip install -e '.[test]'")
     monkeypatch.chdir(tmp_path)  # pages may write files (a CSV, a model)
     namespace: dict = {"__name__": "__docs__"}
@@ -148,9 +166,24 @@ def site(tmp_path_factory) -> Path:
         pytest.skip("mkdocs is not installed: pip install -e '.[docs]' to build the docs")
     site = tmp_path_factory.mktemp("docs") / "site"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
-                           str(ROOT / "mkdocs.yml"), "--site-dir", str(site)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--config-file",
+            str(ROOT / "mkdocs.yml"),
+            "--site-dir",
+            str(site),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     log = done.stdout + done.stderr
     (site.parent / "build.log").write_text(log)
     assert done.returncode == 0, log
@@ -170,10 +203,12 @@ def test_docs_build_strictly(site):
     assert "--8&lt;--" not in tutorial and "suggested learning rate" in tutorial
     for figure in re.findall(r'src="\.\./\.\./generated/([\w.]+\.png)"', tutorial):
         assert (site / "generated" / figure).stat().st_size > 1000
-    pictures = {"index.html": ["generated/xor_boundary.png", "images/playground.png"],
-                "tutorials/gradient-descent/index.html": ["generated/descent_zigzag.png"],
-                "tutorials/backpropagation/index.html": ["generated/backprop.png", "images/playground.png"],
-                "tutorials/real-data/index.html": ["generated/real_history.png"]}
+    pictures = {
+        "index.html": ["generated/xor_boundary.png", "images/playground.png"],
+        "tutorials/gradient-descent/index.html": ["generated/descent_zigzag.png"],
+        "tutorials/backpropagation/index.html": ["generated/backprop.png", "images/playground.png"],
+        "tutorials/real-data/index.html": ["generated/real_history.png"],
+    }
     for page, figures in pictures.items():
         html = (site / page).read_text()
         for figure in figures:
@@ -189,7 +224,9 @@ _REMOTE = re.compile(
     r"""<script[^>]*\ssrc=["']?(?:https?:)?//"""
     r"""|<link[^>]*\shref=["']?(?:https?:)?//[^>]*>"""
     r"""|@import\s+(?:url\()?["']?(?:https?:)?//"""
-    r"""|url\(\s*["']?(?:https?:)?//""", re.I)
+    r"""|url\(\s*["']?(?:https?:)?//""",
+    re.I,
+)
 
 
 def _remote_assets(text: str) -> list[str]:
@@ -239,8 +276,15 @@ def test_no_untypeset_math_markup_in_built_pages(site):
 
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = ROOT / "test-artifacts" / "docs"
 
 
@@ -304,8 +348,11 @@ def test_math_is_typeset_offline_in_chromium(site, browser_page):
     """Every page with a formula (tutorials, notation, notebooks, reference, how-tos): all of
     them typeset by the vendored KaTeX, none it could not parse, no request off the site."""
     page, base, outside, errors = browser_page
-    paths = sorted(str(html.parent.relative_to(site)) + "/" for html in _html_pages(site)
-                   if 'class="arithmatex"' in html.read_text())
+    paths = sorted(
+        str(html.parent.relative_to(site)) + "/"
+        for html in _html_pages(site)
+        if 'class="arithmatex"' in html.read_text()
+    )
     assert len(paths) >= 15 and "notation/" in paths and "reference/losses/" in paths, paths
     for path in paths:
         page.goto(f"{base}/{path}")
@@ -350,7 +397,8 @@ def test_every_tutorial_links_the_notation_and_ends_with_what_to_remember_and_ex
     headings = re.findall(r"^## (.+)$", text, flags=re.M)
     assert headings[-2:] == ["What to remember", "Exercises"], (
         f"{page.name} must end with '## What to remember' then '## Exercises'; its last headings: "
-        f"{headings[-3:]}")
+        f"{headings[-3:]}"
+    )
     exercises = text.split("\n## Exercises\n", 1)[1]
     answers = re.findall(r'^--8<-- "(ex_[\w]+\.md)"$', exercises, flags=re.M)
     assert 2 <= len(answers) <= 4, f"{page.name}: 2 to 4 exercises, each with its answer; found {answers}"
@@ -363,8 +411,9 @@ def test_exercise_answers_fold_and_hold_engine_numbers(site):
     for page in TUTORIALS:
         html = (site / "tutorials" / page.stem / "index.html").read_text()
         exercises = html.split('id="exercises"', 1)[1]
-        folded = re.findall(r'<details class="success">\s*<summary>Answer</summary>(.*?)</details>',
-                            exercises, flags=re.S)
+        folded = re.findall(
+            r'<details class="success">\s*<summary>Answer</summary>(.*?)</details>', exercises, flags=re.S
+        )
         assert 2 <= len(folded) <= 4 and all(re.search(r"\d", answer) for answer in folded), page.name
     gradient = (site / "tutorials" / "gradient-descent" / "index.html").read_text()
     assert "[0.2, 4.25, -0.8125, 5.516]" in gradient  # w after 3 steps at 1.8: 2 + (-1.25)^k (0.2 - 2)
@@ -378,11 +427,14 @@ def test_notebooks_are_pages_with_their_outputs(site):
         cells = [c for c in json.loads(notebook.read_text())["cells"] if c["cell_type"] == "code"]
         blocks = html.count('<div class="highlight"')
         assert "executed top to" in html and blocks > len(cells), (  # a block per cell, and outputs
-            f"{notebook.name}: {blocks} code blocks for {len(cells)} code cells: no outputs?")
+            f"{notebook.name}: {blocks} code blocks for {len(cells)} code cells: no outputs?"
+        )
         assert "Traceback" not in html and "%matplotlib" not in html
     xor = (site / "notebooks" / "02-backprop-xor" / "index.html").read_text()
     figure = re.search(r'src="\.\./(02-backprop-xor-\d+\.png)"', xor)  # the loss curve it draws
     assert figure and (site / "notebooks" / figure.group(1)).stat().st_size > 5000
-    for tutorial, notebook in [("backpropagation", "02-backprop-xor"),
-                               ("vanishing-gradient", "03-vanishing-gradient")]:
+    for tutorial, notebook in [
+        ("backpropagation", "02-backprop-xor"),
+        ("vanishing-gradient", "03-vanishing-gradient"),
+    ]:
         assert f"../notebooks/{notebook}.md" in (DOCS / "tutorials" / f"{tutorial}.md").read_text()

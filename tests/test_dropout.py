@@ -11,11 +11,14 @@ import neuralab as nl
 
 
 def _network(rate=0.5, dtype="float64"):
-    return nl.Sequential([
-        nl.Dense(6, "tanh", input_dim=3, seed=1),
-        nl.Dropout(rate),
-        nl.Dense(2, "linear", seed=2),
-    ], dtype=dtype)
+    return nl.Sequential(
+        [
+            nl.Dense(6, "tanh", input_dim=3, seed=1),
+            nl.Dropout(rate),
+            nl.Dense(2, "linear", seed=2),
+        ],
+        dtype=dtype,
+    )
 
 
 def test_training_mask_is_scaled_bernoulli_and_inference_is_identity():
@@ -33,8 +36,7 @@ def test_training_mask_is_scaled_bernoulli_and_inference_is_identity():
 def test_predict_ignores_dropout_and_fit_uses_it():
     net = _network()
     X = np.random.default_rng(0).normal(size=(5, 3))
-    without = nl.Sequential([nl.Dense(6, "tanh", input_dim=3, seed=1), nl.Dense(2, seed=2)],
-                            dtype="float64")
+    without = nl.Sequential([nl.Dense(6, "tanh", input_dim=3, seed=1), nl.Dense(2, seed=2)], dtype="float64")
     np.testing.assert_array_equal(net.predict(X), without.predict(X))
     trained = net.forward(X, training=True)
     assert not np.allclose(trained, without.predict(X))
@@ -168,8 +170,9 @@ def test_sklearn_estimator_takes_dropout():
 
     X = np.random.default_rng(10).normal(size=(60, 4))
     y = (X[:, 0] > 0).astype(int)
-    clf = NeuralClassifier(hidden_layer_sizes=(8,), dropout=0.3, epochs=40, learning_rate=0.05,
-                           random_state=0).fit(X, y)
+    clf = NeuralClassifier(
+        hidden_layer_sizes=(8,), dropout=0.3, epochs=40, learning_rate=0.05, random_state=0
+    ).fit(X, y)
     # The first layer is a Dense that also takes sparse X (neuralab._sparse.SparseInputDense).
     assert [isinstance(layer, nl.Dense) for layer in clf.network_.layers] == [True, False, True]
     assert isinstance(clf.network_.layers[1], nl.Dropout)

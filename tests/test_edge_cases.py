@@ -30,8 +30,9 @@ def test_a_resumed_fit_continues_the_schedule_instead_of_decaying_twice():
 
     parts, optimizer = _network(), nl.SGD(0.1)
     parts.fit(X, y, loss="mse", optimizer=optimizer, epochs=3, callbacks=[nl.StepDecay(0.5, 1)])
-    resumed = parts.fit(X, y, loss="mse", optimizer=optimizer, epochs=6, initial_epoch=3,
-                        callbacks=[nl.StepDecay(0.5, 1)])
+    resumed = parts.fit(
+        X, y, loss="mse", optimizer=optimizer, epochs=6, initial_epoch=3, callbacks=[nl.StepDecay(0.5, 1)]
+    )
     assert resumed.learning_rate == [0.0125, 0.00625, 0.003125]
     for a, b in zip(whole.get_weights(), parts.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
@@ -49,18 +50,23 @@ def test_the_schedules_starting_rate_is_saved_with_the_optimizer_state():
 
 
 # -- arguments that used to escape as bare exceptions -----------------------------------------
-@pytest.mark.parametrize(("batch_size", "words"), [(0, "`batch_size` must be"), (-1, "`batch_size` must be"),
-                                                   (2.5, "`batch_size` must be")])
+@pytest.mark.parametrize(
+    ("batch_size", "words"),
+    [(0, "`batch_size` must be"), (-1, "`batch_size` must be"), (2.5, "`batch_size` must be")],
+)
 def test_predict_batch_size_is_checked(batch_size, words):
     with pytest.raises(nl.ValidationError, match=words):
         _network().predict(np.zeros((3, 2)), batch_size=batch_size)
 
 
-@pytest.mark.parametrize(("callbacks", "words"), [
-    (nl.EarlyStopping(), r"must be a list of callbacks, e\.g\. \[EarlyStopping\(\)\]"),
-    (None, "must be a list of callbacks"),
-    ([1], r"callbacks\[0\] is 1, not a Callback"),
-])
+@pytest.mark.parametrize(
+    ("callbacks", "words"),
+    [
+        (nl.EarlyStopping(), r"must be a list of callbacks, e\.g\. \[EarlyStopping\(\)\]"),
+        (None, "must be a list of callbacks"),
+        ([1], r"callbacks\[0\] is 1, not a Callback"),
+    ],
+)
 def test_callbacks_must_be_a_list_of_callbacks(callbacks, words):
     X, y = _regression()
     with pytest.raises(nl.ValidationError, match=words):
@@ -209,8 +215,9 @@ def test_small_fixes_named_by_the_review():
         nl.Sequential([nl.Dense(1)], dtype=None)
     network = nl.Sequential([nl.Dense(3, "softmax", input_dim=2)])
     with pytest.raises(nl.ShapeError, match=r"give them as a 1-D array: y\.ravel\(\)"):
-        network.fit(np.zeros((4, 2)), np.zeros((4, 1), dtype=int), loss="cross_entropy", optimizer="sgd",
-                    epochs=1)
+        network.fit(
+            np.zeros((4, 2)), np.zeros((4, 1), dtype=int), loss="cross_entropy", optimizer="sgd", epochs=1
+        )
 
 
 def test_evaluate_in_batches_gives_the_same_loss():

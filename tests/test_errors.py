@@ -32,13 +32,24 @@ def fit(network, X_=X, y_=Y, **options):
 
 
 def test_every_error_class_derives_from_neuralab_error():
-    classes = [obj for _, obj in inspect.getmembers(neuralab.errors, inspect.isclass)
-               if obj.__module__ == "neuralab.errors"]
+    classes = [
+        obj
+        for _, obj in inspect.getmembers(neuralab.errors, inspect.isclass)
+        if obj.__module__ == "neuralab.errors"
+    ]
     assert len(classes) >= 9
     for cls in classes:
         assert issubclass(cls, nl.NeuralabError), cls
-    for name in ("ValidationError", "ShapeError", "NonFiniteError", "UnknownNameError",
-                 "IncompatibleLossError", "NotTrainableError", "NotBuiltError", "DivergenceError"):
+    for name in (
+        "ValidationError",
+        "ShapeError",
+        "NonFiniteError",
+        "UnknownNameError",
+        "IncompatibleLossError",
+        "NotTrainableError",
+        "NotBuiltError",
+        "DivergenceError",
+    ):
         assert issubclass(getattr(nl, name), nl.NeuralabError)
     # validation errors are also ValueErrors, unknown names also KeyErrors (readable message)
     assert issubclass(nl.ShapeError, ValueError) and issubclass(nl.UnknownNameError, KeyError)
@@ -66,8 +77,11 @@ def test_non_finite_x_names_count_and_first_position(bad):
     X_bad = X.copy()
     X_bad[2, 1] = bad
     X_bad[4, 0] = bad
-    with pytest.raises(nl.NonFiniteError, match=r"`X` contains 2 NaN or infinite values; the first is at "
-                                                r"row 2, column 1\. Remove or impute"):
+    with pytest.raises(
+        nl.NonFiniteError,
+        match=r"`X` contains 2 NaN or infinite values; the first is at "
+        r"row 2, column 1\. Remove or impute",
+    ):
         fit(regressor(), X_bad)
 
 
@@ -106,15 +120,22 @@ def test_non_numeric_and_empty_x():
 
 
 # -- names ------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("make", "kind", "some_valid"), [
-    (lambda: nl.Dense(2, "swish"), "activation", ["binary_step", "leaky_relu", "relu", "sigmoid", "softmax"]),
-    (lambda: nl.get_activation("swish"), "activation", ["linear", "tanh"]),
-    (lambda: fit(regressor(), loss="hinge"), "loss", ["binary_cross_entropy", "cross_entropy", "mse"]),
-    (lambda: nl.get_loss("hinge"), "loss", ["half_squared_error", "sum_squared_error"]),
-    (lambda: fit(regressor(), optimizer="quickprop"), "optimizer", ["adam", "gd", "sgd"]),
-    (lambda: nl.Dense(2, initializer="orthogonalish"), "initializer", ["glorot_uniform", "he_normal"]),
-    (lambda: nl.get_initializer("orthogonalish"), "initializer", ["zeros"]),
-])
+@pytest.mark.parametrize(
+    ("make", "kind", "some_valid"),
+    [
+        (
+            lambda: nl.Dense(2, "swish"),
+            "activation",
+            ["binary_step", "leaky_relu", "relu", "sigmoid", "softmax"],
+        ),
+        (lambda: nl.get_activation("swish"), "activation", ["linear", "tanh"]),
+        (lambda: fit(regressor(), loss="hinge"), "loss", ["binary_cross_entropy", "cross_entropy", "mse"]),
+        (lambda: nl.get_loss("hinge"), "loss", ["half_squared_error", "sum_squared_error"]),
+        (lambda: fit(regressor(), optimizer="quickprop"), "optimizer", ["adam", "gd", "sgd"]),
+        (lambda: nl.Dense(2, initializer="orthogonalish"), "initializer", ["glorot_uniform", "he_normal"]),
+        (lambda: nl.get_initializer("orthogonalish"), "initializer", ["zeros"]),
+    ],
+)
 def test_unknown_names_list_the_valid_ones(make, kind, some_valid):
     with pytest.raises(nl.UnknownNameError, match=rf"Unknown {kind} '\w+'\. Valid names: ") as info:
         make()
@@ -145,14 +166,17 @@ def test_learning_rate_must_be_a_finite_positive_number(bad):
             nl.get_optimizer("sgd", learning_rate=bad)
 
 
-@pytest.mark.parametrize(("option", "value", "pattern"), [
-    ("epochs", 0, "`epochs` must be a positive integer. Got 0"),
-    ("epochs", 2.5, "`epochs` must be a positive integer. Got 2.5"),
-    ("batch_size", -1, "`batch_size` must be a positive integer"),
-    ("tolerance", -1e-3, "`tolerance` must be a finite number >= 0"),
-    ("validation_split", 1.0, r"`validation_split` must be a number in \[0.0, 1.0\)"),
-    ("seed", 1.5, "`seed` must be an integer or None"),
-])
+@pytest.mark.parametrize(
+    ("option", "value", "pattern"),
+    [
+        ("epochs", 0, "`epochs` must be a positive integer. Got 0"),
+        ("epochs", 2.5, "`epochs` must be a positive integer. Got 2.5"),
+        ("batch_size", -1, "`batch_size` must be a positive integer"),
+        ("tolerance", -1e-3, "`tolerance` must be a finite number >= 0"),
+        ("validation_split", 1.0, r"`validation_split` must be a number in \[0.0, 1.0\)"),
+        ("seed", 1.5, "`seed` must be an integer or None"),
+    ],
+)
 def test_fit_options_are_checked(option, value, pattern):
     with pytest.raises(nl.ValidationError, match=pattern):
         fit(regressor(), **{option: value})
@@ -160,8 +184,11 @@ def test_fit_options_are_checked(option, value, pattern):
 
 # -- layers and weights ------------------------------------------------------------------------------
 def test_dense_weights_of_the_wrong_shape():
-    with pytest.raises(nl.ShapeError, match=r"`weights` must have shape \(inputs, units\) = \(inputs, 3\)\. "
-                                            r"Got shape \(2, 2\)"):
+    with pytest.raises(
+        nl.ShapeError,
+        match=r"`weights` must have shape \(inputs, units\) = \(inputs, 3\)\. "
+        r"Got shape \(2, 2\)",
+    ):
         nl.Dense(3, weights=np.zeros((2, 2)))
     with pytest.raises(nl.ShapeError, match=r"For one input use \[\[w1, w2, \.\.\.\]\]"):
         nl.Dense(2, weights=[0.1, 0.2])
@@ -206,9 +233,11 @@ def test_set_weights_with_wrong_shapes_changes_nothing():
 
 # -- network and losses ------------------------------------------------------------------------------
 def test_cross_entropy_with_a_sigmoid_output_names_softmax():
-    with pytest.raises(nl.IncompatibleLossError,
-                       match=r"cross_entropy loss requires a softmax output layer.*activation is sigmoid.*"
-                             r"Dense\(units, 'softmax'\)"):
+    with pytest.raises(
+        nl.IncompatibleLossError,
+        match=r"cross_entropy loss requires a softmax output layer.*activation is sigmoid.*"
+        r"Dense\(units, 'softmax'\)",
+    ):
         fit(classifier("sigmoid"), X, [0, 1, 2, 0, 1, 2], loss="cross_entropy")
     with pytest.raises(nl.IncompatibleLossError, match="binary_cross_entropy loss requires a sigmoid output"):
         fit(regressor(), loss="binary_cross_entropy")
@@ -252,8 +281,10 @@ def test_predict_before_the_network_is_built():
         nl.Dense(1, input_dim=1).backward(np.zeros((1, 1)))
 
 
-@pytest.mark.parametrize(("units", "pattern"), [(0, "`units` must be a positive integer. Got 0"),
-                                                ("3", "`units` must be a positive integer. Got '3'")])
+@pytest.mark.parametrize(
+    ("units", "pattern"),
+    [(0, "`units` must be a positive integer. Got 0"), ("3", "`units` must be a positive integer. Got '3'")],
+)
 def test_dense_units(units, pattern):
     with pytest.raises(nl.ValidationError, match=pattern):
         nl.Dense(units)
@@ -270,12 +301,16 @@ def test_huge_finite_inputs_pass_the_nan_check_even_when_their_sum_overflows():
         check_finite("X", np.array([[np.inf, -np.inf]]))  # the sum is NaN
 
 
-@pytest.mark.parametrize("make", [
-    lambda: nl.Sequential([nl.Dense(1, input_dim=2)]).fit(
-        np.zeros((4, 2)), np.zeros(4), loss="mse", optimizer="sgd", epochs=1, seed=-1),
-    lambda: nl.Dense(2, seed=-3),
-    lambda: nl.Dropout(0.5, seed=-1),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: nl.Sequential([nl.Dense(1, input_dim=2)]).fit(
+            np.zeros((4, 2)), np.zeros(4), loss="mse", optimizer="sgd", epochs=1, seed=-1
+        ),
+        lambda: nl.Dense(2, seed=-3),
+        lambda: nl.Dropout(0.5, seed=-1),
+    ],
+)
 def test_negative_seeds_are_refused_with_the_fix(make):
     with pytest.raises(nl.ValidationError, match=r"`seed` must be a non-negative integer \(0, 1, 2"):
         make()

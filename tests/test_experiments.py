@@ -59,7 +59,7 @@ def test_compare_reports_slow_good_and_diverging_rates():
     # steps to J <= 1e-6, from the closed form: J_k = S (w0 - 2)^2 c^(2k)
     for run in (small, good):
         c = 1 - 2 * run.learning_rate * SUM_X2
-        expected = math.ceil(math.log(1e-6 / (SUM_X2 * 1.8 ** 2)) / math.log(c * c))
+        expected = math.ceil(math.log(1e-6 / (SUM_X2 * 1.8**2)) / math.log(c * c))
         assert run.steps_to_tolerance == expected
     assert small.steps_to_tolerance > 3 * good.steps_to_tolerance
     json.dumps(result.to_dict())
@@ -97,8 +97,9 @@ def test_backprop_values_are_overridable():
 @pytest.fixture(scope="module")
 def deep_runs():
     monitors = {}
-    result = experiments.vanishing(activations=("sigmoid", "relu"), epochs=2, depth=10, width=32,
-                                   monitors=monitors)
+    result = experiments.vanishing(
+        activations=("sigmoid", "relu"), epochs=2, depth=10, width=32, monitors=monitors
+    )
     return result, monitors
 
 
@@ -113,7 +114,7 @@ def test_sigmoid_first_layer_gradient_is_orders_of_magnitude_below_relu(deep_run
     assert "sigmoid" in sigmoid.advice and "relu" in sigmoid.advice
     # 10 hidden sigmoid layers (the 11th layer is the softmax output): 4^-10, not 4^-11 or "11 layers"
     assert "the 10 sigmoid layers' f' factors multiply to at most 4^-10 = 9.5e-07" in sigmoid.advice
-    assert result.bound_for_depth == 4.0 ** -10
+    assert result.bound_for_depth == 4.0**-10
     assert relu.final_loss < sigmoid.final_loss and relu.test_accuracy > sigmoid.test_accuracy
     json.dumps(result.to_dict())
 
@@ -131,8 +132,13 @@ def test_monitor_records_before_training_and_each_epoch(deep_runs):
 
 def test_monitor_statistics_on_a_hand_built_layer():
     # One relu layer whose second unit is dead for every input: 1/2 of the units dead.
-    network = nl.Sequential([nl.Dense(2, "relu", weights=[[1.0, -1.0]], biases=[0.0, -1.0]),
-                             nl.Dense(1, "sigmoid", weights=[[8.0], [1.0]])], dtype="float64")
+    network = nl.Sequential(
+        [
+            nl.Dense(2, "relu", weights=[[1.0, -1.0]], biases=[0.0, -1.0]),
+            nl.Dense(1, "sigmoid", weights=[[8.0], [1.0]]),
+        ],
+        dtype="float64",
+    )
     X = np.array([[1.0], [2.0], [3.0]])
     y = np.array([[1.0], [0.0], [1.0]])
     monitor = GradientMonitor(X, y, epochs=[0])
@@ -150,8 +156,16 @@ def test_diagnose_history_and_verbose_fit_warns_once(capsys):
     network = deep_network("sigmoid", depth=8, width=16, n_classes=2)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        history = network.fit(data.X_train, data.y_train, loss="cross_entropy", optimizer=nl.SGD(0.1),
-                              epochs=3, batch_size=64, seed=0, verbose=1)
+        history = network.fit(
+            data.X_train,
+            data.y_train,
+            loss="cross_entropy",
+            optimizer=nl.SGD(0.1),
+            epochs=3,
+            batch_size=64,
+            seed=0,
+            verbose=1,
+        )
     gradient_warnings = [w for w in caught if issubclass(w.category, GradientFlowWarning)]
     assert len(gradient_warnings) == 1
     assert "vanish" in str(gradient_warnings[0].message) and "relu" in str(gradient_warnings[0].message)
@@ -181,8 +195,13 @@ def test_all_zero_gradients_are_no_gradient_not_healthy():
     assert d.status == "no_gradient" and not d.ok and d.layer == 3
     assert d.advice.startswith("No gradient flows: the output layer's weight gradient is exactly 0, and so")
     # A real dead network: every hidden ReLU outputs 0 for every sample (huge negative biases).
-    network = nl.Sequential([nl.Dense(4, "relu", input_dim=2, weights=np.zeros((2, 4)), biases=[-9.0] * 4),
-                             nl.Dense(2, "softmax", seed=0)], dtype="float64")
+    network = nl.Sequential(
+        [
+            nl.Dense(4, "relu", input_dim=2, weights=np.zeros((2, 4)), biases=[-9.0] * 4),
+            nl.Dense(2, "softmax", seed=0),
+        ],
+        dtype="float64",
+    )
     X, y = np.ones((6, 2)), np.array([0, 1, 0, 1, 0, 1])
     monitor = GradientMonitor(X, y)
     network.fit(X, y, loss="cross_entropy", optimizer=nl.SGD(0.1), epochs=1, callbacks=[monitor], seed=0)
@@ -218,7 +237,7 @@ def test_diverged_descent_pairs_every_w_with_its_own_J():
     for k, w in enumerate(result.w):
         assert w == pytest.approx(closed_form_w(0.2, 1.8, k), rel=1e-12)
         assert result.loss[k] == pytest.approx(SUM_X2 * (2 - w) ** 2, rel=1e-12)
-    assert result.loss[-1] == pytest.approx(SUM_X2 * (1.8 * 1.25 ** 21) ** 2, rel=1e-12)  # ~ 23804
+    assert result.loss[-1] == pytest.approx(SUM_X2 * (1.8 * 1.25**21) ** 2, rel=1e-12)  # ~ 23804
     assert result.loss[-2] < 1e4 * 2.025 < result.loss[-1]
     # The engine restored the weight from before the bad step (w_20), and the result says so.
     assert result.final_w == result.w[-2]
@@ -230,7 +249,7 @@ def test_diverged_descent_pairs_every_w_with_its_own_J():
 def test_descent_to_an_infinite_w_reports_a_non_finite_J():
     result = experiments.descent(learning_rate=1e308)  # the first step overflows: w_1 = inf
     assert result.w[0] == 0.2 and math.isinf(result.w[1]) and not math.isfinite(result.loss[1])
-    assert result.loss[0] == pytest.approx(SUM_X2 * 1.8 ** 2, rel=1e-12)
+    assert result.loss[0] == pytest.approx(SUM_X2 * 1.8**2, rel=1e-12)
     assert result.final_w == 0.2 and result.diverged_at_epoch == 2
     data = json.loads(json.dumps(result.to_dict()))
     assert data["w"] == [0.2, None] and data["loss"] == [pytest.approx(2.025), None]
@@ -254,9 +273,17 @@ def test_vanishing_reports_the_loss_and_accuracy_of_the_same_final_weights():
     run = result.run("tanh")
     twin = deep_network("tanh", depth=3, width=8, n_classes=2)  # same seed, data, optimizer: same weights
     # the documented optimizer: SGD(0.02, momentum 0.9), the rate x 0.85 after every epoch
-    history = twin.fit(data.X_train, data.y_train, loss="cross_entropy", optimizer=nl.SGD(0.02, momentum=0.9),
-                       epochs=3, batch_size=64, seed=0, callbacks=[nl.ExponentialDecay(rate=0.85)])
-    assert history.learning_rate == pytest.approx([0.02, 0.02 * 0.85, 0.02 * 0.85 ** 2])
+    history = twin.fit(
+        data.X_train,
+        data.y_train,
+        loss="cross_entropy",
+        optimizer=nl.SGD(0.02, momentum=0.9),
+        epochs=3,
+        batch_size=64,
+        seed=0,
+        callbacks=[nl.ExponentialDecay(rate=0.85)],
+    )
+    assert history.learning_rate == pytest.approx([0.02, 0.02 * 0.85, 0.02 * 0.85**2])
     assert run.loss == list(history.loss)  # the curve: mean over each epoch's batches
     assert run.train_accuracy == np.mean(np.argmax(twin.predict(data.X_train), axis=1) == data.y_train)
     assert run.final_loss == pytest.approx(_cross_entropy(twin, data.X_train, data.y_train), rel=1e-6)
@@ -276,8 +303,9 @@ def test_advice_counts_the_sigmoid_layers_not_all_layers():
 
 def test_vanishing_says_when_a_run_diverged():
     data = experiments.load_dataset("breast_cancer")
-    result = experiments.vanishing(activations=("relu",), depth=3, width=32, epochs=2, learning_rate=100.0,
-                                   data=data)
+    result = experiments.vanishing(
+        activations=("relu",), depth=3, width=32, epochs=2, learning_rate=100.0, data=data
+    )
     run = result.run("relu")
     assert run.diverged_at_epoch == 1 and run.loss == []
     # loss and accuracy both of the weights kept from before the bad step

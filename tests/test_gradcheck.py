@@ -14,15 +14,23 @@ LABELS = np.array([0, 1, 2, 0, 1, 2, 1])
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu", "linear"])
-@pytest.mark.parametrize(("output", "loss", "y"), [
-    ("softmax", "cross_entropy", LABELS),
-    ("sigmoid", "binary_cross_entropy", (LABELS == 1).astype(float)),
-    ("linear", "mse", X.sum(axis=1)),
-])
+@pytest.mark.parametrize(
+    ("output", "loss", "y"),
+    [
+        ("softmax", "cross_entropy", LABELS),
+        ("sigmoid", "binary_cross_entropy", (LABELS == 1).astype(float)),
+        ("linear", "mse", X.sum(axis=1)),
+    ],
+)
 def test_passes_on_correct_float32_networks(activation, output, loss, y):
     units = 3 if output == "softmax" else 1
-    net = nl.Sequential([nl.Dense(5, activation, input_dim=3, seed=0), nl.Dense(4, activation, seed=1),
-                         nl.Dense(units, output, seed=2)])
+    net = nl.Sequential(
+        [
+            nl.Dense(5, activation, input_dim=3, seed=0),
+            nl.Dense(4, activation, seed=1),
+            nl.Dense(units, output, seed=2),
+        ]
+    )
     # Non-zero biases: with zero ones a sample whose ReLU inputs are all dead sits exactly on
     # the kink z = 0, where a central difference is one-sided (not a backward bug).
     for layer in net.layers:
@@ -60,8 +68,9 @@ class HalfBiasGradientDense(nl.Dense):
 
 
 def test_detects_a_wrong_backward_in_a_user_layer():
-    net = nl.Sequential([nl.Dense(4, "tanh", input_dim=3, seed=0),
-                         HalfBiasGradientDense(3, "softmax", seed=1)])
+    net = nl.Sequential(
+        [nl.Dense(4, "tanh", input_dim=3, seed=0), HalfBiasGradientDense(3, "softmax", seed=1)]
+    )
     result = nl.gradient_check(net, X, LABELS, "cross_entropy")
     assert not result.passed
     assert result.worst[0] == "layer2.biases"
@@ -90,8 +99,9 @@ def test_wrong_input_width_and_target_length_are_the_engines_shape_errors():
     with pytest.raises(nl.ShapeError, match=r"`y` must have shape \(n_samples, 1\)"):
         nl.gradient_check(net, X, np.ones((7, 2)), "mse")
     with pytest.raises(nl.ValidationError, match="out of range"):
-        nl.gradient_check(nl.Sequential([nl.Dense(3, "softmax", input_dim=3, seed=0)]), X, LABELS + 1,
-                          "cross_entropy")
+        nl.gradient_check(
+            nl.Sequential([nl.Dense(3, "softmax", input_dim=3, seed=0)]), X, LABELS + 1, "cross_entropy"
+        )
 
 
 def test_a_plain_object_with_layers_gets_the_length_check_too():

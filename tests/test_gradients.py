@@ -92,8 +92,11 @@ def preactivations(network, X):
 
 def kink_distance(network, X):
     """Smallest |z| over the layers whose activation has a kink at 0 (inf if none)."""
-    gaps = [np.abs(z).min() for layer, z in zip(network.layers, preactivations(network, X), strict=True)
-            if layer.activation.name in KINKED]
+    gaps = [
+        np.abs(z).min()
+        for layer, z in zip(network.layers, preactivations(network, X), strict=True)
+        if layer.activation.name in KINKED
+    ]
     return min(gaps, default=np.inf)
 
 
@@ -137,8 +140,9 @@ def check_network(network, X, y, loss_name):
     for name, parameter, _ in network.named_parameters():
         assert_close(grads[name], numeric_gradient(parameter, energy), name, atol)
     X_work = X.copy()
-    assert_close(grad_x, numeric_gradient(X_work, lambda: loss.value(network.forward(X_work), target)),
-                 "dE/dX", atol)
+    assert_close(
+        grad_x, numeric_gradient(X_work, lambda: loss.value(network.forward(X_work), target)), "dE/dX", atol
+    )
 
     if loss.output_activation is not None:  # the unfused chain rule reaches the same numbers
         unfused, unfused_x = analytic_gradients(network, X, target, loss, fused=False)
@@ -152,8 +156,9 @@ def check_network(network, X, y, loss_name):
 @st.composite
 def architectures(draw, output, loss_name):
     depth = draw(st.integers(1, 5))
-    hidden = [(draw(st.integers(1, 6)), draw(st.sampled_from(sorted(HIDDEN_ACTIVATIONS))))
-              for _ in range(depth - 1)]
+    hidden = [
+        (draw(st.integers(1, 6)), draw(st.sampled_from(sorted(HIDDEN_ACTIVATIONS)))) for _ in range(depth - 1)
+    ]
     n_outputs = draw(st.integers(2, 4)) if output == "softmax" else draw(st.integers(1, 3))
     return {
         "n_inputs": draw(st.integers(1, 4)),
@@ -294,11 +299,11 @@ def test_network_gradients_match_pytorch_float32():
     loss = network.check_loss("cross_entropy")
     target = loss.prepare_target(y, network.output_dim, network.dtype)
     grads, grad_x = analytic_gradients(network, X.astype(np.float32), target, loss)
-    expected, expected_x, _ = torch_gradients(network, X.astype(np.float32), y, "cross_entropy",
-                                              torch.float32)
+    expected, expected_x, _ = torch_gradients(
+        network, X.astype(np.float32), y, "cross_entropy", torch.float32
+    )
     for (name, parameter, _), want in zip(network.named_parameters(), expected, strict=True):
         assert parameter.dtype == np.float32 and grads[name].dtype == np.float32
-        np.testing.assert_allclose(grads[name], want, rtol=1e-4, atol=1e-4 * np.abs(want).max(),
-                                   err_msg=name)
+        np.testing.assert_allclose(grads[name], want, rtol=1e-4, atol=1e-4 * np.abs(want).max(), err_msg=name)
     assert grad_x.dtype == np.float32
     np.testing.assert_allclose(grad_x, expected_x, rtol=1e-4, atol=1e-4 * np.abs(expected_x).max())

@@ -19,23 +19,38 @@ PACKAGE = Path(neuralab.__file__).parent
 # The layers, bottom first. A module may import modules of its own layer or of a lower one.
 # Keep this table and the drawing in docs/architecture.md the same.
 LAYERS: list[tuple[str, list[str]]] = [
-    ("foundation", ["errors", "_version", "_scalars", "_registry", "_validation", "_files", "history",
-                    "metrics"]),
+    (
+        "foundation",
+        ["errors", "_version", "_scalars", "_registry", "_validation", "_files", "history", "metrics"],
+    ),
     ("math", ["activations", "losses", "initializers", "optimizers", "data"]),
     ("layers", ["layers", "dropout", "_sparse"]),
     ("backprop", ["backprop"]),
     ("network", ["network", "callbacks"]),
     ("analysis", ["diagnostics", "trace", "gradcheck"]),
     ("training", ["training"]),
-    ("applications", ["model", "io", "onnx_export", "lr_find", "sklearn", "experiments", "plots",
-                      "report", "sweeps", "sanity"]),
+    (
+        "applications",
+        [
+            "model",
+            "io",
+            "onnx_export",
+            "lr_find",
+            "sklearn",
+            "experiments",
+            "plots",
+            "report",
+            "sweeps",
+            "sanity",
+        ],
+    ),
     ("front ends", ["cli", "playground"]),
     ("package", [""]),  # neuralab/__init__.py re-exports everything
 ]
 
 
 def module_name(path: Path) -> str:
-    """"training.loop" for src/neuralab/training/loop.py, "" for the package's __init__.py."""
+    """ "training.loop" for src/neuralab/training/loop.py, "" for the package's __init__.py."""
     parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
@@ -46,8 +61,9 @@ MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
 
 
 def _is_type_checking(test: ast.expr) -> bool:
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or \
-        (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _resolve(target: str) -> str | None:
@@ -74,7 +90,7 @@ def imports_of(name: str) -> set[str]:
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".") if package else []
-                base = base[:len(base) - node.level + 1]
+                base = base[: len(base) - node.level + 1]
                 prefix = ".".join([*base, *([node.module] if node.module else [])])
             elif node.module and (node.module == "neuralab" or node.module.startswith("neuralab.")):
                 prefix = node.module.removeprefix("neuralab").lstrip(".")
@@ -112,8 +128,10 @@ def layer_of(name: str) -> int:
             if matches and len(prefix) > best_length:
                 best, best_length = index, len(prefix)
     if best is None:
-        raise AssertionError(f"Module neuralab.{name} is in no layer: add it to LAYERS here and to the "
-                             "drawing in docs/architecture.md.")
+        raise AssertionError(
+            f"Module neuralab.{name} is in no layer: add it to LAYERS here and to the "
+            "drawing in docs/architecture.md."
+        )
     return best
 
 
@@ -127,7 +145,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         path.append(node)
         for target in sorted(graph[node]):
             if state.get(target) == 1:
-                return [*path[path.index(target):], target]
+                return [*path[path.index(target) :], target]
             if target not in state:
                 cycle = walk(target)
                 if cycle:

@@ -48,17 +48,24 @@ def test_get_loss_by_name_and_object(name):
 
 @pytest.mark.parametrize(
     ("alias", "cls"),
-    [("mean_squared_error", nl.MeanSquaredError), ("categorical_cross_entropy", nl.CrossEntropy),
-     ("bce", nl.BinaryCrossEntropy), ("sse", nl.SumSquaredError), ("Cross-Entropy", nl.CrossEntropy),
-     ("MSE", nl.MeanSquaredError)],
+    [
+        ("mean_squared_error", nl.MeanSquaredError),
+        ("categorical_cross_entropy", nl.CrossEntropy),
+        ("bce", nl.BinaryCrossEntropy),
+        ("sse", nl.SumSquaredError),
+        ("Cross-Entropy", nl.CrossEntropy),
+        ("MSE", nl.MeanSquaredError),
+    ],
 )
 def test_aliases_and_spellings(alias, cls):
     assert type(nl.get_loss(alias)) is cls
 
 
 def test_unknown_loss_lists_valid_names():
-    valid = ("bce, binary_cross_entropy, categorical_cross_entropy, cross_entropy, half_squared_error, "
-             "mean_squared_error, mse, sse, sum_squared_error")
+    valid = (
+        "bce, binary_cross_entropy, categorical_cross_entropy, cross_entropy, half_squared_error, "
+        "mean_squared_error, mse, sse, sum_squared_error"
+    )
     with pytest.raises(nl.UnknownNameError, match=rf"Unknown loss 'hinge'\. Valid names: {valid}\."):
         nl.get_loss("hinge")
 
@@ -111,8 +118,9 @@ def test_cross_entropy_by_hand():
     # dE/dp = -y / (p n): -1 / (0.5 * 2) = -1, -1 / (0.7 * 2)
     np.testing.assert_allclose(loss.gradient(p, y), [[0, -1.0, 0], [0, 0, -1 / 1.4]], rtol=1e-15)
     # dE/dz = (p - y) / n
-    np.testing.assert_allclose(loss.preactivation_gradient(p, y),
-                               [[0.125, -0.25, 0.125], [0.05, 0.1, -0.15]], rtol=1e-14)
+    np.testing.assert_allclose(
+        loss.preactivation_gradient(p, y), [[0.125, -0.25, 0.125], [0.05, 0.1, -0.15]], rtol=1e-14
+    )
 
 
 def test_binary_cross_entropy_by_hand():
@@ -168,21 +176,27 @@ def test_gradient_matches_central_differences(name):
     np.testing.assert_allclose(loss.gradient(output, target), numeric, rtol=1e-6, atol=1e-9)
 
 
-@pytest.mark.parametrize(("name", "activation"), [("cross_entropy", nl.Softmax()),
-                                                  ("binary_cross_entropy", nl.Sigmoid())])
+@pytest.mark.parametrize(
+    ("name", "activation"), [("cross_entropy", nl.Softmax()), ("binary_cross_entropy", nl.Sigmoid())]
+)
 def test_fused_gradient_matches_central_differences_through_the_activation(name, activation):
     loss = nl.get_loss(name)
     rng = np.random.default_rng(11)
     z = rng.normal(size=(5, 4)) * 2
-    target = np.eye(4)[rng.integers(0, 4, size=5)] if name == "cross_entropy" else (
-        rng.integers(0, 2, size=z.shape).astype(float))
+    target = (
+        np.eye(4)[rng.integers(0, 4, size=5)]
+        if name == "cross_entropy"
+        else (rng.integers(0, 2, size=z.shape).astype(float))
+    )
     numeric = _central_difference(lambda zz: loss.value(activation(zz), target), z)
-    np.testing.assert_allclose(loss.preactivation_gradient(activation(z), target), numeric,
-                               rtol=1e-6, atol=1e-10)
+    np.testing.assert_allclose(
+        loss.preactivation_gradient(activation(z), target), numeric, rtol=1e-6, atol=1e-10
+    )
 
 
-@pytest.mark.parametrize(("name", "activation"), [("cross_entropy", nl.Softmax()),
-                                                  ("binary_cross_entropy", nl.Sigmoid())])
+@pytest.mark.parametrize(
+    ("name", "activation"), [("cross_entropy", nl.Softmax()), ("binary_cross_entropy", nl.Sigmoid())]
+)
 def test_unfused_gradient_through_backward_equals_fused(name, activation):
     loss = nl.get_loss(name)
     rng = np.random.default_rng(12)
@@ -208,8 +222,11 @@ def test_squared_errors_have_no_fused_gradient(name):
 
 @pytest.mark.parametrize(
     ("loss", "reduction", "scale"),
-    [(nl.MeanSquaredError(), "mean", 1.0), (nl.SumSquaredError(), "sum", 1.0),
-     (nl.HalfSquaredError(), "sum", 0.5)],
+    [
+        (nl.MeanSquaredError(), "mean", 1.0),
+        (nl.SumSquaredError(), "sum", 1.0),
+        (nl.HalfSquaredError(), "sum", 0.5),
+    ],
     ids=["mse", "sum_squared_error", "half_squared_error"],
 )
 def test_squared_errors_match_torch_mse_loss(loss, reduction, scale):
@@ -276,8 +293,11 @@ def test_one_dimensional_target_for_one_output_unit(name):
 
 @pytest.mark.parametrize("name", ["mse", "binary_cross_entropy"])
 def test_one_dimensional_target_for_several_outputs_is_refused(name):
-    with pytest.raises(nl.ShapeError, match=r"`y` is 1-D \(shape \(4,\)\) but the network has 3 outputs\. "
-                                            r"Give `y` the shape \(n_samples, 3\), or use the cross_entropy"):
+    with pytest.raises(
+        nl.ShapeError,
+        match=r"`y` is 1-D \(shape \(4,\)\) but the network has 3 outputs\. "
+        r"Give `y` the shape \(n_samples, 3\), or use the cross_entropy",
+    ):
         nl.get_loss(name).prepare_target(np.zeros(4), 3, np.float64)
 
 
@@ -286,14 +306,18 @@ def test_class_indices_become_one_hot_rows():
     assert y.dtype == np.float32
     np.testing.assert_array_equal(y, [[0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1]])
     # whole-number floats are class indices too
-    np.testing.assert_array_equal(nl.CrossEntropy().prepare_target(np.array([2.0, 0.0]), 3, np.float64),
-                                  [[0, 0, 1], [1, 0, 0]])
+    np.testing.assert_array_equal(
+        nl.CrossEntropy().prepare_target(np.array([2.0, 0.0]), 3, np.float64), [[0, 0, 1], [1, 0, 0]]
+    )
 
 
 @pytest.mark.parametrize("name", ["mse", "cross_entropy", "binary_cross_entropy"])
 def test_two_dimensional_shape_mismatch_names_the_expected_shape(name):
-    with pytest.raises(nl.ShapeError, match=r"`y` must have shape \(n_samples, 3\) to match the network's "
-                                            r"3 outputs\. Got shape \(4, 2\)\."):
+    with pytest.raises(
+        nl.ShapeError,
+        match=r"`y` must have shape \(n_samples, 3\) to match the network's "
+        r"3 outputs\. Got shape \(4, 2\)\.",
+    ):
         nl.get_loss(name).prepare_target(np.zeros((4, 2)), 3, np.float64)
 
 
@@ -305,10 +329,16 @@ def test_three_dimensional_target_is_a_shape_error():
 @pytest.mark.parametrize(
     ("labels", "message"),
     [
-        ([0, 3, 1], r"Class label 3 at index 1 is out of range: .* 3 units, so labels must be in 0\.\.2\. "
-                    r"1 label\(s\) are outside it"),
-        ([-1, 0, 5], r"Class label -1 at index 0 is out of range: .* labels must be in 0\.\.2\. "
-                     r"2 label\(s\) are outside it"),
+        (
+            [0, 3, 1],
+            r"Class label 3 at index 1 is out of range: .* 3 units, so labels must be in 0\.\.2\. "
+            r"1 label\(s\) are outside it",
+        ),
+        (
+            [-1, 0, 5],
+            r"Class label -1 at index 0 is out of range: .* labels must be in 0\.\.2\. "
+            r"2 label\(s\) are outside it",
+        ),
         ([0.0, 7.0], r"Class label 7 at index 1 is out of range"),
         ([0.0, 1e30], r"Class label 1e\+30 at index 1 is out of range"),
         (np.array([0, 2**40], dtype=np.uint64), r"Class label 1099511627776 at index 1 is out of range"),
@@ -327,16 +357,36 @@ def test_fractional_class_indices_are_refused():
 @pytest.mark.parametrize(
     ("name", "y", "n_outputs", "message"),
     [
-        ("mse", [[1.0], [2.0], [np.nan]], 1,
-         r"`y` contains 1 NaN or infinite value; the first is at row 2, column 0\. Remove or impute"),
-        ("mse", [1.0, np.inf, np.nan], 1,
-         r"`y` contains 2 NaN or infinite values; the first is at row 1, column 0"),
-        ("cross_entropy", [0.0, np.nan, 1.0], 3,
-         r"`y` contains 1 NaN or infinite value; the first is at index 1"),
-        ("cross_entropy", [[1.0, 0.0], [np.nan, 1.0]], 2,
-         r"1 NaN or infinite value; the first is at row 1, column 0"),
-        ("binary_cross_entropy", [[0.0, np.nan]], 2,
-         r"1 NaN or infinite value; the first is at row 0, column 1"),
+        (
+            "mse",
+            [[1.0], [2.0], [np.nan]],
+            1,
+            r"`y` contains 1 NaN or infinite value; the first is at row 2, column 0\. Remove or impute",
+        ),
+        (
+            "mse",
+            [1.0, np.inf, np.nan],
+            1,
+            r"`y` contains 2 NaN or infinite values; the first is at row 1, column 0",
+        ),
+        (
+            "cross_entropy",
+            [0.0, np.nan, 1.0],
+            3,
+            r"`y` contains 1 NaN or infinite value; the first is at index 1",
+        ),
+        (
+            "cross_entropy",
+            [[1.0, 0.0], [np.nan, 1.0]],
+            2,
+            r"1 NaN or infinite value; the first is at row 1, column 0",
+        ),
+        (
+            "binary_cross_entropy",
+            [[0.0, np.nan]],
+            2,
+            r"1 NaN or infinite value; the first is at row 0, column 1",
+        ),
     ],
 )
 def test_non_finite_targets_name_count_and_position(name, y, n_outputs, message):
@@ -379,8 +429,10 @@ def test_cross_entropy_requires_softmax():
     loss = nl.CrossEntropy()
     loss.check_output_activation("softmax")
     for other in sorted(set(ACTIVATIONS) - {"softmax"}):
-        message = (rf"cross_entropy loss requires a softmax output layer.*activation is {other}\."
-                   r".*Dense\(units, 'softmax'\)")
+        message = (
+            rf"cross_entropy loss requires a softmax output layer.*activation is {other}\."
+            r".*Dense\(units, 'softmax'\)"
+        )
         with pytest.raises(nl.IncompatibleLossError, match=message):
             loss.check_output_activation(other)
 
@@ -434,7 +486,7 @@ def test_sample_terms_add_up_to_the_value_and_weight_it(name):
     assert terms.sum() == pytest.approx(loss.value(output, target), rel=1e-12)
     share = 1 / 6 if loss.reduction == "mean" else 1.0  # a mean over 6 rows vs over one row
     for s in range(6):
-        alone = loss.value(output[s:s + 1], target[s:s + 1])
+        alone = loss.value(output[s : s + 1], target[s : s + 1])
         assert terms[s] == pytest.approx(alone * share, rel=1e-12)
     weights = rng.uniform(0, 3, size=6)
     assert loss.weighted_value(output, target, weights) == pytest.approx(float(weights @ terms), rel=1e-12)
@@ -451,12 +503,21 @@ def _call(loss, method, output, target):
     return getattr(loss, method)(output, target)
 
 
-@pytest.mark.parametrize(("name", "method"), [
-    (name, method)
-    for name in ["sum_squared_error", "half_squared_error", "mse", "binary_cross_entropy", "cross_entropy"]
-    for method in _METHODS
-    if method != "preactivation_gradient" or name in ("binary_cross_entropy", "cross_entropy")
-])
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        (name, method)
+        for name in [
+            "sum_squared_error",
+            "half_squared_error",
+            "mse",
+            "binary_cross_entropy",
+            "cross_entropy",
+        ]
+        for method in _METHODS
+        if method != "preactivation_gradient" or name in ("binary_cross_entropy", "cross_entropy")
+    ],
+)
 def test_one_dimensional_target_against_a_column_output_is_a_shape_error(name, method):
     loss = nl.get_loss(name)
     width = 3 if name == "cross_entropy" else 1

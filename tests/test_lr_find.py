@@ -19,15 +19,26 @@ from neuralab.lr_find import plot_lr_find
 def _line(n=64):
     """z = 2x on [-1, 1]; a linear unit without bias, weight 0.5, in float64."""
     X = np.linspace(-1.0, 1.0, n).reshape(-1, 1)
-    net = nl.Sequential([nl.Dense(1, "linear", input_dim=1, use_bias=False, weights=[[0.5]])],
-                        dtype="float64")
+    net = nl.Sequential(
+        [nl.Dense(1, "linear", input_dim=1, use_bias=False, weights=[[0.5]])], dtype="float64"
+    )
     return X, 2 * X, net
 
 
 def test_rates_grow_geometrically_from_start_to_end():
     X, z, net = _line()
-    result = nl.lr_find(net, X, z, loss="mse", optimizer="gd", start_learning_rate=1e-6,
-                        end_learning_rate=1e-4, num_steps=11, batch_size=None, seed=0)
+    result = nl.lr_find(
+        net,
+        X,
+        z,
+        loss="mse",
+        optimizer="gd",
+        start_learning_rate=1e-6,
+        end_learning_rate=1e-4,
+        num_steps=11,
+        batch_size=None,
+        seed=0,
+    )
     assert result.stop_reason == "end"
     np.testing.assert_allclose(result.learning_rates, 1e-6 * 10 ** (np.arange(11) / 5), rtol=1e-12)
 
@@ -36,9 +47,20 @@ def test_losses_follow_the_gradient_descent_recursion_by_hand():
     # Full batch, MSE on w x against 2x: E(w) = m (w - 2)^2 with m = mean(x^2), dE/dw = 2 m (w - 2),
     # so each step is w <- w - lr_i * 2 m (w - 2). The test records E before each step.
     X, z, net = _line()
-    m = float(np.mean(X ** 2))
-    result = nl.lr_find(net, X, z, loss="mse", optimizer="gd", start_learning_rate=1e-3,
-                        end_learning_rate=1.0, num_steps=20, batch_size=None, smoothing=0.0, seed=0)
+    m = float(np.mean(X**2))
+    result = nl.lr_find(
+        net,
+        X,
+        z,
+        loss="mse",
+        optimizer="gd",
+        start_learning_rate=1e-3,
+        end_learning_rate=1.0,
+        num_steps=20,
+        batch_size=None,
+        smoothing=0.0,
+        seed=0,
+    )
     w, expected = 0.5, []
     for rate in result.learning_rates:
         expected.append(m * (w - 2) ** 2)
@@ -50,12 +72,22 @@ def test_losses_follow_the_gradient_descent_recursion_by_hand():
 
 def test_a_trained_network_is_tested_from_its_current_weights():
     X, z, net = _line()
-    m = float(np.mean(X ** 2))
+    m = float(np.mean(X**2))
     net.fit(X, z, loss="mse", optimizer=nl.GradientDescent(0.1), epochs=2)
     w = float(net.get_weights()[0][0, 0])
     assert w != 0.5
-    result = nl.lr_find(net, X, z, loss="mse", optimizer="gd", start_learning_rate=1e-2,
-                        end_learning_rate=1.0, num_steps=8, batch_size=None, seed=0)
+    result = nl.lr_find(
+        net,
+        X,
+        z,
+        loss="mse",
+        optimizer="gd",
+        start_learning_rate=1e-2,
+        end_learning_rate=1.0,
+        num_steps=8,
+        batch_size=None,
+        seed=0,
+    )
     expected = []
     for rate in result.learning_rates:
         expected.append(m * (w - 2) ** 2)
@@ -66,8 +98,19 @@ def test_a_trained_network_is_tested_from_its_current_weights():
 
 def test_smoothing_is_a_bias_corrected_moving_average():
     X, z, net = _line()
-    result = nl.lr_find(net, X, z, loss="mse", optimizer="gd", start_learning_rate=1e-3,
-                        end_learning_rate=1.0, num_steps=10, batch_size=None, smoothing=0.9, seed=0)
+    result = nl.lr_find(
+        net,
+        X,
+        z,
+        loss="mse",
+        optimizer="gd",
+        start_learning_rate=1e-3,
+        end_learning_rate=1.0,
+        num_steps=10,
+        batch_size=None,
+        smoothing=0.9,
+        seed=0,
+    )
     average, smoothed = 0.0, []
     for i, loss in enumerate(result.losses):
         average = 0.9 * average + 0.1 * loss
@@ -80,9 +123,20 @@ def test_stops_past_the_divergence_threshold_and_suggests_a_rate_below_it():
     # Gradient descent on E = m (w - 2)^2 multiplies (w - 2) by (1 - 2 m lr): it diverges
     # exactly when lr > 1/m. The test must stop only after crossing that rate and suggest one below.
     X, z, net = _line()
-    critical = 1 / float(np.mean(X ** 2))
-    result = nl.lr_find(net, X, z, loss="mse", optimizer="gd", start_learning_rate=1e-4,
-                        end_learning_rate=1e3, num_steps=100, batch_size=None, seed=0, rule="minimum/10")
+    critical = 1 / float(np.mean(X**2))
+    result = nl.lr_find(
+        net,
+        X,
+        z,
+        loss="mse",
+        optimizer="gd",
+        start_learning_rate=1e-4,
+        end_learning_rate=1e3,
+        num_steps=100,
+        batch_size=None,
+        seed=0,
+        rule="minimum/10",
+    )
     assert result.stop_reason == "exploded"
     assert result.learning_rates[-1] > critical
     assert len(result.losses) < 100
@@ -97,9 +151,19 @@ def test_stops_past_the_divergence_threshold_and_suggests_a_rate_below_it():
 
 def test_a_nan_or_infinite_loss_ends_the_test_as_diverged():
     X, z, net = _line()
-    result = nl.lr_find(net, X * 1e3, z * 1e3, loss="mse", optimizer="gd", start_learning_rate=1e-3,
-                        end_learning_rate=1e30, num_steps=200, batch_size=None, explode_factor=1e300,
-                        seed=0)
+    result = nl.lr_find(
+        net,
+        X * 1e3,
+        z * 1e3,
+        loss="mse",
+        optimizer="gd",
+        start_learning_rate=1e-3,
+        end_learning_rate=1e30,
+        num_steps=200,
+        batch_size=None,
+        explode_factor=1e300,
+        seed=0,
+    )
     assert result.stop_reason == "diverged"
     assert not math.isfinite(result.losses[-1])
     # The loss rose from the first step: a tenth of the start rate lies outside the tested range.
@@ -131,20 +195,24 @@ def test_same_seed_same_curve():
 
     def run():
         net = nl.Sequential([nl.Dense(6, "tanh"), nl.Dense(1, "sigmoid")])
-        return nl.lr_find(net, X, labels, loss="binary_cross_entropy", optimizer="sgd", num_steps=30,
-                          batch_size=16, seed=3).losses
+        return nl.lr_find(
+            net, X, labels, loss="binary_cross_entropy", optimizer="sgd", num_steps=30, batch_size=16, seed=3
+        ).losses
 
     assert run() == run()
 
 
-@pytest.mark.parametrize(("options", "message"), [
-    ({"start_learning_rate": 1.0, "end_learning_rate": 0.1}, "must be larger than `start_learning_rate`"),
-    ({"start_learning_rate": 0.0}, "start_learning_rate"),
-    ({"num_steps": 1}, "at least 2"),
-    ({"smoothing": 1.0}, r"in \[0, 1\)"),
-    ({"explode_factor": 1.0}, "must be > 1"),
-    ({"batch_size": 0}, "batch_size"),
-])
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"start_learning_rate": 1.0, "end_learning_rate": 0.1}, "must be larger than `start_learning_rate`"),
+        ({"start_learning_rate": 0.0}, "start_learning_rate"),
+        ({"num_steps": 1}, "at least 2"),
+        ({"smoothing": 1.0}, r"in \[0, 1\)"),
+        ({"explode_factor": 1.0}, "must be > 1"),
+        ({"batch_size": 0}, "batch_size"),
+    ],
+)
 def test_bad_arguments_are_refused_with_the_fix(options, message):
     X, z, net = _line()
     with pytest.raises(nl.ValidationError, match=message):
@@ -162,8 +230,18 @@ def test_not_a_network_and_a_mismatched_loss_are_refused():
 
 def test_plot_has_a_log_x_axis_and_marks_the_suggestion():
     X, z, net = _line()
-    result = nl.lr_find(net, X, z, loss="mse", optimizer="gd", start_learning_rate=1e-4,
-                        end_learning_rate=1e3, num_steps=100, batch_size=None, seed=0)
+    result = nl.lr_find(
+        net,
+        X,
+        z,
+        loss="mse",
+        optimizer="gd",
+        start_learning_rate=1e-4,
+        end_learning_rate=1e3,
+        num_steps=100,
+        batch_size=None,
+        seed=0,
+    )
     axes = plot_lr_find(result).axes[0]
     assert axes.get_xscale() == "log"
     assert any(f"{result.suggestion:.3g}" in text.get_text() for text in axes.get_legend().get_texts())
@@ -174,21 +252,25 @@ runner = CliRunner()
 
 def test_cli_writes_the_plot_and_reports_the_suggestion(tmp_path):
     out = tmp_path / "lr.png"
-    got = runner.invoke(app, ["lr-find", "iris", "--hidden", "8", "--steps", "40", "--out", str(out),
-                              "--json"])
+    got = runner.invoke(
+        app, ["lr-find", "iris", "--hidden", "8", "--steps", "40", "--out", str(out), "--json"]
+    )
     assert got.exit_code == 0, got.output
     payload = json.loads(got.output)
     assert payload["steps"] == len(payload["losses"]) <= 40
     assert payload["task"] == "classification" and payload["loss"] == "cross_entropy"
     assert 0 < payload["suggestion"] < 10
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    text = runner.invoke(app, ["lr-find", "iris", "--hidden", "8", "--steps", "20", "--out", str(out),
-                               "--force"])
+    text = runner.invoke(
+        app, ["lr-find", "iris", "--hidden", "8", "--steps", "20", "--out", str(out), "--force"]
+    )
     assert text.exit_code == 0, text.output
     assert "suggested learning rate" in text.output
     rate = f"{json.loads(got.output)['suggestion']:.3g}"
-    assert ("try: neuralab train iris --hidden 8 --activation relu --optimizer adam --batch-size 32 "
-            "--learning-rate") in text.output
+    assert (
+        "try: neuralab train iris --hidden 8 --activation relu --optimizer adam --batch-size 32 "
+        "--learning-rate"
+    ) in text.output
     assert "--target" not in text.output  # a bundled set's own target is implied
     assert payload["train_command"].startswith("neuralab train iris --hidden 8 ")
     assert rate == payload["train_command"].split()[-1]
@@ -200,17 +282,44 @@ def test_the_suggested_command_trains_the_network_that_was_measured(tmp_path):
     x = rng.uniform(-1, 1, size=(60, 2))
     csv = tmp_path / "my data.csv"
     csv.write_text("a,b,z\n" + "\n".join(f"{a},{b},{2 * a - b}" for a, b in x) + "\n")
-    got = runner.invoke(app, ["lr-find", str(csv), "--target", "z", "--hidden", "6,3", "--activation", "tanh",
-                              "--optimizer", "sgd", "--batch-size", "16", "--seed", "3", "--steps", "30",
-                              "--out", str(tmp_path / "lr.png"), "--json"])
+    got = runner.invoke(
+        app,
+        [
+            "lr-find",
+            str(csv),
+            "--target",
+            "z",
+            "--hidden",
+            "6,3",
+            "--activation",
+            "tanh",
+            "--optimizer",
+            "sgd",
+            "--batch-size",
+            "16",
+            "--seed",
+            "3",
+            "--steps",
+            "30",
+            "--out",
+            str(tmp_path / "lr.png"),
+            "--json",
+        ],
+    )
     assert got.exit_code == 0, got.output
     payload = json.loads(got.output)
     words = shlex.split(payload["train_command"])
     assert words[:5] == ["neuralab", "train", str(csv), "--target", "z"]
     options = dict(zip(words[3::2], words[4::2], strict=True))
-    assert options == {"--target": "z", "--hidden": "6,3", "--activation": "tanh", "--optimizer": "sgd",
-                       "--batch-size": "16", "--seed": "3",
-                       "--learning-rate": f"{payload['suggestion']:.3g}"}
+    assert options == {
+        "--target": "z",
+        "--hidden": "6,3",
+        "--activation": "tanh",
+        "--optimizer": "sgd",
+        "--batch-size": "16",
+        "--seed": "3",
+        "--learning-rate": f"{payload['suggestion']:.3g}",
+    }
     model_file = tmp_path / "m.nlab"
     trained = runner.invoke(app, [*words[1:], "--epochs", "1", "--out", str(model_file), "--json"])
     assert trained.exit_code == 0, trained.output
@@ -225,16 +334,31 @@ def test_cli_csv_with_target_and_errors(tmp_path):
     csv = tmp_path / "line.csv"
     csv.write_text("a,b,z\n" + "\n".join(f"{a},{b},{2 * a - b}" for a, b in x) + "\n")
     out = tmp_path / "lr.png"
-    got = runner.invoke(app, ["lr-find", str(csv), "--target", "z", "--hidden", "4", "--steps", "30",
-                              "--out", str(out), "--json"])
+    got = runner.invoke(
+        app,
+        ["lr-find", str(csv), "--target", "z", "--hidden", "4", "--steps", "30", "--out", str(out), "--json"],
+    )
     assert got.exit_code == 0, got.output
     assert json.loads(got.output)["task"] == "regression"
     again = runner.invoke(app, ["lr-find", str(csv), "--target", "z", "--out", str(out)])
     assert again.exit_code == 2 and "--force" in again.output
     no_target = runner.invoke(app, ["lr-find", str(csv), "--out", str(tmp_path / "x.png")])
     assert no_target.exit_code == 2 and "--target" in no_target.output
-    bad = runner.invoke(app, ["lr-find", str(csv), "--target", "z", "--start", "1", "--end", "0.1",
-                              "--out", str(tmp_path / "y.png")])
+    bad = runner.invoke(
+        app,
+        [
+            "lr-find",
+            str(csv),
+            "--target",
+            "z",
+            "--start",
+            "1",
+            "--end",
+            "0.1",
+            "--out",
+            str(tmp_path / "y.png"),
+        ],
+    )
     assert bad.exit_code == 2 and "larger than" in bad.output
     assert not (tmp_path / "y.png").exists()
 
@@ -244,8 +368,18 @@ def test_a_suggestion_never_lies_below_the_tested_range():
     X, z, net = _line()
     # gd at rate 5 overshoots: w - 2 is multiplied by 1 - 2 * 5 * mean(x^2) = -2.49, so the second loss
     # is ~6x the first and the smoothed minimum is the first step's.
-    result = nl.lr_find(net, X, z, loss="mse", optimizer="gd", start_learning_rate=5.0,
-                        end_learning_rate=50.0, num_steps=2, batch_size=None, seed=0)
+    result = nl.lr_find(
+        net,
+        X,
+        z,
+        loss="mse",
+        optimizer="gd",
+        start_learning_rate=5.0,
+        end_learning_rate=50.0,
+        num_steps=2,
+        batch_size=None,
+        seed=0,
+    )
     assert result.losses[1] == pytest.approx(result.losses[0] * (1 - 10 * np.mean(X**2)) ** 2)
     assert result.best_learning_rate == 5.0 and math.isnan(result.suggestion)
     assert result.to_dict()["suggestion"] is None
@@ -262,8 +396,24 @@ def test_cli_says_when_there_is_no_suggestion(tmp_path):
     x = np.linspace(-1, 1, 40)
     csv = tmp_path / "line.csv"
     csv.write_text("a,z\n" + "\n".join(f"{a!r},{2 * a!r}" for a in x.tolist()) + "\n")
-    args = ["lr-find", str(csv), "--target", "z", "--hidden", "0", "--optimizer", "gd", "--start", "5",
-            "--end", "50", "--steps", "2", "--batch-size", "64"]
+    args = [
+        "lr-find",
+        str(csv),
+        "--target",
+        "z",
+        "--hidden",
+        "0",
+        "--optimizer",
+        "gd",
+        "--start",
+        "5",
+        "--end",
+        "50",
+        "--steps",
+        "2",
+        "--batch-size",
+        "64",
+    ]
     got = runner.invoke(app, [*args, "--out", str(tmp_path / "a.png"), "--json"])
     assert got.exit_code == 0, got.output
     assert json.loads(got.output)["suggestion"] is None
@@ -276,7 +426,7 @@ def test_cli_says_when_there_is_no_suggestion(tmp_path):
 def test_valley_rule_picks_the_middle_of_the_longest_fall_before_the_minimum():
     from neuralab.lr_find import LRFindResult, suggest
 
-    rates = [10.0 ** k for k in range(-6, 2)]  # 1e-6 .. 10
+    rates = [10.0**k for k in range(-6, 2)]  # 1e-6 .. 10
     # smoothed: a bump at 1e-5, then a fall over 1e-4 .. 1e0 (five steps), the explosion at 10
     smoothed = [2.0, 2.1, 1.9, 1.5, 1.0, 0.5, 0.2, 5.0]
     result = LRFindResult(learning_rates=rates, losses=smoothed, smoothed_losses=smoothed)
@@ -296,15 +446,46 @@ def test_valley_rule_picks_the_middle_of_the_longest_fall_before_the_minimum():
 
 def test_the_default_rule_follows_the_optimizer_and_the_valley_rate_converges():
     X, z, net = _line()
-    critical = 1 / float(np.mean(X ** 2))
-    plain = nl.lr_find(net, X, z, loss="mse", optimizer="gd", start_learning_rate=1e-4, end_learning_rate=1e3,
-                       num_steps=100, batch_size=None, seed=0)
+    critical = 1 / float(np.mean(X**2))
+    plain = nl.lr_find(
+        net,
+        X,
+        z,
+        loss="mse",
+        optimizer="gd",
+        start_learning_rate=1e-4,
+        end_learning_rate=1e3,
+        num_steps=100,
+        batch_size=None,
+        seed=0,
+    )
     assert plain.rule == "minimum/10" and plain.suggestion == pytest.approx(plain.best_learning_rate / 10)
-    adaptive = nl.lr_find(net, X, z, loss="mse", optimizer="adam", start_learning_rate=1e-4,
-                          end_learning_rate=1e3, num_steps=100, batch_size=None, seed=0)
+    adaptive = nl.lr_find(
+        net,
+        X,
+        z,
+        loss="mse",
+        optimizer="adam",
+        start_learning_rate=1e-4,
+        end_learning_rate=1e3,
+        num_steps=100,
+        batch_size=None,
+        seed=0,
+    )
     assert adaptive.rule == "valley" and adaptive.to_dict()["rule"] == "valley"
-    result = nl.lr_find(net, X, z, loss="mse", optimizer="gd", start_learning_rate=1e-4,
-                        end_learning_rate=1e3, num_steps=100, batch_size=None, seed=0, rule="valley")
+    result = nl.lr_find(
+        net,
+        X,
+        z,
+        loss="mse",
+        optimizer="gd",
+        start_learning_rate=1e-4,
+        end_learning_rate=1e3,
+        num_steps=100,
+        batch_size=None,
+        seed=0,
+        rule="valley",
+    )
     assert result.rule == "valley"
     assert 1e-4 < result.suggestion < min(result.best_learning_rate, critical)
     trained = nl.Sequential([nl.Dense(1, "linear", input_dim=1, seed=0)])

@@ -18,8 +18,9 @@ def test_hand_worked_classification():
     # precision: a 2/2, b 1/2, c 1/2 ; recall: a 2/3, b 1/2, c 1/1 ; accuracy 4/6
     true = ["a", "a", "a", "b", "b", "c"]
     pred = ["a", "b", "a", "b", "c", "c"]
-    np.testing.assert_array_equal(metrics.confusion_matrix(true, pred, ["a", "b", "c"]),
-                                  [[2, 1, 0], [0, 1, 1], [0, 0, 1]])
+    np.testing.assert_array_equal(
+        metrics.confusion_matrix(true, pred, ["a", "b", "c"]), [[2, 1, 0], [0, 1, 1], [0, 0, 1]]
+    )
     precision, recall = metrics.precision_recall(true, pred, ["a", "b", "c"])
     np.testing.assert_allclose(precision, [1.0, 0.5, 0.5])
     np.testing.assert_allclose(recall, [2 / 3, 0.5, 1.0])
@@ -38,23 +39,28 @@ def test_hand_worked_regression():
 def test_classification_matches_sklearn(pairs):
     true, pred = (np.array(v) for v in zip(*pairs, strict=True))
     labels = [0, 1, 2, 3]
-    np.testing.assert_array_equal(metrics.confusion_matrix(true, pred, labels),
-                                  skm.confusion_matrix(true, pred, labels=labels))
+    np.testing.assert_array_equal(
+        metrics.confusion_matrix(true, pred, labels), skm.confusion_matrix(true, pred, labels=labels)
+    )
     precision, recall = metrics.precision_recall(true, pred, labels)
-    np.testing.assert_allclose(precision, skm.precision_score(true, pred, labels=labels, average=None,
-                                                              zero_division=0))
-    np.testing.assert_allclose(recall, skm.recall_score(true, pred, labels=labels, average=None,
-                                                        zero_division=0))
+    np.testing.assert_allclose(
+        precision, skm.precision_score(true, pred, labels=labels, average=None, zero_division=0)
+    )
+    np.testing.assert_allclose(
+        recall, skm.recall_score(true, pred, labels=labels, average=None, zero_division=0)
+    )
     assert metrics.accuracy(true, pred) == pytest.approx(skm.accuracy_score(true, pred))
 
 
 @given(st.lists(st.tuples(st.floats(-1e3, 1e3), st.floats(-1e3, 1e3)), min_size=2, max_size=40))
 def test_regression_matches_sklearn(pairs):
     true, pred = (np.array(v) for v in zip(*pairs, strict=True))
-    assert metrics.mean_squared_error(true, pred) == pytest.approx(skm.mean_squared_error(true, pred),
-                                                                   rel=1e-12, abs=1e-12)
-    assert metrics.mean_absolute_error(true, pred) == pytest.approx(skm.mean_absolute_error(true, pred),
-                                                                    rel=1e-12, abs=1e-12)
+    assert metrics.mean_squared_error(true, pred) == pytest.approx(
+        skm.mean_squared_error(true, pred), rel=1e-12, abs=1e-12
+    )
+    assert metrics.mean_absolute_error(true, pred) == pytest.approx(
+        skm.mean_absolute_error(true, pred), rel=1e-12, abs=1e-12
+    )
     if np.ptp(true) > 1e-3:
         assert metrics.r2_score(true, pred) == pytest.approx(skm.r2_score(true, pred), rel=1e-9, abs=1e-9)
 

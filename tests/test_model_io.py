@@ -22,8 +22,15 @@ def _split_fit(name, *, hidden, learning_rate, patience, seed, epochs=200):
     stratify = None if name == "diabetes" else table.column(target)
     train, val, test = split_indices(table.n_rows, validation=0.2, test=0.2, seed=seed, stratify=stratify)
     model = nl.Model.for_data(table, target, hidden=hidden, train_rows=train)
-    model.fit(table.take(train), validation=table.take(val), learning_rate=learning_rate, epochs=epochs,
-              batch_size=32, early_stopping=patience, seed=seed)
+    model.fit(
+        table.take(train),
+        validation=table.take(val),
+        learning_rate=learning_rate,
+        epochs=epochs,
+        batch_size=32,
+        early_stopping=patience,
+        seed=seed,
+    )
     return model, table.take(test)
 
 
@@ -56,8 +63,14 @@ def test_generated_regression_reaches_the_noise_floor():
     train, val, test = split_indices(1500, validation=0.2, test=0.2, seed=0)
     model = nl.Model.for_data(table, "y", hidden=(32, 32), train_rows=train)
     assert model.task == "regression"
-    model.fit(table.take(train), validation=table.take(val), learning_rate=0.003, epochs=150,
-              early_stopping=15, seed=0)
+    model.fit(
+        table.take(train),
+        validation=table.take(val),
+        learning_rate=0.003,
+        epochs=150,
+        early_stopping=15,
+        seed=0,
+    )
     mse = model.evaluate(table.take(test))["mse"]
     assert mse < 2 * noise**2  # the noise variance is the floor (0.01)
 
@@ -189,8 +202,17 @@ def test_early_stopping_restores_best_weights():
     y_val = X_val[:, :1] + rng.normal(0, 1.0, size=(40, 1))
     net = nl.Sequential([nl.Dense(64, "relu", input_dim=5), nl.Dense(1)], dtype="float64")
     stopper = nl.EarlyStopping(patience=5)
-    history = net.fit(X, y, loss="mse", optimizer=nl.Adam(0.01), epochs=500, batch_size=8, seed=0,
-                      validation_data=(X_val, y_val), callbacks=[stopper])
+    history = net.fit(
+        X,
+        y,
+        loss="mse",
+        optimizer=nl.Adam(0.01),
+        epochs=500,
+        batch_size=8,
+        seed=0,
+        validation_data=(X_val, y_val),
+        callbacks=[stopper],
+    )
     assert history.stop_reason == "early stopping"
     best = int(np.argmin(history.val_loss)) + 1
     assert stopper.best_epoch == best and history.epochs_run == best + 5
@@ -205,31 +227,56 @@ def test_early_stopping_min_delta_and_needs_validation():
     with pytest.raises(nl.ValidationError, match="no validation data"):
         net.fit(X, X, loss="mse", optimizer="gd", epochs=3, callbacks=[stopper])
     # Improvements smaller than min_delta do not count: stops after 1 + 2 epochs.
-    history = net.fit(X, X, loss="mse", optimizer=nl.GradientDescent(1e-4), epochs=50,
-                      validation_data=(X, X), callbacks=[stopper])
+    history = net.fit(
+        X,
+        X,
+        loss="mse",
+        optimizer=nl.GradientDescent(1e-4),
+        epochs=50,
+        validation_data=(X, X),
+        callbacks=[stopper],
+    )
     assert history.epochs_run == 3 and stopper.best_epoch == 1
 
 
 def test_learning_rate_schedules():
     X = np.arange(4.0).reshape(-1, 1)
     net = nl.Sequential([nl.Dense(1, input_dim=1, seed=0)], dtype="float64")
-    history = net.fit(X, X, loss="mse", optimizer=nl.GradientDescent(0.1), epochs=5,
-                      callbacks=[nl.StepDecay(drop=0.5, every=2)])
+    history = net.fit(
+        X,
+        X,
+        loss="mse",
+        optimizer=nl.GradientDescent(0.1),
+        epochs=5,
+        callbacks=[nl.StepDecay(drop=0.5, every=2)],
+    )
     assert history.learning_rate == [0.1, 0.1, 0.05, 0.05, 0.025]
-    history = net.fit(X, X, loss="mse", optimizer=nl.GradientDescent(0.1), epochs=3,
-                      callbacks=[nl.ExponentialDecay(rate=0.9)])
+    history = net.fit(
+        X,
+        X,
+        loss="mse",
+        optimizer=nl.GradientDescent(0.1),
+        epochs=3,
+        callbacks=[nl.ExponentialDecay(rate=0.9)],
+    )
     np.testing.assert_allclose(history.learning_rate, [0.1, 0.09, 0.081], rtol=1e-15)
 
 
 # -- L2 and class weights: gradient-checked -------------------------------------------------
-@pytest.mark.parametrize(("output", "loss", "n_out"), [
-    ("softmax", "cross_entropy", 3), ("sigmoid", "binary_cross_entropy", 1), ("linear", "mse", 2),
-    ("linear", "half_squared_error", 1),
-])
+@pytest.mark.parametrize(
+    ("output", "loss", "n_out"),
+    [
+        ("softmax", "cross_entropy", 3),
+        ("sigmoid", "binary_cross_entropy", 1),
+        ("linear", "mse", 2),
+        ("linear", "half_squared_error", 1),
+    ],
+)
 def test_l2_and_sample_weights_pass_a_gradient_check(output, loss, n_out):
     rng = np.random.default_rng(0)
-    net = nl.Sequential([nl.Dense(4, "tanh", input_dim=3, seed=1), nl.Dense(n_out, output, seed=2)],
-                        dtype="float64")
+    net = nl.Sequential(
+        [nl.Dense(4, "tanh", input_dim=3, seed=1), nl.Dense(n_out, output, seed=2)], dtype="float64"
+    )
     resolved = net.check_loss(loss)
     X = rng.normal(size=(7, 3))
     if loss == "cross_entropy":
@@ -265,8 +312,9 @@ def test_balanced_class_weights_by_hand():
     # 3 of class 0, 1 of class 1: n / (k * count) = 4 / 6 and 4 / 2.
     y = np.eye(2)[[0, 0, 0, 1]]
     np.testing.assert_allclose(_combine_class_weight("balanced", y, None, np.float64), [2 / 3] * 3 + [2.0])
-    np.testing.assert_allclose(_combine_class_weight({1: 3.0}, y, np.full(4, 0.5), np.float64),
-                               [0.5, 0.5, 0.5, 1.5])
+    np.testing.assert_allclose(
+        _combine_class_weight({1: 3.0}, y, np.full(4, 0.5), np.float64), [0.5, 0.5, 0.5, 1.5]
+    )
     with pytest.raises(nl.ValidationError, match=r"class indices 0\.\.1"):
         _combine_class_weight({2: 1.0}, y, None, np.float64)
 
@@ -278,8 +326,16 @@ def test_balanced_class_weight_raises_minority_recall():
     recalls = []
     for class_weight in (None, "balanced"):
         net = nl.Sequential([nl.Dense(2, "softmax", input_dim=2, seed=0)])
-        net.fit(X, y, loss="cross_entropy", optimizer=nl.Adam(0.05), epochs=60, batch_size=50, seed=0,
-                class_weight=class_weight)
+        net.fit(
+            X,
+            y,
+            loss="cross_entropy",
+            optimizer=nl.Adam(0.05),
+            epochs=60,
+            batch_size=50,
+            seed=0,
+            class_weight=class_weight,
+        )
         predicted = np.argmax(net.predict(X), axis=1)
         recalls.append(np.mean(predicted[y == 1] == 1))
     assert recalls[1] > recalls[0] + 0.2
@@ -303,7 +359,11 @@ def test_rmsprop_matches_torch():
 
 def test_optimizer_presets():
     assert nl.get_optimizer("momentum", 0.1).get_config() == {
-        "name": "sgd", "learning_rate": 0.1, "momentum": 0.9, "nesterov": False}
+        "name": "sgd",
+        "learning_rate": 0.1,
+        "momentum": 0.9,
+        "nesterov": False,
+    }
     assert nl.get_optimizer("nesterov").nesterov is True
     assert nl.get_optimizer("rmsprop", 0.5).learning_rate == 0.5
 
@@ -337,8 +397,11 @@ def test_a_saved_model_loads_fitted(tmp_path, small_model):
 @pytest.mark.parametrize("patience", [0, -1, 2.5, True])
 def test_early_stopping_patience_must_be_at_least_one(small_model, patience):
     model, table = small_model
-    with pytest.raises(nl.ValidationError, match=r"`early_stopping` is the patience in epochs and must be an "
-                                                 r"integer >= 1"):
+    with pytest.raises(
+        nl.ValidationError,
+        match=r"`early_stopping` is the patience in epochs and must be an "
+        r"integer >= 1",
+    ):
         model.fit(table, validation=table, epochs=1, early_stopping=patience)
 
 
@@ -353,8 +416,15 @@ def test_another_callback_that_stops_the_fit_keeps_the_reason_callback():
     history = net.fit(X, X, loss="mse", optimizer="gd", epochs=10, callbacks=[StopAtTwo()])
     assert history.stop_reason == "callback" and history.epochs_run == 2
     # EarlyStopping that never triggers leaves the reason alone too.
-    history = net.fit(X, X, loss="mse", optimizer="gd", epochs=3, validation_data=(X, X),
-                      callbacks=[nl.EarlyStopping(patience=50)])
+    history = net.fit(
+        X,
+        X,
+        loss="mse",
+        optimizer="gd",
+        epochs=3,
+        validation_data=(X, X),
+        callbacks=[nl.EarlyStopping(patience=50)],
+    )
     assert history.stop_reason == "epochs"
 
 

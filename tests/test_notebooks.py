@@ -43,7 +43,8 @@ def test_notebook_is_committed_without_outputs(path):
         if cell.cell_type == "code":
             assert not cell.outputs and cell.execution_count is None, (
                 f"{path.name} has stored outputs: clear them (Kernel > Restart & Clear Output) "
-                "so the file shows only what the test executes")
+                "so the file shows only what the test executes"
+            )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
@@ -52,8 +53,9 @@ def test_notebook_runs(path, tmp_path):
     nbclient = _require("nbclient")
     _require("ipykernel")
     notebook = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(notebook, timeout=60, kernel_name="python3",
-                                     resources={"metadata": {"path": str(tmp_path)}})
+    client = nbclient.NotebookClient(
+        notebook, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
     client.execute()  # raises CellExecutionError, naming the cell, if any cell fails
     outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
     assert outputs, f"{path.name} printed nothing"

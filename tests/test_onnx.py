@@ -23,8 +23,13 @@ ort = pytest.importorskip("onnxruntime")
 runner = CliRunner()
 
 ACTIVATION_OPS = {
-    "sigmoid": ["Sigmoid"], "tanh": ["Tanh"], "relu": ["Relu"], "leaky_relu": ["LeakyRelu"],
-    "softmax": ["Softmax"], "linear": ["Identity"], "binary_step": ["GreaterOrEqual", "Cast"],
+    "sigmoid": ["Sigmoid"],
+    "tanh": ["Tanh"],
+    "relu": ["Relu"],
+    "leaky_relu": ["LeakyRelu"],
+    "softmax": ["Softmax"],
+    "linear": ["Identity"],
+    "binary_step": ["GreaterOrEqual", "Cast"],
 }
 
 
@@ -50,8 +55,12 @@ def step_network():
     on the test inputs (checked below), so float32 rounding cannot flip a unit."""
     W1 = [[1.0, -1.0, 0.5], [0.5, 1.0, -2.0], [-1.0, 0.25, 1.0], [2.0, -0.5, 0.0]]
     W2 = [[1.0, -1.0], [-1.0, 1.0], [0.5, 0.5]]
-    return nl.Sequential([nl.Dense(3, "binary_step", input_dim=4, weights=W1, biases=[0.05, -0.05, 0.1]),
-                          nl.Dense(2, "binary_step", weights=W2, biases=[-0.25, 0.2])])
+    return nl.Sequential(
+        [
+            nl.Dense(3, "binary_step", input_dim=4, weights=W1, biases=[0.05, -0.05, 0.1]),
+            nl.Dense(2, "binary_step", weights=W2, biases=[-0.25, 0.2]),
+        ]
+    )
 
 
 @pytest.mark.parametrize("activation", list(nl.ACTIVATIONS))
@@ -80,8 +89,10 @@ def test_every_activation_matches_neuralab_in_onnxruntime(activation, tmp_path):
 
 
 def test_leaky_relu_alpha_is_exported_and_matters(tmp_path):
-    net = nl.Sequential([nl.Dense(5, nl.LeakyReLU(alpha=0.3), input_dim=2, seed=3),
-                         nl.Dense(1, "linear", seed=4)], dtype="float64")
+    net = nl.Sequential(
+        [nl.Dense(5, nl.LeakyReLU(alpha=0.3), input_dim=2, seed=3), nl.Dense(1, "linear", seed=4)],
+        dtype="float64",
+    )
     path = tmp_path / "leaky.onnx"
     nl.export_onnx(net, path)
     (node,) = [n for n in checked(path).graph.node if n.op_type == "LeakyRelu"]
@@ -214,9 +225,15 @@ def test_cli_export_writes_a_runnable_file_and_refuses_an_existing_out(iris_mode
     assert result.exit_code == 2 and "--format must be one of: onnx" in result.stderr
     result = runner.invoke(app, ["export", str(model_path), "--out", str(out), "--force", "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == {"model": str(model_path), "out": str(out), "format": "onnx",
-                                         "opset": 17, "input": "input", "input_shape": ["batch", 4],
-                                         "output": "probabilities"}
+    assert json.loads(result.stdout) == {
+        "model": str(model_path),
+        "out": str(out),
+        "format": "onnx",
+        "opset": 17,
+        "input": "input",
+        "input_shape": ["batch", 4],
+        "output": "probabilities",
+    }
 
 
 def test_missing_onnx_names_the_extra(iris_model, tmp_path, monkeypatch):

@@ -111,19 +111,29 @@ def _problem(seed: int = 0):
 OPTIMIZER_CASES = [
     ("gd", lambda: nl.GradientDescent(learning_rate=0.1), lambda t, p: t.optim.SGD(p, lr=0.1)),
     ("sgd", lambda: nl.SGD(learning_rate=0.1), lambda t, p: t.optim.SGD(p, lr=0.1)),
-    ("sgd_momentum", lambda: nl.SGD(learning_rate=0.05, momentum=0.9),
-     lambda t, p: t.optim.SGD(p, lr=0.05, momentum=0.9)),
-    ("sgd_nesterov", lambda: nl.SGD(learning_rate=0.05, momentum=0.9, nesterov=True),
-     lambda t, p: t.optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True)),
+    (
+        "sgd_momentum",
+        lambda: nl.SGD(learning_rate=0.05, momentum=0.9),
+        lambda t, p: t.optim.SGD(p, lr=0.05, momentum=0.9),
+    ),
+    (
+        "sgd_nesterov",
+        lambda: nl.SGD(learning_rate=0.05, momentum=0.9, nesterov=True),
+        lambda t, p: t.optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True),
+    ),
     ("adam_default", lambda: nl.Adam(), lambda t, p: t.optim.Adam(p)),
     ("adam_lr", lambda: nl.Adam(learning_rate=0.05), lambda t, p: t.optim.Adam(p, lr=0.05)),
-    ("adam_custom", lambda: nl.Adam(learning_rate=0.02, beta1=0.8, beta2=0.99, epsilon=1e-6),
-     lambda t, p: t.optim.Adam(p, lr=0.02, betas=(0.8, 0.99), eps=1e-6)),
+    (
+        "adam_custom",
+        lambda: nl.Adam(learning_rate=0.02, beta1=0.8, beta2=0.99, epsilon=1e-6),
+        lambda t, p: t.optim.Adam(p, lr=0.02, betas=(0.8, 0.99), eps=1e-6),
+    ),
 ]
 
 
-@pytest.mark.parametrize(("ours", "theirs"), [case[1:] for case in OPTIMIZER_CASES],
-                         ids=[case[0] for case in OPTIMIZER_CASES])
+@pytest.mark.parametrize(
+    ("ours", "theirs"), [case[1:] for case in OPTIMIZER_CASES], ids=[case[0] for case in OPTIMIZER_CASES]
+)
 def test_twenty_steps_match_torch_optim(ours, theirs):
     torch = pytest.importorskip("torch")
     initial, gradients = _problem()
@@ -148,8 +158,9 @@ def test_twenty_steps_match_torch_optim(ours, theirs):
         np.testing.assert_allclose(parameters[k], expected, rtol=1e-12, atol=1e-14)
 
 
-@pytest.mark.parametrize(("ours", "_theirs"), [case[1:] for case in OPTIMIZER_CASES],
-                         ids=[case[0] for case in OPTIMIZER_CASES])
+@pytest.mark.parametrize(
+    ("ours", "_theirs"), [case[1:] for case in OPTIMIZER_CASES], ids=[case[0] for case in OPTIMIZER_CASES]
+)
 def test_float32_parameters_stay_float32(ours, _theirs):
     initial, gradients = _problem(1)
     parameters = [w.astype(np.float32) for w in initial]
@@ -219,9 +230,11 @@ def test_nesterov_needs_momentum():
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"beta1": 1.0}, r"`beta1` must be a number in \[0\.0, 1\.0\)"),
-     ({"beta2": -0.5}, r"`beta2` must be a number in \[0\.0, 1\.0\)"),
-     ({"epsilon": 0.0}, r"`epsilon` must be a finite number > 0")],
+    [
+        ({"beta1": 1.0}, r"`beta1` must be a number in \[0\.0, 1\.0\)"),
+        ({"beta2": -0.5}, r"`beta2` must be a number in \[0\.0, 1\.0\)"),
+        ({"epsilon": 0.0}, r"`epsilon` must be a finite number > 0"),
+    ],
 )
 def test_bad_adam_hyperparameters_are_refused(kwargs, message):
     with pytest.raises(nl.ValidationError, match=message):
@@ -240,8 +253,13 @@ def test_get_optimizer_unknown_name_lists_valid_ones(learning_rate):
 def test_get_optimizer_by_name_with_learning_rate():
     adam = nl.get_optimizer("adam", learning_rate=0.01)
     assert type(adam) is nl.Adam
-    assert adam.get_config() == {"name": "adam", "learning_rate": 0.01, "beta1": 0.9, "beta2": 0.999,
-                                 "epsilon": 1e-8}
+    assert adam.get_config() == {
+        "name": "adam",
+        "learning_rate": 0.01,
+        "beta1": 0.9,
+        "beta2": 0.999,
+        "epsilon": 1e-8,
+    }
     assert nl.get_optimizer("Adam").learning_rate == 0.001
     assert type(nl.get_optimizer("gradient-descent")) is nl.GradientDescent
     sgd = nl.get_optimizer("sgd", learning_rate=0.1)
@@ -343,6 +361,9 @@ def test_state_for_other_parameters_is_an_error_not_a_broadcast(make):
 
 def test_passing_the_optimizer_class_says_to_call_it():
     network = nl.Sequential([nl.Dense(1, input_dim=2)])
-    with pytest.raises(nl.ValidationError, match=r"^An optimizer must be a name \(str\) or an instance of "
-                       r"Optimizer\. Got the class Adam itself: call it, e\.g\. Adam\(\)\.$"):
+    with pytest.raises(
+        nl.ValidationError,
+        match=r"^An optimizer must be a name \(str\) or an instance of "
+        r"Optimizer\. Got the class Adam itself: call it, e\.g\. Adam\(\)\.$",
+    ):
         network.fit(np.zeros((4, 2)), np.zeros(4), loss="mse", optimizer=nl.Adam, epochs=1)

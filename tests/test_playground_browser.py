@@ -204,7 +204,8 @@ def test_a_failed_build_leaves_nothing_trainable_and_offers_the_batch_size_that_
 def _csv(rows: int) -> bytes:
     lines = ["height,width,depth,kind"] + [
         f"{(i * 37 % 17) / 4:.2f},{(i * 11 % 13) / 3:.2f},{i % 5},{'big' if i % 3 else 'small'}"
-        for i in range(rows)]
+        for i in range(rows)
+    ]
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -241,8 +242,10 @@ def test_accessible_names_and_the_layer_limit_hint(page: Page):
     expect(page.get_by_role("button", name="remove hidden layer 1")).to_be_visible()
     expect(page.get_by_role("button", name="more neurons in hidden layer 2")).to_be_visible()
     select = page.locator("#layers select.activation").first
-    fits = select.evaluate("(s) => { const o = s.value; s.value = 'binary_step'; "
-                           "const ok = s.scrollWidth <= s.clientWidth; s.value = o; return ok; }")
+    fits = select.evaluate(
+        "(s) => { const o = s.value; s.value = 'binary_step'; "
+        "const ok = s.scrollWidth <= s.clientWidth; s.value = o; return ok; }"
+    )
     assert fits and select.bounding_box()["width"] >= 100
     while page.locator("#layers .layer-row").count() < 6:
         before = _builds(page)
@@ -250,7 +253,8 @@ def test_accessible_names_and_the_layer_limit_hint(page: Page):
         _rebuilt(page, before)
     expect(page.locator("#add-layer")).to_be_disabled()
     expect(page.locator("#add-layer")).to_have_attribute(
-        "title", "At most 6 hidden layers: remove one (×) to add another.")
+        "title", "At most 6 hidden layers: remove one (×) to add another."
+    )
     expect(page.locator("#layers-hint")).to_contain_text("remove one")
 
 

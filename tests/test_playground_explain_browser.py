@@ -67,8 +67,12 @@ def test_apply_this_step_moves_the_weights_by_minus_lr_times_the_gradient(page: 
     session = store.sessions[page.evaluate("state.session")]
     before = [layer.weights.copy() for layer in session.network.layers]
     # The weight this sample's gradient moves most.
-    _, layer, source, target = max((abs(g), index, i, j) for index, info in enumerate(step["layers"])
-                                   for i, row in enumerate(info["grad_weights"]) for j, g in enumerate(row))
+    _, layer, source, target = max(
+        (abs(g), index, i, j)
+        for index, info in enumerate(step["layers"])
+        for i, row in enumerate(info["grad_weights"])
+        for j, g in enumerate(row)
+    )
     where = f'[data-layer="{layer + 1}"][data-from="{source}"][data-to="{target}"]'
     line = page.locator(f"#graph line.weight{where}")
     shown_before = float(line.get_attribute("data-weight"))
@@ -83,7 +87,10 @@ def test_apply_this_step_moves_the_weights_by_minus_lr_times_the_gradient(page: 
     assert any((a != b).any() for a, b in zip(after, before, strict=True))
     expect(page.locator("#graph")).to_have_attribute("data-epoch", "0")  # a step, not an epoch
     # Deep networks fold: only the output layer's table is open.
-    assert page.evaluate("[...document.querySelectorAll('#explanation details')].map((d) => d.open)") == \
-        [True, False, False]
+    assert page.evaluate("[...document.querySelectorAll('#explanation details')].map((d) => d.open)") == [
+        True,
+        False,
+        False,
+    ]
     page.click("#step")  # training moves on: the explained step leaves the graph
     expect(page.locator("#graph .badge")).to_have_count(0)

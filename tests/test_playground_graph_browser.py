@@ -47,14 +47,18 @@ def test_every_weight_is_one_line_with_the_engines_value_at_the_epoch_shown(page
     expect(page.locator("#graph")).to_have_attribute("data-epoch", "7")
     assert _session(page, store).epoch == 7
     _check_lines_against_the_engine(page, store)  # the lines are the weights of epoch 7
-    widths = page.evaluate("[...document.querySelectorAll('#graph line.weight')].map((l) => "
-                           "[Math.abs(Number(l.dataset.weight)), Number(l.getAttribute('stroke-width'))])")
+    widths = page.evaluate(
+        "[...document.querySelectorAll('#graph line.weight')].map((l) => "
+        "[Math.abs(Number(l.dataset.weight)), Number(l.getAttribute('stroke-width'))])"
+    )
     by_size = sorted(widths)
     assert by_size[0][1] < by_size[-1][1]  # width grows with |w| on one scale
     scale = float(page.locator("#weight-legend").get_attribute("data-scale"))
     assert scale >= by_size[-1][0]
-    colours = page.evaluate("[...document.querySelectorAll('#graph line.weight')].map((l) => "
-                            "[Number(l.dataset.weight) >= 0, l.getAttribute('stroke')])")
+    colours = page.evaluate(
+        "[...document.querySelectorAll('#graph line.weight')].map((l) => "
+        "[Number(l.dataset.weight) >= 0, l.getAttribute('stroke')])"
+    )
     assert {stroke for positive, stroke in colours if positive} == {"#0877bd"}
     assert {stroke for positive, stroke in colours if not positive} == {"#e8710a"}
     page.locator("#graph").screenshot(path=str(ARTIFACTS / "graph.png"))

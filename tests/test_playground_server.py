@@ -87,10 +87,25 @@ def test_page_and_static_files_are_served_from_the_package(client):
 
 def test_options_list_the_seven_activations_and_the_bounds(client):
     options = client.get("/api/options").json()
-    assert options["activations"] == ["sigmoid", "tanh", "relu", "softmax", "binary_step", "linear",
-                                      "leaky_relu"]
-    assert options["datasets"] == ["circles", "xor", "spirals", "blobs", "three_blobs", "spirals3", "plane",
-                                   "upload"]
+    assert options["activations"] == [
+        "sigmoid",
+        "tanh",
+        "relu",
+        "softmax",
+        "binary_step",
+        "linear",
+        "leaky_relu",
+    ]
+    assert options["datasets"] == [
+        "circles",
+        "xor",
+        "spirals",
+        "blobs",
+        "three_blobs",
+        "spirals3",
+        "plane",
+        "upload",
+    ]
     assert options["limits"]["max_hidden_layers"] == 6
 
 
@@ -164,8 +179,9 @@ def test_explain_traces_one_sample_through_every_layer(client):
     # sigmoid: f'(z) = a (1 - a), and the chain rule dE/dz = dE/da * f'(z)
     a = np.array(hidden["a"])
     np.testing.assert_allclose(hidden["derivative"], a * (1 - a), atol=2e-4)
-    np.testing.assert_allclose(hidden["grad_z"], np.array(hidden["grad_a"]) * np.array(hidden["derivative"]),
-                               atol=2e-4)
+    np.testing.assert_allclose(
+        hidden["grad_z"], np.array(hidden["grad_a"]) * np.array(hidden["derivative"]), atol=2e-4
+    )
     output = step["layers"][1]  # BCE with sigmoid: dE/dz = p - y for one sample
     assert output["grad_z"][0] == pytest.approx(step["output"][0] - step["target"][0], abs=2e-4)
 
@@ -178,8 +194,13 @@ def test_explain_sends_gradients_at_full_precision():
     session = store.create({"hidden": [{"units": 8, "activation": "sigmoid"}] * 5, "n_samples": 100})
     step = TestClient(create_app(store)).get(f"/api/sessions/{session.id}/explain?sample=2").json()
     data = session.dataset
-    expected = trace(session.network, data.X_train[2:3], data.y_train[2:3], loss=session.loss,
-                     learning_rate=session.config.learning_rate)
+    expected = trace(
+        session.network,
+        data.X_train[2:3],
+        data.y_train[2:3],
+        loss=session.loss,
+        learning_rate=session.config.learning_rate,
+    )
     for sent, layer in zip(step["layers"], expected.layers, strict=True):
         assert sent["grad_z"] == np.asarray(layer.grad_z[0], dtype=np.float64).tolist()
         assert sent["grad_a"] == np.asarray(layer.grad_a[0], dtype=np.float64).tolist()
@@ -199,8 +220,10 @@ def test_all_zero_gradients_read_as_no_gradient_flow_not_healthy():
     store = SessionStore(max_sessions=1)
     session = store.create({"hidden": [{"units": 4, "activation": "relu"}] * 2, "n_samples": 60})
     weights = session.network.get_weights()
-    dead = [np.zeros_like(w) if i < 4 and i % 2 == 0 else np.full_like(w, -1.0) if i < 4 else w
-            for i, w in enumerate(weights)]  # every hidden z = -1: relu outputs 0, relu'(z) = 0
+    dead = [
+        np.zeros_like(w) if i < 4 and i % 2 == 0 else np.full_like(w, -1.0) if i < 4 else w
+        for i, w in enumerate(weights)
+    ]  # every hidden z = -1: relu outputs 0, relu'(z) = 0
     session.network.set_weights(dead)
     session.train(1)
     frame = session.frame()
@@ -252,8 +275,18 @@ def test_learning_rate_changes_mid_run_and_lifts_a_divergence_block(client):
     assert client.post(f"/api/sessions/{session}/reset").json()["learning_rate"] == 0.1
 
 
-@pytest.mark.parametrize("body", [{"learning_rate": 0}, {"learning_rate": -1}, {"learning_rate": "fast"},
-                                  {"learning_rate": 1e9}, {"learning_rate": 0.1, "seed": 2}, {}, [0.1]])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"learning_rate": 0},
+        {"learning_rate": -1},
+        {"learning_rate": "fast"},
+        {"learning_rate": 1e9},
+        {"learning_rate": 0.1, "seed": 2},
+        {},
+        [0.1],
+    ],
+)
 def test_bad_learning_rate_change_is_a_400(client, body):
     session = _create(client, n_samples=100)["session"]
     response = client.patch(f"/api/sessions/{session}", json=body)
@@ -286,47 +319,59 @@ def test_binary_step_network_explains_why_it_cannot_train(client):
 
 
 # -- bad inputs ----------------------------------------------------------------------------------
-@pytest.mark.parametrize(("config", "words"), [
-    ({"learning_rate": 0}, "`learning_rate` must be > 0"),
-    ({"learning_rate": -1}, "`learning_rate` must be > 0"),
-    ({"learning_rate": 1e9}, "<= 1000"),
-    ({"learning_rate": "fast"}, "`learning_rate` must be a finite number. Got 'fast'"),
-    ({"noise": 10**400}, "`noise` must be a finite number"),
-    ({"hidden": [{"activation": "relu"}]}, "`units` is required: a whole number between 1 and 16"),
-    ({"dataset": None}, "`dataset` must be one of: circles"),
-    ({"optimizer": None}, "`optimizer` must be one of: "),
-    ({"hidden": [{"units": 4, "activation": None}]}, "`activation` must be one of: "),
-    ({"dataset": "xor", "target": "y"}, "`target` only apply to an uploaded data set"),
-    ({"hidden": [{"units": 0, "activation": "relu"}]}, "`units` must be between 1 and 16"),
-    ({"hidden": [{"units": 17, "activation": "relu"}]}, "`units` must be between 1 and 16"),
-    ({"hidden": [{"units": 4, "activation": "relu"}] * 7}, "At most 6 hidden layers"),
-    ({"hidden": [{"units": 4, "activation": "swish"}]}, "Unknown activation 'swish'. Choose one of: sigmoid"),
-    ({"hidden": "8,8"}, "`hidden` must be a list"),
-    ({"n_samples": 5}, "`n_samples` must be between 20 and 2000"),
-    ({"n_samples": 10_000}, "`n_samples` must be between 20 and 2000"),
-    ({"noise": 2}, "`noise` must be >= 0 and <= 0.5"),
-    ({"test_fraction": 0.95}, "`test_fraction`"),
-    ({"batch_size": 0}, "`batch_size` must be between 1"),
-    ({"batch_size": 1000, "n_samples": 100}, "larger than the 70 training samples. Set the batch size to 70"),
-    ({"optimizer": "lbfgs"}, "Unknown optimizer 'lbfgs'"),
-    ({"dataset": "moons"}, "Unknown dataset 'moons'"),
-    ({"l2": 5}, "`l2` must be >= 0 and <= 1"),
-    ({"seed": -1}, "`seed` must be between 0"),
-    ({"seed": True}, "`seed` must be a whole number"),
-    ({"learning_rte": 0.1}, "Unknown setting(s): learning_rte"),
-    ({"dataset": "upload"}, "needs `upload_id`"),
-])
+@pytest.mark.parametrize(
+    ("config", "words"),
+    [
+        ({"learning_rate": 0}, "`learning_rate` must be > 0"),
+        ({"learning_rate": -1}, "`learning_rate` must be > 0"),
+        ({"learning_rate": 1e9}, "<= 1000"),
+        ({"learning_rate": "fast"}, "`learning_rate` must be a finite number. Got 'fast'"),
+        ({"noise": 10**400}, "`noise` must be a finite number"),
+        ({"hidden": [{"activation": "relu"}]}, "`units` is required: a whole number between 1 and 16"),
+        ({"dataset": None}, "`dataset` must be one of: circles"),
+        ({"optimizer": None}, "`optimizer` must be one of: "),
+        ({"hidden": [{"units": 4, "activation": None}]}, "`activation` must be one of: "),
+        ({"dataset": "xor", "target": "y"}, "`target` only apply to an uploaded data set"),
+        ({"hidden": [{"units": 0, "activation": "relu"}]}, "`units` must be between 1 and 16"),
+        ({"hidden": [{"units": 17, "activation": "relu"}]}, "`units` must be between 1 and 16"),
+        ({"hidden": [{"units": 4, "activation": "relu"}] * 7}, "At most 6 hidden layers"),
+        (
+            {"hidden": [{"units": 4, "activation": "swish"}]},
+            "Unknown activation 'swish'. Choose one of: sigmoid",
+        ),
+        ({"hidden": "8,8"}, "`hidden` must be a list"),
+        ({"n_samples": 5}, "`n_samples` must be between 20 and 2000"),
+        ({"n_samples": 10_000}, "`n_samples` must be between 20 and 2000"),
+        ({"noise": 2}, "`noise` must be >= 0 and <= 0.5"),
+        ({"test_fraction": 0.95}, "`test_fraction`"),
+        ({"batch_size": 0}, "`batch_size` must be between 1"),
+        (
+            {"batch_size": 1000, "n_samples": 100},
+            "larger than the 70 training samples. Set the batch size to 70",
+        ),
+        ({"optimizer": "lbfgs"}, "Unknown optimizer 'lbfgs'"),
+        ({"dataset": "moons"}, "Unknown dataset 'moons'"),
+        ({"l2": 5}, "`l2` must be >= 0 and <= 1"),
+        ({"seed": -1}, "`seed` must be between 0"),
+        ({"seed": True}, "`seed` must be a whole number"),
+        ({"learning_rte": 0.1}, "Unknown setting(s): learning_rte"),
+        ({"dataset": "upload"}, "needs `upload_id`"),
+    ],
+)
 def test_bad_configurations_are_refused_with_a_message(client, config, words):
     response = client.post("/api/sessions", json=config)
     assert response.status_code == 400
     assert words in response.json()["error"]
 
 
-@pytest.mark.parametrize("body", [
-    b'{"seed": ' + b"1" * 5000 + b"}",  # over Python's 4300-digit limit for int()
-    b"[" * 20_000 + b"]" * 20_000,  # nests deeper than the JSON parser's recursion limit
-    b'{"learning_rate": ' + b"9" * 400 + b"}",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"seed": ' + b"1" * 5000 + b"}",  # over Python's 4300-digit limit for int()
+        b"[" * 20_000 + b"]" * 20_000,  # nests deeper than the JSON parser's recursion limit
+        b'{"learning_rate": ' + b"9" * 400 + b"}",
+    ],
+)
 def test_pathological_json_bodies_are_400s_not_500s(client, body):
     response = client.post("/api/sessions", content=body)
     assert response.status_code == 400
@@ -379,8 +424,10 @@ def test_bad_bodies_and_queries(client):
         assert response.status_code == 400, body
     assert client.get(f"/api/sessions/{session}/stream?epochs=abc").status_code == 400
     assert client.get(f"/api/sessions/{session}/stream?epochs=1&per_frame=0").status_code == 400
-    assert "training-sample index from 0 to 34" in client.get(
-        f"/api/sessions/{session}/explain?sample=35").json()["error"]
+    assert (
+        "training-sample index from 0 to 34"
+        in client.get(f"/api/sessions/{session}/explain?sample=35").json()["error"]
+    )
     for path in ("", "/train", "/reset"):
         method = client.get if path == "" else client.post
         assert method(f"/api/sessions/nope{path}").status_code == 404
@@ -422,7 +469,8 @@ def test_a_session_between_two_requests_of_play_is_never_closed_for_a_newcomer(c
     assert refused.headers["Retry-After"] == "25"
     assert refused.json()["error"] == (
         "The playground already has 3 sessions in use (its limit), each trained or used in the last 30 s. "
-        "Try again in 25 s, or pause or close another playground tab.")
+        "Try again in 25 s, or pause or close another playground tab."
+    )
     assert all(client.get(f"/api/sessions/{i}").status_code == 200 for i in ids)
     clock.now = 46.0  # ids[...] last asked by the GETs at 20.0: in use until 50.0
     assert client.post("/api/sessions", json={"n_samples": 40}).headers["Retry-After"] == "4"
@@ -471,8 +519,15 @@ def test_upload_then_train_on_two_drawn_features(client):
     assert uploaded.status_code == 201
     info = uploaded.json()
     assert info["rows"] == 40 and info["numeric"] == ["height", "width", "depth"]
-    frame = _create(client, dataset="upload", upload_id=info["upload_id"], target="kind",
-                    x_feature="width", y_feature="height", batch_size=8)
+    frame = _create(
+        client,
+        dataset="upload",
+        upload_id=info["upload_id"],
+        target="kind",
+        x_feature="width",
+        y_feature="height",
+        batch_size=8,
+    )
     assert frame["data"]["classes"] == ["big", "small"]
     assert frame["data"]["plane"] == ["width", "height"]
     assert frame["network"]["sizes"] == [3, 8, 8, 1]
@@ -484,20 +539,24 @@ def test_upload_then_train_on_two_drawn_features(client):
 def test_upload_with_several_classes_uses_softmax(client):
     lines = ["a,b,label"] + [f"{i % 7},{(i * 3) % 5},{'xyz'[i % 3]}" for i in range(30)]
     info = client.post("/api/uploads", files={"file": ("three.csv", "\n".join(lines).encode())}).json()
-    frame = _create(client, dataset="upload", upload_id=info["upload_id"], target="label", x_feature="a",
-                    y_feature="b")
+    frame = _create(
+        client, dataset="upload", upload_id=info["upload_id"], target="label", x_feature="a", y_feature="b"
+    )
     assert frame["network"]["activations"][-1] == "softmax" and frame["network"]["sizes"][-1] == 3
     assert set(frame["boundary"]) >= {"values", "confidence"}
 
 
-@pytest.mark.parametrize(("name", "content", "status", "words"), [
-    ("big.csv", b"a,b\n" + b"1,2\n" * (MAX_UPLOAD_BYTES // 4 + 10), 413, "accepts CSV files up to"),
-    ("data.xlsx", b"a,b\n1,2\n", 415, "is not a .csv file"),
-    ("latin.csv", "a,b,c\n1,2,\xe9\n".encode("latin-1"), 415, "is not UTF-8"),
-    ("text.csv", b"a,b,c\nx,y,z\n" * 20, 400, "numeric column"),
-    ("short.csv", b"a,b,c\n1,2,3\n", 400, "between 10 and"),
-    ("empty.csv", b"", 400, ""),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "status", "words"),
+    [
+        ("big.csv", b"a,b\n" + b"1,2\n" * (MAX_UPLOAD_BYTES // 4 + 10), 413, "accepts CSV files up to"),
+        ("data.xlsx", b"a,b\n1,2\n", 415, "is not a .csv file"),
+        ("latin.csv", "a,b,c\n1,2,\xe9\n".encode("latin-1"), 415, "is not UTF-8"),
+        ("text.csv", b"a,b,c\nx,y,z\n" * 20, 400, "numeric column"),
+        ("short.csv", b"a,b,c\n1,2,3\n", 400, "between 10 and"),
+        ("empty.csv", b"", 400, ""),
+    ],
+)
 def test_bad_uploads_are_refused_and_the_server_keeps_working(client, name, content, status, words):
     response = client.post("/api/uploads", files={"file": (name, content, "text/csv")})
     assert response.status_code == status, response.text
@@ -506,39 +565,62 @@ def test_bad_uploads_are_refused_and_the_server_keeps_working(client, name, cont
 
 
 def test_upload_needs_a_multipart_file(client):
-    assert client.post("/api/uploads", content=b"a,b\n1,2\n", headers={"content-type": "text/csv"}
-                       ).status_code == 415
+    assert (
+        client.post("/api/uploads", content=b"a,b\n1,2\n", headers={"content-type": "text/csv"}).status_code
+        == 415
+    )
     assert client.post("/api/uploads", data={"other": "x"}).status_code in (400, 415)
 
 
 def test_unknown_upload_and_column_choices(client):
-    missing = client.post("/api/sessions", json={"dataset": "upload", "upload_id": "nope", "target": "kind",
-                                                 "x_feature": "a", "y_feature": "b"})
+    missing = client.post(
+        "/api/sessions",
+        json={"dataset": "upload", "upload_id": "nope", "target": "kind", "x_feature": "a", "y_feature": "b"},
+    )
     assert missing.status_code == 404
     info = client.post("/api/uploads", files={"file": ("shapes.csv", _csv())}).json()
     base = {"dataset": "upload", "upload_id": info["upload_id"], "target": "kind"}
-    cases = ((("width", "width"), "two different columns"), (("width", "kind"), "must be one of"),
-             (("width", "colour"), "must be one of"))
+    cases = (
+        (("width", "width"), "two different columns"),
+        (("width", "kind"), "must be one of"),
+        (("width", "colour"), "must be one of"),
+    )
     for (x_feature, y_feature), words in cases:
         response = client.post("/api/sessions", json={**base, "x_feature": x_feature, "y_feature": y_feature})
         assert response.status_code == 400 and words in response.json()["error"]
-    bad_target = client.post("/api/sessions", json={**base, "target": "mass", "x_feature": "width",
-                                                    "y_feature": "height"})
+    bad_target = client.post(
+        "/api/sessions", json={**base, "target": "mass", "x_feature": "width", "y_feature": "height"}
+    )
     assert bad_target.status_code == 400 and "no column 'mass'" in bad_target.json()["error"]
 
 
 def test_a_batch_larger_than_a_small_upload_names_the_batch_size_that_works(client):
     info = client.post("/api/uploads", files={"file": ("small.csv", _csv(rows=12))}).json()
-    response = client.post("/api/sessions", json={"dataset": "upload", "upload_id": info["upload_id"],
-                                                  "target": "kind", "x_feature": "width",
-                                                  "y_feature": "height", "batch_size": 10})
+    response = client.post(
+        "/api/sessions",
+        json={
+            "dataset": "upload",
+            "upload_id": info["upload_id"],
+            "target": "kind",
+            "x_feature": "width",
+            "y_feature": "height",
+            "batch_size": 10,
+        },
+    )
     assert response.status_code == 400
     body = response.json()
     n_train = 12 - round(12 * 0.3)  # the default test share holds out 4 of the 12 rows
     assert f"`batch_size` 10 is larger than the {n_train} training samples" in body["error"]
     assert body["fix"] == {"batch_size": n_train}
-    fixed = _create(client, dataset="upload", upload_id=info["upload_id"], target="kind", x_feature="width",
-                    y_feature="height", batch_size=body["fix"]["batch_size"])
+    fixed = _create(
+        client,
+        dataset="upload",
+        upload_id=info["upload_id"],
+        target="kind",
+        x_feature="width",
+        y_feature="height",
+        batch_size=body["fix"]["batch_size"],
+    )
     assert len(fixed["data"]["train"]) == n_train
 
 
@@ -597,34 +679,52 @@ def _diagnosis_after(client, epochs, **config):
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_spirals_relu_at_rate_10_blames_the_learning_rate_not_the_relus(client, seed):
-    diagnosis, _ = _diagnosis_after(client, 1, dataset="spirals", seed=seed, learning_rate=10,
-                                    hidden=[{"units": 8, "activation": "relu"}] * 2)
+    diagnosis, _ = _diagnosis_after(
+        client,
+        1,
+        dataset="spirals",
+        seed=seed,
+        learning_rate=10,
+        hidden=[{"units": 8, "activation": "relu"}] * 2,
+    )
     assert diagnosis["status"] == "too_large_learning_rate"
     assert diagnosis["advice"].startswith("The learning rate (10) is too large")
-    assert "use leaky_relu" not in diagnosis["advice"] and "the activations (relu) are not the cause" in \
-        diagnosis["advice"]
+    assert (
+        "use leaky_relu" not in diagnosis["advice"]
+        and "the activations (relu) are not the cause" in diagnosis["advice"]
+    )
 
 
 @pytest.mark.parametrize("seed", [0, 2])
 def test_circles_tanh_at_rate_20_blames_the_learning_rate_not_tanh(client, seed):
-    diagnosis, frame = _diagnosis_after(client, 1, dataset="circles", seed=seed, learning_rate=20,
-                                        hidden=[{"units": 8, "activation": "tanh"}] * 2)
+    diagnosis, frame = _diagnosis_after(
+        client,
+        1,
+        dataset="circles",
+        seed=seed,
+        learning_rate=20,
+        hidden=[{"units": 8, "activation": "tanh"}] * 2,
+    )
     assert diagnosis["status"] == "too_large_learning_rate"
-    assert diagnosis["advice"].startswith("The learning rate (20) is too large: in epoch 1 the training loss "
-                                          f"jumped to {frame['losses']['train'][-1]:.4g}")
+    assert diagnosis["advice"].startswith(
+        "The learning rate (20) is too large: in epoch 1 the training loss "
+        f"jumped to {frame['losses']['train'][-1]:.4g}"
+    )
     assert "Use relu" not in diagnosis["advice"]
 
 
 def test_six_sigmoid_layers_at_a_sane_rate_stay_vanishing(client):
-    diagnosis, _ = _diagnosis_after(client, 3, hidden=[{"units": 8, "activation": "sigmoid"}] * 6,
-                                    learning_rate=0.1)
+    diagnosis, _ = _diagnosis_after(
+        client, 3, hidden=[{"units": 8, "activation": "sigmoid"}] * 6, learning_rate=0.1
+    )
     assert diagnosis["status"] == "vanishing" and diagnosis["layer"] == 1
     assert "Use relu or leaky_relu" in diagnosis["advice"] and "learning rate" not in diagnosis["advice"][:40]
 
 
 def test_a_new_learning_rate_starts_a_fresh_record_for_the_diagnosis(client):
-    session = _create(client, dataset="spirals", learning_rate=10,
-                      hidden=[{"units": 8, "activation": "relu"}] * 2)["session"]
+    session = _create(
+        client, dataset="spirals", learning_rate=10, hidden=[{"units": 8, "activation": "relu"}] * 2
+    )["session"]
     client.post(f"/api/sessions/{session}/train", json={"epochs": 1})
     client.patch(f"/api/sessions/{session}", json={"learning_rate": 0.01})
     frame = client.post(f"/api/sessions/{session}/train", json={"epochs": 1}).json()
@@ -703,7 +803,6 @@ def test_while_the_app_runs_blas_uses_one_thread():
     assert threads() == before
 
 
-
 @pytest.mark.parametrize("name", ["three_blobs", "spirals3"])
 def test_the_three_class_sets_train_a_softmax_output(client, name):
     frame = _create(client, dataset=name, n_samples=300, seed=3)
@@ -726,8 +825,9 @@ def test_apply_takes_the_explained_step_and_nothing_else(client):
     rate = step["learning_rate"]
     pairs = zip(frame["weights"], answer["frame"]["weights"], step["layers"], strict=True)
     for before, after, layer in pairs:
-        np.testing.assert_allclose(np.array(after), np.array(before) - rate * np.array(layer["grad_weights"]),
-                                   atol=1e-6)  # W <- W - lr dE/dW, float32
+        np.testing.assert_allclose(
+            np.array(after), np.array(before) - rate * np.array(layer["grad_weights"]), atol=1e-6
+        )  # W <- W - lr dE/dW, float32
         x, grad_z = np.array(layer["x"]), np.array(layer["grad_z"])
         np.testing.assert_allclose(np.array(layer["grad_weights"]), np.outer(x, grad_z), rtol=1e-5, atol=1e-9)
     assert answer["frame"]["epoch"] == 0  # a step, not an epoch
@@ -744,20 +844,27 @@ def test_input_features_are_computed_from_each_point_and_from_the_plane(client):
     plain = toy_dataset("circles", n_samples=100, noise=0.1, seed=0)
     x1, x2 = plain.X_train[:, 0], plain.X_train[:, 1]
     np.testing.assert_allclose(data.X_train, np.column_stack([x1**2, x2**2, np.sin(np.pi * x1)]))
-    assert frame["data"]["train"] == [[round(x, 4), round(y, 4), t] for (x, y), t in
-                                      zip(plain.X_train.tolist(), plain.y_train.tolist(), strict=True)]
+    assert frame["data"]["train"] == [
+        [round(x, 4), round(y, 4), t]
+        for (x, y), t in zip(plain.X_train.tolist(), plain.y_train.tolist(), strict=True)
+    ]
     size = frame["boundary"]["size"]
     grid = plain.grid(size)[np.kron(np.arange(size) % 2 == 0, np.arange(size) % 2 == 0).astype(bool)]
     np.testing.assert_allclose(_unit_map(frame["units"][0][0]), grid[:, 0] ** 2, atol=0.01)  # the input x1^2
 
 
-@pytest.mark.parametrize(("inputs", "words"), [
-    ([], "`inputs` must be a non-empty list of input features from: x1, x2, x1^2"),
-    (["x3"], "Unknown input feature(s) 'x3'. Choose from: x1, x2, x1^2, x2^2, x1*x2, sin(pi*x1), "
-             "sin(pi*x2)."),
-    (["x1", "x1"], "`inputs` names a feature twice"),
-    ("x1", "`inputs` must be a non-empty list"),
-])
+@pytest.mark.parametrize(
+    ("inputs", "words"),
+    [
+        ([], "`inputs` must be a non-empty list of input features from: x1, x2, x1^2"),
+        (
+            ["x3"],
+            "Unknown input feature(s) 'x3'. Choose from: x1, x2, x1^2, x2^2, x1*x2, sin(pi*x1), sin(pi*x2).",
+        ),
+        (["x1", "x1"], "`inputs` names a feature twice"),
+        ("x1", "`inputs` must be a non-empty list"),
+    ],
+)
 def test_bad_input_features_are_refused_naming_the_choices(client, inputs, words):
     response = client.post("/api/sessions", json={"inputs": inputs})
     assert response.status_code == 400 and words in response.json()["error"]

@@ -10,11 +10,22 @@ from playground_pages import Page, expect, page_fixtures  # skips without a brow
 
 store, page = page_fixtures(max_sessions=16)
 
-SETUP = ("#dataset=xor&noise=0.2&samples=300&test=0.2&seed=7&lr=0.03&optimizer=adam&batch=all&l2=0.001&l1=0"
-         "&inputs=x1,x2&hidden=4:tanh,3:sigmoid")
-CONFIG = {"dataset": "xor", "noise": 0.2, "n_samples": 300, "test_fraction": 0.2, "seed": 7,
-          "learning_rate": 0.03, "optimizer": "adam", "batch_size": None, "l2": 0.001,
-          "hidden": [{"units": 4, "activation": "tanh"}, {"units": 3, "activation": "sigmoid"}]}
+SETUP = (
+    "#dataset=xor&noise=0.2&samples=300&test=0.2&seed=7&lr=0.03&optimizer=adam&batch=all&l2=0.001&l1=0"
+    "&inputs=x1,x2&hidden=4:tanh,3:sigmoid"
+)
+CONFIG = {
+    "dataset": "xor",
+    "noise": 0.2,
+    "n_samples": 300,
+    "test_fraction": 0.2,
+    "seed": 7,
+    "learning_rate": 0.03,
+    "optimizer": "adam",
+    "batch_size": None,
+    "l2": 0.001,
+    "hidden": [{"units": 4, "activation": "tanh"}, {"units": 3, "activation": "sigmoid"}],
+}
 
 
 def _drawn_weights(page: Page, layer: int, shape: tuple[int, int]) -> np.ndarray:
@@ -31,16 +42,25 @@ def test_a_link_reproduces_the_setup_and_its_seeded_start(page: Page, store):
     opened.goto(page.url.split("#")[0] + SETUP)
     expect(opened.locator("body")).to_have_attribute("data-builds", "1")
     expect(opened.locator("#summary")).to_contain_text("2-4-3-1 network")
-    for selector, value in [("#dataset", "xor"), ("#n-samples", "300"), ("#seed", "7"),
-                            ("#learning-rate", "0.03"), ("#optimizer", "adam"), ("#batch-size", ""),
-                            ("#l2", "0.001"), ("#noise", "0.2"), ("#test-fraction", "0.2")]:
+    for selector, value in [
+        ("#dataset", "xor"),
+        ("#n-samples", "300"),
+        ("#seed", "7"),
+        ("#learning-rate", "0.03"),
+        ("#optimizer", "adam"),
+        ("#batch-size", ""),
+        ("#l2", "0.001"),
+        ("#noise", "0.2"),
+        ("#test-fraction", "0.2"),
+    ]:
         expect(opened.locator(selector)).to_have_value(value)
     session = store.sessions[opened.evaluate("state.session")]
     assert session.config.batch_size is None and session.config.optimizer == "adam"
     expected = SessionStore().create(dict(CONFIG))  # the same configuration, built directly
     for index, layer in enumerate(expected.network.layers, start=1):
-        np.testing.assert_allclose(_drawn_weights(opened, index, layer.weights.shape), layer.weights,
-                                   rtol=1e-6)
+        np.testing.assert_allclose(
+            _drawn_weights(opened, index, layer.weights.shape), layer.weights, rtol=1e-6
+        )
     np.testing.assert_array_equal(session.dataset.X_train, expected.dataset.X_train)
     assert opened.evaluate("location.hash") == SETUP  # the page writes back what it read
     opened.close()

@@ -24,12 +24,25 @@ def _saved(figure, folder, stem):
 
 def test_each_plot_returns_a_figure_and_saves(tmp_path):
     monitors = {}
-    vanishing = experiments.vanishing(activations=("sigmoid", "relu"), depth=3, width=4, epochs=1,
-                                      dataset="breast_cancer", monitors=monitors)
+    vanishing = experiments.vanishing(
+        activations=("sigmoid", "relu"),
+        depth=3,
+        width=4,
+        epochs=1,
+        dataset="breast_cancer",
+        monitors=monitors,
+    )
     network = nl.Sequential([nl.Dense(4, "relu"), nl.Dense(1, "sigmoid")])
     X = np.random.default_rng(0).normal(size=(20, 2))
-    history = network.fit(X, (X[:, 0] > 0).astype(float), loss="binary_cross_entropy",
-                          optimizer=nl.SGD(0.1), epochs=2, seed=0, validation_split=0.25)
+    history = network.fit(
+        X,
+        (X[:, 0] > 0).astype(float),
+        loss="binary_cross_entropy",
+        optimizer=nl.SGD(0.1),
+        epochs=2,
+        seed=0,
+        validation_split=0.25,
+    )
     figures = {
         "history": plots.plot_history(history),
         "relu": plots.plot_activation("relu"),
@@ -73,9 +86,13 @@ def test_plot_errors_name_the_expected_input():
 
 def test_report_page_is_offline_and_links_resolve(tmp_path):
     _saved(plots.plot_descent(experiments.descent()), tmp_path / "figures", "descent")
-    section = Section("descent", "Descent", "First paragraph with `neuralab tour`.\n\nSecond <b>escaped</b>.",
-                      [descent_table(experiments.descent(steps=3)), Table("t", ["a"], [["<x>"]])],
-                      [("descent", "The parabola")])
+    section = Section(
+        "descent",
+        "Descent",
+        "First paragraph with `neuralab tour`.\n\nSecond <b>escaped</b>.",
+        [descent_table(experiments.descent(steps=3)), Table("t", ["a"], [["<x>"]])],
+        [("descent", "The parabola")],
+    )
     index = write_report(tmp_path, [section])
     page = index.read_text()
     assert "&lt;b&gt;escaped" in page and "&lt;x&gt;" in page

@@ -19,9 +19,14 @@ def away_from_zero(net, rng):
         layer.set_parameters(weights, rng.normal(size=layer.units))
 
 
-@pytest.mark.parametrize(("output", "loss", "n_out"), [
-    ("softmax", "cross_entropy", 3), ("sigmoid", "binary_cross_entropy", 1), ("linear", "mse", 2),
-])
+@pytest.mark.parametrize(
+    ("output", "loss", "n_out"),
+    [
+        ("softmax", "cross_entropy", 3),
+        ("sigmoid", "binary_cross_entropy", 1),
+        ("linear", "mse", 2),
+    ],
+)
 @pytest.mark.parametrize(("l1", "l2"), [(0.3, 0.0), (0.05, 0.2)])
 def test_l1_passes_a_gradient_check(output, loss, n_out, l1, l2):
     rng = np.random.default_rng(0)

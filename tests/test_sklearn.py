@@ -24,8 +24,9 @@ from neuralab.sklearn import NeuralClassifier, NeuralRegressor
 SMALL = {"hidden_layer_sizes": (16,), "epochs": 40, "learning_rate": 0.01, "random_state": 0}
 
 
-@parametrize_with_checks([NeuralClassifier(**SMALL), NeuralRegressor(**SMALL)],
-                         expected_failed_checks=lambda estimator: {})
+@parametrize_with_checks(
+    [NeuralClassifier(**SMALL), NeuralRegressor(**SMALL)], expected_failed_checks=lambda estimator: {}
+)
 def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
 
@@ -41,8 +42,15 @@ def test_pipeline_grid_search_and_cross_val_score_in_parallel():
     pipe = make_pipeline(StandardScaler(), NeuralClassifier(epochs=60, learning_rate=0.01, random_state=0))
     scores = cross_val_score(pipe, X, y, cv=3, n_jobs=2)
     assert scores.shape == (3,) and scores.min() > 0.85
-    grid = GridSearchCV(pipe, {"neuralclassifier__hidden_layer_sizes": [(4,), (16,)],
-                               "neuralclassifier__activation": ["tanh", "leaky_relu"]}, cv=3, n_jobs=2)
+    grid = GridSearchCV(
+        pipe,
+        {
+            "neuralclassifier__hidden_layer_sizes": [(4,), (16,)],
+            "neuralclassifier__activation": ["tanh", "leaky_relu"],
+        },
+        cv=3,
+        n_jobs=2,
+    )
     grid.fit(X, y)
     assert len(grid.cv_results_["params"]) == 4
     assert grid.best_score_ > 0.85
@@ -94,11 +102,23 @@ def test_regressor_1d_and_2d_targets():
 
 def test_hyperparameters_reach_the_engine():
     X, y = _iris()
-    clf = NeuralClassifier(optimizer="nesterov", learning_rate=0.05, momentum=0.8, dtype="float32",
-                           epochs=3, batch_size=None, l2=0.1, random_state=1).fit(X, y)
+    clf = NeuralClassifier(
+        optimizer="nesterov",
+        learning_rate=0.05,
+        momentum=0.8,
+        dtype="float32",
+        epochs=3,
+        batch_size=None,
+        l2=0.1,
+        random_state=1,
+    ).fit(X, y)
     optimizer = clf._optimizer
     assert (type(optimizer).__name__, optimizer.learning_rate, optimizer.momentum, optimizer.nesterov) == (
-        "SGD", 0.05, 0.8, True)
+        "SGD",
+        0.05,
+        0.8,
+        True,
+    )
     assert clf.network_.dtype == np.float32
     assert clf.predict_proba(X).dtype == np.float32  # a float32 model answers in float32
     assert clf.loss_curve_ == clf.history_.loss and len(clf.loss_curve_) == 3 == clf.n_iter_
@@ -110,8 +130,14 @@ def test_hyperparameters_reach_the_engine():
 def test_early_stopping_holds_out_validation_rows():
     X, y = _iris()
     X = StandardScaler().fit_transform(X)
-    clf = NeuralClassifier(early_stopping=True, patience=3, validation_fraction=0.2, epochs=500,
-                           learning_rate=0.05, random_state=0).fit(X, y)
+    clf = NeuralClassifier(
+        early_stopping=True,
+        patience=3,
+        validation_fraction=0.2,
+        epochs=500,
+        learning_rate=0.05,
+        random_state=0,
+    ).fit(X, y)
     assert len(clf.validation_loss_curve_) == len(clf.loss_curve_) == clf.n_iter_
     assert clf.n_iter_ < 500 and clf.history_.stop_reason == "early stopping"
 

@@ -37,15 +37,54 @@ DEPTHS = (1, 3)
 WIDTHS = (4,)
 SEEDS = (0, 1)
 EPOCHS, BATCH = 3, 64
-GRID = dict(learning_rates=LEARNING_RATES, activations=ACTIVATIONS, depths=DEPTHS, widths=WIDTHS,
-            seeds=len(SEEDS), epochs=EPOCHS, batch_size=BATCH)
-GRID_ARGS = ["--learning-rate", "0.01,0.1,50", "--activation", "tanh,relu", "--depth", "1,3", "--width", "4",
-             "--seeds", "2", "--epochs", str(EPOCHS), "--batch-size", str(BATCH)]
+GRID = dict(
+    learning_rates=LEARNING_RATES,
+    activations=ACTIVATIONS,
+    depths=DEPTHS,
+    widths=WIDTHS,
+    seeds=len(SEEDS),
+    epochs=EPOCHS,
+    batch_size=BATCH,
+)
+GRID_ARGS = [
+    "--learning-rate",
+    "0.01,0.1,50",
+    "--activation",
+    "tanh,relu",
+    "--depth",
+    "1,3",
+    "--width",
+    "4",
+    "--seeds",
+    "2",
+    "--epochs",
+    str(EPOCHS),
+    "--batch-size",
+    str(BATCH),
+]
 N_RUNS = 24
-NUMERIC = ("final_loss", "best_loss", "final_val_loss", "final_metric", "best_metric", "gradient_ratio",
-           "gradient_ratio_final")
-EXACT = ("run_id", "learning_rate", "activation", "depth", "width", "seed", "status", "epochs_run",
-         "diverged", "diverged_epoch", "error")
+NUMERIC = (
+    "final_loss",
+    "best_loss",
+    "final_val_loss",
+    "final_metric",
+    "best_metric",
+    "gradient_ratio",
+    "gradient_ratio_final",
+)
+EXACT = (
+    "run_id",
+    "learning_rate",
+    "activation",
+    "depth",
+    "width",
+    "seed",
+    "status",
+    "epochs_run",
+    "diverged",
+    "diverged_epoch",
+    "error",
+)
 
 
 def invoke(*args):
@@ -82,8 +121,17 @@ def test_every_combination_is_present_once(local):
     assert sorted(combos) == sorted(itertools.product(LEARNING_RATES, ACTIVATIONS, DEPTHS, WIDTHS, SEEDS))
     assert len({r["run_id"] for r in results}) == N_RUNS
     first = results[0]
-    spec = RunSpec(first["learning_rate"], first["activation"], first["depth"], first["width"], first["seed"],
-                   EPOCHS, BATCH, "sgd", "float32")
+    spec = RunSpec(
+        first["learning_rate"],
+        first["activation"],
+        first["depth"],
+        first["width"],
+        first["seed"],
+        EPOCHS,
+        BATCH,
+        "sgd",
+        "float32",
+    )
     assert first["run_id"] == spec.run_id
     pids = {int(r["worker"].removeprefix("local:")) for r in results}
     assert 1 <= len(pids) <= 2 and os.getpid() not in pids  # the pool's processes ran them
@@ -111,13 +159,20 @@ def test_results_equal_fitting_each_configuration_one_by_one(local):
         initializer = "he_uniform" if record["activation"] == "relu" else "glorot_uniform"
         layers, width = [], data.X_train.shape[1]
         for _ in range(record["depth"]):
-            layers.append(nl.Dense(record["width"], record["activation"], input_dim=width,
-                                   initializer=initializer))
+            layers.append(
+                nl.Dense(record["width"], record["activation"], input_dim=width, initializer=initializer)
+            )
             width = record["width"]
         net = nl.Sequential([*layers, nl.Dense(1, "linear", input_dim=width)])
-        options = dict(loss="mse", optimizer=nl.SGD(record["learning_rate"]), epochs=EPOCHS, batch_size=BATCH,
-                       validation_data=(data.X_val, data.y_val), seed=record["seed"],
-                       divergence=nl.DivergenceRule(factor=10.0))
+        options = dict(
+            loss="mse",
+            optimizer=nl.SGD(record["learning_rate"]),
+            epochs=EPOCHS,
+            batch_size=BATCH,
+            validation_data=(data.X_val, data.y_val),
+            seed=record["seed"],
+            divergence=nl.DivergenceRule(factor=10.0),
+        )
         if record["diverged"]:
             with pytest.raises(nl.DivergenceError) as caught:
                 nl.fit(net, data.X_train, data.y_train, **options)
@@ -211,8 +266,9 @@ def test_ctrl_c_stops_scheduling_and_keeps_what_finished(tmp_path, workers):
 
 def test_cli_interrupt_exits_130(tmp_path, monkeypatch):
     monkeypatch.setattr("neuralab.sweeps.api.run_all", lambda *args, **kwargs: True)  # "Ctrl-C was pressed"
-    result = invoke("sweep", "diabetes", *GRID_ARGS, "--workers", "1", "--out", tmp_path / "i",
-                    "--max-runs", 1)
+    result = invoke(
+        "sweep", "diabetes", *GRID_ARGS, "--workers", "1", "--out", tmp_path / "i", "--max-runs", 1
+    )
     assert result.exit_code == 130, result.output
     assert "interrupted" in result.stderr and "rerun the same command" in result.stderr
 
@@ -220,20 +276,27 @@ def test_cli_interrupt_exits_130(tmp_path, monkeypatch):
 # -- configs ----------------------------------------------------------------------------------
 def test_toml_config_with_command_line_override(tmp_path):
     config = tmp_path / "sweep.toml"
-    config.write_text('data = "diabetes"\n[sweep]\nlearning_rate = [0.05]\nactivation = "tanh"\n'
-                      f"depth = [1, 2]\nwidth = 3\nseeds = [4]\nepochs = {EPOCHS}\nbatch_size = 100\n")
-    result = invoke("sweep", "--config", config, "--depth", "2", "--out", tmp_path / "c", "--json",
-                    "--workers", "1")
+    config.write_text(
+        'data = "diabetes"\n[sweep]\nlearning_rate = [0.05]\nactivation = "tanh"\n'
+        f"depth = [1, 2]\nwidth = 3\nseeds = [4]\nepochs = {EPOCHS}\nbatch_size = 100\n"
+    )
+    result = invoke(
+        "sweep", "--config", config, "--depth", "2", "--out", tmp_path / "c", "--json", "--workers", "1"
+    )
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in (tmp_path / "c" / "results.jsonl").read_text().splitlines()]
-    assert [(r["learning_rate"], r["activation"], r["depth"], r["width"], r["seed"], r["batch_size"])
-            for r in records] == [(0.05, "tanh", 2, 3, 4, 100)]
+    assert [
+        (r["learning_rate"], r["activation"], r["depth"], r["width"], r["seed"], r["batch_size"])
+        for r in records
+    ] == [(0.05, "tanh", 2, 3, 4, 100)]
 
 
 BAD = [
     (["--activation", "relu,swish"], "Unknown hidden-layer activation 'swish'"),
-    (["--activation", "softmax"], "The activation 'softmax' cannot be swept as a hidden layer: it belongs "
-                                  "in the output layer"),
+    (
+        ["--activation", "softmax"],
+        "The activation 'softmax' cannot be swept as a hidden layer: it belongs in the output layer",
+    ),
     (["--activation", "binary_step"], "binary_step has a zero derivative everywhere"),
     (["--epochs", "0"], "Epochs must be a positive integer. Got 0."),
     (["--learning-rate", "0.1,-0.01"], "learning rate must be a finite number > 0. Got -0.01"),
@@ -252,13 +315,16 @@ def test_bad_options_are_one_line_errors_before_any_run(tmp_path, args, message)
     assert not (out / "results.jsonl").exists()
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("depth = []\n", "The grid is empty: `depths` has no values"),
-    ("learning_rate = [-1.0]\n", "Got -1.0"),
-    ("activations = ['relu']\nepoch = 3\n", "unknown setting(s) epoch"),
-    ("epochs = 'ten'\n", "`epochs` must be a int"),
-    ("depth = [2\n", "is not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("depth = []\n", "The grid is empty: `depths` has no values"),
+        ("learning_rate = [-1.0]\n", "Got -1.0"),
+        ("activations = ['relu']\nepoch = 3\n", "unknown setting(s) epoch"),
+        ("epochs = 'ten'\n", "`epochs` must be a int"),
+        ("depth = [2\n", "is not valid TOML"),
+    ],
+)
 def test_bad_config_files_are_one_line_errors(tmp_path, text, message):
     config = tmp_path / "bad.toml"
     config.write_text(text)
@@ -276,16 +342,28 @@ def free_port() -> int:
 def test_unreachable_scheduler_is_a_one_line_error(tmp_path):
     pytest.importorskip("distributed")
     out = tmp_path / "u"
-    line = one_line_error(invoke("sweep", "diabetes", *GRID_ARGS, "--scheduler", f"tcp://127.0.0.1:{free_port()}",
-                                 "--connect-timeout", "0.5", "--out", out))
+    line = one_line_error(
+        invoke(
+            "sweep",
+            "diabetes",
+            *GRID_ARGS,
+            "--scheduler",
+            f"tcp://127.0.0.1:{free_port()}",
+            "--connect-timeout",
+            "0.5",
+            "--out",
+            out,
+        )
+    )
     assert "Cannot reach the Dask scheduler" in line and "dask scheduler" in line
     assert not out.exists()
 
 
 def test_scheduler_without_dask_names_the_extra(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
-    line = one_line_error(invoke("sweep", "diabetes", "--scheduler", "tcp://127.0.0.1:8786", "--out",
-                                 tmp_path / "x"))
+    line = one_line_error(
+        invoke("sweep", "diabetes", "--scheduler", "tcp://127.0.0.1:8786", "--out", tmp_path / "x")
+    )
     assert "pip install 'neuralab[sweep]'" in line
 
 
@@ -306,8 +384,16 @@ def test_a_run_that_raises_is_a_result(monkeypatch):
         return real(spec, *args)
 
     monkeypatch.setattr(runner, "build_network", broken)
-    results = nl.sweep("diabetes", learning_rates=[0.1], activations=["tanh", "relu"], depths=[1], widths=[2],
-                       seeds=1, epochs=1, workers=1)
+    results = nl.sweep(
+        "diabetes",
+        learning_rates=[0.1],
+        activations=["tanh", "relu"],
+        depths=[1],
+        widths=[2],
+        seeds=1,
+        epochs=1,
+        workers=1,
+    )
     status = {r["activation"]: (r["status"], r["error"]) for r in results}
     assert status == {"tanh": ("error", "ValueError: boom"), "relu": ("ok", None)}
 
@@ -334,14 +420,48 @@ def test_sweep_on_a_dask_cluster_matches_the_local_run(local, tmp_path):
     address = f"tcp://127.0.0.1:{port}"
     env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
     common = dict(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=tmp_path)
-    processes = [subprocess.Popen([str(dask), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                                   "--no-dashboard", "--idle-timeout", "120"], **common)]
+    processes = [
+        subprocess.Popen(
+            [
+                str(dask),
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-dashboard",
+                "--idle-timeout",
+                "120",
+            ],
+            **common,
+        )
+    ]
     try:
         for name in ("a", "b"):
-            processes.append(subprocess.Popen(
-                [str(dask), "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
-                 "--name", name, "--host", "127.0.0.1", "--memory-limit", "0", "--death-timeout", "60",
-                 "--local-directory", str(tmp_path / name)], **common))
+            processes.append(
+                subprocess.Popen(
+                    [
+                        str(dask),
+                        "worker",
+                        address,
+                        "--nthreads",
+                        "1",
+                        "--no-nanny",
+                        "--no-dashboard",
+                        "--name",
+                        name,
+                        "--host",
+                        "127.0.0.1",
+                        "--memory-limit",
+                        "0",
+                        "--death-timeout",
+                        "60",
+                        "--local-directory",
+                        str(tmp_path / name),
+                    ],
+                    **common,
+                )
+            )
         deadline = time.monotonic() + 60
         client = None
         while True:  # poll the scheduler until both workers have joined (bounded)
@@ -384,8 +504,16 @@ def test_sweep_error_is_a_neuralab_error():
 
 def test_a_blow_up_is_diverged_with_its_epoch_and_counted():
     """Sigmoid at learning rate 1 on diabetes: the sweep's DivergenceRule (10 x best) stops it."""
-    results = nl.sweep("diabetes", learning_rates=[1.0, 0.01], activations=["sigmoid"], depths=[3],
-                       widths=[16], seeds=1, epochs=5, workers=1)
+    results = nl.sweep(
+        "diabetes",
+        learning_rates=[1.0, 0.01],
+        activations=["sigmoid"],
+        depths=[3],
+        widths=[16],
+        seeds=1,
+        epochs=5,
+        workers=1,
+    )
     by_rate = {r["learning_rate"]: r for r in results}
     blown, fine = by_rate[1.0], by_rate[0.01]
     assert blown["status"] == "diverged" and blown["diverged"] is True and blown["diverged_epoch"] == 1
@@ -403,17 +531,25 @@ def test_a_run_that_ends_far_above_its_best_is_diverged_even_if_finite(monkeypat
 
     losses = [5.0, 2.0, 0.9, 25.0, 1452.0]  # finite all along; epoch 4 is above 10 x max(best 0.9, floor 1)
     history = History(epoch=[1, 2, 3, 4, 5], loss=losses, gradient_norms=[[1.0, 2.0]] * 5)
-    monkeypatch.setattr(runner, "train_run", lambda spec, data: runner.RunOutcome(
-        SimpleNamespace(history=history), [0.1] * 5, None))
+    monkeypatch.setattr(
+        runner,
+        "train_run",
+        lambda spec, data: runner.RunOutcome(SimpleNamespace(history=history), [0.1] * 5, None),
+    )
     spec = RunSpec(1.0, "sigmoid", 2, 8, 0, 5, 32, "sgd", "float32")
     record = runner.run_one(spec, prepare_data("diabetes"))
     assert record["status"] == "diverged" and record["diverged"] is True and record["diverged_epoch"] == 4
     assert record["final_loss"] == 1452.0 and record["epochs_run"] == 5
-    assert record["error"] == ("The loss blew up in epoch 4 and ended at 1452, above 10 x its best epoch "
-                               "loss 0.9. Try a smaller learning rate, e.g. 0.1.")
+    assert record["error"] == (
+        "The loss blew up in epoch 4 and ended at 1452, above 10 x its best epoch "
+        "loss 0.9. Try a smaller learning rate, e.g. 0.1."
+    )
     recovered = History(epoch=[1, 2, 3], loss=[5.0, 30.0, 1.0], gradient_norms=[[1.0, 2.0]] * 3)
-    monkeypatch.setattr(runner, "train_run", lambda spec, data: runner.RunOutcome(
-        SimpleNamespace(history=recovered), [0.5] * 3, None))
+    monkeypatch.setattr(
+        runner,
+        "train_run",
+        lambda spec, data: runner.RunOutcome(SimpleNamespace(history=recovered), [0.5] * 3, None),
+    )
     ok = runner.run_one(spec, prepare_data("diabetes"))
     assert ok["status"] == "ok" and ok["diverged_epoch"] is None  # it came back below the bound
     page, _ = write_page(tmp_path, [record, ok], {"metric": "r2", "source": "diabetes"})

@@ -16,21 +16,35 @@ def sigmoid(z: float) -> float:
 
 
 def lecture_network() -> nl.Sequential:
-    return nl.Sequential([nl.Dense(1, "sigmoid", weights=[[0.15]], biases=[0.4]),
-                          nl.Dense(1, "sigmoid", weights=[[0.45]], biases=[0.65])], dtype="float64")
+    return nl.Sequential(
+        [
+            nl.Dense(1, "sigmoid", weights=[[0.15]], biases=[0.4]),
+            nl.Dense(1, "sigmoid", weights=[[0.45]], biases=[0.65]),
+        ],
+        dtype="float64",
+    )
 
 
 def hand_worked(x=0.1, w1=0.15, b1=0.4, w2=0.45, b2=0.65, T=0.25):
     """The lecture's example with the chain rule written out by hand."""
-    z1 = w1 * x + b1                      # 0.415
-    a1 = sigmoid(z1)                      # 0.60229
-    z2 = w2 * a1 + b2                     # 0.92103
-    a2 = sigmoid(z2)                      # 0.71526
-    E = 0.5 * (T - a2) ** 2               # 0.10823
-    delta2 = -(T - a2) * a2 * (1 - a2)    # dE/dz2
+    z1 = w1 * x + b1  # 0.415
+    a1 = sigmoid(z1)  # 0.60229
+    z2 = w2 * a1 + b2  # 0.92103
+    a2 = sigmoid(z2)  # 0.71526
+    E = 0.5 * (T - a2) ** 2  # 0.10823
+    delta2 = -(T - a2) * a2 * (1 - a2)  # dE/dz2
     delta1 = delta2 * w2 * a1 * (1 - a1)  # dE/dz1
-    return {"z1": z1, "a1": a1, "z2": z2, "a2": a2, "E": E,
-            "w2": delta2 * a1, "b2": delta2, "w1": delta1 * x, "b1": delta1}
+    return {
+        "z1": z1,
+        "a1": a1,
+        "z2": z2,
+        "a2": a2,
+        "E": E,
+        "w2": delta2 * a1,
+        "b2": delta2,
+        "w1": delta1 * x,
+        "b1": delta1,
+    }
 
 
 def test_forward_values_and_loss_match_hand_computation():
@@ -57,7 +71,12 @@ def test_chain_rule_products_match_hand_and_engine():
     a1, a2 = hand["a1"], hand["a2"]
     assert [f.value for f in w2.factors] == pytest.approx([-(0.25 - a2), a2 * (1 - a2), a1], rel=1e-12)
     assert [f.symbol for f in partials["w1"].factors] == [
-        "-(T - a2)", "a2 (1 - a2)", "w2", "a1 (1 - a1)", "x"]
+        "-(T - a2)",
+        "a2 (1 - a2)",
+        "w2",
+        "a1 (1 - a1)",
+        "x",
+    ]
     assert w2.equation(4).startswith("dE/dw2 = -(T - a2) * a2 (1 - a2) * a1 = 0.4653 x 0.2037 x 0.6023 = ")
 
 
@@ -79,8 +98,9 @@ def _loss(network, X, Y):
 
 def test_general_network_gradients_match_finite_differences():
     rng = np.random.default_rng(3)
-    network = nl.Sequential([nl.Dense(4, "tanh", input_dim=3, seed=1), nl.Dense(2, "linear", seed=2)],
-                            dtype="float64")
+    network = nl.Sequential(
+        [nl.Dense(4, "tanh", input_dim=3, seed=1), nl.Dense(2, "linear", seed=2)], dtype="float64"
+    )
     X, Y = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
     t = trace(network, X, Y, loss="mse", learning_rate=0.1)
     weights = network.get_weights()

@@ -63,8 +63,16 @@ def test_same_seed_gives_bit_identical_weights_and_history():
     runs = []
     for _ in range(2):
         network = small_network()
-        history = network.fit(X, y, loss="mse", optimizer=nl.SGD(0.05, momentum=0.9), epochs=5,
-                              batch_size=7, shuffle=True, seed=123)
+        history = network.fit(
+            X,
+            y,
+            loss="mse",
+            optimizer=nl.SGD(0.05, momentum=0.9),
+            epochs=5,
+            batch_size=7,
+            shuffle=True,
+            seed=123,
+        )
         runs.append((network.get_weights(), history.loss, history.gradient_norms))
     (weights_a, loss_a, norms_a), (weights_b, loss_b, norms_b) = runs
     for a, b in zip(weights_a, weights_b, strict=True):
@@ -101,8 +109,9 @@ def test_a_layers_own_seed_wins_over_fits_seed():
     for fit_seed in (0, 1):
         network = nl.Sequential([nl.Dense(5, "tanh", seed=42), nl.Dense(2)], dtype="float64")
         recorder = Recorder()
-        network.fit(X, y, loss="mse", optimizer=nl.GradientDescent(0.1), epochs=1, seed=fit_seed,
-                    callbacks=[recorder])
+        network.fit(
+            X, y, loss="mse", optimizer=nl.GradientDescent(0.1), epochs=1, seed=fit_seed, callbacks=[recorder]
+        )
         initial.append(recorder.initial)
     np.testing.assert_array_equal(initial[0][0], initial[1][0])  # the seeded layer: same weights
     assert not np.array_equal(initial[0][2], initial[1][2])  # the unseeded layer follows fit's seed
@@ -128,8 +137,9 @@ def test_full_batch_is_the_default():
     weights = []
     for batch_size in (None, 10):
         network = small_network()
-        network.fit(X, y, loss="mse", optimizer=nl.GradientDescent(0.1), epochs=3, batch_size=batch_size,
-                    seed=4)
+        network.fit(
+            X, y, loss="mse", optimizer=nl.GradientDescent(0.1), epochs=3, batch_size=batch_size, seed=4
+        )
         weights.append(network.get_weights())
     for a, b in zip(*weights, strict=True):
         np.testing.assert_array_equal(a, b)
@@ -139,9 +149,15 @@ def test_stochastic_gradient_descent_updates_after_every_sample():
     """batch_size=1, no shuffle: w <- w + 2 lr x_i^2 (2 - w) for each sample in turn."""
     learning_rate = 0.1
     network = line_network()
-    history = network.fit(X_LINE.reshape(-1, 1), 2.0 * X_LINE, loss="sum_squared_error",
-                          optimizer=nl.GradientDescent(learning_rate), epochs=3, batch_size=1,
-                          shuffle=False)
+    history = network.fit(
+        X_LINE.reshape(-1, 1),
+        2.0 * X_LINE,
+        loss="sum_squared_error",
+        optimizer=nl.GradientDescent(learning_rate),
+        epochs=3,
+        batch_size=1,
+        shuffle=False,
+    )
     w, epoch_losses = W0, []
     for _ in range(3):
         total = 0.0
@@ -164,8 +180,16 @@ def test_mean_losses_average_the_batches_by_sample_count():
         def on_batch_end(self, batch, loss):
             losses.append(loss)
 
-    history = network.fit(X, y, loss="mse", optimizer=nl.GradientDescent(0.05), epochs=1, batch_size=4,
-                          shuffle=False, callbacks=[BatchLosses()])
+    history = network.fit(
+        X,
+        y,
+        loss="mse",
+        optimizer=nl.GradientDescent(0.05),
+        epochs=1,
+        batch_size=4,
+        shuffle=False,
+        callbacks=[BatchLosses()],
+    )
     assert history.loss[0] == pytest.approx((4 * losses[0] + 4 * losses[1] + 2 * losses[2]) / 10, rel=1e-12)
 
 
@@ -175,8 +199,14 @@ def test_tolerance_stops_early():
     costs = [line_cost(line_iterate(k, learning_rate)) for k in range(100)]  # epoch k + 1 sees w_k
     expected_epochs = next(k + 1 for k, cost in enumerate(costs) if cost <= tolerance)
     network = line_network()
-    history = network.fit(X_LINE.reshape(-1, 1), 2.0 * X_LINE, loss="sum_squared_error",
-                          optimizer=nl.GradientDescent(learning_rate), epochs=100, tolerance=tolerance)
+    history = network.fit(
+        X_LINE.reshape(-1, 1),
+        2.0 * X_LINE,
+        loss="sum_squared_error",
+        optimizer=nl.GradientDescent(learning_rate),
+        epochs=100,
+        tolerance=tolerance,
+    )
     assert history.stop_reason == "tolerance"
     assert history.epoch == list(range(1, expected_epochs + 1))
     assert expected_epochs < 100
@@ -187,8 +217,9 @@ def test_validation_data_fills_val_loss():
     X, y = regression_data(20)
     X_val, y_val = regression_data(6, seed=9)
     network = small_network()
-    history = network.fit(X, y, loss="mse", optimizer=nl.GradientDescent(0.05), epochs=4, seed=0,
-                          validation_data=(X_val, y_val))
+    history = network.fit(
+        X, y, loss="mse", optimizer=nl.GradientDescent(0.05), epochs=4, seed=0, validation_data=(X_val, y_val)
+    )
     assert len(history.val_loss) == 4
     assert history.val_loss[-1] == pytest.approx(network.evaluate(X_val, y_val, loss="mse"), rel=1e-12)
     assert len(set(history.val_loss)) == 4  # measured after every epoch
@@ -199,8 +230,9 @@ def test_validation_split_holds_out_the_last_rows():
     network = small_network()
     optimizer = nl.GradientDescent(0.05)
     recorder = Recorder()
-    history = network.fit(X, y, loss="mse", optimizer=optimizer, epochs=3, seed=0, validation_split=0.2,
-                          callbacks=[recorder])
+    history = network.fit(
+        X, y, loss="mse", optimizer=optimizer, epochs=3, seed=0, validation_split=0.2, callbacks=[recorder]
+    )
     assert len(history.val_loss) == 3
     assert history.val_loss[-1] == pytest.approx(network.evaluate(X[-2:], y[-2:], loss="mse"), rel=1e-12)
     start = small_network()
@@ -220,8 +252,16 @@ def test_gradient_norms_are_the_last_batchs_weight_gradient_norms():
     X, y = regression_data(10)
     network = small_network()
     recorder = Recorder()
-    history = network.fit(X, y, loss="mse", optimizer=nl.GradientDescent(0.05), epochs=4, batch_size=4,
-                          seed=3, callbacks=[recorder])
+    history = network.fit(
+        X,
+        y,
+        loss="mse",
+        optimizer=nl.GradientDescent(0.05),
+        epochs=4,
+        batch_size=4,
+        seed=3,
+        callbacks=[recorder],
+    )
     norms = history.gradient_norm_array()
     assert norms.shape == (4, 2)
     batches = np.array(recorder.batch_norms).reshape(4, 3, 2)  # (epochs, batches, layers)
@@ -246,14 +286,26 @@ def test_gradient_norms_match_an_independent_backward_pass():
 
 
 # -- dtype ----------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("optimizer", [nl.GradientDescent(0.1), nl.SGD(0.1, momentum=0.9), nl.Adam(0.01)],
-                         ids=["gd", "sgd_momentum", "adam"])
+@pytest.mark.parametrize(
+    "optimizer",
+    [nl.GradientDescent(0.1), nl.SGD(0.1, momentum=0.9), nl.Adam(0.01)],
+    ids=["gd", "sgd_momentum", "adam"],
+)
 def test_float32_network_stays_float32(optimizer):
     X, y = regression_data(12)  # float64 inputs and targets, Python-float hyperparameters
     network = small_network("float32")
     recorder = Recorder()
-    history = network.fit(X, y, loss="mse", optimizer=optimizer, epochs=3, batch_size=5, seed=0,
-                          validation_split=0.25, callbacks=[recorder])
+    history = network.fit(
+        X,
+        y,
+        loss="mse",
+        optimizer=optimizer,
+        epochs=3,
+        batch_size=5,
+        seed=0,
+        validation_split=0.25,
+        callbacks=[recorder],
+    )
     assert {p.dtype for p in network.parameters()} == {np.dtype(np.float32)}
     assert {g.dtype for g in network.gradients()} == {np.dtype(np.float32)}
     assert recorder.batch_dtypes == {np.dtype(np.float32)}
@@ -270,8 +322,15 @@ def test_float64_network_stays_float64():
     X, y = regression_data(12)
     network = small_network("float64")
     optimizer = nl.Adam(0.01)
-    network.fit(X.astype(np.float32), y.astype(np.float32), loss="mse", optimizer=optimizer, epochs=2,
-                batch_size=5, seed=0)
+    network.fit(
+        X.astype(np.float32),
+        y.astype(np.float32),
+        loss="mse",
+        optimizer=optimizer,
+        epochs=2,
+        batch_size=5,
+        seed=0,
+    )
     assert {p.dtype for p in network.parameters()} == {np.dtype(np.float64)}
     assert {g.dtype for g in network.gradients()} == {np.dtype(np.float64)}
     assert all(a.dtype == np.float64 for s in optimizer.state.values() for a in s.values())
@@ -308,8 +367,13 @@ def test_too_large_learning_rate_raises_divergence_error():
     epoch, w_restored = expected_divergence(learning_rate)
     network = line_network()
     with pytest.raises(nl.DivergenceError, match=rf"epoch {epoch}\b.*learning rate 1\b.*smaller") as info:
-        network.fit(X_LINE.reshape(-1, 1), 2.0 * X_LINE, loss="sum_squared_error",
-                    optimizer=nl.GradientDescent(learning_rate), epochs=50)
+        network.fit(
+            X_LINE.reshape(-1, 1),
+            2.0 * X_LINE,
+            loss="sum_squared_error",
+            optimizer=nl.GradientDescent(learning_rate),
+            epochs=50,
+        )
     assert info.value.epoch == epoch == 5
     assert info.value.learning_rate == learning_rate
     assert info.value.loss == pytest.approx(line_cost(line_iterate(epoch - 1, learning_rate)), rel=1e-12)
@@ -324,13 +388,15 @@ def test_divergence_rule_is_configurable():
     epoch, w_restored = expected_divergence(1.0, rule)
     network = line_network()
     with pytest.raises(nl.DivergenceError) as info:
-        network.fit(X, z, loss="sum_squared_error", optimizer=nl.GradientDescent(1.0), epochs=50,
-                    divergence=rule)
+        network.fit(
+            X, z, loss="sum_squared_error", optimizer=nl.GradientDescent(1.0), epochs=50, divergence=rule
+        )
     assert info.value.epoch == epoch == 2
     assert network.layers[0].weights[0, 0] == pytest.approx(w_restored, rel=1e-13)
     # divergence=None turns the explosion check off: 30 epochs of growth, loss ~ 8.1 * 16^29
-    history = line_network().fit(X, z, loss="sum_squared_error", optimizer=nl.GradientDescent(1.0),
-                                 epochs=30, divergence=None)
+    history = line_network().fit(
+        X, z, loss="sum_squared_error", optimizer=nl.GradientDescent(1.0), epochs=30, divergence=None
+    )
     assert history.loss[-1] == pytest.approx(line_cost(line_iterate(29, 1.0)), rel=1e-9)
     with pytest.raises(nl.ValidationError, match="factor"):
         nl.DivergenceRule(factor=0.0)
@@ -339,8 +405,14 @@ def test_divergence_rule_is_configurable():
 def test_overflowing_loss_raises_even_without_the_explosion_rule():
     network = line_network()
     with pytest.raises(nl.DivergenceError, match="not finite") as info:
-        network.fit(X_LINE.reshape(-1, 1), 2.0 * X_LINE, loss="sum_squared_error",
-                    optimizer=nl.GradientDescent(1e300), epochs=5, divergence=None)
+        network.fit(
+            X_LINE.reshape(-1, 1),
+            2.0 * X_LINE,
+            loss="sum_squared_error",
+            optimizer=nl.GradientDescent(1e300),
+            epochs=5,
+            divergence=None,
+        )
     assert info.value.epoch == 2 and not math.isfinite(info.value.loss)
     assert network.layers[0].weights[0, 0] == W0
 
@@ -355,8 +427,13 @@ def test_nan_loss_raises_divergence_error():
 
     network = line_network()
     with pytest.raises(nl.DivergenceError, match=r"not finite.*epoch 3|epoch 3.*not finite") as info:
-        network.fit(X_LINE.reshape(-1, 1), 2.0 * X_LINE, loss=NaNOnThirdCall(),
-                    optimizer=nl.GradientDescent(0.1), epochs=10)
+        network.fit(
+            X_LINE.reshape(-1, 1),
+            2.0 * X_LINE,
+            loss=NaNOnThirdCall(),
+            optimizer=nl.GradientDescent(0.1),
+            epochs=10,
+        )
     assert info.value.epoch == 3 and math.isnan(info.value.loss)
     assert network.layers[0].weights[0, 0] == pytest.approx(line_iterate(1, 0.1), rel=1e-13)
 
@@ -370,8 +447,9 @@ def test_near_zero_loss_with_noise_is_no_false_alarm():
     noise = np.random.default_rng(3).normal(0.0, 1e-3, size=21)
     noise[10] = 0.0  # x = 0: zero loss for any w
     z = 2.0 * x + noise
-    options = dict(loss="sum_squared_error", optimizer=nl.GradientDescent(0.01), epochs=20, batch_size=1,
-                   seed=0)
+    options = dict(
+        loss="sum_squared_error", optimizer=nl.GradientDescent(0.01), epochs=20, batch_size=1, seed=0
+    )
     history = line_network(2.0).fit(x.reshape(-1, 1), z, **options)
     assert history.stop_reason == "epochs" and max(history.loss) < 1e-4
     with pytest.raises(nl.DivergenceError):  # without a real floor the same run is a false alarm
@@ -412,8 +490,16 @@ def test_ctrl_c_finishes_the_batch_then_raises_keyboard_interrupt():
     network = small_network()
     optimizer = nl.SGD(0.05, momentum=0.5)
     with pytest.raises(KeyboardInterrupt):
-        network.fit(X, y, loss="mse", optimizer=optimizer, epochs=10, batch_size=2, seed=0,
-                    callbacks=[InterruptAt(epoch=3, batch=2)])
+        network.fit(
+            X,
+            y,
+            loss="mse",
+            optimizer=optimizer,
+            epochs=10,
+            batch_size=2,
+            seed=0,
+            callbacks=[InterruptAt(epoch=3, batch=2)],
+        )
     assert signal.getsignal(signal.SIGINT) is before
     history = network.history
     assert history.stop_reason == "interrupted" and history.interrupted
@@ -422,8 +508,16 @@ def test_ctrl_c_finishes_the_batch_then_raises_keyboard_interrupt():
     # the weights are those of an uninterrupted run after the same 13 steps
     reference = small_network()
     probe = WeightsAt(epoch=3, batch=2)
-    reference.fit(X, y, loss="mse", optimizer=nl.SGD(0.05, momentum=0.5), epochs=3, batch_size=2, seed=0,
-                  callbacks=[probe])
+    reference.fit(
+        X,
+        y,
+        loss="mse",
+        optimizer=nl.SGD(0.05, momentum=0.5),
+        epochs=3,
+        batch_size=2,
+        seed=0,
+        callbacks=[probe],
+    )
     for got, want in zip(network.get_weights(), probe.weights, strict=True):
         np.testing.assert_array_equal(got, want)
     assert reference.history.loss[:2] == history.loss
@@ -434,8 +528,10 @@ def test_ctrl_c_finishes_the_batch_then_raises_keyboard_interrupt():
 def test_binary_step_is_not_trainable(position):
     activations = ["sigmoid", "sigmoid"]
     activations[position] = "binary_step"
-    network = nl.Sequential([nl.Dense(2, activations[0], input_dim=2, seed=0),
-                             nl.Dense(1, activations[1], seed=1)], dtype="float64")
+    network = nl.Sequential(
+        [nl.Dense(2, activations[0], input_dim=2, seed=0), nl.Dense(1, activations[1], seed=1)],
+        dtype="float64",
+    )
     before = network.get_weights()
     # Layers are counted from 1, as in summary() and gradient_check.
     message = rf"Layer {position + 1} uses binary_step.*derivative is zero"
@@ -502,8 +598,14 @@ def test_an_unbuilt_network_stays_unbuilt_when_fit_raises():
 
 # -- the Sequential API ------------------------------------------------------------------------------------
 def built_network() -> nl.Sequential:
-    return nl.Sequential([nl.Dense(5, "tanh", input_dim=3, seed=0), nl.Dense(4, "relu", seed=1),
-                          nl.Dense(2, "softmax", seed=2)], dtype="float64")
+    return nl.Sequential(
+        [
+            nl.Dense(5, "tanh", input_dim=3, seed=0),
+            nl.Dense(4, "relu", seed=1),
+            nl.Dense(2, "softmax", seed=2),
+        ],
+        dtype="float64",
+    )
 
 
 def test_summary_lists_activation_shape_and_parameters():
@@ -511,9 +613,13 @@ def test_summary_lists_activation_shape_and_parameters():
     lines = text.splitlines()
     rows = [line for line in lines if line.split(":")[0].strip() in {"1", "2", "3"}]
     assert len(rows) == 3
-    for row, activation, shape, count in zip(rows, ["tanh", "relu", "softmax"],
-                                             ["(None, 5)", "(None, 4)", "(None, 2)"],
-                                             [3 * 5 + 5, 5 * 4 + 4, 4 * 2 + 2], strict=True):
+    for row, activation, shape, count in zip(
+        rows,
+        ["tanh", "relu", "softmax"],
+        ["(None, 5)", "(None, 4)", "(None, 2)"],
+        [3 * 5 + 5, 5 * 4 + 4, 4 * 2 + 2],
+        strict=True,
+    ):
         assert activation in row and shape in row and row.split()[-1] == str(count)
     assert "Total parameters: 54" in text
     assert built_network().count_parameters() == 54
@@ -537,12 +643,21 @@ def test_parameters_and_gradients_pair_up():
     network.fit(X_GOOD, np.arange(10) % 2, loss="cross_entropy", optimizer=nl.GradientDescent(0.1), epochs=1)
     parameters, gradients = network.parameters(), network.gradients()
     assert len(parameters) == len(gradients) == 6
-    assert [p.shape for p in parameters] == [g.shape for g in gradients] == [
-        (3, 5), (5,), (5, 4), (4,), (4, 2), (2,)]
+    assert (
+        [p.shape for p in parameters]
+        == [g.shape for g in gradients]
+        == [(3, 5), (5,), (5, 4), (4,), (4, 2), (2,)]
+    )
     assert parameters[2] is network.layers[1].weights and gradients[3] is network.layers[1].bias_gradient
     names = [name for name, _, _ in network.named_parameters()]
-    assert names == ["layer1.weights", "layer1.biases", "layer2.weights", "layer2.biases",
-                     "layer3.weights", "layer3.biases"]
+    assert names == [
+        "layer1.weights",
+        "layer1.biases",
+        "layer2.weights",
+        "layer2.biases",
+        "layer3.weights",
+        "layer3.biases",
+    ]
 
 
 def test_evaluate_returns_the_loss_computed_by_hand():
@@ -552,17 +667,20 @@ def test_evaluate_returns_the_loss_computed_by_hand():
     cross_entropy = -np.mean(np.log(p[np.arange(10), labels]))
     assert network.evaluate(X_GOOD, labels, loss="cross_entropy") == pytest.approx(cross_entropy, rel=1e-12)
     one_hot = np.eye(2)[labels]
-    assert network.evaluate(X_GOOD, one_hot, loss="mse") == pytest.approx(np.mean((p - one_hot) ** 2),
-                                                                           rel=1e-12)
+    assert network.evaluate(X_GOOD, one_hot, loss="mse") == pytest.approx(
+        np.mean((p - one_hot) ** 2), rel=1e-12
+    )
     assert network.evaluate(X_GOOD, one_hot, loss="half_squared_error") == pytest.approx(
-        0.5 * np.sum((p - one_hot) ** 2), rel=1e-12)
+        0.5 * np.sum((p - one_hot) ** 2), rel=1e-12
+    )
 
 
 @pytest.mark.parametrize("batch_size", [1, 3, 10, 64])
 def test_predict_in_batches_equals_predict(batch_size):
     network = built_network()
-    np.testing.assert_allclose(network.predict(X_GOOD, batch_size=batch_size), network.predict(X_GOOD),
-                               rtol=1e-15, atol=0)
+    np.testing.assert_allclose(
+        network.predict(X_GOOD, batch_size=batch_size), network.predict(X_GOOD), rtol=1e-15, atol=0
+    )
 
 
 def test_fit_seed_decides_weights_built_early_from_input_dim():
@@ -601,8 +719,15 @@ def test_memory_does_not_grow_with_the_number_of_steps():
         net = nl.Sequential([nl.Dense(8, "tanh", input_dim=2, seed=0), nl.Dense(1, "sigmoid", seed=1)])
         tracemalloc.start()
         try:
-            net.fit(X, y, loss="binary_cross_entropy", optimizer=nl.SGD(0.1, momentum=0.9), epochs=epochs,
-                    batch_size=1, seed=0)
+            net.fit(
+                X,
+                y,
+                loss="binary_cross_entropy",
+                optimizer=nl.SGD(0.1, momentum=0.9),
+                epochs=epochs,
+                batch_size=1,
+                seed=0,
+            )
             current, peak = tracemalloc.get_traced_memory()
         finally:
             tracemalloc.stop()

@@ -53,8 +53,10 @@ def hand_derivation() -> dict[str, float]:
 
 def two_neuron_network() -> nl.Sequential:
     return nl.Sequential(
-        [nl.Dense(1, "sigmoid", weights=[[W1]], biases=[B1]),
-         nl.Dense(1, "sigmoid", weights=[[W2]], biases=[B2])],
+        [
+            nl.Dense(1, "sigmoid", weights=[[W1]], biases=[B1]),
+            nl.Dense(1, "sigmoid", weights=[[W2]], biases=[B2]),
+        ],
         dtype="float64",
     )
 
@@ -63,8 +65,9 @@ def test_two_neuron_example_matches_the_hand_derivation():
     network = two_neuron_network()
     expected = hand_derivation()
     assert network.predict([[X1]])[0, 0] == pytest.approx(expected["a2"], abs=1e-15)
-    history = network.fit([[X1]], [T], loss="half_squared_error",
-                          optimizer=nl.GradientDescent(LEARNING_RATE), epochs=1)
+    history = network.fit(
+        [[X1]], [T], loss="half_squared_error", optimizer=nl.GradientDescent(LEARNING_RATE), epochs=1
+    )
     assert history.loss[0] == pytest.approx(expected["E"], abs=1e-15)
     (w1,), (b1,) = network.layers[0].weights[0], network.layers[0].biases
     (w2,), (b2,) = network.layers[1].weights[0], network.layers[1].biases
@@ -78,8 +81,9 @@ def test_two_neuron_example_matches_the_hand_derivation():
 def test_two_neuron_example_reproduces_the_printed_lecture_values():
     network = two_neuron_network()
     a2 = network.predict([[X1]])[0, 0]
-    history = network.fit([[X1]], [T], loss="half_squared_error",
-                          optimizer=nl.GradientDescent(LEARNING_RATE), epochs=1)
+    history = network.fit(
+        [[X1]], [T], loss="half_squared_error", optimizer=nl.GradientDescent(LEARNING_RATE), epochs=1
+    )
     assert round(a2, 4) == 0.7153
     # The lecture prints E = 0.1083: that is 1/2 (0.25 - 0.7153)^2 from the *rounded* a2.
     # The exact value is 0.108230 (0.1082 to four digits).
@@ -121,8 +125,9 @@ def test_one_d_problem_follows_the_closed_form_each_step(x, learning_rate):
         history = network.fit(X, z, loss="sum_squared_error", optimizer=optimizer, epochs=1)
         w_before = closed_form(k - 1, x, learning_rate)
         assert history.loss == [pytest.approx(float(np.sum((z - w_before * x) ** 2)), rel=1e-12, abs=1e-24)]
-        assert network.layers[0].weights[0, 0] == pytest.approx(closed_form(k, x, learning_rate),
-                                                                rel=1e-12, abs=1e-14)
+        assert network.layers[0].weights[0, 0] == pytest.approx(
+            closed_form(k, x, learning_rate), rel=1e-12, abs=1e-14
+        )
     assert optimizer.iterations == 30
     assert network.layers[0].weights[0, 0] == pytest.approx(2.0, abs=1e-8)
 
@@ -130,8 +135,13 @@ def test_one_d_problem_follows_the_closed_form_each_step(x, learning_rate):
 @pytest.mark.parametrize(("x", "learning_rate"), PROBLEMS, ids=["x_in_-1..1_lr0.1", "x_in_0..1_lr0.4"])
 def test_one_d_problem_history_is_the_cost_of_each_iterate(x, learning_rate):
     network = one_d_network()
-    history = network.fit(x.reshape(-1, 1), 2.0 * x, loss="sum_squared_error",
-                          optimizer=nl.GradientDescent(learning_rate), epochs=60)
+    history = network.fit(
+        x.reshape(-1, 1),
+        2.0 * x,
+        loss="sum_squared_error",
+        optimizer=nl.GradientDescent(learning_rate),
+        epochs=60,
+    )
     expected = [float(np.sum((2.0 * x - closed_form(k, x, learning_rate) * x) ** 2)) for k in range(60)]
     np.testing.assert_allclose(history.loss, expected, rtol=1e-10, atol=1e-28)
     head = history.loss[:30]  # strictly falling until w is 2 to the last bit
@@ -145,8 +155,9 @@ def test_one_d_problem_oscillates_at_the_stability_limit():
     x = np.linspace(-1.0, 1.0, 5)
     network = one_d_network()
     for expected in (3.8, 0.2, 3.8, 0.2):
-        network.fit(x.reshape(-1, 1), 2.0 * x, loss="sum_squared_error",
-                    optimizer=nl.GradientDescent(0.4), epochs=1)
+        network.fit(
+            x.reshape(-1, 1), 2.0 * x, loss="sum_squared_error", optimizer=nl.GradientDescent(0.4), epochs=1
+        )
         assert network.layers[0].weights[0, 0] == pytest.approx(expected, abs=1e-12)
 
 

@@ -32,8 +32,9 @@ from .errors import OutputError
 _UMASK_LOCK = threading.Lock()
 _SUFFIX = ".neuralab.tmp"
 _HOST = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
-_OURS = re.compile(r"\.(?P<target>.+)\.(?P<pid>\d{1,10})-(?P<host>[0-9a-f]{8})-[a-z0-9_]{8}"
-                   + re.escape(_SUFFIX))
+_OURS = re.compile(
+    r"\.(?P<target>.+)\.(?P<pid>\d{1,10})-(?P<host>[0-9a-f]{8})-[a-z0-9_]{8}" + re.escape(_SUFFIX)
+)
 # What tempfile named them before (".NAME.XXXXXXXX.tmp"): removed only beside the same target,
 # and only when an hour old (no save takes that long), since no process id says whose they are.
 _LEGACY_AGE = 3600.0
@@ -121,8 +122,9 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", **open_options) -> I
     remove_stale_temporaries(folder, os.path.basename(path))
     try:
         prefix = f".{os.path.basename(path)}.{os.getpid()}-{_HOST}-"  # tempfile adds XXXXXXXX
-        handle = tempfile.NamedTemporaryFile(mode, dir=folder, prefix=prefix, suffix=_SUFFIX, delete=False,
-                                             **open_options)
+        handle = tempfile.NamedTemporaryFile(
+            mode, dir=folder, prefix=prefix, suffix=_SUFFIX, delete=False, **open_options
+        )
     except OSError as error:
         raise _cannot_write(path, error) from error
     try:
@@ -150,6 +152,7 @@ def ensure_folder(folder: str | os.PathLike) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         reason = (error.strerror or str(error)).lower()
-        raise OutputError(f"Cannot create the folder {folder}: {reason}. Choose a folder you can "
-                          "write to.") from error
+        raise OutputError(
+            f"Cannot create the folder {folder}: {reason}. Choose a folder you can write to."
+        ) from error
     return folder

@@ -32,4 +32,3 @@ def table(value: float) -> dict[np.dtype, np.ndarray]:
 ONE = table(1.0)
 MINUS_100 = table(-100.0)  # PyTorch's clamp of log terms in binary cross-entropy
 TINY = {dtype: _frozen(float(np.finfo(dtype).tiny), dtype) for dtype in FLOATS}  # smallest normal number
-

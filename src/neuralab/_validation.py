@@ -103,8 +103,12 @@ def as_float_matrix(name: str, X: object, dtype: np.dtype) -> np.ndarray:
     except (TypeError, ValueError) as exc:
         raise ValidationError(f"`{name}` must be a numeric array. It could not be converted: {exc}") from exc
     if array.dtype.kind not in "biuf":
-        hint = (" For a pandas DataFrame with nullable columns, pass df.to_numpy(dtype=float) "
-                "(missing values become NaN, which must be removed first)." if array.dtype == object else "")
+        hint = (
+            " For a pandas DataFrame with nullable columns, pass df.to_numpy(dtype=float) "
+            "(missing values become NaN, which must be removed first)."
+            if array.dtype == object
+            else ""
+        )
         raise ValidationError(f"`{name}` must hold numbers. Got an array of dtype {array.dtype}.{hint}")
     if array.ndim != 2:
         hint = (
@@ -147,8 +151,12 @@ def check_sample_weight(sample_weight: object, n: int) -> np.ndarray | None:
     return weights
 
 
-def check_same_length(X: np.ndarray, y: np.ndarray, names: tuple[str, str] = ("X", "y"),
-                      fix: str = "They must have the same length.") -> None:
+def check_same_length(
+    X: np.ndarray,
+    y: np.ndarray,
+    names: tuple[str, str] = ("X", "y"),
+    fix: str = "They must have the same length.",
+) -> None:
     """Raise ShapeError unless ``y`` has one row per sample of ``X`` (n_samples, ...)."""
     if y.ndim == 0 or len(y) != X.shape[0]:
         x_name, y_name = names

@@ -107,8 +107,9 @@ def forward(layers: Sequence[Layer], x: np.ndarray, *, training: bool) -> np.nda
     return x
 
 
-def output_gradient(loss: Loss, output: np.ndarray, target: np.ndarray,
-                    sample_weight: np.ndarray | None = None) -> tuple[np.ndarray, bool]:
+def output_gradient(
+    loss: Loss, output: np.ndarray, target: np.ndarray, sample_weight: np.ndarray | None = None
+) -> tuple[np.ndarray, bool]:
     """Where the backward pass starts, for ``output`` and ``target`` of shape (n_samples,
     n_outputs): ``(dE/dz, True)`` when ``loss`` is fused with the output activation (the exact
     and stable (a - y)/n), else ``(dE/da, False)``; the flag is ``backward``'s
@@ -123,16 +124,18 @@ def output_gradient(loss: Loss, output: np.ndarray, target: np.ndarray,
     return grad, fused
 
 
-def backward(layers: Sequence[Layer], grad: np.ndarray, *, from_preactivation: bool,
-             input_gradient: bool) -> np.ndarray | None:
+def backward(
+    layers: Sequence[Layer], grad: np.ndarray, *, from_preactivation: bool, input_gradient: bool
+) -> np.ndarray | None:
     """Backpropagation: walk the layers in reverse, each applying the chain rule to ``grad``
     (dE/d(output), or dE/dz of the output layer when ``from_preactivation``); every layer fills
     its gradient arrays. Returns dE/dX (n_samples, n_features), or None when
     ``input_gradient`` is False (the first layer then skips that product)."""
     *below, output_layer = layers
     # Every layer but the first is asked for dE/dx, so only the last call may return None.
-    grad_below: Any = output_layer.backward(grad, from_preactivation=from_preactivation,
-                                            input_gradient=input_gradient or bool(below))
+    grad_below: Any = output_layer.backward(
+        grad, from_preactivation=from_preactivation, input_gradient=input_gradient or bool(below)
+    )
     if below:
         for layer in below[:0:-1]:
             grad_below = layer.backward(grad_below)
@@ -141,8 +144,15 @@ def backward(layers: Sequence[Layer], grad: np.ndarray, *, from_preactivation: b
 
 
 # -- the whole pass ----------------------------------------------------------------------------
-def loss_and_gradients(network: Sequential, loss: str | Loss, X: object, y: object, *,
-                       training: bool = True, sample_weight: object = None) -> Backprop:
+def loss_and_gradients(
+    network: Sequential,
+    loss: str | Loss,
+    X: object,
+    y: object,
+    *,
+    training: bool = True,
+    sample_weight: object = None,
+) -> Backprop:
     """Run one forward/backward pass of ``network`` on ``X`` against ``y``.
 
     Parameters
@@ -180,12 +190,25 @@ def loss_and_gradients(network: Sequential, loss: str | Loss, X: object, y: obje
     weights = check_sample_weight(sample_weight, X.shape[0])
     if not network.built:
         network.build(X.shape[1])
-    return run(network, resolved, X, target, training=training,
-               sample_weight=None if weights is None else weights.astype(X.dtype))
+    return run(
+        network,
+        resolved,
+        X,
+        target,
+        training=training,
+        sample_weight=None if weights is None else weights.astype(X.dtype),
+    )
 
 
-def run(network: HasLayers, loss: Loss, X: np.ndarray, target: np.ndarray, *, training: bool,
-        sample_weight: np.ndarray | None = None) -> Backprop:
+def run(
+    network: HasLayers,
+    loss: Loss,
+    X: np.ndarray,
+    target: np.ndarray,
+    *,
+    training: bool,
+    sample_weight: np.ndarray | None = None,
+) -> Backprop:
     """``loss_and_gradients`` on data already prepared: ``X`` (n_samples, n_features) and
     ``target`` (n_samples, n_outputs) of the network's dtype (``Sequential.prepare_data``)."""
     layers = network.layers
@@ -200,7 +223,7 @@ def run(network: HasLayers, loss: Loss, X: np.ndarray, target: np.ndarray, *, tr
 
 
 def parameter_names(layers: Sequence[Layer]) -> list[str]:
-    """"layer<position>.<name>" for every parameter, in the order of ``parameters()``: e.g.
+    """ "layer<position>.<name>" for every parameter, in the order of ``parameters()``: e.g.
     ["layer1.weights", "layer1.biases", "layer3.weights", ...] (positions are 1-based and count
     every layer). A layer without ``parameter_names`` gets "param0", "param1", ..."""
     names = []
@@ -228,10 +251,18 @@ def layer_records(layers: Sequence[Layer]) -> list[LayerRecord]:
         inputs, z, a, delta = layer.inputs, layer.preactivation, layer.output, layer.delta
         if inputs is None or z is None or a is None or delta is None:
             continue  # a layer this pass did not reach (cannot happen after ``run``)
-        records.append(LayerRecord(
-            f"layer{position}", layer, inputs, z, a, delta, layer.output_gradient,
-            dict(zip(layer.parameter_names(), layer.gradients(), strict=True)),
-        ))
+        records.append(
+            LayerRecord(
+                f"layer{position}",
+                layer,
+                inputs,
+                z,
+                a,
+                delta,
+                layer.output_gradient,
+                dict(zip(layer.parameter_names(), layer.gradients(), strict=True)),
+            )
+        )
     return records
 
 

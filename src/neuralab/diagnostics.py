@@ -79,8 +79,9 @@ class LayerStatistics:
     dead: list[float | None]
 
 
-def layer_statistics(network: Sequential, X: np.ndarray, y: np.ndarray, loss: Loss, epoch: int = 0
-                     ) -> LayerStatistics:
+def layer_statistics(
+    network: Sequential, X: np.ndarray, y: np.ndarray, loss: Loss, epoch: int = 0
+) -> LayerStatistics:
     """One full-batch forward/backward pass of ``network`` (prepared ``X``, ``y``) and its statistics.
 
     ``X`` is (n_samples, n_features) and ``y`` (n_samples, n_outputs), as ``prepare_data`` returns
@@ -141,8 +142,9 @@ class GradientMonitor(Callback):
         self._X_raw, self._y_raw = X, y
         self.epochs = None if epochs is None else {int(e) for e in epochs}
         if self.epochs is not None and any(e < 0 for e in self.epochs):
-            raise ValidationError("`epochs` to record must be >= 0 (0 = before training). "
-                                  f"Got {sorted(self.epochs)}.")
+            raise ValidationError(
+                f"`epochs` to record must be >= 0 (0 = before training). Got {sorted(self.epochs)}."
+            )
         self.records: list[LayerStatistics] = []
         self.activations: list[str] = []
         self._X: np.ndarray | None = None
@@ -165,11 +167,13 @@ class GradientMonitor(Callback):
 
     def _record(self, epoch: int) -> None:
         if self._X is None or self._y is None:
-            raise ValidationError("The GradientMonitor records inside a fit: pass it to "
-                                  "fit(callbacks=[...]).")
+            raise ValidationError(
+                "The GradientMonitor records inside a fit: pass it to fit(callbacks=[...])."
+            )
         with np.errstate(over="ignore", under="ignore"):
-            self.records.append(layer_statistics(self.context.network, self._X, self._y,
-                                                 self.context.loss, epoch))
+            self.records.append(
+                layer_statistics(self.context.network, self._X, self._y, self.context.loss, epoch)
+            )
 
     def gradient_norm_array(self) -> np.ndarray:
         """Gradient norms as an array of shape (recorded epochs, n_layers)."""
@@ -217,8 +221,9 @@ def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator
 
 
-def loss_jump(losses: Sequence[float | None],
-              factor: float = LOSS_JUMP_FACTOR) -> tuple[int, float, float] | None:
+def loss_jump(
+    losses: Sequence[float | None], factor: float = LOSS_JUMP_FACTOR
+) -> tuple[int, float, float] | None:
     """The first epoch whose training loss jumped: ``(position, best before, loss)``, or None.
 
     ``losses`` are training losses in epoch order (position 0: before training; None or a
@@ -238,12 +243,19 @@ def loss_jump(losses: Sequence[float | None],
     return None
 
 
-def diagnose_norms(gradient_norms: Sequence[float], activations: Sequence[str] | None = None, *,
-                   saturated: Sequence[float | None] = (), dead: Sequence[float | None] = (),
-                   epoch: int = 0, vanishing_ratio: float = VANISHING_RATIO,
-                   exploding_ratio: float = EXPLODING_RATIO, learning_rate: float | None = None,
-                   losses: Sequence[float | None] | None = None,
-                   weight_change: float | None = None) -> Diagnosis:
+def diagnose_norms(
+    gradient_norms: Sequence[float],
+    activations: Sequence[str] | None = None,
+    *,
+    saturated: Sequence[float | None] = (),
+    dead: Sequence[float | None] = (),
+    epoch: int = 0,
+    vanishing_ratio: float = VANISHING_RATIO,
+    exploding_ratio: float = EXPLODING_RATIO,
+    learning_rate: float | None = None,
+    losses: Sequence[float | None] | None = None,
+    weight_change: float | None = None,
+) -> Diagnosis:
     """Diagnose one row of per-layer weight-gradient norms (input layer first).
 
     The order of causes: the learning rate first. When the gradients vanish or are 0 and
@@ -254,22 +266,35 @@ def diagnose_norms(gradient_norms: Sequence[float], activations: Sequence[str] |
     overshooting steps killed or saturated the units, and vanishing/dead-unit advice would send
     the learner to the wrong fix. Otherwise the gradients' own status stands.
     """
-    diagnosis = _diagnose_norms(gradient_norms, activations, saturated=saturated, dead=dead, epoch=epoch,
-                                vanishing_ratio=vanishing_ratio, exploding_ratio=exploding_ratio,
-                                learning_rate=learning_rate)
+    diagnosis = _diagnose_norms(
+        gradient_norms,
+        activations,
+        saturated=saturated,
+        dead=dead,
+        epoch=epoch,
+        vanishing_ratio=vanishing_ratio,
+        exploding_ratio=exploding_ratio,
+        learning_rate=learning_rate,
+    )
     jump = None if losses is None else loss_jump(losses)
     too_large_step = weight_change is not None and weight_change > WEIGHT_CHANGE_LIMIT
     if (jump is None and not too_large_step) or diagnosis.status not in ("vanishing", "no_gradient"):
         return diagnosis
     diagnosis.symptom = diagnosis.status
     diagnosis.status = TOO_LARGE_LEARNING_RATE
-    diagnosis.advice = _learning_rate_advice(diagnosis, jump, weight_change if too_large_step else None,
-                                             list(activations or []), learning_rate)
+    diagnosis.advice = _learning_rate_advice(
+        diagnosis, jump, weight_change if too_large_step else None, list(activations or []), learning_rate
+    )
     return diagnosis
 
 
-def _learning_rate_advice(d: Diagnosis, jump: tuple[int, float, float] | None, weight_change: float | None,
-                          activations: list[str], learning_rate: float | None) -> str:
+def _learning_rate_advice(
+    d: Diagnosis,
+    jump: tuple[int, float, float] | None,
+    weight_change: float | None,
+    activations: list[str],
+    learning_rate: float | None,
+) -> str:
     rate = f" ({learning_rate:g})" if learning_rate is not None else ""
     smaller = f", e.g. {learning_rate / 10:g}" if learning_rate is not None else ""
     evidence = []
@@ -283,36 +308,70 @@ def _learning_rate_advice(d: Diagnosis, jump: tuple[int, float, float] | None, w
     dead_share = max((x for x in d.dead if x is not None), default=None)
     saturated_share = max((x for x in d.saturated if x is not None), default=None)
     if d.symptom == "no_gradient":
-        dead_words = "" if dead_share is None else f"; up to {dead_share:.0%} of the ReLU units output 0 " \
-            "for every sample"
-        words.append(f"The overshooting steps left no gradient flowing back (dE/dW is exactly 0 at the "
-                     f"output{dead_words}).")
+        dead_words = (
+            ""
+            if dead_share is None
+            else f"; up to {dead_share:.0%} of the ReLU units output 0 for every sample"
+        )
+        words.append(
+            f"The overshooting steps left no gradient flowing back (dE/dW is exactly 0 at the "
+            f"output{dead_words})."
+        )
     else:
         details = ""
         if saturated_share is not None and saturated_share > 0.5:
             details += f"; up to {saturated_share:.0%} of the sigmoid/tanh units are saturated"
         if dead_share is not None and dead_share > 0.5:
             details += f"; up to {dead_share:.0%} of the ReLU units are dead"
-        words.append(f"After it the gradients vanish: at layer {d.layer} the weight-gradient norm is "
-                     f"{d.ratio:.2g} times the output layer's{details}.")
-    words.append(f"Re-initialise the weights and use a smaller learning rate{smaller}; the activations "
-                 f"({', '.join(sorted(set(activations[:-1]))) or 'as they are'}) are not the cause.")
+        words.append(
+            f"After it the gradients vanish: at layer {d.layer} the weight-gradient norm is "
+            f"{d.ratio:.2g} times the output layer's{details}."
+        )
+    words.append(
+        f"Re-initialise the weights and use a smaller learning rate{smaller}; the activations "
+        f"({', '.join(sorted(set(activations[:-1]))) or 'as they are'}) are not the cause."
+    )
     return " ".join(words)
 
 
-def _diagnose_norms(gradient_norms: Sequence[float], activations: Sequence[str] | None, *,
-                    saturated: Sequence[float | None], dead: Sequence[float | None], epoch: int,
-                    vanishing_ratio: float, exploding_ratio: float, learning_rate: float | None) -> Diagnosis:
+def _diagnose_norms(
+    gradient_norms: Sequence[float],
+    activations: Sequence[str] | None,
+    *,
+    saturated: Sequence[float | None],
+    dead: Sequence[float | None],
+    epoch: int,
+    vanishing_ratio: float,
+    exploding_ratio: float,
+    learning_rate: float | None,
+) -> Diagnosis:
     norms = [float(n) for n in gradient_norms]
     if len(norms) < 2:
-        return Diagnosis("healthy", None, 1.0, 1.0, epoch, norms, list(saturated), list(dead),
-                         "A single layer: there is no depth for gradients to vanish through.")
+        return Diagnosis(
+            "healthy",
+            None,
+            1.0,
+            1.0,
+            epoch,
+            norms,
+            list(saturated),
+            list(dead),
+            "A single layer: there is no depth for gradients to vanish through.",
+        )
     last = norms[-1]
     if last == 0 and all(math.isfinite(n) for n in norms):
         # 0 / 0 would read as a ratio of 1, "healthy": say that nothing flows back instead.
         everywhere = all(n == 0 for n in norms)
-        diagnosis = Diagnosis("no_gradient", len(norms), 0.0, 0.0 if everywhere else math.inf, epoch, norms,
-                              list(saturated), list(dead))
+        diagnosis = Diagnosis(
+            "no_gradient",
+            len(norms),
+            0.0,
+            0.0 if everywhere else math.inf,
+            epoch,
+            norms,
+            list(saturated),
+            list(dead),
+        )
         diagnosis.advice = (
             "No gradient flows: the output layer's weight gradient is exactly 0"
             + (", and so is every other layer's" if everywhere else "")
@@ -332,8 +391,16 @@ def _diagnose_norms(gradient_norms: Sequence[float], activations: Sequence[str] 
     else:
         status, position = "healthy", None
     ratio = ratios[position] if position is not None else min(ratios)
-    diagnosis = Diagnosis(status, None if position is None else position + 1, ratio,
-                          _ratio(norms[0], last), epoch, norms, list(saturated), list(dead))
+    diagnosis = Diagnosis(
+        status,
+        None if position is None else position + 1,
+        ratio,
+        _ratio(norms[0], last),
+        epoch,
+        norms,
+        list(saturated),
+        list(dead),
+    )
     diagnosis.advice = _advice(diagnosis, list(activations or []), learning_rate)
     return diagnosis
 
@@ -341,47 +408,67 @@ def _diagnose_norms(gradient_norms: Sequence[float], activations: Sequence[str] 
 def _advice(d: Diagnosis, activations: list[str], learning_rate: float | None) -> str:
     depth = len(d.gradient_norms)
     if d.status == "healthy":
-        return (f"Gradients reach every layer: the smallest layer norm is {d.ratio:.2g} times the "
-                "output layer's.")
+        return (
+            f"Gradients reach every layer: the smallest layer norm is {d.ratio:.2g} times the output layer's."
+        )
     where = f"layer {d.layer} of {depth}"
     if d.status == "vanishing":
         hidden = set(activations[:-1])
-        words = [f"Gradients vanish: at {where} the weight-gradient norm is {d.ratio:.2g} times the "
-                 "output layer's, so the first layers barely learn."]
+        words = [
+            f"Gradients vanish: at {where} the weight-gradient norm is {d.ratio:.2g} times the "
+            "output layer's, so the first layers barely learn."
+        ]
         if hidden & {"sigmoid", "tanh"}:
             kind = "/".join(sorted(hidden & {"sigmoid", "tanh"}))
             n_sigmoid = sum(name == "sigmoid" for name in activations[:-1])
             if n_sigmoid:
                 layers = "layer's f' factor is" if n_sigmoid == 1 else "layers' f' factors multiply to"
-                why = (f"sigmoid' <= 1/4, so the {n_sigmoid} sigmoid {layers} at most 4^-{n_sigmoid} = "
-                       f"{4.0 ** -n_sigmoid:.2g}; with small weights the gradient shrinks roughly like "
-                       "(|w|/4)^n")
+                why = (
+                    f"sigmoid' <= 1/4, so the {n_sigmoid} sigmoid {layers} at most 4^-{n_sigmoid} = "
+                    f"{4.0**-n_sigmoid:.2g}; with small weights the gradient shrinks roughly like "
+                    "(|w|/4)^n"
+                )
             else:
                 why = "tanh' <= 1, and far below 1 for saturated units"
-            words.append(f"The hidden layers use {kind}: on its way back the gradient is multiplied, "
-                         f"layer by layer, by w f'(z) ({why}). Use relu or leaky_relu in the hidden "
-                         "layers.")
+            words.append(
+                f"The hidden layers use {kind}: on its way back the gradient is multiplied, "
+                f"layer by layer, by w f'(z) ({why}). Use relu or leaky_relu in the hidden "
+                "layers."
+            )
         saturated = [s for s in d.saturated if s is not None]
         if saturated and max(saturated) > 0.5:
-            words.append(f"Up to {max(saturated):.0%} of the sigmoid/tanh units are saturated: "
-                         "standardise the inputs and use Glorot initialisation.")
+            words.append(
+                f"Up to {max(saturated):.0%} of the sigmoid/tanh units are saturated: "
+                "standardise the inputs and use Glorot initialisation."
+            )
         dead = [x for x in d.dead if x is not None]
         if dead and max(dead) > 0.5:
-            words.append(f"Up to {max(dead):.0%} of the ReLU units are dead (always 0): use He "
-                         "initialisation, a smaller learning rate or leaky_relu.")
+            words.append(
+                f"Up to {max(dead):.0%} of the ReLU units are dead (always 0): use He "
+                "initialisation, a smaller learning rate or leaky_relu."
+            )
         if depth > 4:
             words.append(f"The network is {depth} layers deep; fewer layers also help.")
         return " ".join(words)
     rate = f" (now {learning_rate:g})" if learning_rate is not None else ""
-    return (f"Gradients explode: at {where} the weight-gradient norm is {d.ratio:.2g} times the output "
-            f"layer's. Lower the learning rate{rate}, use smaller initial weights (Glorot or He "
-            "initialisation) and standardise the inputs.")
+    return (
+        f"Gradients explode: at {where} the weight-gradient norm is {d.ratio:.2g} times the output "
+        f"layer's. Lower the learning rate{rate}, use smaller initial weights (Glorot or He "
+        "initialisation) and standardise the inputs."
+    )
 
 
-def diagnose(source: GradientMonitor | History | LayerStatistics, *, epoch: int | None = None,
-             activations: Sequence[str] | None = None, vanishing_ratio: float = VANISHING_RATIO,
-             exploding_ratio: float = EXPLODING_RATIO, losses: Sequence[float | None] | None = None,
-             weight_change: float | None = None, learning_rate: float | None = None) -> Diagnosis:
+def diagnose(
+    source: GradientMonitor | History | LayerStatistics,
+    *,
+    epoch: int | None = None,
+    activations: Sequence[str] | None = None,
+    vanishing_ratio: float = VANISHING_RATIO,
+    exploding_ratio: float = EXPLODING_RATIO,
+    losses: Sequence[float | None] | None = None,
+    weight_change: float | None = None,
+    learning_rate: float | None = None,
+) -> Diagnosis:
     """Say whether the gradients recorded in ``source`` vanish or explode, and why.
 
     ``source`` is a GradientMonitor (full-batch norms, saturation and dead units), a History
@@ -412,24 +499,47 @@ def diagnose(source: GradientMonitor | History | LayerStatistics, *, epoch: int 
         activations = activations or source.activations
         if losses is None:
             losses = [r.loss for r in source.records if r.epoch <= record.epoch]
-        return diagnose_norms(record.gradient_norms, activations, saturated=record.saturated,
-                              dead=record.dead, epoch=record.epoch, vanishing_ratio=vanishing_ratio,
-                              exploding_ratio=exploding_ratio, losses=losses, weight_change=weight_change,
-                              learning_rate=learning_rate)
+        return diagnose_norms(
+            record.gradient_norms,
+            activations,
+            saturated=record.saturated,
+            dead=record.dead,
+            epoch=record.epoch,
+            vanishing_ratio=vanishing_ratio,
+            exploding_ratio=exploding_ratio,
+            losses=losses,
+            weight_change=weight_change,
+            learning_rate=learning_rate,
+        )
     if isinstance(source, LayerStatistics):
-        return diagnose_norms(source.gradient_norms, activations, saturated=source.saturated,
-                              dead=source.dead, epoch=source.epoch, vanishing_ratio=vanishing_ratio,
-                              exploding_ratio=exploding_ratio, losses=losses, weight_change=weight_change,
-                              learning_rate=learning_rate)
+        return diagnose_norms(
+            source.gradient_norms,
+            activations,
+            saturated=source.saturated,
+            dead=source.dead,
+            epoch=source.epoch,
+            vanishing_ratio=vanishing_ratio,
+            exploding_ratio=exploding_ratio,
+            losses=losses,
+            weight_change=weight_change,
+            learning_rate=learning_rate,
+        )
     if isinstance(source, History):
         if not source.gradient_norms:
             raise ValidationError("The History has no gradient norms: it is from a fit that ran no epoch.")
         position = 0 if epoch is None else source.epoch.index(epoch) if epoch in source.epoch else None
         if position is None:
             raise ValidationError(f"Epoch {epoch} is not in the History (epochs 1..{source.epochs_run}).")
-        return diagnose_norms(source.gradient_norms[position], activations, epoch=source.epoch[position],
-                              vanishing_ratio=vanishing_ratio, exploding_ratio=exploding_ratio,
-                              losses=losses, weight_change=weight_change, learning_rate=learning_rate)
+        return diagnose_norms(
+            source.gradient_norms[position],
+            activations,
+            epoch=source.epoch[position],
+            vanishing_ratio=vanishing_ratio,
+            exploding_ratio=exploding_ratio,
+            losses=losses,
+            weight_change=weight_change,
+            learning_rate=learning_rate,
+        )
     raise ValidationError(
         f"diagnose() needs a GradientMonitor, a History or LayerStatistics. Got {type(source).__name__}."
     )
@@ -458,13 +568,19 @@ class GradientWarning(Callback):
         if self.warned or not self.context.history.gradient_norms:
             return
         network = self.context.network
-        diagnosis = diagnose_norms(self.context.history.gradient_norms[-1],
-                                   [layer.activation.name for layer in network.weighted_layers], epoch=epoch,
-                                   learning_rate=self.context.optimizer.learning_rate)
+        diagnosis = diagnose_norms(
+            self.context.history.gradient_norms[-1],
+            [layer.activation.name for layer in network.weighted_layers],
+            epoch=epoch,
+            learning_rate=self.context.optimizer.learning_rate,
+        )
         if not diagnosis.ok:
             self.warned = True
-            warnings.warn(f"epoch {epoch}: {diagnosis.advice}", GradientFlowWarning,
-                          stacklevel=_stacklevel_outside_neuralab())
+            warnings.warn(
+                f"epoch {epoch}: {diagnosis.advice}",
+                GradientFlowWarning,
+                stacklevel=_stacklevel_outside_neuralab(),
+            )
 
 
 def _stacklevel_outside_neuralab() -> int:

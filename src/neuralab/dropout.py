@@ -63,8 +63,7 @@ class Dropout(Layer):
         """E.g. "rate 0.5" (a Dropout layer has no activation)."""
         return f"rate {self.rate:g}"
 
-    def build(self, input_dim: int, rng: np.random.Generator | None = None, *,
-              reseed: bool = False) -> None:
+    def build(self, input_dim: int, rng: np.random.Generator | None = None, *, reseed: bool = False) -> None:
         """Take the input width as this layer's width."""
         if self.units is not None and input_dim != self.units:
             raise ShapeError(f"This Dropout layer has {self.units} units but is given {input_dim} inputs.")
@@ -100,8 +99,9 @@ class Dropout(Layer):
         self.mask = mask
         return x * mask
 
-    def backward(self, grad_output: np.ndarray, *, from_preactivation: bool = False,
-                 input_gradient: bool = True) -> np.ndarray | None:
+    def backward(
+        self, grad_output: np.ndarray, *, from_preactivation: bool = False, input_gradient: bool = True
+    ) -> np.ndarray | None:
         """Return dE/dx = dE/da * mask (the identity after an inference pass)."""
         if self.units is None:
             raise NotBuiltError("backward() needs a forward() pass first.")

@@ -132,8 +132,9 @@ def _float64_copy(network):
     return clone
 
 
-def gradient_check(network: object, X: object, y: object, loss: str | Loss, *, epsilon: float = 1e-6,
-                   tolerance: float = 1e-6) -> GradientCheckResult:
+def gradient_check(
+    network: object, X: object, y: object, loss: str | Loss, *, epsilon: float = 1e-6, tolerance: float = 1e-6
+) -> GradientCheckResult:
     """Compare every parameter's backpropagated gradient with central finite differences.
 
     Parameters
@@ -211,6 +212,11 @@ def gradient_check(network: object, X: object, y: object, loss: str | Loss, *, e
             numeric.reshape(-1)[index] = (plus - minus) / (2.0 * epsilon)
         difference = exact - numeric
         scale = max(float(np.linalg.norm(exact) + np.linalg.norm(numeric)), 1e-12)
-        checks[name] = ParameterCheck(name, float(np.linalg.norm(difference)) / scale,
-                                      float(np.abs(difference).max(initial=0.0)), exact, numeric)
+        checks[name] = ParameterCheck(
+            name,
+            float(np.linalg.norm(difference)) / scale,
+            float(np.abs(difference).max(initial=0.0)),
+            exact,
+            numeric,
+        )
     return GradientCheckResult(checks, tolerance)

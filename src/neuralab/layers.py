@@ -70,8 +70,7 @@ class Layer:
     def built(self) -> bool:
         return True
 
-    def build(self, input_dim: int, rng: np.random.Generator | None = None, *,
-              reseed: bool = False) -> None:
+    def build(self, input_dim: int, rng: np.random.Generator | None = None, *, reseed: bool = False) -> None:
         """Prepare for ``input_dim`` inputs."""
 
     def set_dtype(self, dtype: np.dtype) -> None:
@@ -81,8 +80,9 @@ class Layer:
         """Return the layer's output for ``x`` of shape (n_samples, inputs)."""
         raise NotImplementedError
 
-    def backward(self, grad_output: np.ndarray, *, from_preactivation: bool = False,
-                 input_gradient: bool = True) -> np.ndarray | None:
+    def backward(
+        self, grad_output: np.ndarray, *, from_preactivation: bool = False, input_gradient: bool = True
+    ) -> np.ndarray | None:
         """Fill the parameter gradients from dE/d(output); return dE/d(input) (None if not asked)."""
         raise NotImplementedError
 
@@ -159,10 +159,18 @@ class Dense(Layer):
     activation: Activation
     units: int
 
-    def __init__(self, units: int, activation: str | Activation = "linear", *,
-                 input_dim: int | None = None, use_bias: bool = True,
-                 weights: object = None, biases: object = None,
-                 initializer: str | Initializer = "glorot_uniform", seed: int | None = None):
+    def __init__(
+        self,
+        units: int,
+        activation: str | Activation = "linear",
+        *,
+        input_dim: int | None = None,
+        use_bias: bool = True,
+        weights: object = None,
+        biases: object = None,
+        initializer: str | Initializer = "glorot_uniform",
+        seed: int | None = None,
+    ):
         self.units = check_positive_int("units", units)
         self.activation = get_activation(activation)
         self.input_dim = check_positive_int("input_dim", input_dim, allow_none=True)
@@ -234,8 +242,9 @@ class Dense(Layer):
         self.input_dim = self.weights.shape[0]
         self._pristine = True  # still exactly the given or initial values
 
-    def _fill(self, array: np.ndarray | None, gradient: np.ndarray | None, values: np.ndarray
-              ) -> tuple[np.ndarray, np.ndarray]:
+    def _fill(
+        self, array: np.ndarray | None, gradient: np.ndarray | None, values: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """``values`` in ``array`` (reused if it has their shape and the layer's dtype, else a new
         C-ordered array), and a zeroed gradient array of the same shape."""
         if array is None or gradient is None or array.shape != np.shape(values) or array.dtype != self.dtype:
@@ -250,8 +259,7 @@ class Dense(Layer):
         """True once the weights exist."""
         return self.weights is not None
 
-    def build(self, input_dim: int, rng: np.random.Generator | None = None, *,
-              reseed: bool = False) -> None:
+    def build(self, input_dim: int, rng: np.random.Generator | None = None, *, reseed: bool = False) -> None:
         """Create the weights for ``input_dim`` inputs (no-op if they already exist).
 
         The layer's own ``seed`` wins over ``rng``; with neither, fresh entropy is used.
@@ -400,8 +408,9 @@ class Dense(Layer):
         self._inputs, self._z, self._a = x, z, a
         return a
 
-    def backward(self, grad_output: np.ndarray, *, from_preactivation: bool = False,
-                 input_gradient: bool = True) -> np.ndarray | None:
+    def backward(
+        self, grad_output: np.ndarray, *, from_preactivation: bool = False, input_gradient: bool = True
+    ) -> np.ndarray | None:
         """Fill ``weight_gradient`` and ``bias_gradient``; return dE/dx for the layer below.
 
         ``grad_output`` is dE/da of shape (n_samples, units), or dE/dz when
@@ -413,8 +422,7 @@ class Dense(Layer):
             raise NotBuiltError("backward() needs a forward() pass first: nothing is cached.")
         if grad_output.shape != z.shape:
             raise ShapeError(
-                f"The gradient must have the layer output's shape {z.shape}. "
-                f"Got {grad_output.shape}."
+                f"The gradient must have the layer output's shape {z.shape}. Got {grad_output.shape}."
             )
         self._pristine = False  # gradients exist: an optimizer may change the weights now
         if from_preactivation:

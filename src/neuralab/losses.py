@@ -86,8 +86,9 @@ class Loss:
                 f"layer, or choose a loss that fits a {activation_name} output (e.g. 'mse')."
             )
 
-    def prepare_target(self, target: object, n_outputs: int, dtype: np.dtype, *,
-                       name: str = "y") -> np.ndarray:
+    def prepare_target(
+        self, target: object, n_outputs: int, dtype: np.dtype, *, name: str = "y"
+    ) -> np.ndarray:
         """Validate ``target`` against the output width and return it as ``(n, n_outputs)``.
 
         ``name`` is what error messages call the target (the caller's parameter name).
@@ -102,8 +103,11 @@ class Loss:
                 )
             y = y.reshape(-1, 1)
         elif y.ndim != 2 or y.shape[1] != n_outputs:
-            hint = (f" If these are class indices, give them as a 1-D array: {name}.ravel()."
-                    if y.ndim == 2 and y.shape[1] == 1 and self.name == "cross_entropy" else "")
+            hint = (
+                f" If these are class indices, give them as a 1-D array: {name}.ravel()."
+                if y.ndim == 2 and y.shape[1] == 1 and self.name == "cross_entropy"
+                else ""
+            )
             raise ShapeError(
                 f"`{name}` must have shape (n_samples, {n_outputs}) to match the network's "
                 f"{n_outputs} outputs. Got shape {y.shape}.{hint}"
@@ -164,8 +168,10 @@ def _shape_mismatch(loss: Loss, output: np.ndarray, target: np.ndarray) -> Shape
     if len(out_shape) == 2 and target.size == output.size:
         fix = f"reshape the target to {out_shape}: target.reshape{out_shape}"
     elif len(out_shape) == 2 and len(target_shape) == 1 and target_shape[0] == out_shape[0]:
-        fix = (f"turn the target into rows of the output's width first: "
-               f"loss.prepare_target(target, {out_shape[1]}, output.dtype)")
+        fix = (
+            f"turn the target into rows of the output's width first: "
+            f"loss.prepare_target(target, {out_shape[1]}, output.dtype)"
+        )
     else:
         fix = "give one target row per output row, of the output's width (n_samples, n_outputs)"
     return ShapeError(f"{message}. Fix: {fix}.")
@@ -194,8 +200,9 @@ def _same_shape(method):
 
 
 # PyTorch's EPSILON in binary_cross_entropy_backward is the float32 1e-12, in every dtype.
-_BCE_EPSILON = {dtype: np.array(np.float32(1e-12), dtype=dtype) for dtype in (np.dtype(np.float32),
-                                                                               np.dtype(np.float64))}
+_BCE_EPSILON = {
+    dtype: np.array(np.float32(1e-12), dtype=dtype) for dtype in (np.dtype(np.float32), np.dtype(np.float64))
+}
 
 
 class SumSquaredError(Loss):
@@ -471,8 +478,12 @@ LOSSES: dict[str, type[Loss]] = {
     cls.name: cls
     for cls in (SumSquaredError, HalfSquaredError, MeanSquaredError, CrossEntropy, BinaryCrossEntropy)
 }
-_ALIASES = {"mean_squared_error": MeanSquaredError, "categorical_cross_entropy": CrossEntropy,
-            "bce": BinaryCrossEntropy, "sse": SumSquaredError}
+_ALIASES = {
+    "mean_squared_error": MeanSquaredError,
+    "categorical_cross_entropy": CrossEntropy,
+    "bce": BinaryCrossEntropy,
+    "sse": SumSquaredError,
+}
 
 
 def prepare_target_as(loss: Loss, target: object, n_outputs: int, dtype: np.dtype, name: str) -> np.ndarray:

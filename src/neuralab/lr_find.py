@@ -103,20 +103,30 @@ class LRFindResult:
     @property
     def best_learning_rate(self) -> float:
         """The learning rate at the lowest smoothed loss (the "minimum/10" rule suggests a tenth of it)."""
-        finite = [(loss, rate) for loss, rate in zip(self.smoothed_losses, self.learning_rates, strict=True)
-                  if math.isfinite(loss)]
+        finite = [
+            (loss, rate)
+            for loss, rate in zip(self.smoothed_losses, self.learning_rates, strict=True)
+            if math.isfinite(loss)
+        ]
         return min(finite)[1] if finite else math.nan
 
     def to_dict(self) -> dict:
         """Plain JSON-ready values (NaN and infinity become None)."""
+
         def plain(values):
             return [value if math.isfinite(value) else None for value in values]
 
-        return {"learning_rates": list(self.learning_rates), "losses": plain(self.losses),
-                "smoothed_losses": plain(self.smoothed_losses), "stop_reason": self.stop_reason,
-                "suggestion": self.suggestion if math.isfinite(self.suggestion) else None, "rule": self.rule,
-                "best_learning_rate": (self.best_learning_rate
-                                       if math.isfinite(self.best_learning_rate) else None)}
+        return {
+            "learning_rates": list(self.learning_rates),
+            "losses": plain(self.losses),
+            "smoothed_losses": plain(self.smoothed_losses),
+            "stop_reason": self.stop_reason,
+            "suggestion": self.suggestion if math.isfinite(self.suggestion) else None,
+            "rule": self.rule,
+            "best_learning_rate": (
+                self.best_learning_rate if math.isfinite(self.best_learning_rate) else None
+            ),
+        }
 
 
 class _RangeTestDone(Exception):
@@ -126,8 +136,9 @@ class _RangeTestDone(Exception):
 class _RaiseLearningRate(Callback):
     """Records (rate, loss) after every batch, then multiplies the rate by ``factor``."""
 
-    def __init__(self, result: LRFindResult, *, factor: float, num_steps: int, beta: float,
-                 explode_factor: float):
+    def __init__(
+        self, result: LRFindResult, *, factor: float, num_steps: int, beta: float, explode_factor: float
+    ):
         self.result, self.factor, self.num_steps = result, factor, num_steps
         self.beta, self.explode_factor = beta, explode_factor
         self.average = 0.0
@@ -151,11 +162,22 @@ class _RaiseLearningRate(Callback):
         optimizer.learning_rate = optimizer.learning_rate * self.factor
 
 
-def lr_find(network: Sequential, X: object, y: object, *, loss: str | Loss,
-            optimizer: str | Optimizer = "adam", start_learning_rate: float = 1e-6,
-            end_learning_rate: float = 10.0, num_steps: int = 100, batch_size: int | None = 32,
-            smoothing: float = 0.98, explode_factor: float = 4.0, seed: int | None = None,
-            rule: str = "auto") -> LRFindResult:
+def lr_find(
+    network: Sequential,
+    X: object,
+    y: object,
+    *,
+    loss: str | Loss,
+    optimizer: str | Optimizer = "adam",
+    start_learning_rate: float = 1e-6,
+    end_learning_rate: float = 10.0,
+    num_steps: int = 100,
+    batch_size: int | None = 32,
+    smoothing: float = 0.98,
+    explode_factor: float = 4.0,
+    seed: int | None = None,
+    rule: str = "auto",
+) -> LRFindResult:
     """Run a learning-rate range test on ``network`` with ``X`` (n_samples, n_features), ``y``.
 
     Parameters
@@ -225,8 +247,9 @@ def lr_find(network: Sequential, X: object, y: object, *, loss: str | Loss,
         raise ValidationError(f"`explode_factor` must be > 1 (e.g. 4). Got {explode_factor:g}.")
     batch_size = check_positive_int("batch_size", batch_size, allow_none=True)
     if rule != "auto" and rule not in SUGGESTION_RULES:
-        raise ValidationError(f"Unknown suggestion rule {rule!r}. Choose auto or one of: "
-                              f"{', '.join(SUGGESTION_RULES)}.")
+        raise ValidationError(
+            f"Unknown suggestion rule {rule!r}. Choose auto or one of: {', '.join(SUGGESTION_RULES)}."
+        )
 
     fresh = optimizer_from_config(get_optimizer(optimizer).get_config())
     if rule == "auto":
@@ -237,11 +260,25 @@ def lr_find(network: Sequential, X: object, y: object, *, loss: str | Loss,
     n_samples = len(X) if hasattr(X, "__len__") else 0
     per_epoch = 1 if batch_size is None or n_samples == 0 else math.ceil(n_samples / batch_size)
     result = LRFindResult(rule=rule)
-    ramp = _RaiseLearningRate(result, factor=(end / start) ** (1 / (num_steps - 1)), num_steps=num_steps,
-                              beta=beta, explode_factor=explode_factor)
+    ramp = _RaiseLearningRate(
+        result,
+        factor=(end / start) ** (1 / (num_steps - 1)),
+        num_steps=num_steps,
+        beta=beta,
+        explode_factor=explode_factor,
+    )
     try:
-        trial.fit(X, y, loss=loss, optimizer=fresh, epochs=math.ceil(num_steps / per_epoch),
-                  batch_size=batch_size, seed=seed, callbacks=[ramp], divergence=None)
+        trial.fit(
+            X,
+            y,
+            loss=loss,
+            optimizer=fresh,
+            epochs=math.ceil(num_steps / per_epoch),
+            batch_size=batch_size,
+            seed=seed,
+            callbacks=[ramp],
+            divergence=None,
+        )
     except _RangeTestDone as done:
         result.stop_reason = str(done)
     except DivergenceError as exc:  # NaN/inf loss seen by fit before our callback: record it
@@ -266,12 +303,15 @@ def rule_for(optimizer: Optimizer) -> str:
 
 def _descending(result: LRFindResult) -> tuple[list[float], list[float]]:
     """The finite (rate, smoothed loss) points up to the lowest smoothed loss."""
-    points = [(rate, loss) for rate, loss in zip(result.learning_rates, result.smoothed_losses, strict=True)
-              if math.isfinite(loss)]
+    points = [
+        (rate, loss)
+        for rate, loss in zip(result.learning_rates, result.smoothed_losses, strict=True)
+        if math.isfinite(loss)
+    ]
     if not points:
         return [], []
     lowest = min(range(len(points)), key=lambda i: points[i][1])
-    rates, losses = zip(*points[:lowest + 1], strict=True)
+    rates, losses = zip(*points[: lowest + 1], strict=True)
     return list(rates), list(losses)
 
 
@@ -288,8 +328,9 @@ def suggest(result: LRFindResult, rule: str = "minimum/10") -> float:
       and from the edge of the explosion.
     """
     if rule not in SUGGESTION_RULES:
-        raise ValidationError(f"Unknown suggestion rule {rule!r}. "
-                              f"Choose one of: {', '.join(SUGGESTION_RULES)}.")
+        raise ValidationError(
+            f"Unknown suggestion rule {rule!r}. Choose one of: {', '.join(SUGGESTION_RULES)}."
+        )
     rates, losses = _descending(result)
     if rule == "minimum/10":
         first = result.learning_rates[0] if result.learning_rates else math.inf
@@ -320,17 +361,27 @@ def plot_lr_find(result: LRFindResult) -> Figure:
 
     figure = Figure(figsize=(7.0, 4.0), layout="constrained")
     axes = figure.add_subplot()
-    finite = [(rate, loss) for rate, loss in zip(result.learning_rates, result.losses, strict=True)
-              if math.isfinite(loss)]
-    smooth = [(rate, loss) for rate, loss in zip(result.learning_rates, result.smoothed_losses, strict=True)
-              if math.isfinite(loss)]
+    finite = [
+        (rate, loss)
+        for rate, loss in zip(result.learning_rates, result.losses, strict=True)
+        if math.isfinite(loss)
+    ]
+    smooth = [
+        (rate, loss)
+        for rate, loss in zip(result.learning_rates, result.smoothed_losses, strict=True)
+        if math.isfinite(loss)
+    ]
     if finite:
         axes.plot(*zip(*finite, strict=True), color="#bbbbbb", linewidth=1, label="batch loss")
     if smooth:
         axes.plot(*zip(*smooth, strict=True), color="#1f77b4", linewidth=2, label="smoothed loss")
     if math.isfinite(result.suggestion):
-        axes.axvline(result.suggestion, color="#2ca02c", linestyle="--",
-                     label=f"suggested learning rate {result.suggestion:.3g}")
+        axes.axvline(
+            result.suggestion,
+            color="#2ca02c",
+            linestyle="--",
+            label=f"suggested learning rate {result.suggestion:.3g}",
+        )
     if smooth:  # the explosion dwarfs the interesting part: clip the y axis above the start
         low = min(loss for _, loss in finite + smooth)
         first = smooth[0][1]

@@ -72,8 +72,9 @@ def confusion_matrix(y_true: object, y_pred: object, labels: Sequence | None = N
     return matrix
 
 
-def precision_recall(y_true: object, y_pred: object,
-                     labels: Sequence | None = None) -> tuple[np.ndarray, np.ndarray]:
+def precision_recall(
+    y_true: object, y_pred: object, labels: Sequence | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Per-class precision TP / (TP + FP) and recall TP / (TP + FN), in the order of ``labels``.
 
     A class never predicted has precision 0; a class never present has recall 0
@@ -134,8 +135,14 @@ def regression_metrics(y_true: object, y_pred: object) -> dict:
     }
 
 
-def baseline_metrics(y_true: object, *, mean: float | None = None, labels: Sequence | None = None,
-                     majority: object = None, names: Sequence | None = None) -> dict:
+def baseline_metrics(
+    y_true: object,
+    *,
+    mean: float | None = None,
+    labels: Sequence | None = None,
+    majority: object = None,
+    names: Sequence | None = None,
+) -> dict:
     """Metrics of a constant prediction, with the rule in words under ``"rule"``.
 
     Regression (``labels`` None): predict ``mean`` (the training rows' mean; default the
@@ -164,8 +171,12 @@ def baseline_metrics(y_true: object, *, mean: float | None = None, labels: Seque
     spelled = names[list(labels).index(majority)] if names is not None else majority
     predicted = np.full(true.shape, majority, dtype=true.dtype)
     precision, recall = precision_recall(true, predicted, labels)
-    return {"rule": f"predict the most frequent class of {origin}, {spelled!r}",
-            "accuracy": accuracy(true, predicted), "precision": precision.tolist(), "recall": recall.tolist()}
+    return {
+        "rule": f"predict the most frequent class of {origin}, {spelled!r}",
+        "accuracy": accuracy(true, predicted),
+        "precision": precision.tolist(),
+        "recall": recall.tolist(),
+    }
 
 
 def _plain(value: object) -> object:

@@ -75,24 +75,45 @@ class Model:
     1.0
     """
 
-    def __init__(self, network: Sequential, preprocessor: Preprocessor, *, loss: str,
-                 optimizer: Optimizer | None = None, training: dict | None = None, fitted: bool = True):
+    def __init__(
+        self,
+        network: Sequential,
+        preprocessor: Preprocessor,
+        *,
+        loss: str,
+        optimizer: Optimizer | None = None,
+        training: dict | None = None,
+        fitted: bool = True,
+    ):
         self.network = network
         self.fitted = bool(fitted)
         self.preprocessor = preprocessor
         self.loss = network.check_loss(loss).name
         self.optimizer = optimizer
-        self.training: dict[str, Any] = training if training is not None else {"epochs": 0, "sessions": [],
-                                                               "interrupted": False}
+        self.training: dict[str, Any] = (
+            training if training is not None else {"epochs": 0, "sessions": [], "interrupted": False}
+        )
 
     # -- construction ------------------------------------------------------------------
     @classmethod
-    def for_data(cls, table: Table | Any, target: str, *, task: str | None = None,
-                 hidden: Sequence[int] = (64, 32), activation: str = "relu",
-                 output_activation: str | None = None, loss: str | None = None, dtype: str = "float32",
-                 train_rows: np.ndarray | None = None, max_categories: int = 20,
-                 ignore: Sequence[str] = (), dropout: float = 0.0, missing: str = "impute",
-                 missing_indicator: bool = False) -> Model:
+    def for_data(
+        cls,
+        table: Table | Any,
+        target: str,
+        *,
+        task: str | None = None,
+        hidden: Sequence[int] = (64, 32),
+        activation: str = "relu",
+        output_activation: str | None = None,
+        loss: str | None = None,
+        dtype: str = "float32",
+        train_rows: np.ndarray | None = None,
+        max_categories: int = 20,
+        ignore: Sequence[str] = (),
+        dropout: float = 0.0,
+        missing: str = "impute",
+        missing_indicator: bool = False,
+    ) -> Model:
         """An untrained model shaped for ``table``'s columns and ``target``.
 
         ``table`` is a Table or a pandas/polars DataFrame (read as a CSV file would be).
@@ -108,9 +129,16 @@ class Model:
         """
         if is_frame(table):
             table = table_from_frame(table)
-        pre = Preprocessor.fit(table, target, task=task, train_rows=train_rows,
-                               max_categories=max_categories, ignore=ignore, missing=missing,
-                               missing_indicator=missing_indicator)
+        pre = Preprocessor.fit(
+            table,
+            target,
+            task=task,
+            train_rows=train_rows,
+            max_categories=max_categories,
+            ignore=ignore,
+            missing=missing,
+            missing_indicator=missing_indicator,
+        )
         if pre.task == "classification":
             output_activation = output_activation or "softmax"
             if output_activation == "sigmoid":
@@ -133,9 +161,14 @@ class Model:
         layers: list[Dense | Dropout] = []
         width = n_inputs
         for size in hidden:
-            layers.append(Dense(int(size), activation, input_dim=width,
-                                initializer="he_uniform" if activation in ("relu", "leaky_relu")
-                                else "glorot_uniform"))
+            layers.append(
+                Dense(
+                    int(size),
+                    activation,
+                    input_dim=width,
+                    initializer="he_uniform" if activation in ("relu", "leaky_relu") else "glorot_uniform",
+                )
+            )
             width = int(size)
             if dropout:
                 layers.append(Dropout(dropout))
@@ -161,17 +194,29 @@ class Model:
         kinds = dict(self.preprocessor.kinds)
         if with_target:
             numeric = self.task == "regression" or all(
-                isinstance(c, (int, float)) for c in self.preprocessor.classes)
+                isinstance(c, (int, float)) for c in self.preprocessor.classes
+            )
             kinds[self.target] = "numeric" if numeric else "categorical"
         return kinds
 
     # -- training ----------------------------------------------------------------------
-    def fit(self, train: Table | Any, *, validation: Table | Any | None = None,
-            optimizer: str | Optimizer | None = None,
-            learning_rate: float | None = None, epochs: int = 100, batch_size: int | None = 32,
-            early_stopping: int | None = None, min_delta: float = 0.0, l2: float = 0.0, l1: float = 0.0,
-            class_weight: str | dict | None = None, seed: int | None = None,
-            callbacks: Sequence[Callback] = ()) -> History:
+    def fit(
+        self,
+        train: Table | Any,
+        *,
+        validation: Table | Any | None = None,
+        optimizer: str | Optimizer | None = None,
+        learning_rate: float | None = None,
+        epochs: int = 100,
+        batch_size: int | None = 32,
+        early_stopping: int | None = None,
+        min_delta: float = 0.0,
+        l2: float = 0.0,
+        l1: float = 0.0,
+        class_weight: str | dict | None = None,
+        seed: int | None = None,
+        callbacks: Sequence[Callback] = (),
+    ) -> History:
         """Train on the rows of ``train`` (a Table or DataFrame, its target column included).
 
         Returns the History. Missing input cells are imputed (see ``for_data``).
@@ -195,9 +240,11 @@ class Model:
         validation_data = None if validation is None or validation.n_rows == 0 else self._arrays(validation)
         all_callbacks = list(callbacks)
         stopper = None
-        if early_stopping is not None and (isinstance(early_stopping, bool)
-                                           or not isinstance(early_stopping, (int, np.integer))
-                                           or early_stopping < 1):
+        if early_stopping is not None and (
+            isinstance(early_stopping, bool)
+            or not isinstance(early_stopping, (int, np.integer))
+            or early_stopping < 1
+        ):
             raise ValidationError(
                 f"`early_stopping` is the patience in epochs and must be an integer >= 1 "
                 f"(None turns early stopping off). Got {early_stopping!r}."
@@ -212,9 +259,21 @@ class Model:
         previous = self.network.history
         was_fitted, self.fitted = self.fitted, True  # callbacks may predict while it trains
         try:
-            history = fit(self.network, X, y, loss=self.loss, optimizer=resolved, epochs=epochs,
-                          batch_size=batch_size, validation_data=validation_data, seed=seed,
-                          callbacks=all_callbacks, l2=l2, l1=l1, class_weight=class_weight)
+            history = fit(
+                self.network,
+                X,
+                y,
+                loss=self.loss,
+                optimizer=resolved,
+                epochs=epochs,
+                batch_size=batch_size,
+                validation_data=validation_data,
+                seed=seed,
+                callbacks=all_callbacks,
+                l2=l2,
+                l1=l1,
+                class_weight=class_weight,
+            )
         except KeyboardInterrupt:
             if self.network.history is not None and self.network.history is not previous:
                 self._record(self.network.history, stopper)
@@ -241,7 +300,8 @@ class Model:
 
     def _record(self, history: History, stopper: EarlyStopping | None) -> None:
         session = {
-            "epochs": history.epochs_run, "stop_reason": history.stop_reason,
+            "epochs": history.epochs_run,
+            "stop_reason": history.stop_reason,
             "final_loss": history.loss[-1] if history.loss else None,
             "final_val_loss": history.val_loss[-1] if history.val_loss else None,
         }
@@ -261,13 +321,15 @@ class Model:
                 "Call model.fit(table) first (or load a trained model with neuralab.load)."
             )
 
-    def _inputs(self, data: Table | np.ndarray | Any, missing: str, strict: bool,
-                report: TransformReport | None) -> np.ndarray:
+    def _inputs(
+        self, data: Table | np.ndarray | Any, missing: str, strict: bool, report: TransformReport | None
+    ) -> np.ndarray:
         own = report is None
         active = TransformReport() if report is None else report
         if isinstance(data, Table) or is_frame(data):
-            inputs = self.preprocessor.transform(self.as_table(data), missing=missing, strict=strict,
-                                                 report=active)
+            inputs = self.preprocessor.transform(
+                self.as_table(data), missing=missing, strict=strict, report=active
+            )
             if own:
                 _warn(active)
             return inputs
@@ -283,8 +345,14 @@ class Model:
         table = Table.from_arrays(array, feature_names=list(kinds))
         return self.preprocessor.transform(table, missing=missing, strict=strict, report=active)
 
-    def predict_proba(self, data: Table | np.ndarray | Any, *, missing: str = "impute",
-                      strict: bool = False, report: TransformReport | None = None) -> np.ndarray:
+    def predict_proba(
+        self,
+        data: Table | np.ndarray | Any,
+        *,
+        missing: str = "impute",
+        strict: bool = False,
+        report: TransformReport | None = None,
+    ) -> np.ndarray:
         """Class probabilities, shape (n_samples, n_classes), columns in ``classes`` order.
 
         ``data`` is a Table, a pandas/polars DataFrame or (all inputs numeric) an array.
@@ -300,8 +368,14 @@ class Model:
             return np.hstack([1.0 - output, output])
         return output
 
-    def predict(self, data: Table | np.ndarray | Any, *, missing: str = "impute", strict: bool = False,
-                report: TransformReport | None = None) -> np.ndarray:
+    def predict(
+        self,
+        data: Table | np.ndarray | Any,
+        *,
+        missing: str = "impute",
+        strict: bool = False,
+        report: TransformReport | None = None,
+    ) -> np.ndarray:
         """Labels (classification) or values in the target's units (regression), shape (n_samples,).
 
         Same inputs and options as ``predict_proba``.
@@ -314,8 +388,13 @@ class Model:
             values = self.preprocessor.decode_values(self._outputs(data, missing, strict, report))
         return self._finite(values.reshape(-1, 1), "prediction in the target's units", data)[:, 0]
 
-    def _outputs(self, data: Table | np.ndarray | Any, missing: str = "impute", strict: bool = False,
-                 report: TransformReport | None = None) -> np.ndarray:
+    def _outputs(
+        self,
+        data: Table | np.ndarray | Any,
+        missing: str = "impute",
+        strict: bool = False,
+        report: TransformReport | None = None,
+    ) -> np.ndarray:
         """The network's outputs for ``data``, shape (n_samples, n_outputs); never NaN or infinite."""
         inputs = self._inputs(data, missing, strict, report)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
@@ -335,8 +414,15 @@ class Model:
             )
         return values
 
-    def evaluate(self, data: Table | Any, *, target: str | None = None, missing: str = "impute",
-                 strict: bool = False, report: TransformReport | None = None) -> dict:
+    def evaluate(
+        self,
+        data: Table | Any,
+        *,
+        target: str | None = None,
+        missing: str = "impute",
+        strict: bool = False,
+        report: TransformReport | None = None,
+    ) -> dict:
         """Metrics on a table (or DataFrame) that has the target column, with their baseline.
 
         Regression: mse, mae, r2 (in the target's units). Classification: accuracy,
@@ -357,14 +443,19 @@ class Model:
         truth = data.column(column)
         gaps = int(data.missing(column).sum())
         if gaps:
-            raise DataError(f"The target {column!r} has {gaps} missing cell(s); drop those rows "
-                            f"(table.drop_missing([{column!r}]), or --missing drop).")
+            raise DataError(
+                f"The target {column!r} has {gaps} missing cell(s); drop those rows "
+                f"(table.drop_missing([{column!r}]), or --missing drop)."
+            )
         if self.task == "regression":
             if truth.dtype.kind != "f":
-                raise DataError(f"The target {column!r} must be numeric for this regression model"
-                                f"{self._trained_on(column)}.")
-            result = metrics.regression_metrics(truth, self.predict(data, missing=missing, strict=strict,
-                                                                    report=report))
+                raise DataError(
+                    f"The target {column!r} must be numeric for this regression model"
+                    f"{self._trained_on(column)}."
+                )
+            result = metrics.regression_metrics(
+                truth, self.predict(data, missing=missing, strict=strict, report=report)
+            )
             result["baseline"] = metrics.baseline_metrics(truth, mean=self.preprocessor.target_mean)
             return result
         true_codes = self.preprocessor.class_index(truth, column=column)
@@ -375,16 +466,19 @@ class Model:
         result["labels"] = self.classes
         counts = self.preprocessor.class_counts
         majority = int(np.argmax(counts)) if counts else None
-        result["baseline"] = metrics.baseline_metrics(true_codes, labels=labels, majority=majority,
-                                                      names=self.classes)
+        result["baseline"] = metrics.baseline_metrics(
+            true_codes, labels=labels, majority=majority, names=self.classes
+        )
         return result
 
     def _trained_on(self, column: str) -> str:
         return "" if column == self.target else f" (which was trained to predict {self.target!r})"
 
     def __repr__(self) -> str:
-        return (f"Model(task={self.task!r}, target={self.target!r}, "
-                f"inputs={len(self.preprocessor.features)}, loss={self.loss!r}, network={self.network!r})")
+        return (
+            f"Model(task={self.task!r}, target={self.target!r}, "
+            f"inputs={len(self.preprocessor.features)}, loss={self.loss!r}, network={self.network!r})"
+        )
 
 
 def _warn(report: TransformReport) -> None:

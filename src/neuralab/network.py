@@ -146,8 +146,9 @@ class Sequential:
         """True once every layer has weights."""
         return all(layer.built for layer in self.layers)
 
-    def build(self, input_dim: int, seed: int | np.random.SeedSequence | None = None, *,
-              reseed: bool = False) -> None:
+    def build(
+        self, input_dim: int, seed: int | np.random.SeedSequence | None = None, *, reseed: bool = False
+    ) -> None:
         """Create the weights of every layer for ``input_dim`` input features.
 
         ``seed`` drives the layers that have no seed of their own; each layer draws from its
@@ -219,9 +220,15 @@ class Sequential:
             )
         return array
 
-    def prepare_data(self, X: object, y: object, loss: Loss, *,
-                     names: tuple[str, str] = ("X", "y"),
-                     length_fix: str = "They must have the same length.") -> tuple[np.ndarray, np.ndarray]:
+    def prepare_data(
+        self,
+        X: object,
+        y: object,
+        loss: Loss,
+        *,
+        names: tuple[str, str] = ("X", "y"),
+        length_fix: str = "They must have the same length.",
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Check and convert ``X`` and ``y`` for ``loss``: 2-D, finite, equal length, dtype.
 
         Returns ``X`` (n_samples, n_features) and the target (n_samples, n_outputs), both of the
@@ -246,16 +253,21 @@ class Sequential:
             self.build(a.shape[1])
         return backprop.forward(self.layers, a, training=training)
 
-    def backward(self, grad: np.ndarray, *, from_preactivation: bool = False,
-                 input_gradient: bool = True) -> np.ndarray | None:
+    def backward(
+        self, grad: np.ndarray, *, from_preactivation: bool = False, input_gradient: bool = True
+    ) -> np.ndarray | None:
         """Backpropagate dE/d(output) through every layer; return dE/dX.
 
         ``grad`` has the output's shape. With ``from_preactivation=True`` it is dE/dz of the
         output layer (a loss fused with the output activation). Fills each layer's
         ``weight_gradient`` and ``bias_gradient``.
         """
-        return backprop.backward(self.layers, np.asarray(grad, dtype=self.dtype),
-                                 from_preactivation=from_preactivation, input_gradient=input_gradient)
+        return backprop.backward(
+            self.layers,
+            np.asarray(grad, dtype=self.dtype),
+            from_preactivation=from_preactivation,
+            input_gradient=input_gradient,
+        )
 
     def predict(self, X: object, *, batch_size: int | None = None) -> np.ndarray:
         """Return the network's outputs for ``X`` (probabilities for a softmax/sigmoid output).
@@ -271,12 +283,15 @@ class Sequential:
     def _predict_prepared(self, X: np.ndarray, batch_size: int | None) -> np.ndarray:
         if batch_size is None or batch_size >= X.shape[0]:
             return backprop.forward(self.layers, X, training=False).copy()
-        parts = [backprop.forward(self.layers, X[start:start + batch_size], training=False).copy()
-                 for start in range(0, X.shape[0], batch_size)]
+        parts = [
+            backprop.forward(self.layers, X[start : start + batch_size], training=False).copy()
+            for start in range(0, X.shape[0], batch_size)
+        ]
         return np.concatenate(parts)
 
-    def evaluate(self, X: object, y: object, loss: str | Loss = "mse", *,
-                 batch_size: int | None = None) -> float:
+    def evaluate(
+        self, X: object, y: object, loss: str | Loss = "mse", *, batch_size: int | None = None
+    ) -> float:
         """Return the loss of the network's outputs for ``X`` against targets ``y``.
 
         ``batch_size`` bounds memory on large inputs, as in ``predict``; the loss is the same.
@@ -314,8 +329,9 @@ class Sequential:
     def named_parameters(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
         """(name, parameter, gradient) triples such as ("layer1.weights", W, dE/dW)."""
         self.require_built()
-        return list(zip(backprop.parameter_names(self.layers), self.parameters(), self.gradients(),
-                        strict=True))
+        return list(
+            zip(backprop.parameter_names(self.layers), self.parameters(), self.gradients(), strict=True)
+        )
 
     def flat_parameters(self) -> tuple[np.ndarray, np.ndarray]:
         """Copies of all parameters and all gradients as two flat 1-D arrays, shape (n_parameters,).
@@ -327,8 +343,10 @@ class Sequential:
         parameters, gradients = self.parameters(), self.gradients()
         if not parameters:
             return np.empty(0, dtype=self.dtype), np.empty(0, dtype=self.dtype)
-        return (np.concatenate([p.ravel() for p in parameters]),
-                np.concatenate([g.ravel() for g in gradients]))
+        return (
+            np.concatenate([p.ravel() for p in parameters]),
+            np.concatenate([g.ravel() for g in gradients]),
+        )
 
     def parameters_by_name(self) -> dict[str, np.ndarray]:
         """The live parameter arrays by name, in the order of ``parameters()``:
@@ -368,7 +386,7 @@ class Sequential:
         index = 0
         for layer in self.weighted_layers:
             count = len(layer.parameters())
-            layer.set_parameters(*arrays[index:index + count])
+            layer.set_parameters(*arrays[index : index + count])
             index += count
 
     def count_parameters(self) -> int:
@@ -379,16 +397,23 @@ class Sequential:
         """A table of layer, activation, output shape and parameter count."""
         rows = [("Layer", "Activation", "Output shape", "Parameters")]
         for position, layer in enumerate(self.layers):
-            rows.append((f"{position + 1}: {type(layer).__name__}", layer.description,
-                         f"(None, {layer.units if layer.units is not None else '?'})",
-                         str(layer.count_parameters()) if layer.built else "?"))
+            rows.append(
+                (
+                    f"{position + 1}: {type(layer).__name__}",
+                    layer.description,
+                    f"(None, {layer.units if layer.units is not None else '?'})",
+                    str(layer.count_parameters()) if layer.built else "?",
+                )
+            )
         widths = [max(len(row[col]) for row in rows) for col in range(4)]
         rule = "  ".join("-" * w for w in widths)
-        lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-                 for row in rows]
+        lines = [
+            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows
+        ]
         total = self.count_parameters() if self.built else "? (not built)"
-        return "\n".join([lines[0], rule, *lines[1:], rule,
-                          f"Total parameters: {total}   dtype: {self.dtype.name}"])
+        return "\n".join(
+            [lines[0], rule, *lines[1:], rule, f"Total parameters: {total}   dtype: {self.dtype.name}"]
+        )
 
     def get_config(self) -> dict:
         """Architecture as plain JSON-ready values."""
@@ -405,6 +430,10 @@ def layer_from_config(config: dict) -> Layer:
     if kind == "Dropout":
         return Dropout(config["rate"])
     if kind == "Dense":
-        return Dense(config["units"], activation_from_config(config["activation"]),
-                     input_dim=config["input_dim"], use_bias=config["use_bias"])
+        return Dense(
+            config["units"],
+            activation_from_config(config["activation"]),
+            input_dim=config["input_dim"],
+            use_bias=config["use_bias"],
+        )
     raise ValidationError(f"Unknown layer type {kind!r} in a saved architecture; expected Dense or Dropout.")

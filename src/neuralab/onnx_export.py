@@ -72,15 +72,22 @@ def _activation_nodes(helper, activation, z: str, out: str, prefix: str) -> tupl
     if name in simple:
         return [helper.make_node(simple[name], [z], [out], name=f"{prefix}_{name}")], []
     if name == "leaky_relu":
-        return [helper.make_node("LeakyRelu", [z], [out], alpha=float(activation.alpha),
-                                 name=f"{prefix}_leaky_relu")], []
+        return [
+            helper.make_node(
+                "LeakyRelu", [z], [out], alpha=float(activation.alpha), name=f"{prefix}_leaky_relu"
+            )
+        ], []
     if name == "softmax":
         return [helper.make_node("Softmax", [z], [out], axis=-1, name=f"{prefix}_softmax")], []
     if name == "binary_step":
         zero = helper.make_tensor(f"{prefix}_zero", 1, [], [0.0])  # 1 = TensorProto.FLOAT
         nodes = [
-            helper.make_node("GreaterOrEqual", [z, f"{prefix}_zero"], [f"{prefix}_step_bool"],
-                             name=f"{prefix}_step_compare"),
+            helper.make_node(
+                "GreaterOrEqual",
+                [z, f"{prefix}_zero"],
+                [f"{prefix}_step_bool"],
+                name=f"{prefix}_step_compare",
+            ),
             helper.make_node("Cast", [f"{prefix}_step_bool"], [out], to=1, name=f"{prefix}_step_cast"),
         ]
         return nodes, [zero]
@@ -123,27 +130,38 @@ def build_onnx(model_or_network: Model | Sequential, *, opset: int = OPSET):
     metadata = {"neuralab_version": __version__, "opset": str(int(opset))}
     if model is not None:
         pre = model.preprocessor
-        initializers += [_float_tensor(numpy_helper, pre.mean, "input_mean"),
-                         _float_tensor(numpy_helper, pre.scale, "input_scale")]
-        nodes += [helper.make_node("Sub", [current, "input_mean"], ["centred"], name="standardise_sub"),
-                  helper.make_node("Div", ["centred", "input_scale"], ["standardised"],
-                                   name="standardise_div")]
+        initializers += [
+            _float_tensor(numpy_helper, pre.mean, "input_mean"),
+            _float_tensor(numpy_helper, pre.scale, "input_scale"),
+        ]
+        nodes += [
+            helper.make_node("Sub", [current, "input_mean"], ["centred"], name="standardise_sub"),
+            helper.make_node("Div", ["centred", "input_scale"], ["standardised"], name="standardise_div"),
+        ]
         current = "standardised"
-        metadata.update(task=model.task, target=model.target, input_names=json.dumps(pre.input_names),
-                        classes=json.dumps([str(c) for c in model.classes]))
+        metadata.update(
+            task=model.task,
+            target=model.target,
+            input_names=json.dumps(pre.input_names),
+            classes=json.dumps([str(c) for c in model.classes]),
+        )
 
     for position, layer in enumerate(network.layers):
         if not isinstance(layer, Dense):  # Dropout: the identity at prediction time
             continue
         prefix = f"layer{position}"
         initializers.append(_float_tensor(numpy_helper, layer.weights, f"{prefix}_weights"))
-        nodes.append(helper.make_node("MatMul", [current, f"{prefix}_weights"], [f"{prefix}_xw"],
-                                      name=f"{prefix}_matmul"))
+        nodes.append(
+            helper.make_node(
+                "MatMul", [current, f"{prefix}_weights"], [f"{prefix}_xw"], name=f"{prefix}_matmul"
+            )
+        )
         z = f"{prefix}_xw"
         if layer.use_bias:
             initializers.append(_float_tensor(numpy_helper, layer.biases, f"{prefix}_biases"))
-            nodes.append(helper.make_node("Add", [z, f"{prefix}_biases"], [f"{prefix}_z"],
-                                          name=f"{prefix}_add"))
+            nodes.append(
+                helper.make_node("Add", [z, f"{prefix}_biases"], [f"{prefix}_z"], name=f"{prefix}_add")
+            )
             z = f"{prefix}_z"
         activation_nodes, constants = _activation_nodes(helper, layer.activation, z, f"{prefix}_a", prefix)
         nodes += activation_nodes
@@ -153,18 +171,24 @@ def build_onnx(model_or_network: Model | Sequential, *, opset: int = OPSET):
     output_name, width = "output", network.output_dim
     if model is not None and model.task == "regression":
         pre = model.preprocessor
-        initializers += [_float_tensor(numpy_helper, pre.target_scale, "target_scale"),
-                         _float_tensor(numpy_helper, pre.target_mean, "target_mean")]
-        nodes += [helper.make_node("Mul", [current, "target_scale"], ["target_scaled"], name="unscale_mul"),
-                  helper.make_node("Add", ["target_scaled", "target_mean"], ["prediction"],
-                                   name="unscale_add")]
+        initializers += [
+            _float_tensor(numpy_helper, pre.target_scale, "target_scale"),
+            _float_tensor(numpy_helper, pre.target_mean, "target_mean"),
+        ]
+        nodes += [
+            helper.make_node("Mul", [current, "target_scale"], ["target_scaled"], name="unscale_mul"),
+            helper.make_node("Add", ["target_scaled", "target_mean"], ["prediction"], name="unscale_add"),
+        ]
         output_name = "prediction"
     elif model is not None:
         if width == 1:  # one sigmoid unit gives P(second class): probabilities [1 - p, p]
             initializers.append(_float_tensor(numpy_helper, 1.0, "one"))
-            nodes += [helper.make_node("Sub", ["one", current], ["complement"], name="complement_sub"),
-                      helper.make_node("Concat", ["complement", current], ["probabilities"], axis=1,
-                                       name="probabilities_concat")]
+            nodes += [
+                helper.make_node("Sub", ["one", current], ["complement"], name="complement_sub"),
+                helper.make_node(
+                    "Concat", ["complement", current], ["probabilities"], axis=1, name="probabilities_concat"
+                ),
+            ]
             width = 2
         else:
             nodes.append(helper.make_node("Identity", [current], ["probabilities"], name="probabilities"))
@@ -173,15 +197,20 @@ def build_onnx(model_or_network: Model | Sequential, *, opset: int = OPSET):
         nodes.append(helper.make_node("Identity", [current], ["output"], name="output"))
 
     graph = helper.make_graph(
-        nodes, "neuralab",
+        nodes,
+        "neuralab",
         [helper.make_tensor_value_info(INPUT_NAME, TensorProto.FLOAT, ["batch", network.input_dim])],
         [helper.make_tensor_value_info(output_name, TensorProto.FLOAT, ["batch", width])],
         initializer=initializers,
     )
     opset_id = helper.make_opsetid("", int(opset))
-    proto = helper.make_model(graph, opset_imports=[opset_id], producer_name="neuralab",
-                              producer_version=__version__,
-                              doc_string="A neuralab feedforward network exported by neuralab.export_onnx.")
+    proto = helper.make_model(
+        graph,
+        opset_imports=[opset_id],
+        producer_name="neuralab",
+        producer_version=__version__,
+        doc_string="A neuralab feedforward network exported by neuralab.export_onnx.",
+    )
     proto.ir_version = helper.find_min_ir_version_for([opset_id])
     helper.set_model_props(proto, metadata)
     onnx.checker.check_model(proto, full_check=True)

@@ -159,8 +159,9 @@ class Optimizer:
     def set_state(self, arrays: dict[str, np.ndarray]) -> None:
         """Restore what ``get_state`` returned (copies; the step count included)."""
         if "iterations" not in arrays:
-            raise ValidationError("The optimizer state has no 'iterations' (the step count); give what "
-                                  "get_state() returned.")
+            raise ValidationError(
+                "The optimizer state has no 'iterations' (the step count); give what get_state() returned."
+            )
         state: dict[int, dict[str, np.ndarray]] = {}
         iterations, base = 0, None
         for key, array in arrays.items():
@@ -200,8 +201,10 @@ class Optimizer:
             return arrays
         flat_shape = (sum(sizes),)
         flat = set(self.state) == {0} and all(a.shape == flat_shape for a in self.state[0].values())
-        per_array = all(0 <= index < len(names) and all(a.shape == shapes[index] for a in slots.values())
-                        for index, slots in self.state.items())
+        per_array = all(
+            0 <= index < len(names) and all(a.shape == shapes[index] for a in slots.values())
+            for index, slots in self.state.items()
+        )
         if per_array:
             for index, slots in sorted(self.state.items()):
                 for slot, array in slots.items():
@@ -223,8 +226,9 @@ class Optimizer:
         """Restore what ``get_named_state`` returned, in the layout ``fit`` trains through (one flat
         array in the order of ``parameters``; the step count included)."""
         names = list(parameters)
-        flat_state: dict[str, np.ndarray] = {key: np.asarray(value) for key, value in arrays.items()
-                                            if "." not in key}
+        flat_state: dict[str, np.ndarray] = {
+            key: np.asarray(value) for key, value in arrays.items() if "." not in key
+        }
         slots: dict[str, dict[str, np.ndarray]] = {}
         for key, value in arrays.items():
             if "." not in key:
@@ -237,14 +241,18 @@ class Optimizer:
                 )
             array = np.asarray(value)
             if array.shape != np.shape(parameters[name]):
-                raise ShapeError(f"Optimizer state {key!r} has shape {array.shape}; the parameter has "
-                                 f"shape {np.shape(parameters[name])}.")
+                raise ShapeError(
+                    f"Optimizer state {key!r} has shape {array.shape}; the parameter has "
+                    f"shape {np.shape(parameters[name])}."
+                )
             slots.setdefault(slot, {})[name] = array
         for slot, by_name in slots.items():
             missing = [name for name in names if name not in by_name]
             if missing:
-                raise ValidationError(f"Optimizer state {slot!r} is missing for {', '.join(missing)}: give "
-                                      "what get_named_state() returned, whole.")
+                raise ValidationError(
+                    f"Optimizer state {slot!r} is missing for {', '.join(missing)}: give "
+                    "what get_named_state() returned, whole."
+                )
             flat_state[f"0.{slot}"] = np.concatenate([by_name[name].ravel() for name in names])
         self.set_state(flat_state)
 
@@ -360,8 +368,9 @@ class Adam(Optimizer):
     name = "adam"
     slot_names = ("m", "v")
 
-    def __init__(self, learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
-                 epsilon: float = 1e-8):
+    def __init__(
+        self, learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-8
+    ):
         super().__init__(learning_rate)
         self.beta1 = check_fraction("beta1", beta1)
         self.beta2 = check_fraction("beta2", beta2)
@@ -390,8 +399,7 @@ class Adam(Optimizer):
         parameter -= step
 
     def get_config(self):
-        return {**super().get_config(), "beta1": self.beta1, "beta2": self.beta2,
-                "epsilon": self.epsilon}
+        return {**super().get_config(), "beta1": self.beta1, "beta2": self.beta2, "epsilon": self.epsilon}
 
 
 class RMSprop(Optimizer):
@@ -439,9 +447,7 @@ class RMSprop(Optimizer):
         return {**super().get_config(), "alpha": self.alpha, "epsilon": self.epsilon}
 
 
-OPTIMIZERS: dict[str, type[Optimizer]] = {
-    cls.name: cls for cls in (GradientDescent, SGD, Adam, RMSprop)
-}
+OPTIMIZERS: dict[str, type[Optimizer]] = {cls.name: cls for cls in (GradientDescent, SGD, Adam, RMSprop)}
 _ALIASES = {"gradient_descent": GradientDescent}
 # Named presets: SGD with heavy-ball or Nesterov momentum 0.9.
 _PRESETS = {
@@ -471,8 +477,11 @@ def get_optimizer(optimizer: str | Optimizer, learning_rate: float | None = None
     >>> get_optimizer("sgd", learning_rate=0.1)
     SGD(learning_rate=0.1, momentum=0.0, nesterov=False)
     """
-    if isinstance(optimizer, Optimizer) and learning_rate is not None \
-            and learning_rate != optimizer.learning_rate:
+    if (
+        isinstance(optimizer, Optimizer)
+        and learning_rate is not None
+        and learning_rate != optimizer.learning_rate
+    ):
         raise ValidationError(
             f"Got an optimizer object with learning rate {optimizer.learning_rate:g} and also "
             f"learning_rate={learning_rate:g}. Give the rate once: {type(optimizer).__name__}"

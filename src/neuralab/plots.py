@@ -45,8 +45,15 @@ from .experiments import (
 )
 from .history import History
 
-_COLOURS = {"sigmoid": "#d62728", "tanh": "#ff7f0e", "relu": "#2ca02c", "leaky_relu": "#1f77b4",
-            "softmax": "#9467bd", "binary_step": "#8c564b", "linear": "#7f7f7f"}
+_COLOURS = {
+    "sigmoid": "#d62728",
+    "tanh": "#ff7f0e",
+    "relu": "#2ca02c",
+    "leaky_relu": "#1f77b4",
+    "softmax": "#9467bd",
+    "binary_step": "#8c564b",
+    "linear": "#7f7f7f",
+}
 
 
 PARAMETER_COLOUR = "#1f4e79"
@@ -61,8 +68,14 @@ def _figure(width: float = 10.0, height: float = 4.0) -> Figure:
 
 def _legend_below(axes, **options) -> None:
     """The legend under the axes, outside them: it can never cover data."""
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize="small",
-                ncol=options.pop("ncol", 2), frameon=False, **options)
+    axes.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16),
+        fontsize="small",
+        ncol=options.pop("ncol", 2),
+        frameon=False,
+        **options,
+    )
 
 
 def _integer_x(*axes_list) -> None:
@@ -98,8 +111,9 @@ def plot_history(history: History, *, validation_label: str = "validation loss")
     the figure says since which epoch: overfitting.
     """
     if not isinstance(history, History):
-        raise ValidationError(f"plot_history needs a History (returned by fit). "
-                              f"Got {type(history).__name__}.")
+        raise ValidationError(
+            f"plot_history needs a History (returned by fit). Got {type(history).__name__}."
+        )
     figure = _figure(10.0, 4.4)
     loss_axes, grad_axes = figure.subplots(1, 2)
     loss_axes.plot(history.epoch, history.loss, label="training loss")
@@ -164,8 +178,9 @@ def _leaky_inset(axes, info, colour: str) -> None:
     inset.set_xlim(float(z[0]), 0.25)
     inset.set_ylim(low * 1.4, -low * 0.5)
     inset.tick_params(labelsize=6)
-    inset.set_title(f"zoom: slope alpha = {alpha:g} for z < 0\n(grey: relu, flat at 0)", fontsize=7,
-                    color=colour)
+    inset.set_title(
+        f"zoom: slope alpha = {alpha:g} for z < 0\n(grey: relu, flat at 0)", fontsize=7, color=colour
+    )
 
 
 def plot_gallery(result: GalleryResult) -> Figure:
@@ -187,24 +202,31 @@ def plot_descent(result: DescentResult | CompareResult) -> Figure:
     if isinstance(result, CompareResult):
         return _plot_compare(result)
     if not isinstance(result, DescentResult):
-        raise ValidationError("plot_descent needs a DescentResult or CompareResult. "
-                              f"Got {type(result).__name__}.")
+        raise ValidationError(
+            f"plot_descent needs a DescentResult or CompareResult. Got {type(result).__name__}."
+        )
     figure = _figure()
     curve_axes, loss_axes = figure.subplots(1, 2)
     curve_axes.plot(result.curve_w, result.curve_loss, color="0.5", label="J(w) = sum (z - w x)^2")
     ws, js = result.w, result.loss
     # A diverged run may end on a non-finite w or J: only finite points are drawn.
     finite = [k for k in range(len(ws)) if math.isfinite(ws[k]) and math.isfinite(js[k])]
-    curve_axes.plot([ws[k] for k in finite], [js[k] for k in finite], "o", color="C3", markersize=4,
-                    label="w_k")
+    curve_axes.plot(
+        [ws[k] for k in finite], [js[k] for k in finite], "o", color="C3", markersize=4, label="w_k"
+    )
     for k in range(min(len(ws) - 1, 8)):  # arrows for the first steps, as in the lecture
         if k in finite and k + 1 in finite:
-            curve_axes.annotate("", xy=(ws[k + 1], js[k + 1]), xytext=(ws[k], js[k]),
-                                arrowprops={"arrowstyle": "->", "color": "C3", "linewidth": 1})
+            curve_axes.annotate(
+                "",
+                xy=(ws[k + 1], js[k + 1]),
+                xytext=(ws[k], js[k]),
+                arrowprops={"arrowstyle": "->", "color": "C3", "linewidth": 1},
+            )
     for k in finite[:3]:
         curve_axes.annotate(f"w{k}", (ws[k], js[k]), textcoords="offset points", xytext=(4, 6), fontsize=8)
-    curve_axes.set(xlabel="w", ylabel="J(w)",
-                   title=f"w0 = {result.w0:g}, learning rate {result.learning_rate:g}")
+    curve_axes.set(
+        xlabel="w", ylabel="J(w)", title=f"w0 = {result.w0:g}, learning rate {result.learning_rate:g}"
+    )
     _legend_below(curve_axes)
     steps, values = _positive(js)
     loss_axes.plot(steps, values, "o-", markersize=3)
@@ -225,8 +247,14 @@ def _plot_compare(result: CompareResult) -> Figure:
     loss_axes = panels["loss"]
     for run, colour in zip(result.runs, ("C0", "C2", "C3", "C1", "C4"), strict=False):
         steps, values = _positive(run.loss)
-        loss_axes.plot(steps, values, "o-", markersize=2, color=colour,
-                       label=f"{run.label or 'lr'} = {run.learning_rate:g}: {run.observed}")
+        loss_axes.plot(
+            steps,
+            values,
+            "o-",
+            markersize=2,
+            color=colour,
+            label=f"{run.label or 'lr'} = {run.learning_rate:g}: {run.observed}",
+        )
     loss_axes.set_yscale("log")
     loss_axes.set(xlabel="step k", ylabel="J(w_k) (log scale)")
     loss_axes.set_title("J per iteration", fontsize="medium")
@@ -249,9 +277,18 @@ def _draw_steps(axes, run: DescentResult, colour: str) -> None:
     axes.plot([ws[k] for k in finite], [js[k] for k in finite], "o", color=colour, markersize=3)
     for k in range(len(ws) - 1):
         if k in finite and k + 1 in finite and ws[k] != ws[k + 1]:
-            axes.annotate("", xy=(ws[k + 1], js[k + 1]), xytext=(ws[k], js[k]),
-                          arrowprops={"arrowstyle": "->", "color": colour, "linewidth": 0.9,
-                                      "shrinkA": 0, "shrinkB": 0})
+            axes.annotate(
+                "",
+                xy=(ws[k + 1], js[k + 1]),
+                xytext=(ws[k], js[k]),
+                arrowprops={
+                    "arrowstyle": "->",
+                    "color": colour,
+                    "linewidth": 0.9,
+                    "shrinkA": 0,
+                    "shrinkB": 0,
+                },
+            )
     axes.axvline(2.0, color="0.8", linestyle=":", linewidth=1)
     axes.set(xlabel="w", ylabel="J(w)")
     c = abs(run.contraction)
@@ -261,9 +298,12 @@ def _draw_steps(axes, run: DescentResult, colour: str) -> None:
         axes.set_yscale("symlog", linthresh=1.0)
         axes.set_ylim(bottom=0.0)
         scale = " (symlog axes)"
-    axes.set_title(f"{run.label or 'lr'}: learning rate {run.learning_rate:g}\n"
-                   f"|1 - 2 lr sum x^2| = {c:.3g} ({'< 1' if c < 1 else '> 1' if c > 1 else '= 1'}): "
-                   f"{len(finite) - 1} steps{scale}", fontsize="small")
+    axes.set_title(
+        f"{run.label or 'lr'}: learning rate {run.learning_rate:g}\n"
+        f"|1 - 2 lr sum x^2| = {c:.3g} ({'< 1' if c < 1 else '> 1' if c > 1 else '= 1'}): "
+        f"{len(finite) - 1} steps{scale}",
+        fontsize="small",
+    )
 
 
 def _monitors(source) -> dict[str, GradientMonitor]:
@@ -271,12 +311,15 @@ def _monitors(source) -> dict[str, GradientMonitor]:
         return {"network": source}
     if isinstance(source, Mapping) and all(isinstance(m, GradientMonitor) for m in source.values()):
         return dict(source)
-    raise ValidationError("plot_gradient_flow needs a GradientMonitor, a dict of them (name -> monitor), "
-                          f"or a VanishingResult. Got {type(source).__name__}.")
+    raise ValidationError(
+        "plot_gradient_flow needs a GradientMonitor, a dict of them (name -> monitor), "
+        f"or a VanishingResult. Got {type(source).__name__}."
+    )
 
 
-def plot_gradient_flow(source: GradientMonitor | Mapping[str, GradientMonitor] | VanishingResult,
-                       *, epoch: int = 0) -> Figure:
+def plot_gradient_flow(
+    source: GradientMonitor | Mapping[str, GradientMonitor] | VanishingResult, *, epoch: int = 0
+) -> Figure:
     """Weight-gradient norm per layer (log scale) at ``epoch`` (0 = before training).
 
     ``source`` is one GradientMonitor, a dict name -> monitor (one line each), or a
@@ -285,8 +328,11 @@ def plot_gradient_flow(source: GradientMonitor | Mapping[str, GradientMonitor] |
     figure = _figure(7.0, 4.5)
     axes = figure.subplots()
     if isinstance(source, VanishingResult):
-        lines = {run.activation: run.gradient_norms[run.recorded_epochs.index(epoch)] for run in source.runs
-                 if epoch in run.recorded_epochs}
+        lines = {
+            run.activation: run.gradient_norms[run.recorded_epochs.index(epoch)]
+            for run in source.runs
+            if epoch in run.recorded_epochs
+        }
         depth = source.depth
     else:
         lines = {}
@@ -301,18 +347,34 @@ def plot_gradient_flow(source: GradientMonitor | Mapping[str, GradientMonitor] |
     for position, (name, norms) in enumerate(lines.items()):
         layers, values = _positive(norms)
         # Distinct markers and some transparency: relu and leaky_relu often lie on one line.
-        axes.plot([i + 1 for i in layers], values, marker=markers[position % len(markers)], linestyle="-",
-                  color=_COLOURS.get(name), alpha=0.8, markerfacecolor="none", label=name)
+        axes.plot(
+            [i + 1 for i in layers],
+            values,
+            marker=markers[position % len(markers)],
+            linestyle="-",
+            color=_COLOURS.get(name),
+            alpha=0.8,
+            markerfacecolor="none",
+            label=name,
+        )
     if depth is not None and "sigmoid" in lines:
         # The 4^-n envelope from the output layer down, anchored at sigmoid's output-layer norm.
         n_layers = len(lines["sigmoid"])
         anchor = lines["sigmoid"][-1]
         xs = np.arange(1, n_layers + 1)
-        axes.plot(xs, anchor * 4.0 ** -(n_layers - xs), ":", color="0.4",
-                  label="4^-n: the sigmoid' <= 1/4 factors alone")
+        axes.plot(
+            xs,
+            anchor * 4.0 ** -(n_layers - xs),
+            ":",
+            color="0.4",
+            label="4^-n: the sigmoid' <= 1/4 factors alone",
+        )
     axes.set_yscale("log")
-    axes.set(xlabel="layer (1 = input side)", ylabel="||dE/dW|| (full batch)",
-             title=f"Gradient flow {'before training' if epoch == 0 else f'after epoch {epoch}'}")
+    axes.set(
+        xlabel="layer (1 = input side)",
+        ylabel="||dE/dW|| (full batch)",
+        title=f"Gradient flow {'before training' if epoch == 0 else f'after epoch {epoch}'}",
+    )
     _legend_below(axes)
     _integer_x(axes)
     return figure
@@ -323,11 +385,19 @@ def plot_loss_curves(result: VanishingResult) -> Figure:
     figure = _figure(7.0, 4.5)
     axes = figure.subplots()
     for run in result.runs:
-        axes.plot(range(1, len(run.loss) + 1), run.loss, "o-", markersize=3,
-                  color=_COLOURS.get(run.activation),
-                  label=f"{run.activation} (test accuracy {run.test_accuracy:.0%})")
-    axes.set(xlabel="epoch", ylabel="cross-entropy loss (mean over the epoch's batches)",
-             title=f"{result.depth} hidden layers of {result.width} units on {result.dataset}")
+        axes.plot(
+            range(1, len(run.loss) + 1),
+            run.loss,
+            "o-",
+            markersize=3,
+            color=_COLOURS.get(run.activation),
+            label=f"{run.activation} (test accuracy {run.test_accuracy:.0%})",
+        )
+    axes.set(
+        xlabel="epoch",
+        ylabel="cross-entropy loss (mean over the epoch's batches)",
+        title=f"{result.depth} hidden layers of {result.width} units on {result.dataset}",
+    )
     _legend_below(axes)
     _integer_x(axes)
     return figure
@@ -336,17 +406,27 @@ def plot_loss_curves(result: VanishingResult) -> Figure:
 def plot_relu_care(result: CareResult) -> Figure:
     """The deep ReLU network's training loss per epoch under each setting (log scale)."""
     if not isinstance(result, CareResult):
-        raise ValidationError(f"plot_relu_care needs a CareResult (experiments.relu_care). "
-                              f"Got {type(result).__name__}.")
+        raise ValidationError(
+            f"plot_relu_care needs a CareResult (experiments.relu_care). Got {type(result).__name__}."
+        )
     figure = _figure(7.5, 5.0)
     axes = figure.subplots()
     for label, run, colour in zip(result.labels, result.runs, ("C2", "C1", "C3", "C0", "C4"), strict=False):
         epochs, values = _positive(run.loss)
-        axes.plot([e + 1 for e in epochs], values, "o-", markersize=3, color=colour,
-                  label=f"{label}: test accuracy {run.test_accuracy:.0%}")
+        axes.plot(
+            [e + 1 for e in epochs],
+            values,
+            "o-",
+            markersize=3,
+            color=colour,
+            label=f"{label}: test accuracy {run.test_accuracy:.0%}",
+        )
     axes.set_yscale("log")
-    axes.set(xlabel="epoch", ylabel="training loss (log scale)",
-             title=f"Deep ReLU needs care: {result.depth} layers of {result.width} units, seed {result.seed}")
+    axes.set(
+        xlabel="epoch",
+        ylabel="training loss (log scale)",
+        title=f"Deep ReLU needs care: {result.depth} layers of {result.width} units, seed {result.seed}",
+    )
     _legend_below(axes, ncol=1)
     _integer_x(axes)
     return figure
@@ -374,42 +454,92 @@ def plot_backprop(result: BackpropResult) -> Figure:
     axes.text(xs["x"], 0, f"x\n{result.x:.4g}", ha="center", va="center", fontsize=9, color=PARAMETER_COLOUR)
     for key, k in (("n1", 1), ("n2", 2)):
         axes.add_patch(_circle(xs[key]))
-        axes.text(xs[key], 0, f"z{k} = {f[f'z{k}']:.4f}\na{k} = {f[f'a{k}']:.4f}", ha="center", va="center",
-                  fontsize=9, color=PARAMETER_COLOUR)
-        axes.text(xs[key], 0.5, f"b{k} = {result.initial[f'b{k}']:g}", ha="center", fontsize=9,
-                  color=PARAMETER_COLOUR)
-    axes.text(xs["E"], 0, f"E = 1/2 (T - a2)^2\n= {f['E']:.4g}\nT = {target:g}", ha="center", va="center",
-              fontsize=9, color=PARAMETER_COLOUR, bbox={"boxstyle": "round", "facecolor": "#eef3fb",
-                                                        "edgecolor": "#335"})
+        axes.text(
+            xs[key],
+            0,
+            f"z{k} = {f[f'z{k}']:.4f}\na{k} = {f[f'a{k}']:.4f}",
+            ha="center",
+            va="center",
+            fontsize=9,
+            color=PARAMETER_COLOUR,
+        )
+        axes.text(
+            xs[key],
+            0.5,
+            f"b{k} = {result.initial[f'b{k}']:g}",
+            ha="center",
+            fontsize=9,
+            color=PARAMETER_COLOUR,
+        )
+    axes.text(
+        xs["E"],
+        0,
+        f"E = 1/2 (T - a2)^2\n= {f['E']:.4g}\nT = {target:g}",
+        ha="center",
+        va="center",
+        fontsize=9,
+        color=PARAMETER_COLOUR,
+        bbox={"boxstyle": "round", "facecolor": "#eef3fb", "edgecolor": "#335"},
+    )
     # forward: x -> n1 -> n2 -> E, the weights on the edges
-    for start, end, label in (("x", "n1", f"w1 = {result.initial['w1']:g}"),
-                              ("n1", "n2", f"w2 = {result.initial['w2']:g}"), ("n2", "E", "")):
+    for start, end, label in (
+        ("x", "n1", f"w1 = {result.initial['w1']:g}"),
+        ("n1", "n2", f"w2 = {result.initial['w2']:g}"),
+        ("n2", "E", ""),
+    ):
         left = xs[start] + (0.32 if start == "x" else 0.42)
         right = xs[end] - (0.55 if end == "E" else 0.42)
-        axes.annotate("", xy=(right, 0.08), xytext=(left, 0.08),
-                      arrowprops={"arrowstyle": "->", "linewidth": 1.5, "color": PARAMETER_COLOUR})
+        axes.annotate(
+            "",
+            xy=(right, 0.08),
+            xytext=(left, 0.08),
+            arrowprops={"arrowstyle": "->", "linewidth": 1.5, "color": PARAMETER_COLOUR},
+        )
         if label:
             axes.text((left + right) / 2, 0.18, label, ha="center", fontsize=9, color=PARAMETER_COLOUR)
     # backward: E -> n2 -> n1, dE/dz at each neuron, the gradients
     y = -0.75
-    axes.annotate("", xy=(xs["n2"] + 0.1, y), xytext=(xs["E"] - 0.1, y),
-                  arrowprops={"arrowstyle": "->", "linewidth": 1.5, "color": GRADIENT_COLOUR})
-    axes.text((xs["n2"] + xs["E"]) / 2, y + 0.1, f"dE/da2 = -(T - a2)\n= {dE_da2:.4g}", ha="center",
-              fontsize=8, color=GRADIENT_COLOUR)
-    axes.annotate("", xy=(xs["n1"] + 0.1, y), xytext=(xs["n2"] - 0.1, y),
-                  arrowprops={"arrowstyle": "->", "linewidth": 1.5, "color": GRADIENT_COLOUR})
+    axes.annotate(
+        "",
+        xy=(xs["n2"] + 0.1, y),
+        xytext=(xs["E"] - 0.1, y),
+        arrowprops={"arrowstyle": "->", "linewidth": 1.5, "color": GRADIENT_COLOUR},
+    )
+    axes.text(
+        (xs["n2"] + xs["E"]) / 2,
+        y + 0.1,
+        f"dE/da2 = -(T - a2)\n= {dE_da2:.4g}",
+        ha="center",
+        fontsize=8,
+        color=GRADIENT_COLOUR,
+    )
+    axes.annotate(
+        "",
+        xy=(xs["n1"] + 0.1, y),
+        xytext=(xs["n2"] - 0.1, y),
+        arrowprops={"arrowstyle": "->", "linewidth": 1.5, "color": GRADIENT_COLOUR},
+    )
     axes.text((xs["n1"] + xs["n2"]) / 2, y + 0.1, "x w2", ha="center", fontsize=8, color=GRADIENT_COLOUR)
     for key, k, source in (("n2", 2, "a1"), ("n1", 1, "x")):
-        axes.text(xs[key], y - 0.12,
-                  f"dE/dz{k} = {p[f'b{k}']:.4g}\n(x sigma'(z{k}) = a{k}(1 - a{k}))\n"
-                  f"dE/dw{k} = dE/dz{k} x {source} = {p[f'w{k}']:.4g}\n"
-                  f"dE/db{k} = dE/dz{k} = {p[f'b{k}']:.4g}",
-                  ha="center", va="top", fontsize=8, color=GRADIENT_COLOUR)
-    axes.text(-0.65, 0.95, "forward pass: parameters and values", fontsize=9, color=PARAMETER_COLOUR,
-              va="top")
+        axes.text(
+            xs[key],
+            y - 0.12,
+            f"dE/dz{k} = {p[f'b{k}']:.4g}\n(x sigma'(z{k}) = a{k}(1 - a{k}))\n"
+            f"dE/dw{k} = dE/dz{k} x {source} = {p[f'w{k}']:.4g}\n"
+            f"dE/db{k} = dE/dz{k} = {p[f'b{k}']:.4g}",
+            ha="center",
+            va="top",
+            fontsize=8,
+            color=GRADIENT_COLOUR,
+        )
+    axes.text(
+        -0.65, 0.95, "forward pass: parameters and values", fontsize=9, color=PARAMETER_COLOUR, va="top"
+    )
     axes.text(-0.65, -0.5, "backward pass:\ngradients", fontsize=9, color=GRADIENT_COLOUR, va="top")
-    axes.set_title(f"One step of backpropagation; each parameter then moves by -{result.learning_rate:g} x "
-                   "its gradient", fontsize="medium")
+    axes.set_title(
+        f"One step of backpropagation; each parameter then moves by -{result.learning_rate:g} x its gradient",
+        fontsize="medium",
+    )
     return figure
 
 

@@ -134,8 +134,11 @@ class Trace:
     @property
     def is_neuron_chain(self) -> bool:
         """True for one sample through layers of one unit each with a single input."""
-        return (len(self.inputs) == 1 and len(self.inputs[0]) == 1
-                and all(len(layer.z[0]) == 1 for layer in self.layers))
+        return (
+            len(self.inputs) == 1
+            and len(self.inputs[0]) == 1
+            and all(len(layer.z[0]) == 1 for layer in self.layers)
+        )
 
     def partials(self) -> list[ChainProduct]:
         """Each dE/dw_l and dE/db_l of a chain of single neurons as a chain-rule product.
@@ -151,15 +154,17 @@ class Trace:
         last = len(self.layers)
         for layer in self.layers:
             if layer.derivative is None:
-                raise ValidationError(f"Layer {layer.index} uses {layer.activation}, which has no "
-                                      "scalar derivative; use sigmoid, tanh, relu, leaky_relu or linear.")
+                raise ValidationError(
+                    f"Layer {layer.index} uses {layer.activation}, which has no "
+                    "scalar derivative; use sigmoid, tanh, relu, leaky_relu or linear."
+                )
         out = self.layers[-1]
         loss_symbol = _LOSS_SYMBOLS.get(self.loss_name, f"dE/da{last}").format(a=f"a{last}")
         head = Factor(f"dE/da{last}", loss_symbol, out.grad_a[0][0])
         products = []
         for layer in self.layers:
             factors = [head]
-            for above in reversed(self.layers[layer.index:]):  # layers l+1..L, output first
+            for above in reversed(self.layers[layer.index :]):  # layers l+1..L, output first
                 k = above.index
                 factors.append(self._derivative_factor(above))
                 factors.append(Factor(f"dz{k}/da{k - 1}", f"w{k}", above.weights[0][0]))
@@ -167,8 +172,9 @@ class Trace:
             l_ = layer.index
             previous = "x" if l_ == 1 else f"a{l_ - 1}"
             weight_factors = [*factors, Factor(f"dz{l_}/dw{l_}", previous, layer.inputs[0][0])]
-            products.append(ChainProduct(f"w{l_}", weight_factors, _product(weight_factors),
-                                         layer.grad_weights[0][0]))
+            products.append(
+                ChainProduct(f"w{l_}", weight_factors, _product(weight_factors), layer.grad_weights[0][0])
+            )
             if layer.grad_biases is not None:
                 products.append(ChainProduct(f"b{l_}", factors, _product(factors), layer.grad_biases[0]))
         return products
@@ -196,8 +202,15 @@ def _product(factors: list[Factor]) -> float:
     return value
 
 
-def trace(network: Sequential, x: object, target: object, *, loss: str | Loss = "half_squared_error",
-          learning_rate: float = 0.4, update: bool = False) -> Trace:
+def trace(
+    network: Sequential,
+    x: object,
+    target: object,
+    *,
+    loss: str | Loss = "half_squared_error",
+    learning_rate: float = 0.4,
+    update: bool = False,
+) -> Trace:
     """Run and record one forward/backward pass of ``network`` on ``x`` against ``target``.
 
     Parameters
@@ -224,8 +237,9 @@ def trace(network: Sequential, x: object, target: object, *, loss: str | Loss = 
     learning_rate = check_positive_number("learning_rate", learning_rate)
     # The engine's own checks, under this function's parameter names (x, target) rather than
     # the X, y of fit.
-    X, T = network.prepare_data(x, target, resolved, names=("x", "target"),
-                                length_fix="Give one target row per sample of `x`.")
+    X, T = network.prepare_data(
+        x, target, resolved, names=("x", "target"), length_fix="Give one target row per sample of `x`."
+    )
     network.require_built()
     result = backprop.run(network, resolved, X, T, training=False)
 
@@ -237,24 +251,44 @@ def trace(network: Sequential, x: object, target: object, *, loss: str | Loss = 
         layer = record.layer
         # dE/da of the output layer: the loss's own gradient, also when the backward pass started
         # from the fused dE/dz (shown for the chain-rule products).
-        grad_a = record.output_gradient if record.output_gradient is not None else \
-            resolved.gradient(result.output, T)
+        grad_a = (
+            record.output_gradient
+            if record.output_gradient is not None
+            else resolved.gradient(result.output, T)
+        )
         activation = layer.activation
         derivative = activation.derivative(record.preactivation) if activation.elementwise else None
-        layers.append(LayerTrace(
-            index=position, activation=layer.activation.name, inputs=_rows(record.inputs),
-            weights=_rows(layer.weights), biases=_rows(layer.biases), z=_rows(record.preactivation),
-            a=_rows(record.output), derivative=_rows(derivative), grad_a=_rows(grad_a),
-            grad_z=_rows(record.delta), grad_weights=_rows(record.gradients["weights"]),
-            grad_biases=_rows(record.gradients.get("biases")),
-            new_weights=_rows(new_by_name[f"{record.name}.weights"]),
-            new_biases=_rows(new_by_name.get(f"{record.name}.biases")),
-        ))
+        layers.append(
+            LayerTrace(
+                index=position,
+                activation=layer.activation.name,
+                inputs=_rows(record.inputs),
+                weights=_rows(layer.weights),
+                biases=_rows(layer.biases),
+                z=_rows(record.preactivation),
+                a=_rows(record.output),
+                derivative=_rows(derivative),
+                grad_a=_rows(grad_a),
+                grad_z=_rows(record.delta),
+                grad_weights=_rows(record.gradients["weights"]),
+                grad_biases=_rows(record.gradients.get("biases")),
+                new_weights=_rows(new_by_name[f"{record.name}.weights"]),
+                new_biases=_rows(new_by_name.get(f"{record.name}.biases")),
+            )
+        )
     if update:
         for live, new in zip(network.parameters(), new_parameters, strict=True):
             np.copyto(live, new)
-    return Trace(inputs=_rows(X), target=_rows(T), output=_rows(result.output), loss_name=resolved.name,
-                 loss_formula=resolved.formula, loss=result.loss, learning_rate=learning_rate, layers=layers)
+    return Trace(
+        inputs=_rows(X),
+        target=_rows(T),
+        output=_rows(result.output),
+        loss_name=resolved.name,
+        loss_formula=resolved.formula,
+        loss=result.loss,
+        learning_rate=learning_rate,
+        layers=layers,
+    )
 
 
 __all__ = ["ChainProduct", "Factor", "LayerTrace", "Trace", "trace"]

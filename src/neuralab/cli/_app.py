@@ -60,8 +60,10 @@ def describe(error: Exception) -> str:
     if isinstance(error, NeuralabError):
         return str(error)
     if isinstance(error, MemoryError):
-        return ("Not enough memory to finish: the input is too large for this machine. Use a smaller "
-                "file (predict reads --chunk-rows rows at a time), or a machine with more memory.")
+        return (
+            "Not enough memory to finish: the input is too large for this machine. Use a smaller "
+            "file (predict reads --chunk-rows rows at a time), or a machine with more memory."
+        )
     if isinstance(error, OSError) and error.strerror:
         where = f" {error.filename}" if error.filename is not None else ""
         return one_line(f"Cannot use{where}: {error.strerror.lower()}. Check the path and its permissions.")

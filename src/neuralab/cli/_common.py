@@ -15,8 +15,10 @@ from ..errors import ValidationError
 
 OPTIMIZER_CHOICES = ("gd", "sgd", "momentum", "nesterov", "adam", "rmsprop")
 MISSING_CHOICES = ("impute", "drop", "error")
-MISSING_HELP = ("Missing cells (empty, NaN, NA, N/A, null): impute (median / most frequent value of the "
-                "training rows), drop (their rows), or error.")
+MISSING_HELP = (
+    "Missing cells (empty, NaN, NA, N/A, null): impute (median / most frequent value of the "
+    "training rows), drop (their rows), or error."
+)
 SEP_HELP = "Separator: , ; | or tab (default: sniffed from the file)."
 DECIMAL_HELP = "Decimal mark: . or , (default: sniffed; ',' only with another separator than ',')."
 
@@ -73,8 +75,9 @@ def check_out(out: str, force: bool, allowed: str | None = None) -> None:
     if os.path.isdir(out):  # checked before any work, not when the result is written
         raise ValidationError(f"Cannot write {out}: it is a folder. Give a file name, e.g. {out}/out.")
     if not os.access(folder, os.W_OK):
-        raise ValidationError(f"Cannot write {out}: the folder {folder} is not writable. "
-                              "Choose another --out.")
+        raise ValidationError(
+            f"Cannot write {out}: the folder {folder} is not writable. Choose another --out."
+        )
     same = allowed is not None and os.path.abspath(out) == os.path.abspath(allowed)
     if os.path.exists(out) and not force and not same:
         raise ValidationError(f"{out} already exists. Pass --force to overwrite it, or choose another --out.")
@@ -88,8 +91,9 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     try:
         sizes = tuple(int(part) for part in text.split(","))
     except ValueError:
-        raise ValidationError(f"--hidden must be comma-separated layer sizes such as 64,32. Got {text!r}.") \
-            from None
+        raise ValidationError(
+            f"--hidden must be comma-separated layer sizes such as 64,32. Got {text!r}."
+        ) from None
     if any(size < 1 for size in sizes):
         raise ValidationError(f"--hidden sizes must be positive. Got {text!r}.")
     return sizes

@@ -84,8 +84,9 @@ def _column_widths(table: Table, available: int) -> list[int] | None:
     if not columns:
         return None
     words = [max((cell_len(w) for text in texts for w in text.split()), default=0) for texts in columns]
-    lines = [max((cell_len(line) for text in texts for line in text.splitlines()), default=0)
-             for texts in columns]
+    lines = [
+        max((cell_len(line) for text in texts for line in text.splitlines()), default=0) for texts in columns
+    ]
     room = available - (3 * len(columns) + 1)  # borders and one space of padding each side
     if sum(lines) <= room or sum(words) > room:
         return None
@@ -127,13 +128,16 @@ def _save(console: Console | None, out: Path | None, figures: dict) -> None:
 @app.command()
 def descent(
     w0: str = typer.Option("0.2", "--w0", metavar="FLOAT", help="Starting weight w0."),
-    learning_rate: str = typer.Option("0.4", "--learning-rate", "-l", metavar="FLOAT",
-                                      help="Step size alpha."),
+    learning_rate: str = typer.Option(
+        "0.4", "--learning-rate", "-l", metavar="FLOAT", help="Step size alpha."
+    ),
     steps: str = typer.Option("100", "--steps", metavar="INT", help="Maximum number of steps."),
-    tolerance: str = typer.Option("1e-6", "--tolerance", metavar="FLOAT",
-                                  help="Stop once J(w) <= tolerance."),
-    compare: bool = typer.Option(False, "--compare",
-                                 help="Run a small, a good and a too-large learning rate."),
+    tolerance: str = typer.Option(
+        "1e-6", "--tolerance", metavar="FLOAT", help="Stop once J(w) <= tolerance."
+    ),
+    compare: bool = typer.Option(
+        False, "--compare", help="Run a small, a good and a too-large learning rate."
+    ),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
     out: OutOption = None,
 ) -> None:
@@ -147,8 +151,9 @@ def descent(
     if compare:
         result = run_guarded(experiments.compare_learning_rates, w0=w0_value, steps=max_steps, tolerance=tol)
     else:
-        result = run_guarded(experiments.descent, w0=w0_value, learning_rate=rate, steps=max_steps,
-                             tolerance=tol)
+        result = run_guarded(
+            experiments.descent, w0=w0_value, learning_rate=rate, steps=max_steps, tolerance=tol
+        )
     console = None if as_json else _console()
     if as_json:
         _print_json(result)
@@ -180,11 +185,16 @@ def backprop(
     out: OutOption = None,
 ) -> None:
     """The two-neuron worked example: forward pass, chain-rule products, updated parameters."""
-    values = {name: _number(f"--{name}", text) for name, text in
-              {"x": x, "w1": w1, "b1": b1, "w2": w2, "b2": b2, "target": target}.items()}
-    result = run_guarded(experiments.backprop, **values,
-                         learning_rate=_positive_number("--learning-rate", learning_rate),
-                         steps=_whole("--steps", steps))
+    values = {
+        name: _number(f"--{name}", text)
+        for name, text in {"x": x, "w1": w1, "b1": b1, "w2": w2, "b2": b2, "target": target}.items()
+    }
+    result = run_guarded(
+        experiments.backprop,
+        **values,
+        learning_rate=_positive_number("--learning-rate", learning_rate),
+        steps=_whole("--steps", steps),
+    )
     console = None if as_json else _console()
     if as_json:
         _print_json(result)
@@ -204,24 +214,41 @@ _V = experiments.VANISHING_DEFAULTS
 
 @app.command()
 def vanishing(
-    activations: str = typer.Option("sigmoid,tanh,relu,leaky_relu", "--activations",
-                                     help="Comma-separated hidden-layer activations to compare."),
-    dataset: str = typer.Option("digits", "--dataset",
-                                help="digits or breast_cancer (bundled with scikit-learn)."),
+    activations: str = typer.Option(
+        "sigmoid,tanh,relu,leaky_relu",
+        "--activations",
+        help="Comma-separated hidden-layer activations to compare.",
+    ),
+    dataset: str = typer.Option(
+        "digits", "--dataset", help="digits or breast_cancer (bundled with scikit-learn)."
+    ),
     depth: str = typer.Option(str(_V["depth"]), "--depth", metavar="INT", help="Number of hidden layers."),
     width: str = typer.Option(str(_V["width"]), "--width", metavar="INT", help="Units per hidden layer."),
-    epochs: str = typer.Option(str(_V["epochs"]), "--epochs", metavar="INT",
-                               help="Training epochs per activation (the tour's)."),
-    learning_rate: str = typer.Option(f"{_V['learning_rate']:g}", "--learning-rate", "-l", metavar="FLOAT",
-                                      help="SGD step size at the start."),
-    momentum: str = typer.Option(f"{_V['momentum']:g}", "--momentum", metavar="FLOAT",
-                                 help="SGD momentum in [0, 1) (0: plain SGD)."),
-    decay: str = typer.Option(f"{_V['decay']:g}", "--decay", metavar="FLOAT",
-                              help="Learning rate multiplied by this after every epoch, in (0, 1] "
-                                   "(1: constant)."),
-    initializer: str | None = typer.Option(None, "--initializer",
-                                           help="Force one initializer for every activation (default: "
-                                                "he_uniform for relu/leaky_relu, glorot_uniform otherwise)."),
+    epochs: str = typer.Option(
+        str(_V["epochs"]), "--epochs", metavar="INT", help="Training epochs per activation (the tour's)."
+    ),
+    learning_rate: str = typer.Option(
+        f"{_V['learning_rate']:g}",
+        "--learning-rate",
+        "-l",
+        metavar="FLOAT",
+        help="SGD step size at the start.",
+    ),
+    momentum: str = typer.Option(
+        f"{_V['momentum']:g}", "--momentum", metavar="FLOAT", help="SGD momentum in [0, 1) (0: plain SGD)."
+    ),
+    decay: str = typer.Option(
+        f"{_V['decay']:g}",
+        "--decay",
+        metavar="FLOAT",
+        help="Learning rate multiplied by this after every epoch, in (0, 1] (1: constant).",
+    ),
+    initializer: str | None = typer.Option(
+        None,
+        "--initializer",
+        help="Force one initializer for every activation (default: "
+        "he_uniform for relu/leaky_relu, glorot_uniform otherwise).",
+    ),
     seed: str = typer.Option("0", "--seed", metavar="INT", help="Seed of the weights, split and shuffling."),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
     out: OutOption = None,
@@ -236,16 +263,27 @@ def vanishing(
         fail(f"`--momentum` must be a number in [0, 1), e.g. 0.9 (0: plain SGD). Got {momentum!r}.")
     if not 0 < decay_value <= 1:
         fail(f"`--decay` must be a number in (0, 1], e.g. 0.85 (1: a constant rate). Got {decay!r}.")
-    result = run_guarded(experiments.vanishing, activations=names, dataset=dataset,
-                         depth=_whole("--depth", depth), width=_whole("--width", width),
-                         epochs=_whole("--epochs", epochs),
-                         learning_rate=_positive_number("--learning-rate", learning_rate),
-                         momentum=momentum_value, decay=decay_value,
-                         initializer=initializer, seed=_whole("--seed", seed, minimum=0))
+    result = run_guarded(
+        experiments.vanishing,
+        activations=names,
+        dataset=dataset,
+        depth=_whole("--depth", depth),
+        width=_whole("--width", width),
+        epochs=_whole("--epochs", epochs),
+        learning_rate=_positive_number("--learning-rate", learning_rate),
+        momentum=momentum_value,
+        decay=decay_value,
+        initializer=initializer,
+        seed=_whole("--seed", seed, minimum=0),
+    )
     console = None if as_json else _console()
     if as_json:
-        echo_json({**result.to_dict(),
-                   "claims": [claim.to_dict() for claim in experiments.vanishing_claims(result)]})
+        echo_json(
+            {
+                **result.to_dict(),
+                "claims": [claim.to_dict() for claim in experiments.vanishing_claims(result)],
+            }
+        )
     else:
         _print_table(console, vanishing_table(result))
         for run in result.runs:
@@ -256,8 +294,11 @@ def vanishing(
     if out is not None:
         from ..plots import plot_gradient_flow, plot_loss_curves
 
-        _save(console, out, {"gradient_flow": plot_gradient_flow(result),
-                             "vanishing_loss": plot_loss_curves(result)})
+        _save(
+            console,
+            out,
+            {"gradient_flow": plot_gradient_flow(result), "vanishing_loss": plot_loss_curves(result)},
+        )
 
 
 @app.command(name="activations")
@@ -280,8 +321,9 @@ def activations_command(
         from .. import plots
 
         if name is not None:
-            figures = {f"activation_{info.name}": plots.plot_activation(info.name)
-                       for info in result.activations}
+            figures = {
+                f"activation_{info.name}": plots.plot_activation(info.name) for info in result.activations
+            }
         else:
             figures = {"activations": plots.plot_gallery(result)}
         _save(console, out, figures)
@@ -301,8 +343,9 @@ class _EpochProgress(Callback):
     def on_epoch_end(self, epoch, logs):
         if self.task is None:
             return
-        self.progress.update(self.task, completed=epoch,
-                             description=f"training on digits (loss {logs['loss']:.4f})")
+        self.progress.update(
+            self.task, completed=epoch, description=f"training on digits (loss {logs['loss']:.4f})"
+        )
 
 
 @app.command()
@@ -321,27 +364,42 @@ def tour(
         fail(f"`--out` {out} is a file, not a folder. Choose another path.")
     if out.exists() and any(out.iterdir()):
         if not force:
-            fail(f"The report folder {out} already exists. Use --force to overwrite it or --out to "
-                 "choose another.")
+            fail(
+                f"The report folder {out} already exists. Use --force to overwrite it or --out to "
+                "choose another."
+            )
     settings = TourSettings.quick() if quick else TourSettings()
     console = _console()
     progress_console = Console(stderr=True) if as_json else console
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=progress_console, transient=as_json) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=progress_console,
+        transient=as_json,
+    ) as progress:
         stages = progress.add_task("course", total=5)
 
         def on_stage(name: str) -> None:
             progress.update(stages, description=name, advance=0 if name == "gradient descent" else 1)
 
         try:
-            result = run_guarded(run_tour, out, settings=settings,
-                                 training_callbacks=[_EpochProgress(progress)], on_stage=on_stage)
+            result = run_guarded(
+                run_tour,
+                out,
+                settings=settings,
+                training_callbacks=[_EpochProgress(progress)],
+                on_stage=on_stage,
+            )
         except KeyboardInterrupt:
             progress.stop()
             # run_tour wrote into a temporary folder and removed it: nothing half-written is left.
             kept = "left as it was" if out.exists() else "not created"
-            error_console.print(f"Interrupted: the tour stopped before it finished. Nothing was written; "
-                                f"{out} was {kept}.", markup=False)
+            error_console.print(
+                f"Interrupted: the tour stopped before it finished. Nothing was written; {out} was {kept}.",
+                markup=False,
+            )
             raise typer.Exit(130) from None
         progress.update(stages, description="done", completed=5)
     if as_json:

@@ -90,18 +90,20 @@ def _parse_schedule(text: str | None) -> list[Callback]:
             return [ExponentialDecay(rate=float(args[0]))]
     except ValueError:
         pass
-    raise ValidationError(f"--lr-schedule must be step:DROP:EVERY (e.g. step:0.5:10) or exp:RATE "
-                          f"(e.g. exp:0.95). Got {text!r}.")
-
-
+    raise ValidationError(
+        f"--lr-schedule must be step:DROP:EVERY (e.g. step:0.5:10) or exp:RATE (e.g. exp:0.95). Got {text!r}."
+    )
 
 
 def _headline(task: str, result: dict) -> dict:
     """The headline metrics of a full ``Model.evaluate`` result (or its baseline)."""
     if task == "regression":
         return {name: result[name] for name in ("mse", "mae", "r2")}
-    return {"accuracy": result["accuracy"], "precision (mean)": float(np.mean(result["precision"])),
-            "recall (mean)": float(np.mean(result["recall"]))}
+    return {
+        "accuracy": result["accuracy"],
+        "precision (mean)": float(np.mean(result["precision"])),
+        "recall (mean)": float(np.mean(result["recall"])),
+    }
 
 
 class RichProgress(Callback):
@@ -114,9 +116,15 @@ class RichProgress(Callback):
 
     def on_train_begin(self, context):
         super().on_train_begin(context)
-        self.progress = Progress(TextColumn("epoch"), MofNCompleteColumn(), BarColumn(),
-                                 TextColumn("{task.fields[status]}", markup=False), TimeElapsedColumn(),
-                                 console=self.console, transient=False)
+        self.progress = Progress(
+            TextColumn("epoch"),
+            MofNCompleteColumn(),
+            BarColumn(),
+            TextColumn("{task.fields[status]}", markup=False),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=False,
+        )
         self.progress.start()
         self.task_id = self.progress.add_task("train", total=context.epochs, status="")
 
@@ -125,8 +133,12 @@ class RichProgress(Callback):
         if "val_loss" in logs and self.validation is not None:
             parts.append(f"val_loss {logs['val_loss']:.4g}")
             if self.model.task == "classification":
-                accuracy = float(np.mean(self.model.predict(self.validation)
-                                         == self.validation.column(self.model.target).astype(object)))
+                accuracy = float(
+                    np.mean(
+                        self.model.predict(self.validation)
+                        == self.validation.column(self.model.target).astype(object)
+                    )
+                )
                 parts.append(f"val_accuracy {accuracy:.3f}")
             else:
                 parts.append(f"val_r2 {self.model.evaluate(self.validation)['r2']:.3f}")
@@ -151,16 +163,21 @@ def train(
     optimizer: str = typer.Option("adam", help=f"One of {'|'.join(OPTIMIZER_CHOICES)}."),
     learning_rate: float | None = typer.Option(None, help="Step size (default: the optimizer's)."),
     epochs: int | None = typer.Option(
-        None, help=f"Maximum number of epochs (default {EPOCH_CAP} with early stopping, "
-                   f"{EPOCHS_WITHOUT_STOPPING} without)."),
+        None,
+        help=f"Maximum number of epochs (default {EPOCH_CAP} with early stopping, "
+        f"{EPOCHS_WITHOUT_STOPPING} without).",
+    ),
     batch_size: int = typer.Option(32, help="Mini-batch size."),
     validation_split: float = typer.Option(0.2, help="Fraction of rows held out for validation."),
     test_split: float = typer.Option(0.0, help="Fraction of rows held out for a final test."),
     early_stopping: int | None = typer.Option(
-        None, help=f"Patience (epochs, >= 1) on the validation loss; the best weights are kept "
-                   f"(default {DEFAULT_PATIENCE})."),
-    no_early_stopping: bool = typer.Option(False, "--no-early-stopping",
-                                           help="Train for all --epochs and keep the last weights."),
+        None,
+        help=f"Patience (epochs, >= 1) on the validation loss; the best weights are kept "
+        f"(default {DEFAULT_PATIENCE}).",
+    ),
+    no_early_stopping: bool = typer.Option(
+        False, "--no-early-stopping", help="Train for all --epochs and keep the last weights."
+    ),
     l2: float = typer.Option(0.0, help="L2 penalty lambda/2 * sum W^2 on the weights."),
     l1: float = typer.Option(0.0, help="L1 penalty lambda * sum |W| on the weights."),
     dropout: float | None = typer.Option(None, help="Dropout rate after each hidden layer (default 0)."),
@@ -175,7 +192,8 @@ def train(
     decimal: str | None = typer.Option(None, help=DECIMAL_HELP),
     ignore: str = typer.Option("", help="Comma-separated columns to leave out (ids, free text)."),
     resume: str | None = typer.Option(
-        None, help="Continue training this saved model (its architecture options cannot be changed)."),
+        None, help="Continue training this saved model (its architecture options cannot be changed)."
+    ),
     out: str | None = typer.Option(None, help="Model file to write (default model.nlab)."),
     force: bool = typer.Option(False, help="Overwrite an existing --out."),
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
@@ -184,18 +202,51 @@ def train(
     run_guarded(_train, **locals())
 
 
-def _train(*, data, target, task, hidden, activation, output_activation, loss, optimizer, learning_rate,
-           epochs, batch_size, validation_split, test_split, early_stopping, no_early_stopping, l2, l1,
-           dropout, class_weight, lr_schedule, seed, dtype, missing, missing_indicator, drop_missing, sep,
-           decimal, ignore, resume, out, force, as_json) -> None:
+def _train(
+    *,
+    data,
+    target,
+    task,
+    hidden,
+    activation,
+    output_activation,
+    loss,
+    optimizer,
+    learning_rate,
+    epochs,
+    batch_size,
+    validation_split,
+    test_split,
+    early_stopping,
+    no_early_stopping,
+    l2,
+    l1,
+    dropout,
+    class_weight,
+    lr_schedule,
+    seed,
+    dtype,
+    missing,
+    missing_indicator,
+    drop_missing,
+    sep,
+    decimal,
+    ignore,
+    resume,
+    out,
+    force,
+    as_json,
+) -> None:
     out = out or resume or "model.nlab"
     check_out(out, force, allowed=resume)
     if optimizer.strip().lower() not in OPTIMIZER_CHOICES:
         valid = ", ".join(OPTIMIZER_CHOICES)
         raise ValidationError(f"Unknown optimizer {optimizer!r}. Choose one of: {valid}.")
     if early_stopping is not None and early_stopping < 1:
-        raise ValidationError(f"--early-stopping is the patience in epochs and must be at least 1 (to train "
-                              f"for all --epochs, pass --no-early-stopping). Got {early_stopping}.")
+        raise ValidationError(
+            f"--early-stopping is the patience in epochs and must be at least 1 (to train "
+            f"for all --epochs, pass --no-early-stopping). Got {early_stopping}."
+        )
     if early_stopping is not None and no_early_stopping:
         raise ValidationError("--early-stopping and --no-early-stopping contradict each other: give one.")
     missing = "drop" if drop_missing else check_missing_option(missing)
@@ -204,15 +255,27 @@ def _train(*, data, target, task, hidden, activation, output_activation, loss, o
     ignored = [c.strip() for c in ignore.split(",") if c.strip()]
     model = io.load(resume) if resume else None
     if model is not None:
-        _check_resume_options(model, resume, task=task, hidden=hidden, activation=activation,
-                              output_activation=output_activation, loss=loss, dtype=dtype, dropout=dropout,
-                              ignored=ignored)
-    table, known_target = load_data(data, missing="keep" if missing == "impute" else missing, sep=sep,
-                                    decimal=decimal)
+        _check_resume_options(
+            model,
+            resume,
+            task=task,
+            hidden=hidden,
+            activation=activation,
+            output_activation=output_activation,
+            loss=loss,
+            dtype=dtype,
+            dropout=dropout,
+            ignored=ignored,
+        )
+    table, known_target = load_data(
+        data, missing="keep" if missing == "impute" else missing, sep=sep, decimal=decimal
+    )
     target = target or (model.target if model else None) or known_target
     if target is None:
-        raise DataError(f"Give the column to predict with --target. The columns of {data} are: "
-                        f"{', '.join(table.columns)}.{delimiter_hint(table.columns)}")
+        raise DataError(
+            f"Give the column to predict with --target. The columns of {data} are: "
+            f"{', '.join(table.columns)}.{delimiter_hint(table.columns)}"
+        )
     table.column(target)
     table = table.drop_missing([target], what=f"no value in the target {target!r}")
     notes += table.notes
@@ -226,11 +289,21 @@ def _train(*, data, target, task, hidden, activation, output_activation, loss, o
     train_rows, val_rows, test_rows = _split(table.n_rows, validation_split, test_split, seed, stratify)
     if model is None:
         sizes = parse_hidden("64,32" if hidden is None else hidden)
-        model = Model.for_data(table, target, task=task, hidden=sizes, activation=activation or "relu",
-                               output_activation=output_activation, loss=loss, dtype=dtype or "float32",
-                               train_rows=train_rows, dropout=dropout or 0.0, ignore=ignored,
-                               missing="error" if missing == "error" else "impute",
-                               missing_indicator=missing_indicator)
+        model = Model.for_data(
+            table,
+            target,
+            task=task,
+            hidden=sizes,
+            activation=activation or "relu",
+            output_activation=output_activation,
+            loss=loss,
+            dtype=dtype or "float32",
+            train_rows=train_rows,
+            dropout=dropout or 0.0,
+            ignore=ignored,
+            missing="error" if missing == "error" else "impute",
+            missing_indicator=missing_indicator,
+        )
         rule = model.preprocessor.task_rule
         notes += model.preprocessor.notes
         chosen_optimizer = optimizer
@@ -240,16 +313,20 @@ def _train(*, data, target, task, hidden, activation, output_activation, loss, o
     patience = None if no_early_stopping else (early_stopping or DEFAULT_PATIENCE)
     if patience is not None and val_table.n_rows == 0:
         if early_stopping is not None:
-            raise ValidationError("--early-stopping needs validation rows: set --validation-split above 0, "
-                                  "or pass --no-early-stopping.")
+            raise ValidationError(
+                "--early-stopping needs validation rows: set --validation-split above 0, "
+                "or pass --no-early-stopping."
+            )
         patience = None
         notes.append("no validation rows: early stopping is off")
     if epochs is None:
         epochs = EPOCH_CAP if patience is not None else EPOCHS_WITHOUT_STOPPING
     if patience is not None:
-        notes.append(f"early stopping: stops after {patience} epochs without a lower validation loss "
-                     f"(at most {epochs}) and keeps the best epoch's weights; --no-early-stopping turns it "
-                     "off")
+        notes.append(
+            f"early stopping: stops after {patience} epochs without a lower validation loss "
+            f"(at most {epochs}) and keeps the best epoch's weights; --no-early-stopping turns it "
+            "off"
+        )
     if not as_json:
         print_out(f"task {rule}")
         for note in notes:
@@ -258,17 +335,29 @@ def _train(*, data, target, task, hidden, activation, output_activation, loss, o
     if not as_json:
         callbacks.append(RichProgress(model, val_table if val_table.n_rows else None, _progress_console))
     try:
-        history = model.fit(train_table, validation=val_table, optimizer=chosen_optimizer,
-                            learning_rate=learning_rate, epochs=epochs, batch_size=batch_size,
-                            early_stopping=patience, min_delta=MIN_IMPROVEMENT if patience else 0.0,
-                            l2=l2, l1=l1, class_weight=class_weight,
-                            seed=seed, callbacks=callbacks)
+        history = model.fit(
+            train_table,
+            validation=val_table,
+            optimizer=chosen_optimizer,
+            learning_rate=learning_rate,
+            epochs=epochs,
+            batch_size=batch_size,
+            early_stopping=patience,
+            min_delta=MIN_IMPROVEMENT if patience else 0.0,
+            l2=l2,
+            l1=l1,
+            class_weight=class_weight,
+            seed=seed,
+            callbacks=callbacks,
+        )
     except KeyboardInterrupt:
         model.training["interrupted"] = True
         io.save(model, out)
         ran = model.network.history.epochs_run if model.network.history is not None else 0
-        message = (f"interrupted: the model trained so far ({ran} epoch(s) "
-                   f"this run) was written to {out}, marked interrupted")
+        message = (
+            f"interrupted: the model trained so far ({ran} epoch(s) "
+            f"this run) was written to {out}, marked interrupted"
+        )
         if as_json:
             echo_json({"interrupted": True, "out": out, "epochs": ran})
         else:
@@ -278,8 +367,10 @@ def _train(*, data, target, task, hidden, activation, output_activation, loss, o
     splits = {"train": train_table, "validation": val_table, "test": test_table}
     full = {name: model.evaluate(part) for name, part in splits.items() if part.n_rows}
     results = {name: _headline(model.task, result) for name, result in full.items()}
-    baselines = {name: {"rule": result["baseline"]["rule"], **_headline(model.task, result["baseline"])}
-                 for name, result in full.items()}
+    baselines = {
+        name: {"rule": result["baseline"]["rule"], **_headline(model.task, result["baseline"])}
+        for name, result in full.items()
+    }
     held = "test" if test_table.n_rows else "validation" if val_table.n_rows else "train"
     warnings = _train_warnings(model, full, splits, held, history, patience)
     hints = []
@@ -289,14 +380,27 @@ def _train(*, data, target, task, hidden, activation, output_activation, loss, o
         hints = leakage_hints(table, target, features, model.task, train_rows, held_rows)
     best_epoch = model.training["sessions"][-1].get("best_epoch") if patience is not None else None
     if as_json:
-        echo_json({"task": model.task, "task_rule": rule, "target": target, "notes": notes,
-                   "epochs": history.epochs_run, "stop_reason": history.stop_reason,
-                   "early_stopping": (None if patience is None
-                                      else {"patience": patience, "best_epoch": best_epoch}),
-                   "loss": history.loss[-1] if history.loss else None,
-                   "val_loss": history.val_loss[-1] if history.val_loss else None,
-                   "metrics": results, "baseline": baselines, "warnings": warnings, "hints": hints,
-                   "rows": {k: v.n_rows for k, v in splits.items()}, "out": out})
+        echo_json(
+            {
+                "task": model.task,
+                "task_rule": rule,
+                "target": target,
+                "notes": notes,
+                "epochs": history.epochs_run,
+                "stop_reason": history.stop_reason,
+                "early_stopping": (
+                    None if patience is None else {"patience": patience, "best_epoch": best_epoch}
+                ),
+                "loss": history.loss[-1] if history.loss else None,
+                "val_loss": history.val_loss[-1] if history.val_loss else None,
+                "metrics": results,
+                "baseline": baselines,
+                "warnings": warnings,
+                "hints": hints,
+                "rows": {k: v.n_rows for k, v in splits.items()},
+                "out": out,
+            }
+        )
         print_warnings(warnings, hints)
         return
     stopped = history.stop_reason
@@ -308,8 +412,9 @@ def _train(*, data, target, task, hidden, activation, output_activation, loss, o
         grid.add_column(name, justify="right")
     grid.add_column(f"baseline ({held})", justify="right")
     for metric in next(iter(results.values())):
-        grid.add_row(metric, *(f"{results[name][metric]:.4f}" for name in results),
-                     f"{baselines[held][metric]:.4f}")
+        grid.add_row(
+            metric, *(f"{results[name][metric]:.4f}" for name in results), f"{baselines[held][metric]:.4f}"
+        )
     print_out(grid)
     print_out(f"baseline: {baselines[held]['rule']}")
     print_out(f"model written to {out}")
@@ -323,12 +428,17 @@ def _train_warnings(model: Model, full: dict, splits: dict, held: str, history, 
         if name in full:
             found = baseline_warning(model.task, full[name], full[name]["baseline"], name)
             warnings += [found] if found else []
-            found = small_split_warning(splits[name].n_rows, name, "Use more rows, or a larger "
-                                        f"--{name}-split, and compare a second --seed.")
+            found = small_split_warning(
+                splits[name].n_rows,
+                name,
+                f"Use more rows, or a larger --{name}-split, and compare a second --seed.",
+            )
             warnings += [found] if found else []
     if held == "train":
-        warnings.append("no held-out rows: the metrics above are on the training rows only and say nothing "
-                        "about new data. Keep a --validation-split above 0.")
+        warnings.append(
+            "no held-out rows: the metrics above are on the training rows only and say nothing "
+            "about new data. Keep a --validation-split above 0."
+        )
     if patience is None:
         found = overfitting_warning(history)
         warnings += [found] if found else []
@@ -340,10 +450,15 @@ def _architecture(model: Model) -> dict[str, object]:
     dense = [layer for layer in model.network.layers if isinstance(layer, Dense)]
     hidden, output = dense[:-1], dense[-1]
     rates = [layer.rate for layer in model.network.layers if isinstance(layer, Dropout)]
-    return {"--task": model.task, "--hidden": tuple(layer.units for layer in hidden),
-            "--activation": hidden[0].activation.name if hidden else None,
-            "--output-activation": output.activation.name, "--loss": model.loss,
-            "--dtype": model.network.dtype.name, "--dropout": float(rates[0]) if rates else 0.0}
+    return {
+        "--task": model.task,
+        "--hidden": tuple(layer.units for layer in hidden),
+        "--activation": hidden[0].activation.name if hidden else None,
+        "--output-activation": output.activation.name,
+        "--loss": model.loss,
+        "--dtype": model.network.dtype.name,
+        "--dropout": float(rates[0]) if rates else 0.0,
+    }
 
 
 def _shown(value: object) -> str:
@@ -352,16 +467,18 @@ def _shown(value: object) -> str:
     return "none (no hidden layer)" if value is None else str(value)
 
 
-def _check_resume_options(model: Model, resume: str, *, task, hidden, activation, output_activation, loss,
-                          dtype, dropout, ignored) -> None:
+def _check_resume_options(
+    model: Model, resume: str, *, task, hidden, activation, output_activation, loss, dtype, dropout, ignored
+) -> None:
     """Refuse architecture options that differ from the resumed model's (they cannot apply)."""
     saved = _architecture(model)
     given = {
         "--task": task,
         "--hidden": None if hidden is None else parse_hidden(hidden),
         "--activation": None if activation is None else get_activation(activation.strip().lower()).name,
-        "--output-activation": (None if output_activation is None
-                                else get_activation(output_activation.strip().lower()).name),
+        "--output-activation": (
+            None if output_activation is None else get_activation(output_activation.strip().lower()).name
+        ),
         "--loss": None if loss is None else get_loss(loss.strip().lower()).name,
         "--dtype": None if dtype is None else check_dtype(dtype.strip()).name,
         "--dropout": None if dropout is None else float(dropout),
@@ -394,15 +511,25 @@ def _reader_missing(missing: str) -> str:
     return "keep" if missing == "impute" else missing
 
 
-def _table_for(model: Model, data: str, target: str | None, *, with_target: bool, missing: str = "impute",
-               sep: str | None = None, decimal: str | None = None) -> Table:
+def _table_for(
+    model: Model,
+    data: str,
+    target: str | None,
+    *,
+    with_target: bool,
+    missing: str = "impute",
+    sep: str | None = None,
+    decimal: str | None = None,
+) -> Table:
     kinds = model.column_kinds(with_target=with_target)
     if data in BUNDLED and not os.path.exists(data):
         table, _ = load_bundled(data)
         absent = [name for name in kinds if name not in table.data]
         if absent:
-            raise DataError(f"{data} lacks the column(s) the model needs: {name_list(absent)}. "
-                            f"Its columns are: {name_list(table.columns)}.")
+            raise DataError(
+                f"{data} lacks the column(s) the model needs: {name_list(absent)}. "
+                f"Its columns are: {name_list(table.columns)}."
+            )
         return table
     if with_target and target and target != model.target:
         kinds.setdefault(target, kinds.pop(model.target))  # a feature column keeps its own kind
@@ -421,8 +548,9 @@ def evaluate(
     as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
 ) -> None:
     """Metrics of a saved model on labelled data, each beside its baseline (majority class or mean)."""
-    run_guarded(_evaluate, model_path, data, target, check_missing_option(missing), strict, sep, decimal,
-                as_json)
+    run_guarded(
+        _evaluate, model_path, data, target, check_missing_option(missing), strict, sep, decimal, as_json
+    )
 
 
 def _evaluate(model_path, data, target, missing, strict, sep, decimal, as_json) -> None:
@@ -494,8 +622,20 @@ def predict(
     """Predict every row of DATA, in order (class and probabilities for a classifier).
 
     Every row is read and predicted before the first line is written: no partial output."""
-    run_guarded(_predict, model_path, data, out, force, keep, check_missing_option(missing), strict, sep,
-                decimal, chunk_rows, as_json)
+    run_guarded(
+        _predict,
+        model_path,
+        data,
+        out,
+        force,
+        keep,
+        check_missing_option(missing),
+        strict,
+        sep,
+        decimal,
+        chunk_rows,
+        as_json,
+    )
 
 
 def _prediction_header(model: Model) -> list[str]:
@@ -519,8 +659,10 @@ def _keep_columns(keep: str, header: list[str]) -> list[str]:
     names = [name.strip() for name in keep.split(",") if name.strip()]
     clash = [name for name in names if name in header]
     if clash:
-        raise ValidationError(f"--keep {','.join(clash)} would repeat an output column "
-                              f"({', '.join(header)}). Rename that column in the input file.")
+        raise ValidationError(
+            f"--keep {','.join(clash)} would repeat an output column "
+            f"({', '.join(header)}). Rename that column in the input file."
+        )
     if len(set(names)) != len(names):
         raise ValidationError(f"--keep names a column twice: {keep!r}.")
     return names
@@ -537,27 +679,39 @@ def _predict(model_path, data, out, force, keep, missing, strict, sep, decimal, 
         whole, _ = load_bundled(data)
         absent = [name for name in kept if name not in whole.data]
         if absent:
-            raise DataError(f"{data} has no column(s) {name_list(absent)} to keep (--keep). Its columns are: "
-                            f"{name_list(whole.columns)}.")
-        table.raw = {name: np.array([_cell(v) for v in whole.data[name].tolist()], dtype=object)
-                     for name in kept}
+            raise DataError(
+                f"{data} has no column(s) {name_list(absent)} to keep (--keep). Its columns are: "
+                f"{name_list(whole.columns)}."
+            )
+        table.raw = {
+            name: np.array([_cell(v) for v in whole.data[name].tolist()], dtype=object) for name in kept
+        }
         chunks = iter([table])
     else:
-        chunks = read_csv_chunks(data, model.column_kinds(), chunk_rows=chunk_rows,
-                                 missing=_reader_missing(missing), sep=sep, decimal=decimal, keep=kept)
+        chunks = read_csv_chunks(
+            data,
+            model.column_kinds(),
+            chunk_rows=chunk_rows,
+            missing=_reader_missing(missing),
+            sep=sep,
+            decimal=decimal,
+            keep=kept,
+        )
     report = TransformReport()
     notes: list[str] = []
     if out is None:
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+", newline="") as buffer:
-            _write_predictions(model, chunks, buffer, [*kept, *header], as_json, kept, missing, strict,
-                               report, notes)
+            _write_predictions(
+                model, chunks, buffer, [*kept, *header], as_json, kept, missing, strict, report, notes
+            )
             _report(report, notes)
             buffer.seek(0)
             shutil.copyfileobj(buffer, sys.stdout)
         return
     with atomic_write(out, "w", newline="") as handle:
-        rows = _write_predictions(model, chunks, handle, [*kept, *header], False, kept, missing, strict,
-                                  report, notes)
+        rows = _write_predictions(
+            model, chunks, handle, [*kept, *header], False, kept, missing, strict, report, notes
+        )
     _report(report, notes)
     if as_json:
         echo_json({"rows": rows, "out": out, "columns": [*kept, *header]})
@@ -594,9 +748,10 @@ def _write_predictions(model, chunks, stream, header, as_json, kept, missing, st
                 stream.write(json.dumps(record) + "\n")
             count += 1
     if dropped:
-        notes.append(f"dropped {dropped} row(s) with missing cells (--missing drop): the output has {count} "
-                     "rows" + ("" if kept else "; --keep an id column to tell which input row each "
-                                               "belongs to"))
+        notes.append(
+            f"dropped {dropped} row(s) with missing cells (--missing drop): the output has {count} "
+            "rows" + ("" if kept else "; --keep an id column to tell which input row each belongs to")
+        )
     return count
 
 

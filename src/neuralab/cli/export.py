@@ -39,13 +39,22 @@ def _export(model_path: str, format: str, out: str, force: bool, opset: int, as_
     export_onnx(model, out, opset=opset)
     output = "probabilities" if model.task == "classification" else "prediction"
     if as_json:
-        echo_json({"model": model_path, "out": out, "format": format, "opset": opset,
-                   "input": "input", "input_shape": ["batch", model.network.input_dim], "output": output})
+        echo_json(
+            {
+                "model": model_path,
+                "out": out,
+                "format": format,
+                "opset": opset,
+                "input": "input",
+                "input_shape": ["batch", model.network.input_dim],
+                "output": output,
+            }
+        )
         return
     print_out(
-              f"exported {model_path} to {out} (ONNX opset {opset}; input 'input' of shape "
-              f"(batch, {model.network.input_dim}), output '{output}')"
-          )
+        f"exported {model_path} to {out} (ONNX opset {opset}; input 'input' of shape "
+        f"(batch, {model.network.input_dim}), output '{output}')"
+    )
 
 
 __all__ = ["export"]

@@ -48,9 +48,12 @@ def lr_find(
     steps: int = typer.Option(100, help="Number of mini-batch steps (at most)."),
     batch_size: int = typer.Option(32, help="Mini-batch size."),
     seed: int = typer.Option(0, help="Seed of the initial weights and the shuffling."),
-    rule: str = typer.Option("auto", help="How to read the suggestion off the curve: auto (minimum/10 "
-                                          "for gd/sgd, valley for adam/rmsprop: validated), minimum/10, "
-                                          "valley or steepest."),
+    rule: str = typer.Option(
+        "auto",
+        help="How to read the suggestion off the curve: auto (minimum/10 "
+        "for gd/sgd, valley for adam/rmsprop: validated), minimum/10, "
+        "valley or steepest.",
+    ),
     drop_missing: bool = typer.Option(False, help="Drop rows with empty/NaN cells (default: impute them)."),
     ignore: str = typer.Option("", help="Comma-separated columns to leave out (ids, free text)."),
     sep: str | None = typer.Option(None, help=SEP_HELP),
@@ -63,8 +66,28 @@ def lr_find(
     run_guarded(_lr_find, **locals())
 
 
-def _lr_find(*, data, target, task, hidden, activation, optimizer, start, end, steps, batch_size, seed, rule,
-             drop_missing, ignore, sep, decimal, out, force, as_json) -> None:
+def _lr_find(
+    *,
+    data,
+    target,
+    task,
+    hidden,
+    activation,
+    optimizer,
+    start,
+    end,
+    steps,
+    batch_size,
+    seed,
+    rule,
+    drop_missing,
+    ignore,
+    sep,
+    decimal,
+    out,
+    force,
+    as_json,
+) -> None:
     if not out.lower().endswith(".png"):
         raise ValidationError(f"--out must name a .png file. Got {out!r}.")
     check_out(out, force)
@@ -74,31 +97,64 @@ def _lr_find(*, data, target, task, hidden, activation, optimizer, start, end, s
     table, known_target = load_data(data, drop_missing=drop_missing, sep=sep, decimal=decimal)
     target = target or known_target
     if target is None:
-        raise DataError(f"Give the column to predict with --target. The columns of {data} are: "
-                        f"{', '.join(table.columns)}.{delimiter_hint(table.columns)}")
+        raise DataError(
+            f"Give the column to predict with --target. The columns of {data} are: "
+            f"{', '.join(table.columns)}.{delimiter_hint(table.columns)}"
+        )
     table = table.drop_missing([target], what=f"no value in the target {target!r}")
     ignored = [name.strip() for name in ignore.split(",") if name.strip()]
-    model = Model.for_data(table, target, task=task, hidden=parse_hidden(hidden), activation=activation,
-                           ignore=ignored)
+    model = Model.for_data(
+        table, target, task=task, hidden=parse_hidden(hidden), activation=activation, ignore=ignored
+    )
     X = model.preprocessor.transform(table)
     y = model.preprocessor.encode_target(table, model.network.output_dim)
-    result = run_lr_find(model.network, X, y, loss=model.loss, optimizer=optimizer.strip().lower(),
-                         start_learning_rate=start, end_learning_rate=end, num_steps=steps,
-                         batch_size=batch_size, seed=seed, rule=rule)
+    result = run_lr_find(
+        model.network,
+        X,
+        y,
+        loss=model.loss,
+        optimizer=optimizer.strip().lower(),
+        start_learning_rate=start,
+        end_learning_rate=end,
+        num_steps=steps,
+        batch_size=batch_size,
+        seed=seed,
+        rule=rule,
+    )
     with atomic_write(out) as handle:
         plot_lr_find(result).savefig(handle, format="png", dpi=110)
     suggested = result.suggestion == result.suggestion  # not NaN
     command = None
     if suggested:
-        command = train_command(data, target=None if target == known_target else target, task=task,
-                                hidden=parse_hidden(hidden), activation=activation,
-                                optimizer=optimizer.strip().lower(), batch_size=batch_size, seed=seed,
-                                drop_missing=drop_missing, learning_rate=result.suggestion,
-                                ignore=",".join(ignored), sep=sep, decimal=decimal)
+        command = train_command(
+            data,
+            target=None if target == known_target else target,
+            task=task,
+            hidden=parse_hidden(hidden),
+            activation=activation,
+            optimizer=optimizer.strip().lower(),
+            batch_size=batch_size,
+            seed=seed,
+            drop_missing=drop_missing,
+            learning_rate=result.suggestion,
+            ignore=",".join(ignored),
+            sep=sep,
+            decimal=decimal,
+        )
     if as_json:
-        echo_json({"data": data, "target": target, "task": model.task, "loss": model.loss,
-                   "optimizer": optimizer, "steps": len(result.losses), "out": out, **result.to_dict(),
-                   "train_command": command})
+        echo_json(
+            {
+                "data": data,
+                "target": target,
+                "task": model.task,
+                "loss": model.loss,
+                "optimizer": optimizer,
+                "steps": len(result.losses),
+                "out": out,
+                **result.to_dict(),
+                "train_command": command,
+            }
+        )
         return
     grid = RichTable(title=f"learning-rate range test on {data} ({model.task}, {model.loss}, {optimizer})")
     grid.add_column("")
@@ -106,22 +162,37 @@ def _lr_find(*, data, target, task, hidden, activation, optimizer, start, end, s
     grid.add_row("steps run", str(len(result.losses)))
     grid.add_row("stopped", result.stop_reason)
     grid.add_row("lowest smoothed loss at rate", f"{result.best_learning_rate:.3g}")
-    grid.add_row(f"suggested learning rate ({result.rule})",
-                 f"{result.suggestion:.3g}" if suggested else "none")
+    grid.add_row(
+        f"suggested learning rate ({result.rule})", f"{result.suggestion:.3g}" if suggested else "none"
+    )
     print_out(grid)
     print_out(f"plot written to {out}")
     if command is not None:
         print_out(f"try: {command}")
     else:
-        print_out(f"no suggestion: the smoothed loss was lowest within the first steps, so the {result.rule} "
-                  f"rule finds no rate in the tested range from --start {start:g}. Run more --steps, "
-                  "or lower --start.")
+        print_out(
+            f"no suggestion: the smoothed loss was lowest within the first steps, so the {result.rule} "
+            f"rule finds no rate in the tested range from --start {start:g}. Run more --steps, "
+            "or lower --start."
+        )
 
 
-def train_command(data: str, *, target: str | None, task: str | None, hidden: tuple[int, ...],
-                  activation: str, optimizer: str, batch_size: int, seed: int, drop_missing: bool,
-                  learning_rate: float, ignore: str = "", sep: str | None = None,
-                  decimal: str | None = None) -> str:
+def train_command(
+    data: str,
+    *,
+    target: str | None,
+    task: str | None,
+    hidden: tuple[int, ...],
+    activation: str,
+    optimizer: str,
+    batch_size: int,
+    seed: int,
+    drop_missing: bool,
+    learning_rate: float,
+    ignore: str = "",
+    sep: str | None = None,
+    decimal: str | None = None,
+) -> str:
     """The ``neuralab train`` command that trains what the range test measured, at ``learning_rate``.
 
     Everything that shaped the measured loss curve is repeated: the network (--hidden,
@@ -134,8 +205,16 @@ def train_command(data: str, *, target: str | None, task: str | None, hidden: tu
         words += ["--target", target]
     if task is not None:
         words += ["--task", task]
-    words += ["--hidden", ",".join(str(size) for size in hidden) or "0", "--activation", activation,
-              "--optimizer", optimizer, "--batch-size", str(batch_size)]
+    words += [
+        "--hidden",
+        ",".join(str(size) for size in hidden) or "0",
+        "--activation",
+        activation,
+        "--optimizer",
+        optimizer,
+        "--batch-size",
+        str(batch_size),
+    ]
     if seed != 0:
         words += ["--seed", str(seed)]
     if drop_missing:

@@ -10,15 +10,18 @@ import typer
 
 from ._app import app, fail
 
-MISSING_EXTRA = ("The playground needs its optional extra: pip install 'neuralab[playground]' "
-                 "(starlette, uvicorn and python-multipart).")
+MISSING_EXTRA = (
+    "The playground needs its optional extra: pip install 'neuralab[playground]' "
+    "(starlette, uvicorn and python-multipart)."
+)
 
 
 @app.command()
 def playground(
     port: int = typer.Option(8000, "--port", help="TCP port to listen on (1-65535)."),
-    host: str = typer.Option("127.0.0.1", "--host",
-                             help="Address to bind; the default keeps the page on this machine."),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Address to bind; the default keeps the page on this machine."
+    ),
 ) -> None:
     """Open a local web page where you build a network and watch it learn (Ctrl-C stops it)."""
     if not 1 <= port <= 65535:

@@ -23,9 +23,18 @@ from ..sweeps.summary import GRID_KEYS, format_mean_sd
 from ._app import app, run_guarded
 from ._common import print_out
 
-DEFAULTS = {"learning_rates": (0.001, 0.01, 0.1, 1.0), "activations": ("sigmoid", "tanh", "relu"),
-            "depths": (2, 6), "widths": (32,), "seeds": 3, "epochs": 30, "batch_size": 32,
-            "optimizer": "sgd", "validation_split": 0.2, "out": "sweep"}
+DEFAULTS = {
+    "learning_rates": (0.001, 0.01, 0.1, 1.0),
+    "activations": ("sigmoid", "tanh", "relu"),
+    "depths": (2, 6),
+    "widths": (32,),
+    "seeds": 3,
+    "epochs": 30,
+    "batch_size": 32,
+    "optimizer": "sgd",
+    "validation_split": 0.2,
+    "out": "sweep",
+}
 
 _console = Console(stderr=True, highlight=False, markup=False)  # paths print literally
 
@@ -43,18 +52,26 @@ class RichSweepProgress(SweepProgress):
     def on_start(self, total, skipped, slots, where):
         resumed = f" ({skipped} finished before, skipped)" if skipped else ""
         self.console.print(f"{total} runs on {where}{resumed}")
-        self.progress = Progress(TextColumn("runs"), MofNCompleteColumn(), BarColumn(),
-                                 TextColumn("{task.fields[status]}", markup=False), TimeElapsedColumn(),
-                                 console=self.console, transient=False)
+        self.progress = Progress(
+            TextColumn("runs"),
+            MofNCompleteColumn(),
+            BarColumn(),
+            TextColumn("{task.fields[status]}", markup=False),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=False,
+        )
         self.progress.start()
         self.task = self.progress.add_task("sweep", total=total, status="")
 
     def _status(self) -> str:
         parts = [f"running {self.running}", f"failed {self.failed}", f"diverged {self.diverged}"]
         if self.best is not None:
-            parts.append(f"best {self.best['metric']} {self.best['final_metric']:.4g} "
-                         f"(lr {self.best['learning_rate']:g}, {self.best['activation']}, "
-                         f"depth {self.best['depth']})")
+            parts.append(
+                f"best {self.best['metric']} {self.best['final_metric']:.4g} "
+                f"(lr {self.best['learning_rate']:g}, {self.best['activation']}, "
+                f"depth {self.best['depth']})"
+            )
         return "  ".join(parts)
 
     def on_submit(self, spec):
@@ -86,23 +103,28 @@ def _seeds_option(text: str | None):
 
 @app.command("sweep")
 def sweep_command(
-    data: str | None = typer.Argument(None, help=f"A CSV file, or a bundled set: {', '.join(BUNDLED)} "
-                                                 "(or `data` in --config)."),
+    data: str | None = typer.Argument(
+        None, help=f"A CSV file, or a bundled set: {', '.join(BUNDLED)} (or `data` in --config)."
+    ),
     target: str | None = typer.Option(None, "--target", "-t", help="The column to predict."),
-    learning_rate: str | None = typer.Option(None, "--learning-rate", help="Learning rates, comma-separated "
-                                             "(default 0.001,0.01,0.1,1)."),
-    activation: str | None = typer.Option(None, help="Hidden activations, comma-separated "
-                                          "(default sigmoid,tanh,relu)."),
+    learning_rate: str | None = typer.Option(
+        None, "--learning-rate", help="Learning rates, comma-separated (default 0.001,0.01,0.1,1)."
+    ),
+    activation: str | None = typer.Option(
+        None, help="Hidden activations, comma-separated (default sigmoid,tanh,relu)."
+    ),
     depth: str | None = typer.Option(None, help="Numbers of hidden layers, comma-separated (default 2,6)."),
     width: str | None = typer.Option(None, help="Units per hidden layer, comma-separated (default 32)."),
     epochs: int | None = typer.Option(None, help="Epochs per run (default 30)."),
-    seeds: str | None = typer.Option(None, help="A count n (seeds 0..n-1), or seeds comma-separated "
-                                     "(default 3)."),
+    seeds: str | None = typer.Option(
+        None, help="A count n (seeds 0..n-1), or seeds comma-separated (default 3)."
+    ),
     batch_size: int | None = typer.Option(None, help="Mini-batch size (default 32)."),
     optimizer: str | None = typer.Option(None, help="gd|sgd|momentum|nesterov|adam|rmsprop (default sgd)."),
     workers: int | None = typer.Option(None, help="Local processes (default: the CPU count)."),
-    scheduler: str | None = typer.Option(None, help="A Dask scheduler, tcp://HOST:8786 "
-                                         "(needs the `sweep` extra)."),
+    scheduler: str | None = typer.Option(
+        None, help="A Dask scheduler, tcp://HOST:8786 (needs the `sweep` extra)."
+    ),
     connect_timeout: float = typer.Option(10.0, help="Seconds to wait for the scheduler."),
     out: str | None = typer.Option(None, help="Results folder (default sweep/); rerun to resume."),
     config: str | None = typer.Option(None, help="A TOML (or YAML) file with the grid and settings."),
@@ -113,42 +135,86 @@ def sweep_command(
     run_guarded(_sweep, **locals())
 
 
-def _sweep(*, data, target, learning_rate, activation, depth, width, epochs, seeds, batch_size, optimizer,
-           workers, scheduler, connect_timeout, out, config, max_runs, as_json) -> None:
+def _sweep(
+    *,
+    data,
+    target,
+    learning_rate,
+    activation,
+    depth,
+    width,
+    epochs,
+    seeds,
+    batch_size,
+    optimizer,
+    workers,
+    scheduler,
+    connect_timeout,
+    out,
+    config,
+    max_runs,
+    as_json,
+) -> None:
     settings = dict(DEFAULTS)
     if config is not None:
         settings.update(load_config(config))
-    given = {"data": data, "target": target,
-             "learning_rates": _grid_option("learning-rate", learning_rate, float),
-             "activations": _grid_option("activation", activation, str),
-             "depths": _grid_option("depth", depth, int), "widths": _grid_option("width", width, int),
-             "seeds": _seeds_option(seeds), "epochs": epochs, "batch_size": batch_size,
-             "optimizer": optimizer, "workers": workers, "scheduler": scheduler, "out": out,
-             "max_runs": max_runs}
+    given = {
+        "data": data,
+        "target": target,
+        "learning_rates": _grid_option("learning-rate", learning_rate, float),
+        "activations": _grid_option("activation", activation, str),
+        "depths": _grid_option("depth", depth, int),
+        "widths": _grid_option("width", width, int),
+        "seeds": _seeds_option(seeds),
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "optimizer": optimizer,
+        "workers": workers,
+        "scheduler": scheduler,
+        "out": out,
+        "max_runs": max_runs,
+    }
     settings.update({key: value for key, value in given.items() if value is not None})
     source = settings.pop("data", None)
     if source is None:
         raise SweepError("Give the data: a CSV file or a bundled set name as DATA, or `data` in --config.")
     progress = None if as_json else RichSweepProgress(_console)
     try:
-        results = sweep(source, settings.pop("target", None), connect_timeout=connect_timeout,
-                        progress=progress, **settings)
+        results = sweep(
+            source,
+            settings.pop("target", None),
+            connect_timeout=connect_timeout,
+            progress=progress,
+            **settings,
+        )
     finally:
         if progress is not None:
             progress.stop()
     best = best_run(results)
     if as_json:
-        typer.echo(json.dumps({
-            "runs": len(results), "ran": results.ran, "skipped": results.skipped,
-            "interrupted": results.interrupted, "data": results.data,
-            "out": str(results.out), "index": None if results.index is None else str(results.index),
-            "best": best, "summary": {key: summarize(results, key) for key in GRID_KEYS},
-        }, indent=2))
+        typer.echo(
+            json.dumps(
+                {
+                    "runs": len(results),
+                    "ran": results.ran,
+                    "skipped": results.skipped,
+                    "interrupted": results.interrupted,
+                    "data": results.data,
+                    "out": str(results.out),
+                    "index": None if results.index is None else str(results.index),
+                    "best": best,
+                    "summary": {key: summarize(results, key) for key in GRID_KEYS},
+                },
+                indent=2,
+            )
+        )
     else:
         _print_summary(results, best)
     if results.interrupted:
-        _console.print(f"interrupted: {len(results)} finished runs are in {results.out}; "
-                       "rerun the same command to do the rest")
+        _console.print(
+            f"interrupted: {len(results)} finished runs are in {results.out}; "
+            "rerun the same command to do the rest"
+        )
         raise typer.Exit(130)
 
 
@@ -163,16 +229,22 @@ def _print_summary(results, best) -> None:
             grid.add_column(column, justify="right")
         for row in rows:
             value = row[key]
-            grid.add_row(f"{value:g}" if isinstance(value, float) else str(value), str(row["runs"]),
-                         str(row["diverged"]), str(row["failed"]),
-                         format_mean_sd(row["final_loss_mean"], row["final_loss_sd"]),
-                         format_mean_sd(row["final_metric_mean"], row["final_metric_sd"]))
+            grid.add_row(
+                f"{value:g}" if isinstance(value, float) else str(value),
+                str(row["runs"]),
+                str(row["diverged"]),
+                str(row["failed"]),
+                format_mean_sd(row["final_loss_mean"], row["final_loss_sd"]),
+                format_mean_sd(row["final_metric_mean"], row["final_metric_sd"]),
+            )
         print_out(grid)
     if best is not None:
-        print_out(f"best run {best['run_id']}: learning rate {best['learning_rate']:g}, "
-                  f"{best['activation']}, depth {best['depth']}, width {best['width']}, "
-                  f"seed {best['seed']}: {metric} {best['final_metric']:.4g}, "
-                  f"loss {best['final_loss']:.4g}")
+        print_out(
+            f"best run {best['run_id']}: learning rate {best['learning_rate']:g}, "
+            f"{best['activation']}, depth {best['depth']}, width {best['width']}, "
+            f"seed {best['seed']}: {metric} {best['final_metric']:.4g}, "
+            f"loss {best['final_loss']:.4g}"
+        )
     ran = f"{results.ran} run(s) now, {results.skipped} from before"
     if results.index is not None:
         print_out(f"{len(results)} runs ({ran}): {results.out}/results.csv, {results.index}")

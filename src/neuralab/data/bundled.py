@@ -33,9 +33,13 @@ def load_bundled(name: str) -> tuple[Table, str]:
     """
     from sklearn import datasets
 
-    loaders = {"digits": datasets.load_digits, "iris": datasets.load_iris,
-               "breast_cancer": datasets.load_breast_cancer, "wine": datasets.load_wine,
-               "diabetes": datasets.load_diabetes}
+    loaders = {
+        "digits": datasets.load_digits,
+        "iris": datasets.load_iris,
+        "breast_cancer": datasets.load_breast_cancer,
+        "wine": datasets.load_wine,
+        "diabetes": datasets.load_diabetes,
+    }
     if name not in loaders:
         raise DataError(f"Unknown bundled data set {name!r}. Choose one of: {', '.join(BUNDLED)}.")
     bunch = loaders[name]()
@@ -45,4 +49,3 @@ def load_bundled(name: str) -> tuple[Table, str]:
         target = np.asarray(bunch.target_names)[bunch.target]
     table = Table.from_arrays(bunch.data, target, feature_names=names, target_name="target", source=name)
     return table, "target"
-

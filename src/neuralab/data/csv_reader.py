@@ -64,7 +64,7 @@ def sniff(sample: str) -> tuple[str, str]:
 
 
 def _sniff_decimal(lines: list[str], sep: str) -> str:
-    """"," when ``sep`` is not "," and data cells read as ``1,5`` but none as ``1.5``; else "."."""
+    """ "," when ``sep`` is not "," and data cells read as ``1,5`` but none as ``1.5``; else "."."""
     if sep == ",":
         return "."
     cells = [cell.strip() for row in csv.reader(lines[1:], delimiter=sep) for cell in row]
@@ -77,7 +77,7 @@ def _check_sep(sep: str | None) -> str | None:
         return None
     named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
     sep = named.get(sep.strip().lower(), sep) if sep.strip() else sep
-    if len(sep) != 1 or sep in "\"\r\n" or sep.isalnum():
+    if len(sep) != 1 or sep in '"\r\n' or sep.isalnum():
         raise ValidationError(
             f"The separator (--sep, sep=) must be one character such as , ; | or the word tab. Got {sep!r}."
         )
@@ -212,11 +212,15 @@ class _CsvRows:
                 continue
             names = next(csv.reader([text], delimiter=mark))
             if len(names) > 1 and len(names) == len(next(csv.reader([self.sep.join(cells)], delimiter=mark))):
-                return (f" The file seems to use {separator_name(mark)}: pass --sep "
-                        f"{separator_option(mark)} (sep={mark!r}).")
+                return (
+                    f" The file seems to use {separator_name(mark)}: pass --sep "
+                    f"{separator_option(mark)} (sep={mark!r})."
+                )
         if len(self.header) == 1 and len(cells) > 1:
-            return (f" The header is one name, {self.header[0]!r}: if values hold {separator_name(self.sep)} "
-                    "as a decimal mark, quote them or pass the real separator with --sep.")
+            return (
+                f" The header is one name, {self.header[0]!r}: if values hold {separator_name(self.sep)} "
+                "as a decimal mark, quote them or pass the real separator with --sep."
+            )
         return ""
 
     def close(self) -> None:
@@ -230,8 +234,15 @@ def _where(rows: Sequence[int], lines: np.ndarray | None, offset: int) -> str:
     return f"row {first + 1 + offset} (line {int(lines[first])})"
 
 
-def parse_column(name: str, cells: Sequence[str], kind: str | None, lines: np.ndarray | None, source: str,
-                 offset: int = 0, decimal: str = ".") -> tuple[np.ndarray, str]:
+def parse_column(
+    name: str,
+    cells: Sequence[str],
+    kind: str | None,
+    lines: np.ndarray | None,
+    source: str,
+    offset: int = 0,
+    decimal: str = ".",
+) -> tuple[np.ndarray, str]:
     """Return (values, kind) of one column's cell texts.
 
     ``kind`` None infers it: "date" when every filled cell is an ISO date; "numeric" when at
@@ -246,8 +257,9 @@ def parse_column(name: str, cells: Sequence[str], kind: str | None, lines: np.nd
         if not_dates * 2 < filled:  # all or mostly dates: the others are mistakes, not categories
             kind = "date"
     if kind == "categorical":
-        return np.array([None if m else c.strip() for c, m in zip(cells, missing, strict=True)],
-                        dtype=object), kind
+        return np.array(
+            [None if m else c.strip() for c, m in zip(cells, missing, strict=True)], dtype=object
+        ), kind
     values = np.full(len(cells), np.nan)
     bad: list[int] = []
     infinite: list[int] = []
@@ -263,8 +275,9 @@ def parse_column(name: str, cells: Sequence[str], kind: str | None, lines: np.nd
         else:
             values[i] = number
     if kind is None and filled and len(bad) * 2 >= filled:
-        return np.array([None if m else c.strip() for c, m in zip(cells, missing, strict=True)],
-                        dtype=object), "categorical"
+        return np.array(
+            [None if m else c.strip() for c, m in zip(cells, missing, strict=True)], dtype=object
+        ), "categorical"
     kind = kind or "numeric"
     if infinite:
         raise DataError(
@@ -274,8 +287,11 @@ def parse_column(name: str, cells: Sequence[str], kind: str | None, lines: np.nd
             "empty to treat them as missing."
         )
     if bad:
-        what = ("an ISO date (YYYY-MM-DD, optionally with a time)" if kind == "date" else
-                f"a plain decimal number (decimal mark {decimal!r})")
+        what = (
+            "an ISO date (YYYY-MM-DD, optionally with a time)"
+            if kind == "date"
+            else f"a plain decimal number (decimal mark {decimal!r})"
+        )
         raise DataError(
             f"{source}: column {name!r} is {'a date column' if kind == 'date' else 'numeric'} but "
             f"{_where(bad, lines, offset)} holds {cells[bad[0]].strip()!r}, which is not {what} "
@@ -285,16 +301,25 @@ def parse_column(name: str, cells: Sequence[str], kind: str | None, lines: np.nd
     return values, kind
 
 
-def _build_table(source: str, header: list[str], lines: np.ndarray, rows: list[list[str]],
-                 kinds: dict[str, str] | None, missing: str, offset: int = 0, decimal: str = ".",
-                 keep: Sequence[str] = ()) -> Table:
+def _build_table(
+    source: str,
+    header: list[str],
+    lines: np.ndarray,
+    rows: list[list[str]],
+    kinds: dict[str, str] | None,
+    missing: str,
+    offset: int = 0,
+    decimal: str = ".",
+    keep: Sequence[str] = (),
+) -> Table:
     wanted = header if kinds is None else [name for name in header if name in kinds]
     positions = {name: i for i, name in enumerate(header)}
     data, dates = {}, set()
     for name in wanted:
         cells = [row[positions[name]] for row in rows]
-        values, kind = parse_column(name, cells, None if kinds is None else kinds[name], lines, source,
-                                    offset, decimal)
+        values, kind = parse_column(
+            name, cells, None if kinds is None else kinds[name], lines, source, offset, decimal
+        )
         data[name] = values
         if kind == "date":
             dates.add(name)
@@ -317,8 +342,15 @@ def _build_table(source: str, header: list[str], lines: np.ndarray, rows: list[l
     return table
 
 
-def read_csv(path: str | os.PathLike, *, missing: str = "keep", kinds: dict[str, str] | None = None,
-             sep: str | None = None, decimal: str | None = None, drop_missing: bool = False) -> Table:
+def read_csv(
+    path: str | os.PathLike,
+    *,
+    missing: str = "keep",
+    kinds: dict[str, str] | None = None,
+    sep: str | None = None,
+    decimal: str | None = None,
+    drop_missing: bool = False,
+) -> Table:
     """Read a CSV file with a header row into a Table.
 
     Parameters
@@ -376,13 +408,21 @@ def read_csv(path: str | os.PathLike, *, missing: str = "keep", kinds: dict[str,
 
 def _note_format(table: Table, reader: _CsvRows) -> None:
     if reader.sep != "," or reader.decimal != ".":
-        table.notes.insert(0, f"read with separator {separator_name(reader.sep)} and decimal mark "
-                              f"{reader.decimal!r}")
+        table.notes.insert(
+            0, f"read with separator {separator_name(reader.sep)} and decimal mark {reader.decimal!r}"
+        )
 
 
-def read_csv_chunks(path: str | os.PathLike, kinds: dict[str, str], *, chunk_rows: int = 10_000,
-                    missing: str = "keep", sep: str | None = None, decimal: str | None = None,
-                    keep: Sequence[str] = ()) -> Iterator[Table]:
+def read_csv_chunks(
+    path: str | os.PathLike,
+    kinds: dict[str, str],
+    *,
+    chunk_rows: int = 10_000,
+    missing: str = "keep",
+    sep: str | None = None,
+    decimal: str | None = None,
+    keep: Sequence[str] = (),
+) -> Iterator[Table]:
     """Stream a CSV file in tables of at most ``chunk_rows`` rows (constant memory).
 
     ``kinds`` (column -> "numeric" | "categorical" | "date") fixes the columns to read, as
@@ -418,14 +458,24 @@ def read_csv_chunks(path: str | os.PathLike, kinds: dict[str, str], *, chunk_row
     return _stream(reader, kinds, chunk_rows, missing, list(keep))
 
 
-def _stream(reader: _CsvRows, kinds: dict[str, str], chunk_rows: int, missing: str,
-            keep: list[str]) -> Iterator[Table]:
+def _stream(
+    reader: _CsvRows, kinds: dict[str, str], chunk_rows: int, missing: str, keep: list[str]
+) -> Iterator[Table]:
     try:
         any_rows = False
         for offset, lines, rows in reader.chunks(chunk_rows):
             any_rows = True
-            yield _build_table(reader.path, reader.header, lines, rows, kinds, missing, offset=offset,
-                               decimal=reader.decimal, keep=keep)
+            yield _build_table(
+                reader.path,
+                reader.header,
+                lines,
+                rows,
+                kinds,
+                missing,
+                offset=offset,
+                decimal=reader.decimal,
+                keep=keep,
+            )
         if not any_rows:
             raise DataError(f"{reader.path} has a header but no data rows.")
     finally:
@@ -441,4 +491,3 @@ def _check_required(reader: _CsvRows, kinds: dict[str, str] | None, why: str = "
             f"{reader.path} lacks the column(s) {why}: {name_list(absent)}. "
             f"Its columns are: {', '.join(reader.header)}.{delimiter_hint(reader.header)}"
         )
-

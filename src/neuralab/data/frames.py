@@ -70,9 +70,7 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def table_from_frame(
-    frame: Any, *, source: str = "DataFrame", kinds: dict[str, str] | None = None
-) -> Table:
+def table_from_frame(frame: Any, *, source: str = "DataFrame", kinds: dict[str, str] | None = None) -> Table:
     """A Table of a pandas or polars DataFrame's columns (see the module's rules).
 
     ``kinds`` (column -> "numeric" | "categorical" | "date", a model's) fixes the kinds of

@@ -9,8 +9,14 @@ from .csv_reader import read_csv
 from .table import Table
 
 
-def load_data(source: str | os.PathLike, *, missing: str = "keep", sep: str | None = None,
-              decimal: str | None = None, drop_missing: bool = False) -> tuple[Table, str | None]:
+def load_data(
+    source: str | os.PathLike,
+    *,
+    missing: str = "keep",
+    sep: str | None = None,
+    decimal: str | None = None,
+    drop_missing: bool = False,
+) -> tuple[Table, str | None]:
     """A CSV path or a bundled set's name -> (table, known target column or None).
 
     ``missing``, ``sep`` and ``decimal`` are those of ``read_csv`` (bundled sets have no

@@ -1,12 +1,12 @@
 """``Preprocessor``: a table -> the network's inputs and targets, and predictions back.
 
-    missing cell -> fill value       median (numeric, date) or most frequent value
-                                     (categorical) of the training rows
-    x' = (x - mean) / scale          per feature, mean and scale from the training rows
-    categorical column -> one-hot    one 0/1 column per category seen; an unseen one is all 0
-    date column -> 3 inputs          days since 1970-01-01 UTC, year, day of year (1-366)
-    regression target:  y' = (y - mean_y) / scale_y, undone on predict
-    classification target: class index -> one-hot row (or 0/1 for a sigmoid output)
+missing cell -> fill value       median (numeric, date) or most frequent value
+                                 (categorical) of the training rows
+x' = (x - mean) / scale          per feature, mean and scale from the training rows
+categorical column -> one-hot    one 0/1 column per category seen; an unseen one is all 0
+date column -> 3 inputs          days since 1970-01-01 UTC, year, day of year (1-366)
+regression target:  y' = (y - mean_y) / scale_y, undone on predict
+classification target: class index -> one-hot row (or 0/1 for a sigmoid output)
 """
 
 from __future__ import annotations
@@ -88,15 +88,19 @@ class TransformReport:
         notes = []
         if self.filled:
             total = sum(self.filled.values())
-            notes.append(f"filled {total} missing cell{'s' if total != 1 else ''} with the training rows' "
-                         f"median / most frequent value: {_counted(self.filled)}")
+            notes.append(
+                f"filled {total} missing cell{'s' if total != 1 else ''} with the training rows' "
+                f"median / most frequent value: {_counted(self.filled)}"
+            )
         warnings = []
         by_column: dict[str, dict[str, int]] = {}
         for (name, value), count in self.unseen.items():
             by_column.setdefault(name, {})[value] = count
         for name, values in by_column.items():
-            listed = ", ".join(f"{value!r} ({count} row{'s' if count != 1 else ''})"
-                               for value, count in list(values.items())[:5])
+            listed = ", ".join(
+                f"{value!r} ({count} row{'s' if count != 1 else ''})"
+                for value, count in list(values.items())[:5]
+            )
             more = f" and {len(values) - 5} more" if len(values) > 5 else ""
             verb = "was" if len(values) == 1 else "were"
             warnings.append(
@@ -172,9 +176,18 @@ class Preprocessor:
     class_counts: list[int] = field(default_factory=list)
 
     @classmethod
-    def fit(cls, table: Table, target: str, *, task: str | None = None, train_rows: np.ndarray | None = None,
-            max_categories: int = 20, ignore: Sequence[str] = (), missing: str = "impute",
-            missing_indicator: bool = False) -> Preprocessor:
+    def fit(
+        cls,
+        table: Table,
+        target: str,
+        *,
+        task: str | None = None,
+        train_rows: np.ndarray | None = None,
+        max_categories: int = 20,
+        ignore: Sequence[str] = (),
+        missing: str = "impute",
+        missing_indicator: bool = False,
+    ) -> Preprocessor:
         """Decide task, labels and encodings on ``table``; fit fills and scaling on ``train_rows`` only.
 
         ``missing``: "impute" fills a missing input cell with the training rows' median
@@ -204,8 +217,10 @@ class Preprocessor:
                 f"(table.drop_missing([{target!r}]); the train command does it for you)."
             )
         if target in table.dates:
-            raise DataError(f"The target column {target!r} holds dates; neuralab predicts numbers or "
-                            "classes. Choose another --target.")
+            raise DataError(
+                f"The target column {target!r} holds dates; neuralab predicts numbers or "
+                "classes. Choose another --target."
+            )
         rule_task, rule = infer_task(y, target)
         if task is None:
             task = rule_task
@@ -223,26 +238,34 @@ class Preprocessor:
                     "needs at least two. Check the column, or use a regression task."
                 )
         elif y.dtype.kind != "f":
-            raise DataError(f"Regression needs a numeric target, but column {target!r} holds text. "
-                            "Use --task classification.")
+            raise DataError(
+                f"Regression needs a numeric target, but column {target!r} holds text. "
+                "Use --task classification."
+            )
         rows = np.arange(table.n_rows) if train_rows is None else train_rows
         train = table.take(rows)
         features = []
         for name in table.columns:
             if name == target or name in ignore:
                 continue
-            features.append(_fit_feature(table, train, name, max_categories, missing, missing_indicator,
-                                         notes))
+            features.append(
+                _fit_feature(table, train, name, max_categories, missing, missing_indicator, notes)
+            )
         if not features:
             raise DataError(f"{table.source} has no feature columns besides the target {target!r}.")
         pre = cls(target, task, features, np.zeros(0), np.ones(0), classes, task_rule=rule, notes=notes)
         filled = table.missing_counts([f["name"] for f in features])
         if filled:
             total = sum(filled.values())
-            notes.append(f"filled {total} missing cell{'s' if total != 1 else ''} with the training rows' "
-                         f"median / most frequent value: {_counted(filled)}"
-                         + ("; a 0/1 'missing' input follows each" if missing_indicator else
-                            " (--missing-indicator adds a 0/1 input that says which were missing)"))
+            notes.append(
+                f"filled {total} missing cell{'s' if total != 1 else ''} with the training rows' "
+                f"median / most frequent value: {_counted(filled)}"
+                + (
+                    "; a 0/1 'missing' input follows each"
+                    if missing_indicator
+                    else " (--missing-indicator adds a 0/1 input that says which were missing)"
+                )
+            )
         if task == "classification":
             codes = pre.class_index(train.column(target))
             pre.class_counts = np.bincount(codes, minlength=len(classes)).tolist()
@@ -263,8 +286,9 @@ class Preprocessor:
                     f"(up to {np.abs(values).max():g}). Rescale it, e.g. divide it by a power of ten."
                 )
             if spread == 0:
-                raise DataError(f"The target column {target!r} is constant ({values[0]:g}); "
-                                "there is nothing to learn.")
+                raise DataError(
+                    f"The target column {target!r} is constant ({values[0]:g}); there is nothing to learn."
+                )
             pre.target_scale = spread
         return pre
 
@@ -291,8 +315,13 @@ class Preprocessor:
                 names.append(f"{f['name']} (missing)")
         return names
 
-    def _encode(self, table: Table, missing: str = "impute", strict: bool = False,
-                report: TransformReport | None = None) -> np.ndarray:
+    def _encode(
+        self,
+        table: Table,
+        missing: str = "impute",
+        strict: bool = False,
+        report: TransformReport | None = None,
+    ) -> np.ndarray:
         blocks = []
         for f in self.features:
             name = f["name"]
@@ -339,8 +368,9 @@ class Preprocessor:
         return filled
 
     @staticmethod
-    def _one_hot(table: Table, f: dict, column: np.ndarray, strict: bool,
-                 report: TransformReport | None) -> np.ndarray:
+    def _one_hot(
+        table: Table, f: dict, column: np.ndarray, strict: bool, report: TransformReport | None
+    ) -> np.ndarray:
         index = {c: i for i, c in enumerate(f["categories"])}
         text = np.array(_plain_labels(column), dtype=object) if column.dtype.kind == "f" else column
         codes = np.array([index.get(str(v), -1) for v in text.tolist()], dtype=np.int64)
@@ -362,8 +392,14 @@ class Preprocessor:
         one_hot[known, codes[known]] = 1.0
         return one_hot
 
-    def transform(self, table: Table, *, missing: str = "impute", strict: bool = False,
-                  report: TransformReport | None = None) -> np.ndarray:
+    def transform(
+        self,
+        table: Table,
+        *,
+        missing: str = "impute",
+        strict: bool = False,
+        report: TransformReport | None = None,
+    ) -> np.ndarray:
         """Standardised network inputs, shape (n_rows, n_inputs), float64.
 
         Missing cells get the training rows' fill value (``missing="impute"``) or are an
@@ -429,24 +465,46 @@ class Preprocessor:
     def to_dict(self) -> dict:
         """JSON-ready description (floats keep their exact value through JSON)."""
         return {
-            "target": self.target, "task": self.task, "task_rule": self.task_rule,
-            "features": self.features, "mean": [float(v) for v in self.mean],
-            "scale": [float(v) for v in self.scale], "classes": list(self.classes),
-            "target_mean": self.target_mean, "target_scale": self.target_scale, "notes": self.notes,
+            "target": self.target,
+            "task": self.task,
+            "task_rule": self.task_rule,
+            "features": self.features,
+            "mean": [float(v) for v in self.mean],
+            "scale": [float(v) for v in self.scale],
+            "classes": list(self.classes),
+            "target_mean": self.target_mean,
+            "target_scale": self.target_scale,
+            "notes": self.notes,
             "class_counts": [int(c) for c in self.class_counts],
         }
 
     @classmethod
     def from_dict(cls, data: dict) -> Preprocessor:
-        return cls(data["target"], data["task"], data["features"], np.array(data["mean"], dtype=np.float64),
-                   np.array(data["scale"], dtype=np.float64), list(data["classes"]),
-                   float(data["target_mean"]), float(data["target_scale"]), data.get("task_rule", ""),
-                   list(data.get("notes", [])), [int(c) for c in data.get("class_counts", [])])
+        return cls(
+            data["target"],
+            data["task"],
+            data["features"],
+            np.array(data["mean"], dtype=np.float64),
+            np.array(data["scale"], dtype=np.float64),
+            list(data["classes"]),
+            float(data["target_mean"]),
+            float(data["target_scale"]),
+            data.get("task_rule", ""),
+            list(data.get("notes", [])),
+            [int(c) for c in data.get("class_counts", [])],
+        )
 
 
 # -- fitting one input column ----------------------------------------------------------------
-def _fit_feature(table: Table, train: Table, name: str, max_categories: int, missing: str,
-                 indicator: bool, notes: list[str]) -> dict:
+def _fit_feature(
+    table: Table,
+    train: Table,
+    name: str,
+    max_categories: int,
+    missing: str,
+    indicator: bool,
+    notes: list[str],
+) -> dict:
     """The feature dict of column ``name``: kind, categories, fill value, indicator."""
     kind = table.kind(name)
     gaps = table.missing(name)
@@ -480,10 +538,13 @@ def _fit_feature(table: Table, train: Table, name: str, max_categories: int, mis
     else:
         feature["fill"] = float(np.median(known))
         if kind == "date":
-            notes.append(f"column {name!r} holds ISO dates: 3 inputs, days since 1970-01-01, year and day "
-                         "of year")
+            notes.append(
+                f"column {name!r} holds ISO dates: 3 inputs, days since 1970-01-01, year and day of year"
+            )
         elif known.size >= 20 and np.unique(known).size == known.size and np.all(known == np.round(known)):
-            notes.append(f"column {name!r} holds a different whole number in every row: if it is an id, "
-                         f"leave it out with --ignore {name} (ignore=[{name!r}])")
+            notes.append(
+                f"column {name!r} holds a different whole number in every row: if it is an id, "
+                f"leave it out with --ignore {name} (ignore=[{name!r}])"
+            )
     feature["indicator"] = bool(indicator and train_gaps.any())
     return feature

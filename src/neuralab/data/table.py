@@ -92,7 +92,7 @@ class Table:
         return self.column(name).dtype.kind == "f" and name not in self.dates
 
     def kind(self, name: str) -> str:
-        """"numeric", "date" or "categorical"."""
+        """ "numeric", "date" or "categorical"."""
         if name in self.dates:
             return "date"
         return "numeric" if self.column(name).dtype.kind == "f" else "categorical"
@@ -112,8 +112,15 @@ class Table:
     def take(self, rows: np.ndarray) -> Table:
         """A table of the given rows (indices or boolean mask), in that order."""
         lines = None if self.lines is None else self.lines[rows]
-        return Table(list(self.columns), {k: v[rows] for k, v in self.data.items()}, self.source, lines,
-                     list(self.notes), dates=set(self.dates), raw={k: v[rows] for k, v in self.raw.items()})
+        return Table(
+            list(self.columns),
+            {k: v[rows] for k, v in self.data.items()},
+            self.source,
+            lines,
+            list(self.notes),
+            dates=set(self.dates),
+            raw={k: v[rows] for k, v in self.raw.items()},
+        )
 
     def drop_missing(self, names: Sequence[str] | None = None, *, what: str = "a missing cell") -> Table:
         """This table without the rows that have a missing cell in ``names`` (default: any column).
@@ -137,8 +144,15 @@ class Table:
         return f"row {row + 1 + self.row_offset} (line {int(self.lines[row])})"
 
     @classmethod
-    def from_arrays(cls, X: object, y: object = None, *, feature_names: Sequence[str] | None = None,
-                    target_name: str = "target", source: str = "arrays") -> Table:
+    def from_arrays(
+        cls,
+        X: object,
+        y: object = None,
+        *,
+        feature_names: Sequence[str] | None = None,
+        target_name: str = "target",
+        source: str = "arrays",
+    ) -> Table:
         """A table from a numeric matrix ``X`` (n_samples, n_features) and an optional target ``y``."""
         X = np.asarray(X)
         if X.ndim != 2 or X.dtype.kind not in "biuf":
@@ -181,8 +195,10 @@ def delimiter_hint(header: Sequence[str]) -> str:
         return ""
     for mark in SEPARATORS:
         if mark in header[0]:
-            return (f" The header seems to use {separator_name(mark)} between names: pass --sep "
-                    f"{separator_option(mark)} (sep={mark!r}).")
+            return (
+                f" The header seems to use {separator_name(mark)} between names: pass --sep "
+                f"{separator_option(mark)} (sep={mark!r})."
+            )
     return ""
 
 

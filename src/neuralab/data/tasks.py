@@ -43,13 +43,20 @@ def infer_task(values: np.ndarray, name: str = "target") -> tuple[str, str]:
             f"classification: target {name!r} holds {distinct.size} distinct whole numbers "
             f"(<= {MAX_CLASS_INTEGERS})"
         )
-    reason = ("non-integer values" if not integral
-              else f"{distinct.size} distinct values (> {MAX_CLASS_INTEGERS})")
+    reason = (
+        "non-integer values" if not integral else f"{distinct.size} distinct values (> {MAX_CLASS_INTEGERS})"
+    )
     return "regression", f"regression: target {name!r} is numeric with {reason}"
 
 
-def split_indices(n: int, *, validation: float = 0.0, test: float = 0.0, seed: int | None = None,
-                  stratify: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def split_indices(
+    n: int,
+    *,
+    validation: float = 0.0,
+    test: float = 0.0,
+    seed: int | None = None,
+    stratify: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Shuffle ``range(n)`` with ``seed`` into (train, validation, test) index arrays.
 
     With ``stratify`` (a label per row), each class is split in the same proportions
@@ -68,8 +75,9 @@ def split_indices(n: int, *, validation: float = 0.0, test: float = 0.0, seed: i
     if validation + test >= 1:
         raise ValidationError(f"validation + test fractions must be < 1. Got {validation} + {test}.")
     rng = np.random.default_rng(check_seed(seed))
-    groups = [np.arange(n)] if stratify is None else [np.flatnonzero(stratify == c)
-                                                      for c in np.unique(stratify)]
+    groups = (
+        [np.arange(n)] if stratify is None else [np.flatnonzero(stratify == c) for c in np.unique(stratify)]
+    )
     parts: tuple[list, list, list] = ([], [], [])
     for group in groups:
         group = rng.permutation(group)
@@ -81,28 +89,32 @@ def split_indices(n: int, *, validation: float = 0.0, test: float = 0.0, seed: i
             else:
                 n_test -= 1
         parts[2].append(group[:n_test])
-        parts[1].append(group[n_test:n_test + n_val])
-        parts[0].append(group[n_test + n_val:])
+        parts[1].append(group[n_test : n_test + n_val])
+        parts[0].append(group[n_test + n_val :])
     train, val, test_rows = (rng.permutation(np.concatenate(p)) for p in parts)
     if n and (validation and val.size == 0):
         raise DataError(_no_validation_rows(n, validation, groups, stratify))
     return train, val, test_rows
 
 
-def _no_validation_rows(n: int, validation: float, groups: list[np.ndarray],
-                        stratify: np.ndarray | None) -> str:
+def _no_validation_rows(
+    n: int, validation: float, groups: list[np.ndarray], stratify: np.ndarray | None
+) -> str:
     """Why a validation fraction gave no rows, and the fix."""
     start = f"A validation fraction of {validation} of {n} rows leaves no validation rows"
     off = "train on every row with --validation-split 0 (validation=0)"
     if stratify is None or len(groups) == 1:
-        return (f"{start}: {n} rows are too few to hold any out. Give more rows, or {off}.")
+        return f"{start}: {n} rows are too few to hold any out. Give more rows, or {off}."
     sizes = [len(group) for group in groups]
     singles = sum(size == 1 for size in sizes)
-    reason = (f"{start}: the split is stratified (each class keeps its share of the rows), and no class of "
-              f"the {len(groups)} has enough rows to give one to validation (the largest has {max(sizes)}")
+    reason = (
+        f"{start}: the split is stratified (each class keeps its share of the rows), and no class of "
+        f"the {len(groups)} has enough rows to give one to validation (the largest has {max(sizes)}"
+    )
     reason += f"; {singles} have a single row, which cannot be split)." if singles else ")."
     if stratify.dtype.kind in "iuf" and len(groups) > MAX_CLASS_INTEGERS:
-        return (f"{reason} {len(groups)} classes in {n} rows looks like a regression target: use "
-                f"--task regression (task='regression'), or {off}.")
+        return (
+            f"{reason} {len(groups)} classes in {n} rows looks like a regression target: use "
+            f"--task regression (task='regression'), or {off}."
+        )
     return f"{reason} Give more rows per class, or {off}."
-

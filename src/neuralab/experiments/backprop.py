@@ -81,12 +81,23 @@ def _parameters(network: Sequential) -> dict[str, float]:
 
 def build_network(w1: float, b1: float, w2: float, b2: float) -> Sequential:
     """The two-neuron chain x -> sigmoid -> sigmoid with the given weights, in float64."""
-    return Sequential([Dense(1, "sigmoid", weights=[[w1]], biases=[b1]),
-                       Dense(1, "sigmoid", weights=[[w2]], biases=[b2])], dtype="float64")
+    return Sequential(
+        [Dense(1, "sigmoid", weights=[[w1]], biases=[b1]), Dense(1, "sigmoid", weights=[[w2]], biases=[b2])],
+        dtype="float64",
+    )
 
 
-def backprop(*, x: float = 0.1, w1: float = 0.15, b1: float = 0.4, w2: float = 0.45, b2: float = 0.65,
-             target: float = 0.25, learning_rate: float = 0.4, steps: int = 1) -> BackpropResult:
+def backprop(
+    *,
+    x: float = 0.1,
+    w1: float = 0.15,
+    b1: float = 0.4,
+    w2: float = 0.45,
+    b2: float = 0.65,
+    target: float = 0.25,
+    learning_rate: float = 0.4,
+    steps: int = 1,
+) -> BackpropResult:
     """Trace the worked example for ``steps`` gradient-descent steps.
 
     Examples
@@ -95,8 +106,10 @@ def backprop(*, x: float = 0.1, w1: float = 0.15, b1: float = 0.4, w2: float = 0
     >>> round(r.forward["a2"], 4), round(r.updated["w2"], 5)
     (0.7153, 0.42717)
     """
-    values = {name: _check_number(name, value) for name, value in
-              {"x": x, "w1": w1, "b1": b1, "w2": w2, "b2": b2, "target": target}.items()}
+    values = {
+        name: _check_number(name, value)
+        for name, value in {"x": x, "w1": w1, "b1": b1, "w2": w2, "b2": b2, "target": target}.items()
+    }
     learning_rate = check_positive_number("learning_rate", learning_rate)
     steps = check_positive_int("steps", steps)
     network = build_network(values["w1"], values["b1"], values["w2"], values["b2"])
@@ -104,20 +117,51 @@ def backprop(*, x: float = 0.1, w1: float = 0.15, b1: float = 0.4, w2: float = 0
     first: Trace | None = None
     errors = []
     for _ in range(steps):
-        step = trace(network, [[values["x"]]], [[values["target"]]], loss="half_squared_error",
-                     learning_rate=learning_rate, update=True)
+        step = trace(
+            network,
+            [[values["x"]]],
+            [[values["target"]]],
+            loss="half_squared_error",
+            learning_rate=learning_rate,
+            update=True,
+        )
         first = first or step
         errors.append(step.loss)
     errors.append(network.evaluate([[values["x"]]], [[values["target"]]], "half_squared_error"))
     hidden, output = first.layers
-    forward = {"z1": hidden.z[0][0], "a1": hidden.a[0][0], "z2": output.z[0][0], "a2": output.a[0][0],
-               "E": first.loss}
-    partials = [{"parameter": p.parameter, "equation": p.equation(), "value": p.value,
-                 "engine_value": p.engine_value,
-                 "factors": [{"name": f.name, "symbol": f.symbol, "value": f.value} for f in p.factors]}
-                for p in first.partials()]
-    updated = {"w1": hidden.new_weights[0][0], "b1": hidden.new_biases[0], "w2": output.new_weights[0][0],
-               "b2": output.new_biases[0]}
-    return BackpropResult(x=values["x"], target=values["target"], learning_rate=learning_rate, steps=steps,
-                          initial=initial, forward=forward, partials=partials, updated=updated,
-                          errors=errors, parameters_after=_parameters(network), trace=first.to_dict())
+    forward = {
+        "z1": hidden.z[0][0],
+        "a1": hidden.a[0][0],
+        "z2": output.z[0][0],
+        "a2": output.a[0][0],
+        "E": first.loss,
+    }
+    partials = [
+        {
+            "parameter": p.parameter,
+            "equation": p.equation(),
+            "value": p.value,
+            "engine_value": p.engine_value,
+            "factors": [{"name": f.name, "symbol": f.symbol, "value": f.value} for f in p.factors],
+        }
+        for p in first.partials()
+    ]
+    updated = {
+        "w1": hidden.new_weights[0][0],
+        "b1": hidden.new_biases[0],
+        "w2": output.new_weights[0][0],
+        "b2": output.new_biases[0],
+    }
+    return BackpropResult(
+        x=values["x"],
+        target=values["target"],
+        learning_rate=learning_rate,
+        steps=steps,
+        initial=initial,
+        forward=forward,
+        partials=partials,
+        updated=updated,
+        errors=errors,
+        parameters_after=_parameters(network),
+        trace=first.to_dict(),
+    )

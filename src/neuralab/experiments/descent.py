@@ -137,8 +137,15 @@ def _predict(contraction: float) -> str:
     return "diverges" if abs(contraction) > 1 else "oscillates forever"
 
 
-def descent(*, w0: float = 0.2, learning_rate: float = 0.4, steps: int = 100, tolerance: float = 1e-6,
-            x: tuple[float, ...] = DATA_X, label: str = "") -> DescentResult:
+def descent(
+    *,
+    w0: float = 0.2,
+    learning_rate: float = 0.4,
+    steps: int = 100,
+    tolerance: float = 1e-6,
+    x: tuple[float, ...] = DATA_X,
+    label: str = "",
+) -> DescentResult:
     """Run gradient descent on J(w) = sum (z - w x)^2 with z = 2x through the engine.
 
     Stops after ``steps`` steps, once J <= ``tolerance``, or when the engine reports
@@ -159,14 +166,30 @@ def descent(*, w0: float = 0.2, learning_rate: float = 0.4, steps: int = 100, to
     Z = 2.0 * X
     sum_x2 = float(np.sum(X * X))
     contraction = 1.0 - 2.0 * learning_rate * sum_x2
-    result = DescentResult(x=X.ravel().tolist(), z=Z.ravel().tolist(), w0=float(w0),
-                           learning_rate=learning_rate, tolerance=tolerance, max_steps=steps,
-                           sum_x2=sum_x2, contraction=contraction, predicted=_predict(contraction),
-                           w=[float(w0)], label=label)
+    result = DescentResult(
+        x=X.ravel().tolist(),
+        z=Z.ravel().tolist(),
+        w0=float(w0),
+        learning_rate=learning_rate,
+        tolerance=tolerance,
+        max_steps=steps,
+        sum_x2=sum_x2,
+        contraction=contraction,
+        predicted=_predict(contraction),
+        w=[float(w0)],
+        label=label,
+    )
     network = Sequential([Dense(1, use_bias=False, weights=[[w0]])], dtype="float64")
     try:
-        history = network.fit(X, Z, loss="sum_squared_error", optimizer=GradientDescent(learning_rate),
-                              epochs=steps, tolerance=tolerance, callbacks=[_RecordSteps(result)])
+        history = network.fit(
+            X,
+            Z,
+            loss="sum_squared_error",
+            optimizer=GradientDescent(learning_rate),
+            epochs=steps,
+            tolerance=tolerance,
+            callbacks=[_RecordSteps(result)],
+        )
         result.stop_reason = history.stop_reason
     except DivergenceError as error:
         result.stop_reason = "divergence"
@@ -190,8 +213,10 @@ def descent(*, w0: float = 0.2, learning_rate: float = 0.4, steps: int = 100, to
 def _observed(result: DescentResult) -> str:
     if result.diverged_at_epoch is not None:
         last = result.steps
-        stopped = (f"diverged: J(w_{last}) = {result.loss[-1]:.4g}, so the engine stopped it in epoch "
-                   f"{result.diverged_at_epoch}")
+        stopped = (
+            f"diverged: J(w_{last}) = {result.loss[-1]:.4g}, so the engine stopped it in epoch "
+            f"{result.diverged_at_epoch}"
+        )
         if last == 0:
             return stopped + " before any step"
         return stopped + f" and kept the weight from before the bad step, w_{last - 1} = {result.final_w:.6g}"
@@ -203,8 +228,9 @@ def _observed(result: DescentResult) -> str:
     return f"not converged in {result.steps} steps (|w - 2| = {end:.3g})"
 
 
-def _parabola(network: Sequential, X: np.ndarray, Z: np.ndarray, ws: list[float]
-              ) -> tuple[list[float], list[float]]:
+def _parabola(
+    network: Sequential, X: np.ndarray, Z: np.ndarray, ws: list[float]
+) -> tuple[list[float], list[float]]:
     """J(w) on a grid covering the visited w's, evaluated by the engine (for the figure)."""
     finite = [w for w in ws if math.isfinite(w)]
     low, high = min([*finite, 2.0]), max([*finite, 2.0])
@@ -219,8 +245,13 @@ def _parabola(network: Sequential, X: np.ndarray, Z: np.ndarray, ws: list[float]
     return grid.tolist(), values
 
 
-def compare_learning_rates(*, w0: float = 0.2, steps: int = 100, tolerance: float = 1e-6,
-                           learning_rates: dict[str, float] | None = None) -> CompareResult:
+def compare_learning_rates(
+    *,
+    w0: float = 0.2,
+    steps: int = 100,
+    tolerance: float = 1e-6,
+    learning_rates: dict[str, float] | None = None,
+) -> CompareResult:
     """Run ``descent`` with a small, a good and a too-large learning rate (``COMPARE_LEARNING_RATES``).
 
     Examples
@@ -231,6 +262,8 @@ def compare_learning_rates(*, w0: float = 0.2, steps: int = 100, tolerance: floa
     ['converged', 'converged', 'diverged']
     """
     rates = dict(COMPARE_LEARNING_RATES if learning_rates is None else learning_rates)
-    runs = [descent(w0=w0, learning_rate=rate, steps=steps, tolerance=tolerance, label=name)
-            for name, rate in rates.items()]
+    runs = [
+        descent(w0=w0, learning_rate=rate, steps=steps, tolerance=tolerance, label=name)
+        for name, rate in rates.items()
+    ]
     return CompareResult(runs=runs)

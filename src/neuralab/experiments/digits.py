@@ -114,9 +114,16 @@ class TrainingResult(Result):
     history: dict = field(default_factory=dict)
 
 
-def train_digits(*, hidden_units: int = 64, epochs: int = 30, learning_rate: float = 0.05,
-                 batch_size: int = 32, seed: int = 0, callbacks: Sequence[Callback] = (),
-                 histories: list[History] | None = None) -> TrainingResult:
+def train_digits(
+    *,
+    hidden_units: int = 64,
+    epochs: int = 30,
+    learning_rate: float = 0.05,
+    batch_size: int = 32,
+    seed: int = 0,
+    callbacks: Sequence[Callback] = (),
+    histories: list[History] | None = None,
+) -> TrainingResult:
     """Train Dense(hidden_units, relu) -> Dense(10, softmax) on the digits training split.
 
     The test split is also the validation data, so ``val_loss`` is the test loss per epoch.
@@ -135,18 +142,35 @@ def train_digits(*, hidden_units: int = 64, epochs: int = 30, learning_rate: flo
     batch_size = check_positive_int("batch_size", batch_size)
     learning_rate = check_positive_number("learning_rate", learning_rate)
     data = load_dataset("digits", seed=seed)
-    network = Sequential([Dense(hidden_units, "relu", initializer="he_uniform"),
-                          Dense(data.n_classes, "softmax")])
-    history = network.fit(data.X_train, data.y_train, loss="cross_entropy",
-                          optimizer=SGD(learning_rate, momentum=0.9), epochs=epochs, batch_size=batch_size,
-                          validation_data=(data.X_test, data.y_test), seed=seed,
-                          callbacks=[EpochMeanGradientNorm(), *callbacks])
+    network = Sequential(
+        [Dense(hidden_units, "relu", initializer="he_uniform"), Dense(data.n_classes, "softmax")]
+    )
+    history = network.fit(
+        data.X_train,
+        data.y_train,
+        loss="cross_entropy",
+        optimizer=SGD(learning_rate, momentum=0.9),
+        epochs=epochs,
+        batch_size=batch_size,
+        validation_data=(data.X_test, data.y_test),
+        seed=seed,
+        callbacks=[EpochMeanGradientNorm(), *callbacks],
+    )
     if histories is not None:
         histories.append(history)
-    return TrainingResult(dataset="digits", hidden_units=hidden_units, epochs=history.epochs_run,
-                          learning_rate=learning_rate, batch_size=batch_size, seed=seed,
-                          n_train=len(data.y_train), n_test=len(data.y_test), summary=network.summary(),
-                          loss=list(history.loss), val_loss=list(history.val_loss),
-                          train_accuracy=accuracy(network, data.X_train, data.y_train),
-                          test_accuracy=accuracy(network, data.X_test, data.y_test),
-                          history=history.to_dict())
+    return TrainingResult(
+        dataset="digits",
+        hidden_units=hidden_units,
+        epochs=history.epochs_run,
+        learning_rate=learning_rate,
+        batch_size=batch_size,
+        seed=seed,
+        n_train=len(data.y_train),
+        n_test=len(data.y_test),
+        summary=network.summary(),
+        loss=list(history.loss),
+        val_loss=list(history.val_loss),
+        train_accuracy=accuracy(network, data.X_train, data.y_train),
+        test_accuracy=accuracy(network, data.X_test, data.y_test),
+        history=history.to_dict(),
+    )

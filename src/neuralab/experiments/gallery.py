@@ -13,21 +13,21 @@ from ._result import Result
 
 USES = {
     "sigmoid": "Outputs in (0, 1), not symmetric around 0; its gradient is tiny for large |z| "
-               "(the vanishing-gradient problem). Once popular, now avoided in deep networks' hidden "
-               "layers; still the output of binary classifiers.",
+    "(the vanishing-gradient problem). Once popular, now avoided in deep networks' hidden "
+    "layers; still the output of binary classifiers.",
     "tanh": "Like sigmoid but symmetric around the origin, in (-1, 1); still vanishing gradients "
-            "in very deep networks. Used in some applications and in recurrent cells.",
+    "in very deep networks. Used in some applications and in recurrent cells.",
     "relu": "Only positive inputs activate the neuron, giving sparse activations; the gradient is 1 "
-            "for positive inputs, which overcomes vanishing gradients. The default for hidden layers "
-            "of deep networks: start with ReLU.",
+    "for positive inputs, which overcomes vanishing gradients. The default for hidden layers "
+    "of deep networks: start with ReLU.",
     "softmax": "Turns raw output scores into class probabilities that sum to 1: the output layer "
-               "of multi-class classifiers.",
+    "of multi-class classifiers.",
     "binary_step": "Fires 1 when z >= 0, else 0. Its derivative is 0, so gradient descent cannot "
-                   "train through it: not popular (the historical perceptron).",
+    "train through it: not popular (the historical perceptron).",
     "linear": "The identity: no non-linearity, so stacked linear layers stay linear. Not popular in "
-              "hidden layers; the output of regression networks.",
+    "hidden layers; the output of regression networks.",
     "leaky_relu": "ReLU with a small slope alpha for negative inputs, so no unit dies (its gradient is "
-                  "never exactly 0). Not popular in the notes' list, but a common fix for dead ReLUs.",
+    "never exactly 0). Not popular in the notes' list, but a common fix for dead ReLUs.",
 }
 """Where each activation is used, after the course notes' characteristics.
 
@@ -80,8 +80,9 @@ class GalleryResult(Result):
     activations: list[ActivationInfo]
 
 
-def activation_info(name: str, *, z_min: float = -5.0, z_max: float = 5.0,
-                    points: int = 201) -> ActivationInfo:
+def activation_info(
+    name: str, *, z_min: float = -5.0, z_max: float = 5.0, points: int = 201
+) -> ActivationInfo:
     """Describe one activation and sample it (and its derivative) on [z_min, z_max].
 
     Examples
@@ -104,12 +105,17 @@ def activation_info(name: str, *, z_min: float = -5.0, z_max: float = 5.0,
     parameters = {key: value for key, value in activation.get_config().items() if key != "name"}
     settings = ", ".join(f"{key} = {value:g}" for key, value in parameters.items())
     settings = f" ({settings})" if settings else ""
-    return ActivationInfo(name=activation.name, formula=activation.formula + settings,
-                          output_range=activation.output_range,
-                          derivative_formula=activation.derivative_formula + settings,
-                          used=USES[activation.name],
-                          z=z.tolist(), value=value.tolist(), derivative=derivative.tolist(),
-                          max_derivative=float(derivative.max()))
+    return ActivationInfo(
+        name=activation.name,
+        formula=activation.formula + settings,
+        output_range=activation.output_range,
+        derivative_formula=activation.derivative_formula + settings,
+        used=USES[activation.name],
+        z=z.tolist(),
+        value=value.tolist(),
+        derivative=derivative.tolist(),
+        max_derivative=float(derivative.max()),
+    )
 
 
 def activation_gallery(*, points: int = 201) -> GalleryResult:

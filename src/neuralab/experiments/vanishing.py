@@ -52,17 +52,38 @@ from ..network import Sequential
 from ..optimizers import SGD
 from ._result import Result
 
-__all__ = ["ACTIVATIONS", "CARE_SETTINGS", "CLIP", "DEFAULTS", "RELU_FAMILY", "ActivationRun", "CareResult",
-           "Dataset", "VanishingResult", "accuracy", "deep_network", "initializer_for", "load_dataset",
-           "relu_care", "vanishing"]
+__all__ = [
+    "ACTIVATIONS",
+    "CARE_SETTINGS",
+    "CLIP",
+    "DEFAULTS",
+    "RELU_FAMILY",
+    "ActivationRun",
+    "CareResult",
+    "Dataset",
+    "VanishingResult",
+    "accuracy",
+    "deep_network",
+    "initializer_for",
+    "load_dataset",
+    "relu_care",
+    "vanishing",
+]
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 RELU_FAMILY = ("relu", "leaky_relu")
 DATASETS = ("digits", "breast_cancer")
 CLIP = 5.0
 """Standardised features are clipped to [-CLIP, CLIP]."""
-DEFAULTS = {"depth": 10, "width": 64, "epochs": 20, "learning_rate": 0.02, "momentum": 0.9, "decay": 0.85,
-            "batch_size": 64}
+DEFAULTS = {
+    "depth": 10,
+    "width": 64,
+    "epochs": 20,
+    "learning_rate": 0.02,
+    "momentum": 0.9,
+    "decay": 0.85,
+    "batch_size": 64,
+}
 """The demonstration's settings: ``vanishing()``, ``neuralab vanishing`` and the tour use these.
 
 Examples
@@ -71,8 +92,10 @@ Examples
 >>> VANISHING_DEFAULTS["depth"], VANISHING_DEFAULTS["learning_rate"], VANISHING_DEFAULTS["decay"]
 (10, 0.02, 0.85)
 """
-SIGMOID_BOUND = ("sigma'(z) = sigma(z) (1 - sigma(z)) <= 1/4, so the product of n layers' sigma' factors "
-                 "is at most 4^-n (each layer's weights multiply in too)")
+SIGMOID_BOUND = (
+    "sigma'(z) = sigma(z) (1 - sigma(z)) <= 1/4, so the product of n layers' sigma' factors "
+    "is at most 4^-n (each layer's weights multiply in too)"
+)
 
 
 @dataclass
@@ -139,8 +162,9 @@ def initializer_for(activation: str) -> str:
     return "he_uniform" if activation in RELU_FAMILY else "glorot_uniform"
 
 
-def deep_network(activation: str, *, depth: int, width: int, n_classes: int,
-                 initializer: str | None = None) -> Sequential:
+def deep_network(
+    activation: str, *, depth: int, width: int, n_classes: int, initializer: str | None = None
+) -> Sequential:
     """``depth`` hidden Dense(width, activation) layers and a softmax output layer.
 
     ``initializer`` None: ``initializer_for(activation)`` for the hidden layers.
@@ -230,14 +254,23 @@ class VanishingResult(Result):
         raise ValidationError(f"No run for {activation!r}; ran: {ran}.")
 
 
-def vanishing(*, activations: tuple[str, ...] = ACTIVATIONS, dataset: str = "digits",
-              depth: int = DEFAULTS["depth"], width: int = DEFAULTS["width"],
-              epochs: int = DEFAULTS["epochs"],
-              learning_rate: float = DEFAULTS["learning_rate"], momentum: float = DEFAULTS["momentum"],
-              decay: float = DEFAULTS["decay"], batch_size: int = DEFAULTS["batch_size"],
-              initializer: str | None = None, seed: int = 0, monitor_samples: int = 500,
-              data: Dataset | None = None,
-              monitors: dict[str, GradientMonitor] | None = None) -> VanishingResult:
+def vanishing(
+    *,
+    activations: tuple[str, ...] = ACTIVATIONS,
+    dataset: str = "digits",
+    depth: int = DEFAULTS["depth"],
+    width: int = DEFAULTS["width"],
+    epochs: int = DEFAULTS["epochs"],
+    learning_rate: float = DEFAULTS["learning_rate"],
+    momentum: float = DEFAULTS["momentum"],
+    decay: float = DEFAULTS["decay"],
+    batch_size: int = DEFAULTS["batch_size"],
+    initializer: str | None = None,
+    seed: int = 0,
+    monitor_samples: int = 500,
+    data: Dataset | None = None,
+    monitors: dict[str, GradientMonitor] | None = None,
+) -> VanishingResult:
     """Train the deep network once per hidden activation and measure the gradient flow.
 
     The optimizer is ``SGD(learning_rate, momentum)``; the rate is multiplied by ``decay``
@@ -269,10 +302,21 @@ def vanishing(*, activations: tuple[str, ...] = ACTIVATIONS, dataset: str = "dig
 
         initializer = get_initializer(initializer).name  # unknown names fail here, listing valid ones
     data = data or load_dataset(dataset, seed=seed)
-    result = VanishingResult(dataset=data.name, depth=depth, width=width, epochs=epochs,
-                             learning_rate=learning_rate, batch_size=batch_size, seed=seed,
-                             n_train=len(data.y_train), n_test=len(data.y_test), n_classes=data.n_classes,
-                             momentum=momentum, decay=decay, bound_for_depth=4.0 ** -depth)
+    result = VanishingResult(
+        dataset=data.name,
+        depth=depth,
+        width=width,
+        epochs=epochs,
+        learning_rate=learning_rate,
+        batch_size=batch_size,
+        seed=seed,
+        n_train=len(data.y_train),
+        n_test=len(data.y_test),
+        n_classes=data.n_classes,
+        momentum=momentum,
+        decay=decay,
+        bound_for_depth=4.0**-depth,
+    )
     for name in names:
         init = initializer or initializer_for(name)
         network = deep_network(name, depth=depth, width=width, n_classes=data.n_classes, initializer=init)
@@ -282,9 +326,16 @@ def vanishing(*, activations: tuple[str, ...] = ACTIVATIONS, dataset: str = "dig
             callbacks.append(ExponentialDecay(rate=decay))
         diverged, divergence = None, ""
         try:
-            history = network.fit(data.X_train, data.y_train, loss="cross_entropy",
-                                  optimizer=SGD(learning_rate, momentum=momentum), epochs=epochs,
-                                  batch_size=batch_size, seed=seed, callbacks=callbacks)
+            history = network.fit(
+                data.X_train,
+                data.y_train,
+                loss="cross_entropy",
+                optimizer=SGD(learning_rate, momentum=momentum),
+                epochs=epochs,
+                batch_size=batch_size,
+                seed=seed,
+                callbacks=callbacks,
+            )
             losses = list(history.loss)
         except DivergenceError as error:
             diverged, divergence = error.epoch, str(error)
@@ -293,18 +344,29 @@ def vanishing(*, activations: tuple[str, ...] = ACTIVATIONS, dataset: str = "dig
         diagnosis, advice = start.status, start.advice
         if diverged is not None:  # the gradient flow at the start is secondary to a failed run
             diagnosis = "diverged"
-            advice = divergence + ("" if start.status == "healthy" else
-                                   f" Before training the gradients were {start.status}: {start.advice}")
-        result.runs.append(ActivationRun(
-            activation=name, initializer=init, first_to_last_at_start=start.first_to_last,
-            gradient_norms=monitor.gradient_norm_array().tolist(),
-            recorded_epochs=[r.epoch for r in monitor.records],
-            saturated_at_start=monitor.records[0].saturated, dead_at_start=monitor.records[0].dead,
-            loss=losses, final_loss=_training_loss(network, data.X_train, data.y_train),
-            train_accuracy=accuracy(network, data.X_train, data.y_train),
-            test_accuracy=accuracy(network, data.X_test, data.y_test),
-            diagnosis=diagnosis, advice=advice, diverged_at_epoch=diverged,
-        ))
+            advice = divergence + (
+                ""
+                if start.status == "healthy"
+                else f" Before training the gradients were {start.status}: {start.advice}"
+            )
+        result.runs.append(
+            ActivationRun(
+                activation=name,
+                initializer=init,
+                first_to_last_at_start=start.first_to_last,
+                gradient_norms=monitor.gradient_norm_array().tolist(),
+                recorded_epochs=[r.epoch for r in monitor.records],
+                saturated_at_start=monitor.records[0].saturated,
+                dead_at_start=monitor.records[0].dead,
+                loss=losses,
+                final_loss=_training_loss(network, data.X_train, data.y_train),
+                train_accuracy=accuracy(network, data.X_train, data.y_train),
+                test_accuracy=accuracy(network, data.X_test, data.y_test),
+                diagnosis=diagnosis,
+                advice=advice,
+                diverged_at_epoch=diverged,
+            )
+        )
         if monitors is not None:
             monitors[name] = monitor
     return result
@@ -347,10 +409,15 @@ class CareResult(Result):
     runs: list[ActivationRun] = field(default_factory=list)
 
 
-def relu_care(*, depth: int = DEFAULTS["depth"], width: int = DEFAULTS["width"],
-              epochs: int = DEFAULTS["epochs"],
-              seed: int = 0, data: Dataset | None = None,
-              settings: dict[str, dict] | None = None) -> CareResult:
+def relu_care(
+    *,
+    depth: int = DEFAULTS["depth"],
+    width: int = DEFAULTS["width"],
+    epochs: int = DEFAULTS["epochs"],
+    seed: int = 0,
+    data: Dataset | None = None,
+    settings: dict[str, dict] | None = None,
+) -> CareResult:
     """Train the deep ReLU network under each setting of ``CARE_SETTINGS`` (or ``settings``).
 
     Examples
@@ -363,8 +430,9 @@ def relu_care(*, depth: int = DEFAULTS["depth"], width: int = DEFAULTS["width"],
     data = data or load_dataset("digits", seed=seed)
     result = CareResult(depth=depth, width=width, epochs=epochs, seed=seed)
     for label, overrides in (CARE_SETTINGS if settings is None else settings).items():
-        run = vanishing(activations=("relu",), depth=depth, width=width, epochs=epochs, seed=seed, data=data,
-                        **overrides).runs[0]
+        run = vanishing(
+            activations=("relu",), depth=depth, width=width, epochs=epochs, seed=seed, data=data, **overrides
+        ).runs[0]
         result.labels.append(label)
         result.runs.append(run)
     return result

@@ -231,12 +231,21 @@ def _check_values(arrays: dict[str, np.ndarray], path: str) -> None:
         raise ModelFileError(f"{path}: optimizer.base_learning_rate is {float(base)}; it must be > 0.")
 
 
-def _restore_optimizer(optimizer: Optimizer, network: Sequential, arrays: dict[str, np.ndarray],
-                       version: int, shapes: list[tuple[str, tuple[int, ...]]], path: str) -> None:
+def _restore_optimizer(
+    optimizer: Optimizer,
+    network: Sequential,
+    arrays: dict[str, np.ndarray],
+    version: int,
+    shapes: list[tuple[str, tuple[int, ...]]],
+    path: str,
+) -> None:
     """Give ``optimizer`` the file's state, in the layout ``fit`` trains with (one flat array per
     slot): by parameter name from version 2 on, by buffer index (as it was saved) before."""
-    state = {name.removeprefix("optimizer."): array for name, array in arrays.items()
-             if name.startswith("optimizer.")}
+    state = {
+        name.removeprefix("optimizer."): array
+        for name, array in arrays.items()
+        if name.startswith("optimizer.")
+    }
     if version >= 2:
         optimizer.set_named_state(state, dict(_named_parameters(network)))
     else:

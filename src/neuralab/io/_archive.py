@@ -80,8 +80,10 @@ class Archive:
         if os.path.isdir(path):
             raise ModelFileError(f"{path} is a folder, not a model file.")
         if not os.path.isfile(path):  # a device or a pipe: its size is unknown (and may never end)
-            raise ModelFileError(f"{path} is not a regular file (a device or a pipe?), so it is not a model "
-                                 "file. Give the path of a .nlab file.")
+            raise ModelFileError(
+                f"{path} is not a regular file (a device or a pipe?), so it is not a model "
+                "file. Give the path of a .nlab file."
+            )
         size = os.path.getsize(path)
         with open(path, "rb") as handle:
             starts_like_zip = handle.read(4) == b"PK\x03\x04"

@@ -15,5 +15,16 @@ from .errors import PlaygroundError
 from .session import Session
 from .store import SessionStore
 
-__all__ = ["LIMITS", "TOY_DATASETS", "Config", "Dataset", "PlaygroundError", "Session", "SessionStore",
-           "parse_config", "parse_upload", "table_dataset", "toy_dataset"]
+__all__ = [
+    "LIMITS",
+    "TOY_DATASETS",
+    "Config",
+    "Dataset",
+    "PlaygroundError",
+    "Session",
+    "SessionStore",
+    "parse_config",
+    "parse_upload",
+    "table_dataset",
+    "toy_dataset",
+]

@@ -117,25 +117,33 @@ def create_app(store: SessionStore | None = None) -> Starlette:
         return FileResponse(STATIC / "index.html", media_type="text/html")
 
     async def options(request: Request) -> Response:
-        return JSONResponse({
-            "datasets": [*TOY_DATASETS, "upload"], "activations": list(ACTIVATIONS),
-            "optimizers": list(OPTIMIZER_NAMES), "limits": LIMITS, "max_upload_bytes": MAX_UPLOAD_BYTES,
-            "inputs": list(INPUT_FEATURES),
-        })
+        return JSONResponse(
+            {
+                "datasets": [*TOY_DATASETS, "upload"],
+                "activations": list(ACTIVATIONS),
+                "optimizers": list(OPTIMIZER_NAMES),
+                "limits": LIMITS,
+                "max_upload_bytes": MAX_UPLOAD_BYTES,
+                "inputs": list(INPUT_FEATURES),
+            }
+        )
 
     async def upload(request: Request) -> Response:
         declared = request.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES + 10_000:
-            raise UploadTooLarge(f"The upload is {int(declared):,} bytes; the playground accepts CSV files "
-                                 f"up to {MAX_UPLOAD_BYTES:,} bytes.")
+            raise UploadTooLarge(
+                f"The upload is {int(declared):,} bytes; the playground accepts CSV files "
+                f"up to {MAX_UPLOAD_BYTES:,} bytes."
+            )
         if not request.headers.get("content-type", "").startswith("multipart/form-data"):
             raise UnsupportedUpload('Send the CSV as multipart/form-data with the field "file".')
         try:
             form = await request.form(max_files=1, max_fields=5)
         except (HTTPException, MultiPartException) as exc:  # too many files or fields, a bad boundary
             reason = exc.detail if isinstance(exc, HTTPException) else exc.message
-            raise PlaygroundInputError(f'The upload is not a form with one CSV file in the field "file": '
-                                       f"{reason}") from exc
+            raise PlaygroundInputError(
+                f'The upload is not a form with one CSV file in the field "file": {reason}'
+            ) from exc
         try:
             file = form.get("file")
             if file is None or isinstance(file, str):
@@ -147,9 +155,17 @@ def create_app(store: SessionStore | None = None) -> Starlette:
         table = await run_in_threadpool(parse_upload, filename, content)
         upload_id = store.add_upload(table)
         numeric = [name for name in table.columns if table.is_numeric(name)]
-        return JSONResponse({"upload_id": upload_id, "filename": filename, "rows": table.n_rows,
-                             "columns": table.columns, "numeric": numeric, "notes": table.notes},
-                            status_code=201)
+        return JSONResponse(
+            {
+                "upload_id": upload_id,
+                "filename": filename,
+                "rows": table.n_rows,
+                "columns": table.columns,
+                "numeric": numeric,
+                "notes": table.notes,
+            },
+            status_code=201,
+        )
 
     async def create(request: Request) -> Response:
         payload = await _json_body(request)
@@ -200,8 +216,9 @@ def create_app(store: SessionStore | None = None) -> Starlette:
         session = store.get(request.path_params["session_id"])
         payload = await _json_body(request)
         if not isinstance(payload, dict) or set(payload) != {"sample"}:
-            raise PlaygroundInputError('The body must be {"sample": i}: the training sample whose step to '
-                                       "take.")
+            raise PlaygroundInputError(
+                'The body must be {"sample": i}: the training sample whose step to take.'
+            )
         return JSONResponse(await run_in_threadpool(session.apply_step, payload["sample"]))
 
     async def stream(request: Request) -> Response:
@@ -230,8 +247,9 @@ def create_app(store: SessionStore | None = None) -> Starlette:
                     break
             yield _event("done", {"epoch": session.epoch})
 
-        return StreamingResponse(events(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-store"})
+        return StreamingResponse(
+            events(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
+        )
 
     routes = [
         Route("/", _guarded(index)),

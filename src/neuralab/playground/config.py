@@ -33,9 +33,24 @@ LIMITS = {
 }
 """Bounds on what a page may ask for (the server refuses anything outside them)."""
 
-_CONFIG_KEYS = ("dataset", "n_samples", "noise", "test_fraction", "seed", "hidden", "learning_rate",
-                "batch_size", "optimizer", "l2", "l1", "upload_id", "target", "x_feature", "y_feature",
-                "inputs")
+_CONFIG_KEYS = (
+    "dataset",
+    "n_samples",
+    "noise",
+    "test_fraction",
+    "seed",
+    "hidden",
+    "learning_rate",
+    "batch_size",
+    "optimizer",
+    "l2",
+    "l1",
+    "upload_id",
+    "target",
+    "x_feature",
+    "y_feature",
+    "inputs",
+)
 
 
 @dataclass
@@ -60,8 +75,9 @@ class Config:
     inputs: tuple[str, ...] = ("x1", "x2")
 
 
-def _number(payload: dict, name: str, default: float, low: float, high: float, *,
-            low_open: bool = False) -> float:
+def _number(
+    payload: dict, name: str, default: float, low: float, high: float, *, low_open: bool = False
+) -> float:
     value = payload.get(name, default)
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 1e300:
         value = math.inf  # math.isfinite cannot take a 400-digit integer; it is out of range anyway
@@ -85,8 +101,9 @@ def _integer(payload: dict, name: str, default: int | None, low: int, high: int)
     return value
 
 
-def _text(payload: dict, name: str, default: str | None,
-          choices: tuple[str, ...] | None = None) -> str | None:
+def _text(
+    payload: dict, name: str, default: str | None, choices: tuple[str, ...] | None = None
+) -> str | None:
     value = payload.get(name, default)
     if value is None and name in payload and choices is not None:  # an explicit null is no choice
         raise PlaygroundInputError(f"`{name}` must be one of: {', '.join(choices)}. Got null.")
@@ -106,15 +123,18 @@ def _inputs(payload: dict, dataset: str | None) -> tuple[str, ...]:
     value = payload["inputs"]
     choices = ", ".join(INPUT_FEATURES)
     if dataset == "upload":
-        raise PlaygroundInputError("`inputs` only apply to a toy data set; an uploaded CSV gives its own "
-                                   "columns as inputs.")
+        raise PlaygroundInputError(
+            "`inputs` only apply to a toy data set; an uploaded CSV gives its own columns as inputs."
+        )
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise PlaygroundInputError(f"`inputs` must be a non-empty list of input features from: {choices}. "
-                                   f"Got {value!r}.")
+        raise PlaygroundInputError(
+            f"`inputs` must be a non-empty list of input features from: {choices}. Got {value!r}."
+        )
     unknown = [v for v in value if v not in INPUT_FEATURES]
     if unknown:
-        raise PlaygroundInputError(f"Unknown input feature(s) {', '.join(map(repr, unknown))}. Choose from: "
-                                   f"{choices}.")
+        raise PlaygroundInputError(
+            f"Unknown input feature(s) {', '.join(map(repr, unknown))}. Choose from: {choices}."
+        )
     if len(set(value)) != len(value):
         raise PlaygroundInputError(f"`inputs` names a feature twice: {value!r}.")
     return tuple(value)
@@ -137,28 +157,35 @@ def parse_config(payload: object) -> Config:
     [(4, 'tanh')]
     """
     if not isinstance(payload, dict):
-        raise PlaygroundInputError("The configuration must be a JSON object such as "
-                                   '{"dataset": "circles", "hidden": [{"units": 8, "activation": "relu"}]}.')
+        raise PlaygroundInputError(
+            "The configuration must be a JSON object such as "
+            '{"dataset": "circles", "hidden": [{"units": 8, "activation": "relu"}]}.'
+        )
     unknown = sorted(set(payload) - set(_CONFIG_KEYS))
     if unknown:
-        raise PlaygroundInputError(f"Unknown setting(s): {', '.join(unknown)}. Valid settings: "
-                                   f"{', '.join(_CONFIG_KEYS)}.")
+        raise PlaygroundInputError(
+            f"Unknown setting(s): {', '.join(unknown)}. Valid settings: {', '.join(_CONFIG_KEYS)}."
+        )
     defaults = Config()
     dataset = _text(payload, "dataset", defaults.dataset, (*TOY_DATASETS, "upload"))
-    n_samples = _integer(payload, "n_samples", defaults.n_samples, LIMITS["min_samples"],
-                         LIMITS["max_samples"])
+    n_samples = _integer(
+        payload, "n_samples", defaults.n_samples, LIMITS["min_samples"], LIMITS["max_samples"]
+    )
     hidden_raw = payload.get("hidden", [{"units": u, "activation": a} for u, a in defaults.hidden])
     if not isinstance(hidden_raw, list):
-        raise PlaygroundInputError('`hidden` must be a list of layers like '
-                                   '[{"units": 8, "activation": "relu"}].')
+        raise PlaygroundInputError(
+            '`hidden` must be a list of layers like [{"units": 8, "activation": "relu"}].'
+        )
     if len(hidden_raw) > LIMITS["max_hidden_layers"]:
-        raise PlaygroundInputError(f"At most {LIMITS['max_hidden_layers']} hidden layers. "
-                                   f"Got {len(hidden_raw)}.")
+        raise PlaygroundInputError(
+            f"At most {LIMITS['max_hidden_layers']} hidden layers. Got {len(hidden_raw)}."
+        )
     hidden = []
     for position, layer in enumerate(hidden_raw, start=1):
         if not isinstance(layer, dict) or set(layer) - {"units", "activation"}:
-            raise PlaygroundInputError(f'Hidden layer {position} must look like {{"units": 8, "activation": '
-                                       f'"relu"}}. Got {layer!r}.')
+            raise PlaygroundInputError(
+                f'Hidden layer {position} must look like {{"units": 8, "activation": "relu"}}. Got {layer!r}.'
+            )
         units = _integer(layer, "units", None, 1, LIMITS["max_units"])
         activation = _text(layer, "activation", "relu", tuple(ACTIVATIONS))
         hidden.append((units, activation))
@@ -169,12 +196,18 @@ def parse_config(payload: object) -> Config:
         dataset=dataset,
         n_samples=n_samples,
         noise=_number(payload, "noise", defaults.noise, 0.0, LIMITS["max_noise"]),
-        test_fraction=_number(payload, "test_fraction", defaults.test_fraction, LIMITS["min_test_fraction"],
-                              LIMITS["max_test_fraction"]),
+        test_fraction=_number(
+            payload,
+            "test_fraction",
+            defaults.test_fraction,
+            LIMITS["min_test_fraction"],
+            LIMITS["max_test_fraction"],
+        ),
         seed=_integer(payload, "seed", defaults.seed, 0, LIMITS["max_seed"]),
         hidden=hidden,
-        learning_rate=_number(payload, "learning_rate", defaults.learning_rate, 0.0,
-                              LIMITS["max_learning_rate"], low_open=True),
+        learning_rate=_number(
+            payload, "learning_rate", defaults.learning_rate, 0.0, LIMITS["max_learning_rate"], low_open=True
+        ),
         batch_size=batch_size,
         optimizer=_text(payload, "optimizer", defaults.optimizer, OPTIMIZER_NAMES),
         l2=_number(payload, "l2", 0.0, 0.0, LIMITS["max_regularization"]),
@@ -186,13 +219,20 @@ def parse_config(payload: object) -> Config:
     )
     config.inputs = _inputs(payload, dataset)
     if dataset == "upload" and None in (config.upload_id, config.target, config.x_feature, config.y_feature):
-        raise PlaygroundInputError("An uploaded data set needs `upload_id`, `target`, `x_feature` and "
-                                   "`y_feature`: upload a CSV file first, then pick the columns.")
-    upload_only = [key for key in ("upload_id", "target", "x_feature", "y_feature")
-                   if dataset != "upload" and payload.get(key) is not None]
+        raise PlaygroundInputError(
+            "An uploaded data set needs `upload_id`, `target`, `x_feature` and "
+            "`y_feature`: upload a CSV file first, then pick the columns."
+        )
+    upload_only = [
+        key
+        for key in ("upload_id", "target", "x_feature", "y_feature")
+        if dataset != "upload" and payload.get(key) is not None
+    ]
     if upload_only:
-        raise PlaygroundInputError(f"{', '.join(f'`{key}`' for key in upload_only)} only apply to an "
-                                   f'uploaded data set ("dataset": "upload"); {dataset} has its own columns.')
+        raise PlaygroundInputError(
+            f"{', '.join(f'`{key}`' for key in upload_only)} only apply to an "
+            f'uploaded data set ("dataset": "upload"); {dataset} has its own columns.'
+        )
     return config
 
 

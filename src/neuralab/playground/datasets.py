@@ -101,8 +101,11 @@ class Dataset:
 
     def points(self, part: str) -> list[list[float]]:
         """[[x, y, target], ...] of the training or test rows (``part``) on the plane, rounded."""
-        X, y, drawn = ((self.X_train, self.y_train, self.drawn_train) if part == "train"
-                       else (self.X_test, self.y_test, self.drawn_test))
+        X, y, drawn = (
+            (self.X_train, self.y_train, self.drawn_train)
+            if part == "train"
+            else (self.X_test, self.y_test, self.drawn_test)
+        )
         if drawn is None:
             drawn = X[:, list(self.plane)]
         return np.round(np.column_stack([drawn, y]), 4).tolist()
@@ -157,13 +160,27 @@ def _plane(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     return X, 0.6 * X[:, 0] - 0.4 * X[:, 1]
 
 
-_GENERATORS = {"circles": _circles, "xor": _xor, "spirals": _spirals, "blobs": _blobs,
-               "three_blobs": _three_blobs, "spirals3": _spirals3, "plane": _plane}
+_GENERATORS = {
+    "circles": _circles,
+    "xor": _xor,
+    "spirals": _spirals,
+    "blobs": _blobs,
+    "three_blobs": _three_blobs,
+    "spirals3": _spirals3,
+    "plane": _plane,
+}
 _THREE_CLASSES = ("three_blobs", "spirals3")
 
 
-def toy_dataset(name: str, *, n_samples: int = 500, noise: float = 0.0, test_fraction: float = 0.3,
-                seed: int = 0, inputs: tuple[str, ...] = ("x1", "x2")) -> Dataset:
+def toy_dataset(
+    name: str,
+    *,
+    n_samples: int = 500,
+    noise: float = 0.0,
+    test_fraction: float = 0.3,
+    seed: int = 0,
+    inputs: tuple[str, ...] = ("x1", "x2"),
+) -> Dataset:
     """Generate the toy set ``name`` (one of ``TOY_DATASETS``), seeded, and split it; the
     network's inputs are the features ``inputs`` (keys of ``INPUT_FEATURES``) of each point.
 
@@ -184,9 +201,20 @@ def toy_dataset(name: str, *, n_samples: int = 500, noise: float = 0.0, test_fra
     classes = {"regression": [], "binary": ["0", "1"], "multiclass": ["0", "1", "2"]}[task]
     limit = max(1.2, float(np.ceil(np.abs(X).max() * 10) / 10) + 0.1)
     features = input_features(X, inputs)
-    return Dataset(name, task, features[train], y[train], features[test], y[test], list(inputs),
-                   extent=(-limit, limit, -limit, limit), classes=classes, inputs=tuple(inputs),
-                   drawn_train=X[train], drawn_test=X[test])
+    return Dataset(
+        name,
+        task,
+        features[train],
+        y[train],
+        features[test],
+        y[test],
+        list(inputs),
+        extent=(-limit, limit, -limit, limit),
+        classes=classes,
+        inputs=tuple(inputs),
+        drawn_train=X[train],
+        drawn_test=X[test],
+    )
 
 
 # -- uploaded CSV files -------------------------------------------------------------------------
@@ -243,15 +271,17 @@ def parse_upload(filename: str, content: bytes) -> Table:
     return table
 
 
-def table_dataset(table: Table, *, target: str, x_feature: str, y_feature: str,
-                  test_fraction: float = 0.3, seed: int = 0) -> Dataset:
+def table_dataset(
+    table: Table, *, target: str, x_feature: str, y_feature: str, test_fraction: float = 0.3, seed: int = 0
+) -> Dataset:
     """A Dataset from an uploaded table: ``target`` is predicted from every other numeric column.
 
     ``x_feature`` and ``y_feature`` are the two features drawn on the plane.
     """
     if target not in table.columns:
-        raise PlaygroundInputError(f"{table.source} has no column {target!r}. Its columns are: "
-                                   f"{', '.join(table.columns)}.")
+        raise PlaygroundInputError(
+            f"{table.source} has no column {target!r}. Its columns are: {', '.join(table.columns)}."
+        )
     features = [name for name in table.columns if name != target and table.is_numeric(name)]
     if len(features) < 2:
         raise PlaygroundInputError(
@@ -260,8 +290,9 @@ def table_dataset(table: Table, *, target: str, x_feature: str, y_feature: str,
         )
     for label, name in (("x_feature", x_feature), ("y_feature", y_feature)):
         if name not in features:
-            raise PlaygroundInputError(f"`{label}` must be one of the numeric features: "
-                                       f"{', '.join(features)}. Got {name!r}.")
+            raise PlaygroundInputError(
+                f"`{label}` must be one of the numeric features: {', '.join(features)}. Got {name!r}."
+            )
     if x_feature == y_feature:
         raise PlaygroundInputError("`x_feature` and `y_feature` must be two different columns.")
     values = table.column(target)
@@ -290,9 +321,29 @@ def table_dataset(table: Table, *, target: str, x_feature: str, y_feature: str,
     plane = (features.index(x_feature), features.index(y_feature))
     drawn = X[:, list(plane)]
     low, high = drawn.min(axis=0) - 0.3, drawn.max(axis=0) + 0.3
-    return Dataset("upload", task, X[train], y[train], X[test], y[test], features, plane,
-                   (float(low[0]), float(high[0]), float(low[1]), float(high[1])), classes, notes)
+    return Dataset(
+        "upload",
+        task,
+        X[train],
+        y[train],
+        X[test],
+        y[test],
+        features,
+        plane,
+        (float(low[0]), float(high[0]), float(low[1]), float(high[1])),
+        classes,
+        notes,
+    )
 
 
-__all__ = ["INPUT_FEATURES", "MAX_UPLOAD_BYTES", "MAX_UPLOAD_ROWS", "TOY_DATASETS", "Dataset",
-           "input_features", "parse_upload", "table_dataset", "toy_dataset"]
+__all__ = [
+    "INPUT_FEATURES",
+    "MAX_UPLOAD_BYTES",
+    "MAX_UPLOAD_ROWS",
+    "TOY_DATASETS",
+    "Dataset",
+    "input_features",
+    "parse_upload",
+    "table_dataset",
+    "toy_dataset",
+]

@@ -61,5 +61,13 @@ class TrainingBlocked(PlaygroundError):
     status = 409
 
 
-__all__ = ["BatchTooLarge", "PlaygroundError", "PlaygroundInputError", "SessionNotFound", "TooManySessions",
-           "TrainingBlocked", "UnsupportedUpload", "UploadTooLarge"]
+__all__ = [
+    "BatchTooLarge",
+    "PlaygroundError",
+    "PlaygroundInputError",
+    "SessionNotFound",
+    "TooManySessions",
+    "TrainingBlocked",
+    "UnsupportedUpload",
+    "UploadTooLarge",
+]

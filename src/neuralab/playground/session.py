@@ -72,16 +72,28 @@ def _quantised(a: np.ndarray, z: np.ndarray) -> list[dict]:
         hi = np.where(finite, a, -np.inf).max(axis=0)
         span = np.where(hi > lo, hi - lo, 1.0)
         base = np.where(np.isfinite(lo), lo, 0.0)
-        scaled = (np.clip(np.nan_to_num(a, nan=0.0, posinf=np.inf, neginf=-np.inf), base, np.where(
-            np.isfinite(hi), hi, base)) - base) / span
+        scaled = (
+            np.clip(
+                np.nan_to_num(a, nan=0.0, posinf=np.inf, neginf=-np.inf),
+                base,
+                np.where(np.isfinite(hi), hi, base),
+            )
+            - base
+        ) / span
         q = np.rint(np.nan_to_num(scaled) * 255).astype(np.uint8)
         z_finite = np.isfinite(z)
         z_lo = np.where(z_finite, z, np.inf).min(axis=0)
         z_hi = np.where(z_finite, z, -np.inf).max(axis=0)
     columns = np.ascontiguousarray(q.T)
-    return [{"lo": _finite(float(lo[i])), "hi": _finite(float(hi[i])),
-             "q": base64.b64encode(columns[i].tobytes()).decode("ascii"),
-             "z": [_finite(float(z_lo[i])), _finite(float(z_hi[i]))]} for i in range(a.shape[1])]
+    return [
+        {
+            "lo": _finite(float(lo[i])),
+            "hi": _finite(float(hi[i])),
+            "q": base64.b64encode(columns[i].tobytes()).decode("ascii"),
+            "z": [_finite(float(z_lo[i])), _finite(float(z_hi[i]))],
+        }
+        for i in range(a.shape[1])
+    ]
 
 
 def _finite(value: float) -> float | None:
@@ -98,13 +110,17 @@ def _no_gradient(diagnosis, activations: list[str]):
     The engine detects the case; the page adds how many ReLUs are dead and what to press.
     """
     dead = [x for x in diagnosis.dead if x is not None]
-    where = ("every layer's weight gradient dE/dW is exactly 0, so no step can change the weights"
-             if all(n == 0 for n in diagnosis.gradient_norms) else
-             "the output layer's weight gradient dE/dW is exactly 0, so its weights cannot change")
+    where = (
+        "every layer's weight gradient dE/dW is exactly 0, so no step can change the weights"
+        if all(n == 0 for n in diagnosis.gradient_norms)
+        else "the output layer's weight gradient dE/dW is exactly 0, so its weights cannot change"
+    )
     words = [f"No gradient flows (dead units): {where}."]
     if dead:
-        words.append(f"Up to {max(dead):.0%} of the ReLU units output 0 for every training sample, "
-                     "and relu'(z) = 0 there passes nothing back.")
+        words.append(
+            f"Up to {max(dead):.0%} of the ReLU units output 0 for every training sample, "
+            "and relu'(z) = 0 there passes nothing back."
+        )
     if {"relu"} & set(activations[:-1]):
         words.append("Press Reset, then use leaky_relu, a smaller learning rate or fewer layers.")
     else:
@@ -245,9 +261,19 @@ class Session:
         optimizer_before = self.optimizer.get_state()  # momentum/moments go back with the weights
         monitor = GradientMonitor(data.X_train, data.y_train, epochs=[epoch])
         try:
-            network.fit(data.X_train, data.y_train, loss=self.loss, optimizer=self.optimizer, epochs=epoch,
-                        initial_epoch=self.epoch, batch_size=config.batch_size, l2=config.l2, l1=config.l1,
-                        seed=(config.seed * 100_003 + epoch) % 2**32, callbacks=[monitor])
+            network.fit(
+                data.X_train,
+                data.y_train,
+                loss=self.loss,
+                optimizer=self.optimizer,
+                epochs=epoch,
+                initial_epoch=self.epoch,
+                batch_size=config.batch_size,
+                l2=config.l2,
+                l1=config.l1,
+                seed=(config.seed * 100_003 + epoch) % 2**32,
+                callbacks=[monitor],
+            )
         except DivergenceError as exc:  # fit kept the weights from before the bad step
             self.epoch = epoch
             self.divergence = str(exc)
@@ -281,9 +307,15 @@ class Session:
                     change = float(np.linalg.norm(layer.weights - old)) / size
                     change = change if math.isfinite(change) else math.inf
                     self.weight_change = max(self.weight_change, change)
-            self._set_diagnosis(diagnose(monitor, epoch=epoch, losses=self.train_loss[self.rate_since:],
-                                         weight_change=self.weight_change,
-                                         learning_rate=self.optimizer.learning_rate))
+            self._set_diagnosis(
+                diagnose(
+                    monitor,
+                    epoch=epoch,
+                    losses=self.train_loss[self.rate_since :],
+                    weight_change=self.weight_change,
+                    learning_rate=self.optimizer.learning_rate,
+                )
+            )
 
     # -- what the page draws -------------------------------------------------------------------
     def _plane(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -355,8 +387,9 @@ class Session:
             "units": self.unit_maps(zs, outputs),
             **self.parameters_now(),
             "gradient_norms": self.gradient_norms,
-            "diagnosis": None if diagnosis is None else {
-                "status": diagnosis.status, "layer": diagnosis.layer, "advice": diagnosis.advice},
+            "diagnosis": None
+            if diagnosis is None
+            else {"status": diagnosis.status, "layer": diagnosis.layer, "advice": diagnosis.advice},
             "divergence": self.divergence,
             "not_trainable": self.not_trainable,
             "can_train": self.can_train,
@@ -364,17 +397,22 @@ class Session:
         if include_data:
             data = self.dataset
             frame["data"] = {
-                "name": data.name, "task": data.task, "classes": data.classes,
-                "features": data.feature_names, "plane": [data.feature_names[i] for i in data.plane],
+                "name": data.name,
+                "task": data.task,
+                "classes": data.classes,
+                "features": data.feature_names,
+                "plane": [data.feature_names[i] for i in data.plane],
                 "train": data.points("train"),
                 "test": data.points("test"),
                 "notes": data.notes,
             }
             frame["network"] = {
                 "sizes": [data.n_features, *(layer.units for layer in self.network.layers)],
-                "activations": self.activations, "loss": self.loss,
+                "activations": self.activations,
+                "loss": self.loss,
                 "parameters": self.network.count_parameters(),
-                "learning_rate": self.config.learning_rate, "optimizer": self.config.optimizer,
+                "learning_rate": self.config.learning_rate,
+                "optimizer": self.config.optimizer,
                 "batch_size": self.config.batch_size,
             }
         return frame
@@ -416,33 +454,51 @@ class Session:
         data = self.dataset
         if isinstance(sample, bool) or not isinstance(sample, int) or not 0 <= sample < data.X_train.shape[0]:
             n_train = data.X_train.shape[0]
-            raise PlaygroundInputError(f"`sample` must be a training-sample index from 0 to {n_train - 1} "
-                                       f"(the training set has {n_train} samples). Got {sample!r}.")
+            raise PlaygroundInputError(
+                f"`sample` must be a training-sample index from 0 to {n_train - 1} "
+                f"(the training set has {n_train} samples). Got {sample!r}."
+            )
         if self.not_trainable:
             raise TrainingBlocked(self.not_trainable)
         with np.errstate(all="ignore"):
-            result = trace(self.network, data.X_train[sample:sample + 1], data.y_train[sample:sample + 1],
-                           loss=self.loss, learning_rate=self.config.learning_rate)
+            result = trace(
+                self.network,
+                data.X_train[sample : sample + 1],
+                data.y_train[sample : sample + 1],
+                loss=self.loss,
+                learning_rate=self.config.learning_rate,
+            )
         layers = []
         for layer in result.layers:
             grad_w = np.asarray(layer.grad_weights)
             step = np.asarray(layer.new_weights) - np.asarray(layer.weights)
-            layers.append({
-                "index": layer.index, "activation": layer.activation,
-                "z": _clean(layer.z[0]), "a": _clean(layer.a[0]),
-                "derivative": None if layer.derivative is None else _clean(layer.derivative[0], None),
-                # Full precision: rounding to decimals would show a vanishing 6e-5 as 0.
-                "grad_a": _clean(layer.grad_a[0], None), "grad_z": _clean(layer.grad_z[0], None),
-                "x": _clean(np.asarray(layer.inputs)[0], None),
-                "grad_weights": _matrix(grad_w),
-                "grad_weights_norm": _finite(float(np.linalg.norm(grad_w))),
-                "step_norm": _finite(float(np.linalg.norm(step))),
-                "shape": list(grad_w.shape),
-            })
+            layers.append(
+                {
+                    "index": layer.index,
+                    "activation": layer.activation,
+                    "z": _clean(layer.z[0]),
+                    "a": _clean(layer.a[0]),
+                    "derivative": None if layer.derivative is None else _clean(layer.derivative[0], None),
+                    # Full precision: rounding to decimals would show a vanishing 6e-5 as 0.
+                    "grad_a": _clean(layer.grad_a[0], None),
+                    "grad_z": _clean(layer.grad_z[0], None),
+                    "x": _clean(np.asarray(layer.inputs)[0], None),
+                    "grad_weights": _matrix(grad_w),
+                    "grad_weights_norm": _finite(float(np.linalg.norm(grad_w))),
+                    "step_norm": _finite(float(np.linalg.norm(step))),
+                    "shape": list(grad_w.shape),
+                }
+            )
         return {
-            "sample": sample, "inputs": _clean(result.inputs[0]), "target": _clean(result.target[0]),
-            "output": _clean(result.output[0]), "loss": _finite(result.loss), "loss_name": result.loss_name,
-            "loss_formula": result.loss_formula, "learning_rate": result.learning_rate, "layers": layers,
+            "sample": sample,
+            "inputs": _clean(result.inputs[0]),
+            "target": _clean(result.target[0]),
+            "output": _clean(result.output[0]),
+            "loss": _finite(result.loss),
+            "loss_name": result.loss_name,
+            "loss_formula": result.loss_formula,
+            "learning_rate": result.learning_rate,
+            "layers": layers,
             "features": data.feature_names,
         }, result
 

@@ -32,8 +32,15 @@ class SessionStore:
     Uploads beyond ``max_uploads`` drop the oldest upload.
     """
 
-    def __init__(self, *, max_sessions: int = 8, max_uploads: int = 8, idle_seconds: float = 600.0,
-                 active_seconds: float = 30.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        *,
+        max_sessions: int = 8,
+        max_uploads: int = 8,
+        idle_seconds: float = 600.0,
+        active_seconds: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.max_sessions = max_sessions
         self.max_uploads = max_uploads
         self.idle_seconds = idle_seconds
@@ -51,17 +58,31 @@ class SessionStore:
             table = self.uploads.get(config.upload_id)
             if table is None:
                 raise SessionNotFound(f"No uploaded file with id {config.upload_id!r}: upload the CSV again.")
-            dataset = table_dataset(table, target=config.target, x_feature=config.x_feature,
-                                    y_feature=config.y_feature, test_fraction=config.test_fraction,
-                                    seed=config.seed)
+            dataset = table_dataset(
+                table,
+                target=config.target,
+                x_feature=config.x_feature,
+                y_feature=config.y_feature,
+                test_fraction=config.test_fraction,
+                seed=config.seed,
+            )
         else:
-            dataset = toy_dataset(config.dataset, n_samples=config.n_samples, noise=config.noise,
-                                  test_fraction=config.test_fraction, seed=config.seed, inputs=config.inputs)
+            dataset = toy_dataset(
+                config.dataset,
+                n_samples=config.n_samples,
+                noise=config.noise,
+                test_fraction=config.test_fraction,
+                seed=config.seed,
+                inputs=config.inputs,
+            )
         if config.batch_size is not None and config.batch_size > dataset.X_train.shape[0]:
             n_train = dataset.X_train.shape[0]
-            raise BatchTooLarge(f"`batch_size` {config.batch_size} is larger than the {n_train} training "
-                                f"samples. Set the batch size to {n_train} or less (empty: full batch), "
-                                "or use more data.", max_batch_size=n_train)
+            raise BatchTooLarge(
+                f"`batch_size` {config.batch_size} is larger than the {n_train} training "
+                f"samples. Set the batch size to {n_train} or less (empty: full batch), "
+                "or use more data.",
+                max_batch_size=n_train,
+            )
         with self._lock:
             now = self.clock()
             self._make_room(now)
@@ -74,30 +95,42 @@ class SessionStore:
         """Free a place for a new session, never one in use; TooManySessions when all are."""
         if len(self.sessions) < self.max_sessions:
             return
-        for key in [k for k, used in self.last_used.items()
-                    if now - used > self.idle_seconds and not self.sessions[k].training]:
+        for key in [
+            k
+            for k, used in self.last_used.items()
+            if now - used > self.idle_seconds and not self.sessions[k].training
+        ]:
             self._drop(key)
         if len(self.sessions) < self.max_sessions:
             return
-        free = [k for k in sorted(self.last_used, key=self.last_used.__getitem__)
-                if not self.sessions[k].training and now - self.last_used[k] > self.active_seconds]
+        free = [
+            k
+            for k in sorted(self.last_used, key=self.last_used.__getitem__)
+            if not self.sessions[k].training and now - self.last_used[k] > self.active_seconds
+        ]
         if free:
             self._drop(free[0])
             return
-        waits = [self.active_seconds - (now - used) for k, used in self.last_used.items()
-                 if not self.sessions[k].training]
+        waits = [
+            self.active_seconds - (now - used)
+            for k, used in self.last_used.items()
+            if not self.sessions[k].training
+        ]
         retry_after = max(1, math.ceil(min(waits, default=self.active_seconds)))
         raise TooManySessions(
             f"The playground already has {self.max_sessions} sessions in use (its limit), each trained or "
             f"used in the last {self.active_seconds:g} s. Try again in {retry_after} s, or pause or close "
-            "another playground tab.", retry_after=retry_after)
+            "another playground tab.",
+            retry_after=retry_after,
+        )
 
     def get(self, session_id: str) -> Session:
         with self._lock:
             session = self.sessions.get(session_id)
             if session is None:
-                raise SessionNotFound(f"No session {session_id!r} (it was closed or expired). "
-                                      "Reload the page.")
+                raise SessionNotFound(
+                    f"No session {session_id!r} (it was closed or expired). Reload the page."
+                )
             self.last_used[session_id] = self.clock()
             return session
 

@@ -61,8 +61,9 @@ class SweepResults(list):
         try:
             import pandas
         except ImportError:
-            raise SweepError("to_dataframe needs pandas: pip install pandas. The records are plain "
-                             "dicts in this list.") from None
+            raise SweepError(
+                "to_dataframe needs pandas: pip install pandas. The records are plain dicts in this list."
+            ) from None
         return pandas.DataFrame(list(self), columns=list(RECORD_FIELDS))
 
 
@@ -83,14 +84,28 @@ def _identity(data: str | os.PathLike | Table, target: str | None, validation_sp
     return {"data": source, "target": target, "validation_split": validation_split}
 
 
-def sweep(data: str | os.PathLike | Table, target: str | None = None, *,
-          learning_rates: Sequence[float] = (0.01, 0.1), activations: Sequence[str] = ("relu",),
-          depths: Sequence[int] = (2,), widths: Sequence[int] = (32,), seeds: int | Sequence[int] = 3,
-          epochs: int = 30, batch_size: int | None = 32, optimizer: str = "sgd", dtype: str = "float32",
-          validation_split: float = 0.2, workers: int | None = None, scheduler: str | None = None,
-          connect_timeout: float = 10.0, out: str | os.PathLike | None = None,
-          max_runs: int | None = None, figures: bool = True,
-          progress: Progress | None = None) -> SweepResults:
+def sweep(
+    data: str | os.PathLike | Table,
+    target: str | None = None,
+    *,
+    learning_rates: Sequence[float] = (0.01, 0.1),
+    activations: Sequence[str] = ("relu",),
+    depths: Sequence[int] = (2,),
+    widths: Sequence[int] = (32,),
+    seeds: int | Sequence[int] = 3,
+    epochs: int = 30,
+    batch_size: int | None = 32,
+    optimizer: str = "sgd",
+    dtype: str = "float32",
+    validation_split: float = 0.2,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    connect_timeout: float = 10.0,
+    out: str | os.PathLike | None = None,
+    max_runs: int | None = None,
+    figures: bool = True,
+    progress: Progress | None = None,
+) -> SweepResults:
     """Train every combination of learning rate x activation x depth x width x seed.
 
     Parameters
@@ -140,9 +155,18 @@ def sweep(data: str | os.PathLike | Table, target: str | None = None, *,
     >>> len(results), sorted(r["learning_rate"] for r in results)
     (2, [0.01, 0.1])
     """
-    grid = SweepGrid(learning_rates=learning_rates, activations=activations, depths=depths, widths=widths,
-                     seeds=seeds, epochs=epochs, batch_size=batch_size, optimizer=optimizer, dtype=dtype,
-                     validation_split=validation_split)
+    grid = SweepGrid(
+        learning_rates=learning_rates,
+        activations=activations,
+        depths=depths,
+        widths=widths,
+        seeds=seeds,
+        epochs=epochs,
+        batch_size=batch_size,
+        optimizer=optimizer,
+        dtype=dtype,
+        validation_split=validation_split,
+    )
     workers = _check_count("workers", workers)
     max_runs = _check_count("max_runs", max_runs)
     connect_timeout = check_positive_number("connect_timeout", connect_timeout)
@@ -170,8 +194,9 @@ def sweep(data: str | os.PathLike | Table, target: str | None = None, *,
             slots = workers or min(os.cpu_count() or 1, count)
             backend = make_backend(prepared, workers=min(slots, count), client=client)
             client = None  # the backend closes it
-            interrupted = run_all(todo, backend, keep, max_runs=max_runs, skipped=len(specs) - len(todo),
-                                  progress=progress)
+            interrupted = run_all(
+                todo, backend, keep, max_runs=max_runs, skipped=len(specs) - len(todo), progress=progress
+            )
     finally:
         if client is not None:
             client.close()

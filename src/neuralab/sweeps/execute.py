@@ -130,7 +130,8 @@ class _LocalPool:
         method = "fork" if sys.platform.startswith("linux") else None
         context = multiprocessing.get_context(method)
         self.pool = concurrent.futures.ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(data, os.getpid()))
+            max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(data, os.getpid())
+        )
         self.pool.submit(int).result()  # start every process now (fork starts them all at once)
         self.slots = workers
         self.where = f"a local pool of {workers} processes"
@@ -176,19 +177,23 @@ def connect(scheduler: str, timeout: float = 10.0):
     try:
         from distributed import Client
     except ImportError:
-        raise SweepError("--scheduler needs Dask: install the sweep extra with "
-                         "pip install 'neuralab[sweep]' (or run without --scheduler for a local pool).") \
-            from None
+        raise SweepError(
+            "--scheduler needs Dask: install the sweep extra with "
+            "pip install 'neuralab[sweep]' (or run without --scheduler for a local pool)."
+        ) from None
     try:
         client = Client(scheduler.strip(), timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise SweepError(f"Cannot reach the Dask scheduler at {scheduler}: {reason}. Start one with "
-                         "`dask scheduler` (and `dask worker ADDRESS`), or check the address.") from None
+        raise SweepError(
+            f"Cannot reach the Dask scheduler at {scheduler}: {reason}. Start one with "
+            "`dask scheduler` (and `dask worker ADDRESS`), or check the address."
+        ) from None
     if not client.nthreads():
         client.close()
-        raise SweepError(f"The Dask scheduler at {scheduler} has no workers. Start some with "
-                         f"`dask worker {scheduler}`.")
+        raise SweepError(
+            f"The Dask scheduler at {scheduler} has no workers. Start some with `dask worker {scheduler}`."
+        )
     return client
 
 
@@ -233,8 +238,15 @@ def make_backend(data: SweepData, *, workers: int | None, client=None):
 
 
 # -- the loop ---------------------------------------------------------------------------------
-def run_all(specs: Sequence[RunSpec], backend, store_record: Callable[[dict], None], *,
-            max_runs: int | None = None, skipped: int = 0, progress: Progress | None = None) -> bool:
+def run_all(
+    specs: Sequence[RunSpec],
+    backend,
+    store_record: Callable[[dict], None],
+    *,
+    max_runs: int | None = None,
+    skipped: int = 0,
+    progress: Progress | None = None,
+) -> bool:
     """Run ``specs`` on ``backend``, calling ``store_record`` with each record as it arrives.
 
     At most ``max_runs`` runs are started. Returns True when Ctrl-C stopped the sweep.

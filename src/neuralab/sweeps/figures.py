@@ -40,21 +40,45 @@ def plot_loss_vs_learning_rate(records: Sequence[dict]) -> Figure:
                 continue
             marker = _DEPTH_MARKERS[number % len(_DEPTH_MARKERS)]
             rates = _ordered(r["learning_rate"] for r in runs)
-            means = [math.fsum(r["final_loss"] for r in runs if r["learning_rate"] == lr)
-                     / sum(r["learning_rate"] == lr for r in runs) for lr in rates]
+            means = [
+                math.fsum(r["final_loss"] for r in runs if r["learning_rate"] == lr)
+                / sum(r["learning_rate"] == lr for r in runs)
+                for lr in rates
+            ]
             line = axes.plot(rates, means, marker=marker, label=f"depth {depth}")[0]
-            axes.scatter([r["learning_rate"] for r in runs], [r["final_loss"] for r in runs], s=10,
-                         color=line.get_color(), alpha=0.5)
+            axes.scatter(
+                [r["learning_rate"] for r in runs],
+                [r["final_loss"] for r in runs],
+                s=10,
+                color=line.get_color(),
+                alpha=0.5,
+            )
         diverged = [r for r in mine if r["status"] == "diverged"]
         if diverged:
             edge = blended_transform_factory(axes.transData, axes.transAxes)
-            axes.scatter([r["learning_rate"] for r in diverged], [0.96] * len(diverged), marker="x",
-                         color="#d62728", s=40, transform=edge, label="diverged", zorder=3)
+            axes.scatter(
+                [r["learning_rate"] for r in diverged],
+                [0.96] * len(diverged),
+                marker="x",
+                color="#d62728",
+                s=40,
+                transform=edge,
+                label="diverged",
+                zorder=3,
+            )
         failed = [r for r in mine if r["status"] == "error"]
         if failed:
             edge = blended_transform_factory(axes.transData, axes.transAxes)
-            axes.scatter([r["learning_rate"] for r in failed], [0.90] * len(failed), marker="s",
-                         facecolors="none", edgecolors="#7f7f7f", s=30, transform=edge, label="failed")
+            axes.scatter(
+                [r["learning_rate"] for r in failed],
+                [0.90] * len(failed),
+                marker="s",
+                facecolors="none",
+                edgecolors="#7f7f7f",
+                s=30,
+                transform=edge,
+                label="failed",
+            )
         axes.set_xscale("log")
         rates = [r["learning_rate"] for r in records]  # every rate, diverged ones too
         axes.set_xlim(min(rates) / 2, max(rates) * 2)
@@ -74,8 +98,11 @@ def plot_gradient_ratio(records: Sequence[dict]) -> Figure:
     activations = [a for a in dict.fromkeys(r["activation"] for r in records)]
     plotted = False
     for activation in activations:
-        runs = [r for r in records if r["activation"] == activation
-                and r["gradient_ratio"] is not None and r["gradient_ratio"] > 0]
+        runs = [
+            r
+            for r in records
+            if r["activation"] == activation and r["gradient_ratio"] is not None and r["gradient_ratio"] > 0
+        ]
         if not runs:
             continue
         colour = _COLOURS.get(activation)
@@ -85,8 +112,9 @@ def plot_gradient_ratio(records: Sequence[dict]) -> Figure:
             logs = [math.log(r["gradient_ratio"]) for r in runs if r["depth"] == depth]
             means.append(math.exp(math.fsum(logs) / len(logs)))
         axes.plot(depths, means, marker="o", color=colour, label=activation)
-        axes.scatter([r["depth"] for r in runs], [r["gradient_ratio"] for r in runs], s=10, color=colour,
-                     alpha=0.4)
+        axes.scatter(
+            [r["depth"] for r in runs], [r["gradient_ratio"] for r in runs], s=10, color=colour, alpha=0.4
+        )
         plotted = True
     if plotted:
         axes.set_yscale("log")
@@ -95,8 +123,11 @@ def plot_gradient_ratio(records: Sequence[dict]) -> Figure:
         axes.legend(fontsize="small")
     else:
         axes.text(0.5, 0.5, "no run recorded a gradient", ha="center", va="center", transform=axes.transAxes)
-    axes.set(xlabel="hidden layers (depth)", ylabel="||dE/dW_1|| / ||dE/dW_last|| (epoch 1)",
-             title="Gradient reaching the first layer, relative to the last")
+    axes.set(
+        xlabel="hidden layers (depth)",
+        ylabel="||dE/dW_1|| / ||dE/dW_last|| (epoch 1)",
+        title="Gradient reaching the first layer, relative to the last",
+    )
     return figure
 
 

@@ -89,8 +89,10 @@ class RunSpec:
 
         Floats are written with ``repr`` (shortest round-trip), so 0.1 always gives the same id.
         """
-        values = {name: repr(value) if isinstance(value, float) else value
-                  for name, value in sorted(asdict(self).items())}
+        values = {
+            name: repr(value) if isinstance(value, float) else value
+            for name, value in sorted(asdict(self).items())
+        }
         digest = hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
         return digest[:12]
 
@@ -111,8 +113,10 @@ def _as_tuple(name: str, value: object) -> tuple:
 
 def _check_learning_rate(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) or value <= 0:
-        raise SweepError(f"Every learning rate must be a finite number > 0. Got {value!r}; "
-                         "use values such as 0.001,0.01,0.1.")
+        raise SweepError(
+            f"Every learning rate must be a finite number > 0. Got {value!r}; "
+            "use values such as 0.001,0.01,0.1."
+        )
     return float(value)
 
 
@@ -130,10 +134,16 @@ def _check_activation(value: object) -> str:
         name = None
     if name not in HIDDEN_ACTIVATIONS:
         known = name is not None
-        problem = (f"The activation {value!r} cannot be swept as a hidden layer: "
-                   + ("binary_step has a zero derivative everywhere, so gradient descent cannot train it"
-                      if name == "binary_step" else "it belongs in the output layer")
-                   if known else f"Unknown hidden-layer activation {value!r}")
+        problem = (
+            f"The activation {value!r} cannot be swept as a hidden layer: "
+            + (
+                "binary_step has a zero derivative everywhere, so gradient descent cannot train it"
+                if name == "binary_step"
+                else "it belongs in the output layer"
+            )
+            if known
+            else f"Unknown hidden-layer activation {value!r}"
+        )
         raise SweepError(f"{problem}. Choose from: {', '.join(HIDDEN_ACTIVATIONS)}.")
     return name
 
@@ -168,10 +178,16 @@ class SweepGrid:
 
     def __post_init__(self):
         set_ = object.__setattr__
-        set_(self, "learning_rates", tuple(_check_learning_rate(v)
-                                           for v in _as_tuple("learning_rates", self.learning_rates)))
-        set_(self, "activations", tuple(_check_activation(v)
-                                        for v in _as_tuple("activations", self.activations)))
+        set_(
+            self,
+            "learning_rates",
+            tuple(_check_learning_rate(v) for v in _as_tuple("learning_rates", self.learning_rates)),
+        )
+        set_(
+            self,
+            "activations",
+            tuple(_check_activation(v) for v in _as_tuple("activations", self.activations)),
+        )
         set_(self, "depths", tuple(_check_size("every depth", v) for v in _as_tuple("depths", self.depths)))
         set_(self, "widths", tuple(_check_size("every width", v) for v in _as_tuple("widths", self.widths)))
         seeds = self.seeds
@@ -208,15 +224,26 @@ class SweepGrid:
 
     def runs(self) -> list[RunSpec]:
         """Every combination once, in grid order (learning rate outermost, seed innermost)."""
-        return [RunSpec(lr, act, depth, width, seed, self.epochs, self.batch_size, self.optimizer, self.dtype)
-                for lr, act, depth, width, seed in itertools.product(
-                    self.learning_rates, self.activations, self.depths, self.widths, self.seeds)]
+        return [
+            RunSpec(lr, act, depth, width, seed, self.epochs, self.batch_size, self.optimizer, self.dtype)
+            for lr, act, depth, width, seed in itertools.product(
+                self.learning_rates, self.activations, self.depths, self.widths, self.seeds
+            )
+        ]
 
     def to_dict(self) -> dict:
-        return {"learning_rates": list(self.learning_rates), "activations": list(self.activations),
-                "depths": list(self.depths), "widths": list(self.widths), "seeds": list(self.seeds),
-                "epochs": self.epochs, "batch_size": self.batch_size, "optimizer": self.optimizer,
-                "dtype": self.dtype, "validation_split": self.validation_split}
+        return {
+            "learning_rates": list(self.learning_rates),
+            "activations": list(self.activations),
+            "depths": list(self.depths),
+            "widths": list(self.widths),
+            "seeds": list(self.seeds),
+            "epochs": self.epochs,
+            "batch_size": self.batch_size,
+            "optimizer": self.optimizer,
+            "dtype": self.dtype,
+            "validation_split": self.validation_split,
+        }
 
 
 # -- parsing --------------------------------------------------------------------------------
@@ -224,8 +251,10 @@ def parse_list(name: str, text: str, kind: type) -> tuple:
     """``"0.01,0.1"`` -> (0.01, 0.1) for a CLI option; a bad item is a SweepError naming it."""
     items = [item.strip() for item in text.split(",") if item.strip()]
     if not items:
-        raise SweepError(f"--{name} is empty. Give comma-separated values, e.g. --{name} "
-                         f"{'0.01,0.1' if kind is float else 'relu,tanh' if kind is str else '2,4'}.")
+        raise SweepError(
+            f"--{name} is empty. Give comma-separated values, e.g. --{name} "
+            f"{'0.01,0.1' if kind is float else 'relu,tanh' if kind is str else '2,4'}."
+        )
     values = []
     for item in items:
         if kind is str:
@@ -234,23 +263,42 @@ def parse_list(name: str, text: str, kind: type) -> tuple:
         try:
             values.append(kind(item))
         except ValueError:
-            raise SweepError(f"--{name}: {item!r} is not a{'n integer' if kind is int else ' number'}.") \
-                from None
+            raise SweepError(
+                f"--{name}: {item!r} is not a{'n integer' if kind is int else ' number'}."
+            ) from None
     return tuple(values)
 
 
 CONFIG_KEYS = {
-    "data": str, "target": str,
-    "learning_rate": "floats", "learning_rates": "floats",
-    "activation": "strs", "activations": "strs",
-    "depth": "ints", "depths": "ints", "width": "ints", "widths": "ints",
-    "seeds": "seeds", "epochs": int, "batch_size": int, "optimizer": str, "dtype": str,
-    "validation_split": float, "workers": int, "scheduler": str, "out": str, "max_runs": int,
+    "data": str,
+    "target": str,
+    "learning_rate": "floats",
+    "learning_rates": "floats",
+    "activation": "strs",
+    "activations": "strs",
+    "depth": "ints",
+    "depths": "ints",
+    "width": "ints",
+    "widths": "ints",
+    "seeds": "seeds",
+    "epochs": int,
+    "batch_size": int,
+    "optimizer": str,
+    "dtype": str,
+    "validation_split": float,
+    "workers": int,
+    "scheduler": str,
+    "out": str,
+    "max_runs": int,
 }
 """Keys a sweep config file may hold (singular and plural spellings of the grid lists)."""
 
-_PLURAL = {"learning_rate": "learning_rates", "activation": "activations", "depth": "depths",
-           "width": "widths"}
+_PLURAL = {
+    "learning_rate": "learning_rates",
+    "activation": "activations",
+    "depth": "depths",
+    "width": "widths",
+}
 
 
 def load_config(path: str | os.PathLike) -> dict:
@@ -288,8 +336,9 @@ def load_config(path: str | os.PathLike) -> dict:
         try:
             import yaml
         except ImportError:
-            raise SweepError(f"{path} is YAML, which needs PyYAML (pip install pyyaml); "
-                             "or write the config as TOML.") from None
+            raise SweepError(
+                f"{path} is YAML, which needs PyYAML (pip install pyyaml); or write the config as TOML."
+            ) from None
         with open(path, encoding="utf-8") as handle:
             try:
                 raw = yaml.safe_load(handle) or {}
@@ -307,13 +356,16 @@ def load_config(path: str | os.PathLike) -> dict:
         raw = {**{k: v for k, v in raw.items() if k != "sweep"}, **raw["sweep"]}
     unknown = sorted(set(raw) - set(CONFIG_KEYS))
     if unknown:
-        raise SweepError(f"{path}: unknown setting(s) {', '.join(unknown)}. "
-                         f"Valid settings: {', '.join(sorted(CONFIG_KEYS))}.")
+        raise SweepError(
+            f"{path}: unknown setting(s) {', '.join(unknown)}. "
+            f"Valid settings: {', '.join(sorted(CONFIG_KEYS))}."
+        )
     settings = {}
     for key, value in raw.items():
         kind = CONFIG_KEYS[key]
-        if kind in (str, int, float) and (isinstance(value, bool) or not isinstance(
-                value, (int, float) if kind is float else kind)):
+        if kind in (str, int, float) and (
+            isinstance(value, bool) or not isinstance(value, (int, float) if kind is float else kind)
+        ):
             raise SweepError(f"{path}: `{key}` must be a {kind.__name__}. Got {value!r}.")
         settings[_PLURAL.get(key, key)] = value
     return settings

@@ -28,10 +28,31 @@ SWEEP_DIVERGENCE = DivergenceRule(factor=10.0)
 """The rule every sweep run trains under and is judged by: a loss above 10 x max(best, 1) diverged."""
 
 RECORD_FIELDS = (
-    "run_id", "learning_rate", "activation", "depth", "width", "seed", "epochs", "batch_size", "optimizer",
-    "dtype", "status", "final_loss", "best_loss", "final_val_loss", "metric", "final_metric", "best_metric",
-    "epochs_run", "diverged", "diverged_epoch", "error", "gradient_ratio", "gradient_ratio_final",
-    "wall_time", "worker",
+    "run_id",
+    "learning_rate",
+    "activation",
+    "depth",
+    "width",
+    "seed",
+    "epochs",
+    "batch_size",
+    "optimizer",
+    "dtype",
+    "status",
+    "final_loss",
+    "best_loss",
+    "final_val_loss",
+    "metric",
+    "final_metric",
+    "best_metric",
+    "epochs_run",
+    "diverged",
+    "diverged_epoch",
+    "error",
+    "gradient_ratio",
+    "gradient_ratio_final",
+    "wall_time",
+    "worker",
 )
 """The columns of a run record, in CSV order.
 
@@ -93,16 +114,29 @@ class SweepData:
         return "accuracy" if self.task == "classification" else "r2"
 
     def describe(self) -> dict:
-        return {"source": self.source, "target": self.target, "task": self.task, "loss": self.loss,
-                "output_activation": self.output_activation, "metric": self.metric,
-                "n_train": int(self.X_train.shape[0]),
-                "n_val": 0 if self.X_val is None else int(self.X_val.shape[0]),
-                "n_inputs": int(self.X_train.shape[1]), "n_outputs": self.n_outputs,
-                "classes": [str(c) for c in self.classes]}
+        return {
+            "source": self.source,
+            "target": self.target,
+            "task": self.task,
+            "loss": self.loss,
+            "output_activation": self.output_activation,
+            "metric": self.metric,
+            "n_train": int(self.X_train.shape[0]),
+            "n_val": 0 if self.X_val is None else int(self.X_val.shape[0]),
+            "n_inputs": int(self.X_train.shape[1]),
+            "n_outputs": self.n_outputs,
+            "classes": [str(c) for c in self.classes],
+        }
 
 
-def prepare_data(data: str | os.PathLike | Table, target: str | None = None, *,
-                 validation_split: float = 0.2, split_seed: int = 0, task: str | None = None) -> SweepData:
+def prepare_data(
+    data: str | os.PathLike | Table,
+    target: str | None = None,
+    *,
+    validation_split: float = 0.2,
+    split_seed: int = 0,
+    task: str | None = None,
+) -> SweepData:
     """Load ``data`` (a CSV path, a bundled set's name or a Table) and encode it once.
 
     The rows are split (stratified for classification) with ``split_seed``; scaling is
@@ -121,21 +155,34 @@ def prepare_data(data: str | os.PathLike | Table, target: str | None = None, *,
         table, known_target = load_data(data)
     target = target or known_target
     if target is None:
-        raise SweepError(f"Give the column to predict with --target. The columns of {table.source} are: "
-                         f"{', '.join(table.columns)}.")
+        raise SweepError(
+            f"Give the column to predict with --target. The columns of {table.source} are: "
+            f"{', '.join(table.columns)}."
+        )
     y = table.column(target)
     decided = task or infer_task(y, target)[0]
     stratify = y if decided == "classification" else None
-    train_rows, val_rows, _ = split_indices(table.n_rows, validation=validation_split, seed=split_seed,
-                                            stratify=stratify)
+    train_rows, val_rows, _ = split_indices(
+        table.n_rows, validation=validation_split, seed=split_seed, stratify=stratify
+    )
     pre = Preprocessor.fit(table, target, task=task, train_rows=train_rows)
     n_outputs = len(pre.classes) if pre.task == "classification" else 1
     train, val = table.take(train_rows), table.take(val_rows)
     X_val = pre.transform(val) if val.n_rows else None
     y_val = pre.encode_target(val, n_outputs) if val.n_rows else None
     loss, output = ("cross_entropy", "softmax") if pre.task == "classification" else ("mse", "linear")
-    return SweepData(pre.transform(train), pre.encode_target(train, n_outputs), X_val, y_val, pre.task,
-                     loss, output, source=str(table.source), target=target, classes=list(pre.classes))
+    return SweepData(
+        pre.transform(train),
+        pre.encode_target(train, n_outputs),
+        X_val,
+        y_val,
+        pre.task,
+        loss,
+        output,
+        source=str(table.source),
+        target=target,
+        classes=list(pre.classes),
+    )
 
 
 def build_network(spec: RunSpec, n_inputs: int, n_outputs: int, output_activation: str) -> Sequential:
@@ -200,10 +247,19 @@ def train_run(spec: RunSpec, data: SweepData) -> RunOutcome:
     network = None
     try:
         network = build_network(spec, data.X_train.shape[1], data.n_outputs, data.output_activation)
-        fit(network, data.X_train, data.y_train, loss=data.loss,
-            optimizer=get_optimizer(spec.optimizer, spec.learning_rate), epochs=spec.epochs,
-            batch_size=spec.batch_size, validation_data=validation, seed=spec.seed, callbacks=[recorder],
-            divergence=SWEEP_DIVERGENCE)
+        fit(
+            network,
+            data.X_train,
+            data.y_train,
+            loss=data.loss,
+            optimizer=get_optimizer(spec.optimizer, spec.learning_rate),
+            epochs=spec.epochs,
+            batch_size=spec.batch_size,
+            validation_data=validation,
+            seed=spec.seed,
+            callbacks=[recorder],
+            divergence=SWEEP_DIVERGENCE,
+        )
     except Exception as exc:  # a failed run is a result (recorded with its error), not a crash
         return RunOutcome(network, recorder.values, exc)
     return RunOutcome(network, recorder.values, None)
@@ -250,13 +306,18 @@ def run_one(spec: RunSpec, data: SweepData, worker: str = "local") -> dict:
     norms = [] if history is None else history.gradient_norms
     record = spec.to_dict()
     record.update(
-        status="ok", final_loss=_finite(losses[-1]) if losses else None,
+        status="ok",
+        final_loss=_finite(losses[-1]) if losses else None,
         best_loss=_finite(min(losses)) if losses else None,
         final_val_loss=_finite(history.val_loss[-1]) if history is not None and history.val_loss else None,
-        metric=data.metric, final_metric=_finite(values[-1]) if values else None,
+        metric=data.metric,
+        final_metric=_finite(values[-1]) if values else None,
         best_metric=max(finite_values) if finite_values else None,
-        epochs_run=0 if history is None else history.epochs_run, diverged=False, diverged_epoch=None,
-        error=None, gradient_ratio=_ratio(norms[0]) if norms else None,
+        epochs_run=0 if history is None else history.epochs_run,
+        diverged=False,
+        diverged_epoch=None,
+        error=None,
+        gradient_ratio=_ratio(norms[0]) if norms else None,
         gradient_ratio_final=_ratio(norms[-1]) if norms else None,
     )
     blew_up = blow_up_epoch(list(history.loss)) if error is None and history is not None else None
@@ -264,10 +325,16 @@ def run_one(spec: RunSpec, data: SweepData, worker: str = "local") -> dict:
         record.update(status="diverged", diverged=True, diverged_epoch=int(error.epoch), error=str(error))
     elif blew_up is not None:
         best = min(history.loss)
-        record.update(status="diverged", diverged=True, diverged_epoch=blew_up,
-                      error=(f"The loss blew up in epoch {blew_up} and ended at {history.loss[-1]:.4g}, "
-                             f"above {SWEEP_DIVERGENCE.factor:g} x its best epoch loss {best:.4g}. "
-                             f"Try a smaller learning rate, e.g. {spec.learning_rate / 10:g}."))
+        record.update(
+            status="diverged",
+            diverged=True,
+            diverged_epoch=blew_up,
+            error=(
+                f"The loss blew up in epoch {blew_up} and ended at {history.loss[-1]:.4g}, "
+                f"above {SWEEP_DIVERGENCE.factor:g} x its best epoch loss {best:.4g}. "
+                f"Try a smaller learning rate, e.g. {spec.learning_rate / 10:g}."
+            ),
+        )
     elif error is not None:
         record.update(status="error", error=f"{type(error).__name__}: {error}")
     record.update(wall_time=time.perf_counter() - started, worker=worker)

@@ -52,7 +52,7 @@ class ResultStore:
         if not self.path.is_file():
             return []
         raw = self.path.read_bytes()
-        complete = raw[:raw.rfind(b"\n") + 1]
+        complete = raw[: raw.rfind(b"\n") + 1]
         if len(complete) != len(raw):  # a line cut by a kill: drop it, so appends start clean
             with open(self.path, "r+b") as handle:
                 handle.truncate(len(complete))
@@ -63,8 +63,10 @@ class ResultStore:
             try:
                 records.append(json.loads(line))
             except json.JSONDecodeError as exc:
-                raise SweepError(f"{self.path} line {number} is not a JSON record ({exc.msg}). "
-                                 "Remove that line (or the folder) and rerun.") from None
+                raise SweepError(
+                    f"{self.path} line {number} is not a JSON record ({exc.msg}). "
+                    "Remove that line (or the folder) and rerun."
+                ) from None
         return records
 
     @property

@@ -41,10 +41,16 @@ def _row(group: list[dict]) -> dict:
     ok = [r for r in group if r["status"] == "ok"]
     loss_mean, loss_sd = mean_sd([r["final_loss"] for r in ok])
     metric_mean, metric_sd = mean_sd([r["final_metric"] for r in ok])
-    return {"runs": len(group), "ok": len(ok), "diverged": sum(r["status"] == "diverged" for r in group),
-            "failed": sum(r["status"] == "error" for r in group),
-            "final_loss_mean": loss_mean, "final_loss_sd": loss_sd,
-            "final_metric_mean": metric_mean, "final_metric_sd": metric_sd}
+    return {
+        "runs": len(group),
+        "ok": len(ok),
+        "diverged": sum(r["status"] == "diverged" for r in group),
+        "failed": sum(r["status"] == "error" for r in group),
+        "final_loss_mean": loss_mean,
+        "final_loss_sd": loss_sd,
+        "final_metric_mean": metric_mean,
+        "final_metric_sd": metric_sd,
+    }
 
 
 def _sort_key(value):
@@ -89,8 +95,13 @@ def summarize_configs(records: Sequence[dict]) -> list[dict]:
         groups.setdefault(tuple(record[k] for k in CONFIG_KEYS), []).append(record)
     rows = []
     for config in sorted(groups, key=lambda c: tuple(_sort_key(v) for v in c)):
-        rows.append({**dict(zip(CONFIG_KEYS, config, strict=True)), "seeds": len(groups[config]),
-                     **_row(groups[config])})
+        rows.append(
+            {
+                **dict(zip(CONFIG_KEYS, config, strict=True)),
+                "seeds": len(groups[config]),
+                **_row(groups[config]),
+            }
+        )
     return rows
 
 
@@ -123,5 +134,12 @@ def format_mean_sd(mean: float | None, sd: float | None, digits: int = 4) -> str
     return f"{mean:.{digits}g} +- {sd:.2g}"
 
 
-__all__ = ["CONFIG_KEYS", "GRID_KEYS", "best_run", "format_mean_sd", "mean_sd", "summarize",
-           "summarize_configs"]
+__all__ = [
+    "CONFIG_KEYS",
+    "GRID_KEYS",
+    "best_run",
+    "format_mean_sd",
+    "mean_sd",
+    "summarize",
+    "summarize_configs",
+]

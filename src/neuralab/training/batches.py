@@ -22,8 +22,7 @@ class Batches:
         self.y_buffer = np.empty((size, y.shape[1]), dtype=y.dtype)
         self.w_buffer = None if sample_weight is None else np.empty(size, dtype=sample_weight.dtype)
 
-    def get(self, order: np.ndarray | None, start: int
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    def get(self, order: np.ndarray | None, start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Rows ``start:start + size`` of the epoch: (xb, yb, wb or None)."""
         stop = start + self.size
         weights = self.weights

@@ -43,14 +43,29 @@ from .flat import FlatParameters
 from .weighting import combine_class_weight
 
 
-def fit(network: Sequential, X: object, y: object, *, loss: str | Loss, optimizer: str | Optimizer,
-        epochs: int, batch_size: int | None = None, shuffle: bool = True,
-        tolerance: float | None = None, validation_data: tuple | None = None,
-        validation_split: float = 0.0, seed: int | None = None, verbose: int = 0,
-        callbacks: Sequence[Callback] = (), divergence: DivergenceRule | None = DivergenceRule(),
-        l2: float = 0.0, class_weight: str | dict | None = None, sample_weight: object = None,
-        l1: float = 0.0,
-        initial_epoch: int = 0) -> History:
+def fit(
+    network: Sequential,
+    X: object,
+    y: object,
+    *,
+    loss: str | Loss,
+    optimizer: str | Optimizer,
+    epochs: int,
+    batch_size: int | None = None,
+    shuffle: bool = True,
+    tolerance: float | None = None,
+    validation_data: tuple | None = None,
+    validation_split: float = 0.0,
+    seed: int | None = None,
+    verbose: int = 0,
+    callbacks: Sequence[Callback] = (),
+    divergence: DivergenceRule | None = DivergenceRule(),
+    l2: float = 0.0,
+    class_weight: str | dict | None = None,
+    sample_weight: object = None,
+    l1: float = 0.0,
+    initial_epoch: int = 0,
+) -> History:
     """Train ``network`` on ``X`` (n_samples, n_features) and ``y`` by gradient descent.
 
     Parameters
@@ -139,16 +154,17 @@ def fit(network: Sequential, X: object, y: object, *, loss: str | Loss, optimize
     l1 = check_positive_number("l1", l1, allow_zero=True)
     X_all, y_all = network.prepare_data(X, y, resolved_loss)
     weights = check_sample_weight(sample_weight, X_all.shape[0])
-    X_train, y_train, X_val, y_val = split_validation(X_all, y_all, validation_data, validation_split,
-                                                      network, resolved_loss)
+    X_train, y_train, X_val, y_val = split_validation(
+        X_all, y_all, validation_data, validation_split, network, resolved_loss
+    )
     if class_weight is not None and resolved_loss.name not in ("cross_entropy", "binary_cross_entropy"):
         raise ValidationError(
             f"`class_weight` weighs classes, but {resolved_loss.name} is a regression loss. Use "
             "sample_weight to weigh rows, or a classification loss (cross_entropy, binary_cross_entropy)."
         )
-    train_weights = combine_class_weight(class_weight, y_train,
-                                         None if weights is None else weights[:X_train.shape[0]],
-                                         X_train.dtype)
+    train_weights = combine_class_weight(
+        class_weight, y_train, None if weights is None else weights[: X_train.shape[0]], X_train.dtype
+    )
 
     init_seed, shuffle_seed, dropout_seed = np.random.SeedSequence(seed).spawn(3)
     network.build(X_train.shape[1], init_seed, reseed=seed is not None)
@@ -157,18 +173,45 @@ def fit(network: Sequential, X: object, y: object, *, loss: str | Loss, optimize
     for layer, child in zip(dropout_layers, dropout_seed.spawn(len(dropout_layers)), strict=True):
         layer.set_rng(np.random.default_rng(child))  # masks from the fit seed
 
-    trainer = _Trainer(network, resolved_loss, resolved_optimizer, rule, checked_callbacks, l2=l2, l1=l1,
-                       sample_weight=train_weights)
-    return trainer.run(X_train, y_train, X_val, y_val, epochs=epochs, batch_size=batch_size,
-                       shuffle=shuffle, tolerance=tolerance, rng=shuffle_rng, initial_epoch=first_epoch)
+    trainer = _Trainer(
+        network,
+        resolved_loss,
+        resolved_optimizer,
+        rule,
+        checked_callbacks,
+        l2=l2,
+        l1=l1,
+        sample_weight=train_weights,
+    )
+    return trainer.run(
+        X_train,
+        y_train,
+        X_val,
+        y_val,
+        epochs=epochs,
+        batch_size=batch_size,
+        shuffle=shuffle,
+        tolerance=tolerance,
+        rng=shuffle_rng,
+        initial_epoch=first_epoch,
+    )
 
 
 class _Trainer:
     """One fit's state: the loop, the flat training buffers, the rollback and the callbacks."""
 
-    def __init__(self, network: Sequential, loss: Loss, optimizer: Optimizer, rule: DivergenceRule,
-                 callbacks: list[Callback], *, l2: float = 0.0, l1: float = 0.0,
-                 sample_weight: np.ndarray | None = None) -> None:
+    def __init__(
+        self,
+        network: Sequential,
+        loss: Loss,
+        optimizer: Optimizer,
+        rule: DivergenceRule,
+        callbacks: list[Callback],
+        *,
+        l2: float = 0.0,
+        l1: float = 0.0,
+        sample_weight: np.ndarray | None = None,
+    ) -> None:
         self.network = network
         self.layers = network.layers
         self.loss = loss
@@ -180,21 +223,53 @@ class _Trainer:
         self.plain = not l2 and not l1 and sample_weight is None  # the batch loss is loss.value
         self.limit = rule.limit(math.inf)  # rule.limit(best) as the best loss falls; finite, so inf fails
 
-    def run(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray | None, y_val: np.ndarray | None, *,
-            epochs: int, batch_size: int | None, shuffle: bool, tolerance: float | None,
-            rng: np.random.Generator, initial_epoch: int = 0) -> History:
+    def run(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        X_val: np.ndarray | None,
+        y_val: np.ndarray | None,
+        *,
+        epochs: int,
+        batch_size: int | None,
+        shuffle: bool,
+        tolerance: float | None,
+        rng: np.random.Generator,
+        initial_epoch: int = 0,
+    ) -> History:
         """Train for epochs ``initial_epoch + 1 .. epochs`` through one flat parameter array:
         the layers' arrays are views into it during the fit, and their own again after it."""
         with FlatParameters(self.network) as flat:
             # One flat array each: the optimizer updates the whole network in one step.
             self.parameters, self.gradients = [flat.parameters], [flat.gradients]
             self.rollback = Rollback(self.parameters, self.optimizer, penalised=bool(self.l1 or self.l2))
-            return self._epochs(X, y, X_val, y_val, epochs=epochs, batch_size=batch_size, shuffle=shuffle,
-                                tolerance=tolerance, rng=rng, initial_epoch=initial_epoch)
+            return self._epochs(
+                X,
+                y,
+                X_val,
+                y_val,
+                epochs=epochs,
+                batch_size=batch_size,
+                shuffle=shuffle,
+                tolerance=tolerance,
+                rng=rng,
+                initial_epoch=initial_epoch,
+            )
 
-    def _epochs(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray | None, y_val: np.ndarray | None, *,
-                epochs: int, batch_size: int | None, shuffle: bool, tolerance: float | None,
-                rng: np.random.Generator, initial_epoch: int) -> History:
+    def _epochs(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        X_val: np.ndarray | None,
+        y_val: np.ndarray | None,
+        *,
+        epochs: int,
+        batch_size: int | None,
+        shuffle: bool,
+        tolerance: float | None,
+        rng: np.random.Generator,
+        initial_epoch: int,
+    ) -> History:
         network, history = self.network, History()
         network.history = history
         n = X.shape[0]
@@ -208,8 +283,10 @@ class _Trainer:
         summed = self.loss.reduction == "sum"
         rollback = self.rollback
         try:
-            with InterruptFlag() as interrupt, np.errstate(over="ignore", invalid="ignore",
-                                                           divide="ignore", under="ignore"):
+            with (
+                InterruptFlag() as interrupt,
+                np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"),
+            ):
                 rollback.first_epoch = initial_epoch + 1
                 for epoch in range(initial_epoch + 1, epochs + 1):
                     rollback.epoch_started()
@@ -258,16 +335,24 @@ class _Trainer:
                 callback.on_train_end(history)
         return history
 
-    def _step(self, xb: np.ndarray, yb: np.ndarray, epoch: int, batch: int, best: float,
-              wb: np.ndarray | None = None) -> float:
+    def _step(
+        self,
+        xb: np.ndarray,
+        yb: np.ndarray,
+        epoch: int,
+        batch: int,
+        best: float,
+        wb: np.ndarray | None = None,
+    ) -> float:
         """One training step on a batch: forward, loss, divergence check, backward, update."""
         network, loss = self.network, self.loss
         output = forward(self.layers, xb, training=True)
         if self.plain:  # the data loss alone: inside this loop's errstate, shapes prepared by fit
             value = loss.value_in_training(output, yb)
         else:
-            value = regularisation.batch_loss_value(network, loss, output, yb, l2=self.l2, sample_weight=wb,
-                                                    l1=self.l1)
+            value = regularisation.batch_loss_value(
+                network, loss, output, yb, l2=self.l2, sample_weight=wb, l1=self.l1
+            )
         # One comparison per step: false for NaN, inf and anything above the rule's limit.
         if not value <= self.limit and self.rule.diverged(value, best):
             self.rollback.fail(value, epoch, batch)
@@ -275,13 +360,20 @@ class _Trainer:
             grad, fused = output_gradient(loss, output, yb)
             backward(self.layers, grad, from_preactivation=fused, input_gradient=False)
         else:
-            regularisation.backpropagate_batch(network, loss, output, yb, l2=self.l2, sample_weight=wb,
-                                               l1=self.l1)
+            regularisation.backpropagate_batch(
+                network, loss, output, yb, l2=self.l2, sample_weight=wb, l1=self.l1
+            )
         self.optimizer.step(self.parameters, self.gradients)
         return value
 
-    def _record(self, history: History, epoch: int, epoch_loss: float, X_val: np.ndarray | None,
-                y_val: np.ndarray | None) -> None:
+    def _record(
+        self,
+        history: History,
+        epoch: int,
+        epoch_loss: float,
+        X_val: np.ndarray | None,
+        y_val: np.ndarray | None,
+    ) -> None:
         history.epoch.append(epoch)
         history.loss.append(epoch_loss)
         history.learning_rate.append(self.optimizer.learning_rate)

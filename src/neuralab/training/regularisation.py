@@ -21,8 +21,16 @@ from ..losses import Loss
 from ..network import Sequential
 
 
-def batch_loss_value(network: Sequential, loss: Loss, output: np.ndarray, target: np.ndarray, *,
-                     l2: float = 0.0, sample_weight: np.ndarray | None = None, l1: float = 0.0) -> float:
+def batch_loss_value(
+    network: Sequential,
+    loss: Loss,
+    output: np.ndarray,
+    target: np.ndarray,
+    *,
+    l2: float = 0.0,
+    sample_weight: np.ndarray | None = None,
+    l1: float = 0.0,
+) -> float:
     r"""The loss that training minimises on one batch: the (weighted) data loss plus the L2 penalty.
 
     $$
@@ -47,8 +55,16 @@ def batch_loss_value(network: Sequential, loss: Loss, output: np.ndarray, target
     return value
 
 
-def backpropagate_batch(network: Sequential, loss: Loss, output: np.ndarray, target: np.ndarray, *,
-                        l2: float = 0.0, sample_weight: np.ndarray | None = None, l1: float = 0.0) -> None:
+def backpropagate_batch(
+    network: Sequential,
+    loss: Loss,
+    output: np.ndarray,
+    target: np.ndarray,
+    *,
+    l2: float = 0.0,
+    sample_weight: np.ndarray | None = None,
+    l1: float = 0.0,
+) -> None:
     """Fill every layer's gradients with those of ``batch_loss_value`` (after a forward pass).
 
     A sample's weight scales its row of dE/d(output) (or of the fused dE/dz); the L2 penalty

@@ -20,8 +20,9 @@ def class_indices(y: np.ndarray) -> np.ndarray:
     return np.argmax(y, axis=1)
 
 
-def combine_class_weight(class_weight: str | dict | None, y: np.ndarray, weights: np.ndarray | None,
-                         dtype: np.dtype) -> np.ndarray | None:
+def combine_class_weight(
+    class_weight: str | dict | None, y: np.ndarray, weights: np.ndarray | None, dtype: np.dtype
+) -> np.ndarray | None:
     """Multiply per-sample ``weights`` (n_samples,) (or ones) by each sample's class weight.
 
     ``y`` is the prepared target (n_samples, n_outputs). Returns weights of ``dtype``, or None
@@ -57,6 +58,8 @@ def combine_class_weight(class_weight: str | dict | None, y: np.ndarray, weights
 def _nonzero(weights: np.ndarray | None) -> np.ndarray | None:
     """Refuse weights that are all zero: the loss would be 0 and nothing would be learned."""
     if weights is not None and not weights.any():
-        raise ValidationError("Every training sample has weight 0 (sample_weight times class_weight), "
-                              "so the loss is 0 and nothing can be learned. Give some samples a weight > 0.")
+        raise ValidationError(
+            "Every training sample has weight 0 (sample_weight times class_weight), "
+            "so the loss is 0 and nothing can be learned. Give some samples a weight > 0."
+        )
     return weights
