@@ -32,14 +32,6 @@ lint: $(VENV)/.installed-test
 test: lint
 	$(BIN)/python -m pytest
 
-# The benchmarks (benchmarks/README.md): neuralab against PyTorch and scikit-learn, results in
-# benchmarks/results/. Installs the `bench` extra when pyproject.toml declares one (more peers),
-# else runs with the test extra's torch. Options: make bench BENCH_ARGS="--quick".
-BENCH_ARGS ?=
-bench: $(VENV)/.installed-test
-	@if grep -q '^bench = ' pyproject.toml; then $(BIN)/python -m pip install --quiet -e '.[bench]'; fi
-	$(BIN)/python -m benchmarks $(BENCH_ARGS)
-
 # The docs site: installs the docs extra, regenerates the tutorials' figures from the library
 # (docs/hooks.py runs docs/gen_figures.py) and builds strictly into site/.
 # Live preview: $(BIN)/mkdocs serve
@@ -53,6 +45,7 @@ docs: $(VENV)/.installed-docs
 # The benchmark against its peers (PyTorch eager and compiled, JAX, Keras 3 on JAX and on PyTorch,
 # scikit-learn): installs the bench extra (exact pins) and runs `python -m benchmarks` in the fair
 # setting (OpenBLAS tuning variables unset). Options: make bench BENCH_ARGS="--quick"
+BENCH_ARGS ?=
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	touch $(VENV)/.installed $@
