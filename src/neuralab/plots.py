@@ -301,7 +301,7 @@ def _draw_steps(axes, run: DescentResult, colour: str) -> None:
     axes.set_title(
         f"{run.label or 'lr'}: learning rate {run.learning_rate:g}\n"
         f"|1 - 2 lr sum x^2| = {c:.3g} ({'< 1' if c < 1 else '> 1' if c > 1 else '= 1'}): "
-        f"{len(finite) - 1} steps{scale}",
+        f"{len(finite) - 1} steps taken{scale}",
         fontsize="small",
     )
 
