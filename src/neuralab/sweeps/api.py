@@ -54,7 +54,9 @@ class SweepResults(list):
     ran: int = 0
     data: dict
     out: Path | None = None
-    index: Path | None = None
+    # Public attribute (the sweep's index.html) that shadows list.index on purpose; renaming it would
+    # change the API.
+    index: Path | None = None  # type: ignore[assignment]
 
     def to_dataframe(self):
         """The records as a pandas DataFrame (needs pandas: pip install pandas)."""

@@ -25,6 +25,7 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from numbers import Real
+from typing import cast
 
 from .._validation import check_dtype
 from ..activations import get_activation
@@ -222,12 +223,16 @@ class SweepGrid:
         if isinstance(split, bool) or not isinstance(split, Real) or not 0 <= split < 1:
             raise SweepError(f"`validation_split` must be a number in [0, 1). Got {split!r}.")
 
+    def _seed_list(self) -> Sequence[int]:
+        # __post_init__ has turned a count into the tuple of its seeds.
+        return cast(Sequence[int], self.seeds)
+
     def runs(self) -> list[RunSpec]:
         """Every combination once, in grid order (learning rate outermost, seed innermost)."""
         return [
             RunSpec(lr, act, depth, width, seed, self.epochs, self.batch_size, self.optimizer, self.dtype)
             for lr, act, depth, width, seed in itertools.product(
-                self.learning_rates, self.activations, self.depths, self.widths, self.seeds
+                self.learning_rates, self.activations, self.depths, self.widths, self._seed_list()
             )
         ]
 
@@ -237,7 +242,7 @@ class SweepGrid:
             "activations": list(self.activations),
             "depths": list(self.depths),
             "widths": list(self.widths),
-            "seeds": list(self.seeds),
+            "seeds": list(self._seed_list()),
             "epochs": self.epochs,
             "batch_size": self.batch_size,
             "optimizer": self.optimizer,

@@ -11,6 +11,7 @@ import math
 import os
 import time
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 
@@ -241,7 +242,10 @@ class RunOutcome:
 
 def train_run(spec: RunSpec, data: SweepData) -> RunOutcome:
     """Build the network for ``spec`` and train it with ``fit`` on ``data``."""
-    rows = (data.X_val, data.y_val) if data.X_val is not None else (data.X_train, data.y_train)
+    # X_val and y_val are None together (no validation split) or arrays together.
+    rows = (
+        (data.X_val, cast(np.ndarray, data.y_val)) if data.X_val is not None else (data.X_train, data.y_train)
+    )
     recorder = MetricRecorder(*rows, data.task)
     validation = (data.X_val, data.y_val) if data.X_val is not None else None
     network = None
@@ -323,7 +327,7 @@ def run_one(spec: RunSpec, data: SweepData, worker: str = "local") -> dict:
     blew_up = blow_up_epoch(list(history.loss)) if error is None and history is not None else None
     if isinstance(error, DivergenceError):
         record.update(status="diverged", diverged=True, diverged_epoch=int(error.epoch), error=str(error))
-    elif blew_up is not None:
+    elif blew_up is not None and history is not None:  # blew_up is only set with a history
         best = min(history.loss)
         record.update(
             status="diverged",
