@@ -30,25 +30,26 @@ import math
 import os
 import sys
 import warnings
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
 from types import FrameType
 
 import numpy as np
 
-from . import backprop
-from .callbacks import Callback, TrainingContext
+from .callbacks import Callback
+from .diagnosis import Diagnosis, advice, learning_rate_advice
 from .errors import ValidationError
+from .gradient_statistics import (
+    SATURATION_THRESHOLD,
+    GradientMonitor,
+    LayerStatistics,
+    layer_statistics,
+)
 from .history import History
-from .losses import Loss
-from .network import Sequential
 
 VANISHING_RATIO = 1e-3
 """A layer whose gradient norm is below this fraction of the output layer's counts as vanishing."""
 EXPLODING_RATIO = 1e3
 """A layer whose gradient norm is above this multiple of the output layer's counts as exploding."""
-SATURATION_THRESHOLD = 0.1
-"""A sigmoid/tanh unit is saturated when f'(z) is below this fraction of f''s maximum."""
 LOSS_JUMP_FACTOR = 1.2
 """A training loss above this multiple of its best so far (or not finite) is a loss jump: a step
 overshot. A jump before vanishing or absent gradients makes the learning rate their cause."""
@@ -58,161 +59,6 @@ WEIGHT_CHANGE_LIMIT = 1.0
 TOO_LARGE_LEARNING_RATE = "too_large_learning_rate"
 """``diagnose``'s status when a loss jump or a too-large step preceded dead, saturated or
 gradient-less units."""
-
-_SATURATING_MAXIMUM = {"sigmoid": 0.25, "tanh": 1.0}
-
-
-@dataclass
-class LayerStatistics:
-    """Full-batch statistics of every layer at one moment, input layer first.
-
-    ``gradient_norms`` are the Frobenius norms ||dE/dW||; ``saturated`` the fraction of
-    (sample, unit) values of a sigmoid/tanh layer with f'(z) < 0.1 * max f' (None for other
-    activations); ``dead`` the fraction of a ReLU layer's units that output 0 for every
-    sample (None for other activations).
-    """
-
-    epoch: int
-    loss: float
-    gradient_norms: list[float]
-    saturated: list[float | None]
-    dead: list[float | None]
-
-
-def layer_statistics(
-    network: Sequential, X: np.ndarray, y: np.ndarray, loss: Loss, epoch: int = 0
-) -> LayerStatistics:
-    """One full-batch forward/backward pass of ``network`` (prepared ``X``, ``y``) and its statistics.
-
-    ``X`` is (n_samples, n_features) and ``y`` (n_samples, n_outputs), as ``prepare_data`` returns
-    them. Overwrites the layers' caches and gradient arrays (as any training step does).
-    """
-    result = backprop.run(network, loss, X, y, training=False)
-    norms: list[float] = []
-    saturated: list[float | None] = []
-    dead: list[float | None] = []
-    for record in result.layers:
-        norms.append(float(np.linalg.norm(record.gradients["weights"])))
-        name = record.layer.activation.name
-        if name in _SATURATING_MAXIMUM:
-            slope = record.layer.activation.derivative(record.preactivation)
-            saturated.append(float(np.mean(slope < SATURATION_THRESHOLD * _SATURATING_MAXIMUM[name])))
-        else:
-            saturated.append(None)
-        dead.append(float(np.mean(np.all(record.output <= 0, axis=0))) if name == "relu" else None)
-    return LayerStatistics(epoch, result.loss, norms, saturated, dead)
-
-
-class GradientMonitor(Callback):
-    """Records full-batch gradient statistics per layer during a fit (opt-in, costs one extra
-    forward/backward pass on ``X`` per recorded epoch).
-
-    Parameters
-    ----------
-    X : array of shape (n_samples, n_features)
-        The data the statistics are measured on (e.g. the training set or a sample of it).
-    y : array
-        Targets for ``X``, as for ``fit``.
-    epochs : iterable of int, optional
-        The epochs to record; 0 means before training. Default: 0 and every epoch.
-
-    Attributes
-    ----------
-    records : list of LayerStatistics
-        One entry per recorded epoch.
-    activations : list of str
-        The layers' activation names, input layer first.
-
-    Examples
-    --------
-    One record before training and one after each epoch, one weight-gradient norm per layer:
-    >>> import numpy as np
-    >>> import neuralab as nl
-    >>> rng = np.random.default_rng(0)
-    >>> X, y = rng.normal(size=(100, 4)), rng.integers(0, 2, size=100)
-    >>> net = nl.Sequential([nl.Dense(8, "relu"), nl.Dense(8, "relu"), nl.Dense(2, "softmax")])
-    >>> monitor = nl.GradientMonitor(X, y)
-    >>> _ = net.fit(X, y, loss="cross_entropy", optimizer=nl.SGD(0.1), epochs=3, callbacks=[monitor], seed=0)
-    >>> norms = monitor.gradient_norm_array()
-    >>> norms.shape
-    (4, 3)
-    """
-
-    def __init__(self, X: object, y: object, epochs: Iterable[int] | None = None):
-        self._X_raw, self._y_raw = X, y
-        self.epochs = None if epochs is None else {int(e) for e in epochs}
-        if self.epochs is not None and any(e < 0 for e in self.epochs):
-            raise ValidationError(
-                f"`epochs` to record must be >= 0 (0 = before training). Got {sorted(self.epochs)}."
-            )
-        self.records: list[LayerStatistics] = []
-        self.activations: list[str] = []
-        self._X: np.ndarray | None = None
-        self._y: np.ndarray | None = None
-
-    def _wanted(self, epoch: int) -> bool:
-        return self.epochs is None or epoch in self.epochs
-
-    def on_train_begin(self, context: TrainingContext) -> None:
-        super().on_train_begin(context)
-        network = context.network
-        self.activations = [layer.activation.name for layer in network.weighted_layers]
-        self._X, self._y = network.prepare_data(self._X_raw, self._y_raw, context.loss)
-        if self._wanted(0):
-            self._record(0)
-
-    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
-        if self._wanted(epoch):
-            self._record(epoch)
-
-    def _record(self, epoch: int) -> None:
-        if self._X is None or self._y is None:
-            raise ValidationError(
-                "The GradientMonitor records inside a fit: pass it to fit(callbacks=[...])."
-            )
-        with np.errstate(over="ignore", under="ignore"):
-            self.records.append(
-                layer_statistics(self.context.network, self._X, self._y, self.context.loss, epoch)
-            )
-
-    def gradient_norm_array(self) -> np.ndarray:
-        """Gradient norms as an array of shape (recorded epochs, n_layers)."""
-        return np.array([r.gradient_norms for r in self.records], dtype=float)
-
-    def to_dict(self) -> dict:
-        return {"activations": list(self.activations), "records": [asdict(r) for r in self.records]}
-
-
-@dataclass
-class Diagnosis:
-    """What the gradient norms of one moment say.
-
-    ``status`` is "vanishing", "exploding", "healthy", "no_gradient" (the output layer's
-    weight gradient is exactly 0: nothing flows back) or "too_large_learning_rate" (the
-    training loss jumped before the gradients vanished or stopped: the step size is the cause,
-    and ``symptom`` says which of the two it caused); ``layer`` the 1-based layer with the most
-    extreme norm relative to the output layer, ``ratio`` that norm divided by the output
-    layer's; ``first_to_last`` the first layer's norm over the last's; ``advice`` plain words,
-    the cause first.
-    """
-
-    status: str
-    layer: int | None
-    ratio: float
-    first_to_last: float
-    epoch: int
-    gradient_norms: list[float]
-    saturated: list[float | None] = field(default_factory=list)
-    dead: list[float | None] = field(default_factory=list)
-    advice: str = ""
-    symptom: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "healthy"
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def _ratio(numerator: float, denominator: float) -> float:
@@ -282,56 +128,10 @@ def diagnose_norms(
         return diagnosis
     diagnosis.symptom = diagnosis.status
     diagnosis.status = TOO_LARGE_LEARNING_RATE
-    diagnosis.advice = _learning_rate_advice(
+    diagnosis.advice = learning_rate_advice(
         diagnosis, jump, weight_change if too_large_step else None, list(activations or []), learning_rate
     )
     return diagnosis
-
-
-def _learning_rate_advice(
-    d: Diagnosis,
-    jump: tuple[int, float, float] | None,
-    weight_change: float | None,
-    activations: list[str],
-    learning_rate: float | None,
-) -> str:
-    rate = f" ({learning_rate:g})" if learning_rate is not None else ""
-    smaller = f", e.g. {learning_rate / 10:g}" if learning_rate is not None else ""
-    evidence = []
-    if jump is not None:
-        position, best, value = jump
-        jumped = "became not finite" if not math.isfinite(value) else f"jumped to {value:.4g}"
-        evidence.append(f"in epoch {position} the training loss {jumped} (its best before was {best:.4g})")
-    if weight_change is not None:
-        evidence.append(f"in one epoch the weights moved by {weight_change:.3g} times their own size")
-    words = [f"The learning rate{rate} is too large: {' and '.join(evidence)}, so the steps overshoot."]
-    dead_share = max((x for x in d.dead if x is not None), default=None)
-    saturated_share = max((x for x in d.saturated if x is not None), default=None)
-    if d.symptom == "no_gradient":
-        dead_words = (
-            ""
-            if dead_share is None
-            else f"; up to {dead_share:.0%} of the ReLU units output 0 for every sample"
-        )
-        words.append(
-            f"The overshooting steps left no gradient flowing back (dE/dW is exactly 0 at the "
-            f"output{dead_words})."
-        )
-    else:
-        details = ""
-        if saturated_share is not None and saturated_share > 0.5:
-            details += f"; up to {saturated_share:.0%} of the sigmoid/tanh units are saturated"
-        if dead_share is not None and dead_share > 0.5:
-            details += f"; up to {dead_share:.0%} of the ReLU units are dead"
-        words.append(
-            f"After it the gradients vanish: at layer {d.layer} the weight-gradient norm is "
-            f"{d.ratio:.2g} times the output layer's{details}."
-        )
-    words.append(
-        f"Re-initialise the weights and use a smaller learning rate{smaller}; the activations "
-        f"({', '.join(sorted(set(activations[:-1]))) or 'as they are'}) are not the cause."
-    )
-    return " ".join(words)
 
 
 def _diagnose_norms(
@@ -401,61 +201,8 @@ def _diagnose_norms(
         list(saturated),
         list(dead),
     )
-    diagnosis.advice = _advice(diagnosis, list(activations or []), learning_rate)
+    diagnosis.advice = advice(diagnosis, list(activations or []), learning_rate)
     return diagnosis
-
-
-def _advice(d: Diagnosis, activations: list[str], learning_rate: float | None) -> str:
-    depth = len(d.gradient_norms)
-    if d.status == "healthy":
-        return (
-            f"Gradients reach every layer: the smallest layer norm is {d.ratio:.2g} times the output layer's."
-        )
-    where = f"layer {d.layer} of {depth}"
-    if d.status == "vanishing":
-        hidden = set(activations[:-1])
-        words = [
-            f"Gradients vanish: at {where} the weight-gradient norm is {d.ratio:.2g} times the "
-            "output layer's, so the first layers barely learn."
-        ]
-        if hidden & {"sigmoid", "tanh"}:
-            kind = "/".join(sorted(hidden & {"sigmoid", "tanh"}))
-            n_sigmoid = sum(name == "sigmoid" for name in activations[:-1])
-            if n_sigmoid:
-                layers = "layer's f' factor is" if n_sigmoid == 1 else "layers' f' factors multiply to"
-                why = (
-                    f"sigmoid' <= 1/4, so the {n_sigmoid} sigmoid {layers} at most 4^-{n_sigmoid} = "
-                    f"{4.0**-n_sigmoid:.2g}; with small weights the gradient shrinks roughly like "
-                    "(|w|/4)^n"
-                )
-            else:
-                why = "tanh' <= 1, and far below 1 for saturated units"
-            words.append(
-                f"The hidden layers use {kind}: on its way back the gradient is multiplied, "
-                f"layer by layer, by w f'(z) ({why}). Use relu or leaky_relu in the hidden "
-                "layers."
-            )
-        saturated = [s for s in d.saturated if s is not None]
-        if saturated and max(saturated) > 0.5:
-            words.append(
-                f"Up to {max(saturated):.0%} of the sigmoid/tanh units are saturated: "
-                "standardise the inputs and use Glorot initialisation."
-            )
-        dead = [x for x in d.dead if x is not None]
-        if dead and max(dead) > 0.5:
-            words.append(
-                f"Up to {max(dead):.0%} of the ReLU units are dead (always 0): use He "
-                "initialisation, a smaller learning rate or leaky_relu."
-            )
-        if depth > 4:
-            words.append(f"The network is {depth} layers deep; fewer layers also help.")
-        return " ".join(words)
-    rate = f" (now {learning_rate:g})" if learning_rate is not None else ""
-    return (
-        f"Gradients explode: at {where} the weight-gradient norm is {d.ratio:.2g} times the output "
-        f"layer's. Lower the learning rate{rate}, use smaller initial weights (Glorot or He "
-        "initialisation) and standardise the inputs."
-    )
 
 
 def diagnose(
@@ -594,6 +341,7 @@ def _stacklevel_outside_neuralab() -> int:
 
 
 __all__ = [
+    "SATURATION_THRESHOLD",
     "Diagnosis",
     "GradientFlowWarning",
     "GradientMonitor",
