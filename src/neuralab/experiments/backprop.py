@@ -128,6 +128,7 @@ def backprop(
         first = first or step
         errors.append(step.loss)
     errors.append(network.evaluate([[values["x"]]], [[values["target"]]], "half_squared_error"))
+    assert first is not None  # steps >= 1, so the loop traced at least one step
     hidden, output = first.layers
     forward = {
         "z1": hidden.z[0][0],
@@ -146,6 +147,7 @@ def backprop(
         }
         for p in first.partials()
     ]
+    assert hidden.new_biases is not None and output.new_biases is not None  # both layers have biases
     updated = {
         "w1": hidden.new_weights[0][0],
         "b1": hidden.new_biases[0],

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 
@@ -123,7 +124,9 @@ class _RecordSteps(Callback):
         self.result = result
 
     def on_epoch_end(self, epoch, logs):
-        layer = self.context.network.layers[0]
+        layer = cast(Dense, self.context.network.layers[0])  # descent()'s one-Dense network
+        # After an epoch the layer is built and has taken a step: both arrays exist.
+        assert layer.weight_gradient is not None and layer.weights is not None
         gradient = float(layer.weight_gradient[0, 0])
         self.result.gradient.append(gradient)
         self.result.step_size.append(-self.result.learning_rate * gradient + 0.0)  # + 0.0: no -0
@@ -200,7 +203,9 @@ def descent(
     else:
         # J at the final w: the recorded losses are those of the w before each step.
         result.loss.append(network.evaluate(X, Z, "sum_squared_error"))
-    result.final_w = float(network.layers[0].weights[0, 0])
+    weights = cast(Dense, network.layers[0]).weights
+    assert weights is not None  # built with the explicit weights [[w0]]
+    result.final_w = float(weights[0, 0])
     # The loss the fit compared with the tolerance is J(w[k-1]), so tolerance reached in epoch k
     # means w[k-1] was already that close; report the first w whose J is within tolerance.
     within = [k for k, value in enumerate(result.loss) if value <= tolerance]

@@ -78,7 +78,7 @@ def mean_gradient_norms(history: History) -> np.ndarray | None:
     >>> experiments.mean_gradient_norms(History()) is None
     True
     """
-    keys = []
+    keys: list[str] = []
     while MEAN_NORM_KEY.format(len(keys) + 1) in history.extra:
         keys.append(MEAN_NORM_KEY.format(len(keys) + 1))
     if not keys:

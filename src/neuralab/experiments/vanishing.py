@@ -39,6 +39,7 @@ The settings are chosen so that the lesson holds on every seed, not on a lucky o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import numpy as np
 
@@ -75,7 +76,19 @@ RELU_FAMILY = ("relu", "leaky_relu")
 DATASETS = ("digits", "breast_cancer")
 CLIP = 5.0
 """Standardised features are clipped to [-CLIP, CLIP]."""
-DEFAULTS = {
+
+
+class _Defaults(TypedDict):
+    depth: int
+    width: int
+    epochs: int
+    learning_rate: float
+    momentum: float
+    decay: float
+    batch_size: int
+
+
+DEFAULTS: _Defaults = {
     "depth": 10,
     "width": 64,
     "epochs": 20,
@@ -339,6 +352,7 @@ def vanishing(
             losses = list(history.loss)
         except DivergenceError as error:
             diverged, divergence = error.epoch, str(error)
+            assert network.history is not None  # fit sets it before its first epoch
             losses = list(network.history.loss)
         start = diagnose(monitor)
         diagnosis, advice = start.status, start.advice
