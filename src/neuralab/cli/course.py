@@ -155,7 +155,7 @@ def descent(
             experiments.descent, w0=w0_value, learning_rate=rate, steps=max_steps, tolerance=tol
         )
     console = None if as_json else _console()
-    if as_json:
+    if console is None:  # --json
         _print_json(result)
     elif compare:
         _print_table(console, compare_table(result))
@@ -196,7 +196,7 @@ def backprop(
         steps=_whole("--steps", steps),
     )
     console = None if as_json else _console()
-    if as_json:
+    if console is None:  # --json
         _print_json(result)
     else:
         for table in backprop_tables(result):
@@ -277,7 +277,7 @@ def vanishing(
         seed=_whole("--seed", seed, minimum=0),
     )
     console = None if as_json else _console()
-    if as_json:
+    if console is None:  # --json
         echo_json(
             {
                 **result.to_dict(),
@@ -313,7 +313,7 @@ def activations_command(
     else:
         result = experiments.GalleryResult(activations=[run_guarded(experiments.activation_info, name)])
     console = None if as_json else _console()
-    if as_json:
+    if console is None:  # --json
         _print_json(result)
     else:
         _print_table(console, gallery_table(result))
