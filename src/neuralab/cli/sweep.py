@@ -9,6 +9,7 @@ options given on the command line override) -> the grid -> the runs -> the table
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -75,10 +76,12 @@ class RichSweepProgress(SweepProgress):
         return "  ".join(parts)
 
     def on_submit(self, spec):
+        assert self.progress is not None and self.task is not None  # on_start came first
         self.running += 1
         self.progress.update(self.task, status=self._status())
 
     def on_result(self, record):
+        assert self.progress is not None and self.task is not None  # on_start came first
         self.running = max(0, self.running - 1)
         self.failed += record["status"] == "error"
         self.diverged += record["status"] == "diverged"
@@ -155,7 +158,8 @@ def _sweep(
     max_runs,
     as_json,
 ) -> None:
-    settings = dict(DEFAULTS)
+    # Values from DEFAULTS, a TOML config and the options: sweep() checks each one's type.
+    settings: dict[str, Any] = dict(DEFAULTS)
     if config is not None:
         settings.update(load_config(config))
     given = {
