@@ -10,13 +10,32 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TypedDict, overload
 
 from ..activations import ACTIVATIONS
 from .datasets import INPUT_FEATURES, TOY_DATASETS
 from .errors import PlaygroundInputError
 
 OPTIMIZER_NAMES = ("sgd", "gd", "momentum", "nesterov", "adam", "rmsprop")
-LIMITS = {
+
+
+class _Limits(TypedDict):
+    max_hidden_layers: int
+    max_units: int
+    min_samples: int
+    max_samples: int
+    max_noise: float
+    min_test_fraction: float
+    max_test_fraction: float
+    max_learning_rate: float
+    max_regularization: float
+    max_seed: int
+    max_epochs_per_request: int
+    max_epochs_per_stream: int
+    max_epochs_per_frame: int
+
+
+LIMITS: _Limits = {
     "max_hidden_layers": 6,
     "max_units": 16,
     "min_samples": 20,
@@ -101,9 +120,16 @@ def _integer(payload: dict, name: str, default: int | None, low: int, high: int)
     return value
 
 
+@overload
+def _text(payload: dict, name: str, default: str, choices: tuple[str, ...]) -> str: ...
+@overload
+def _text(
+    payload: dict, name: str, default: str | None, choices: tuple[str, ...] | None = None
+) -> str | None: ...
 def _text(
     payload: dict, name: str, default: str | None, choices: tuple[str, ...] | None = None
 ) -> str | None:
+    # With a default and choices the answer is text: absent gives the default, null is refused.
     value = payload.get(name, default)
     if value is None and name in payload and choices is not None:  # an explicit null is no choice
         raise PlaygroundInputError(f"`{name}` must be one of: {', '.join(choices)}. Got null.")

@@ -14,6 +14,7 @@ import base64
 import dataclasses
 import math
 import threading
+from typing import cast
 
 import numpy as np
 
@@ -53,6 +54,12 @@ def _clean(values: np.ndarray, digits: int | None = 4) -> list:
     if np.isfinite(array).all():
         return array.tolist()
     return [v if math.isfinite(v) else None for v in array.tolist()]
+
+
+def _built(array: np.ndarray | None) -> np.ndarray:
+    """A layer's weights or biases: the session builds its network (biases in every layer) at once."""
+    assert array is not None
+    return array
 
 
 def _matrix(values: np.ndarray) -> list[list]:
@@ -154,7 +161,7 @@ class Session:
         self.network = Sequential(layers)
         self.network.build(dataset.n_features, config.seed)
         self.initial_weights = self.network.get_weights()
-        self.activations = [layer.activation.name for layer in self.network.layers]
+        self.activations = [layer.activation.name for layer in self._layers]
         try:
             self.network.check_trainable()
             self.not_trainable = None
@@ -174,9 +181,9 @@ class Session:
         self.divergence_blocks = False
         self.train_loss: list[float | None] = []
         self.test_loss: list[float | None] = []
-        self.gradient_norms: list[float] = []
+        self.gradient_norms: list[float | None] = []
         self.diagnosis = None
-        self.weight_gradients = [np.zeros_like(layer.weights) for layer in self.network.layers]
+        self.weight_gradients = [np.zeros_like(layer.weights) for layer in self._layers]
         self._record_losses()
         if self.not_trainable is None:
             network = self.network
@@ -203,6 +210,11 @@ class Session:
             diagnosis = _no_gradient(diagnosis, self.activations)
         self.diagnosis = diagnosis
         self.gradient_norms = [_finite(n) for n in diagnosis.gradient_norms]
+
+    @property
+    def _layers(self) -> list[Dense]:
+        """The network's layers (the same list): every one a Dense, as __init__ built them."""
+        return cast(list[Dense], self.network.layers)
 
     # -- training --------------------------------------------------------------------------
     def reset(self) -> None:
@@ -324,8 +336,8 @@ class Session:
         a = self.dataset.grid(BOUNDARY_SIZE)
         zs, outputs = [], []
         with np.errstate(all="ignore"):
-            for layer in self.network.layers:
-                z = a @ layer.weights.astype(np.float64) + layer.biases.astype(np.float64)
+            for layer in self._layers:
+                z = a @ _built(layer.weights).astype(np.float64) + _built(layer.biases).astype(np.float64)
                 a = layer.activation.forward(z)
                 zs.append(z)
                 outputs.append(a)
@@ -347,7 +359,7 @@ class Session:
         {"lo", "hi": the range of a, "z": [min z, max z], "q": the map as base64 bytes, 0..255
         from lo to hi, row-major, top row first}. The inputs' maps are layer 0."""
         size = BOUNDARY_SIZE
-        keep = np.zeros((size, size), dtype=bool)
+        keep: np.ndarray = np.zeros((size, size), dtype=bool)
         keep[::UNIT_STRIDE, ::UNIT_STRIDE] = True
         keep = keep.ravel()
         grid = self.dataset.grid(size)[keep]
@@ -360,8 +372,8 @@ class Session:
         """The weights (per layer, in x out), the biases and dE/dW of the full training set at
         these weights (per layer, in x out), at full precision (None where not finite)."""
         return {
-            "weights": [_matrix(layer.weights) for layer in self.network.layers],
-            "biases": [_clean(layer.biases, None) for layer in self.network.layers],
+            "weights": [_matrix(_built(layer.weights)) for layer in self._layers],
+            "biases": [_clean(_built(layer.biases), None) for layer in self._layers],
             "weight_gradients": [_matrix(g) for g in self.weight_gradients],
         }
 

@@ -55,6 +55,9 @@ class SessionStore:
         """Check ``payload``, make its data set and network, and keep the session."""
         config = parse_config(payload)
         if config.dataset == "upload":
+            # parse_config refuses an uploaded data set without these four.
+            assert config.upload_id is not None and config.target is not None
+            assert config.x_feature is not None and config.y_feature is not None
             table = self.uploads.get(config.upload_id)
             if table is None:
                 raise SessionNotFound(f"No uploaded file with id {config.upload_id!r}: upload the CSV again.")
