@@ -246,18 +246,7 @@ def diagnose(
         activations = activations or source.activations
         if losses is None:
             losses = [r.loss for r in source.records if r.epoch <= record.epoch]
-        return diagnose_norms(
-            record.gradient_norms,
-            activations,
-            saturated=record.saturated,
-            dead=record.dead,
-            epoch=record.epoch,
-            vanishing_ratio=vanishing_ratio,
-            exploding_ratio=exploding_ratio,
-            losses=losses,
-            weight_change=weight_change,
-            learning_rate=learning_rate,
-        )
+        source = record  # a monitor is diagnosed through its chosen record
     if isinstance(source, LayerStatistics):
         return diagnose_norms(
             source.gradient_norms,
