@@ -29,7 +29,6 @@ product took 28 ms with them and 0.1 ms without).
 from __future__ import annotations
 
 import json
-import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -42,10 +41,10 @@ from starlette.responses import FileResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ..activations import ACTIVATIONS
 from ..errors import NeuralabError
-from .config import LIMITS, OPTIMIZER_NAMES, parse_learning_rate
-from .datasets import INPUT_FEATURES, MAX_UPLOAD_BYTES, TOY_DATASETS, parse_upload
+from . import actions
+from .config import LIMITS
+from .datasets import MAX_UPLOAD_BYTES, parse_upload
 from .errors import PlaygroundError, PlaygroundInputError, UnsupportedUpload, UploadTooLarge
 from .store import SessionStore
 
@@ -117,16 +116,7 @@ def create_app(store: SessionStore | None = None) -> Starlette:
         return FileResponse(STATIC / "index.html", media_type="text/html")
 
     async def options(request: Request) -> Response:
-        return JSONResponse(
-            {
-                "datasets": [*TOY_DATASETS, "upload"],
-                "activations": list(ACTIVATIONS),
-                "optimizers": list(OPTIMIZER_NAMES),
-                "limits": LIMITS,
-                "max_upload_bytes": MAX_UPLOAD_BYTES,
-                "inputs": list(INPUT_FEATURES),
-            }
-        )
+        return JSONResponse(actions.options())
 
     async def upload(request: Request) -> Response:
         declared = request.headers.get("content-length")
@@ -174,13 +164,12 @@ def create_app(store: SessionStore | None = None) -> Starlette:
 
     async def show(request: Request) -> Response:
         session = store.get(request.path_params["session_id"])
-        return JSONResponse(await run_in_threadpool(session.frame, include_data=True))
+        return JSONResponse(await run_in_threadpool(actions.show, session))
 
     async def update(request: Request) -> Response:
         session = store.get(request.path_params["session_id"])
-        learning_rate = parse_learning_rate(await _json_body(request))
-        await run_in_threadpool(session.set_learning_rate, learning_rate)
-        return JSONResponse(await run_in_threadpool(session.frame, since=session.epoch + 1))
+        payload = await _json_body(request)
+        return JSONResponse(await run_in_threadpool(actions.set_learning_rate, session, payload))
 
     async def delete(request: Request) -> Response:
         store.delete(request.path_params["session_id"])
@@ -189,37 +178,22 @@ def create_app(store: SessionStore | None = None) -> Starlette:
     async def train(request: Request) -> Response:
         session = store.get(request.path_params["session_id"])
         payload = await _json_body(request)
-        if not isinstance(payload, dict) or set(payload) - {"epochs"}:
-            raise PlaygroundInputError('The body must be {"epochs": n}.')
-        epochs = payload.get("epochs", 1)
-        high = LIMITS["max_epochs_per_request"]
-        if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= high:
-            raise PlaygroundInputError(f"`epochs` must be a whole number from 1 to {high}. Got {epochs!r}.")
-        started = time.perf_counter()
-        start = await run_in_threadpool(session.train, epochs)
-        seconds = time.perf_counter() - started  # the page sizes its next chunk of epochs with it
-        frame = await run_in_threadpool(session.frame, since=start + 1)
-        return JSONResponse({**frame, "train_seconds": seconds})
+        return JSONResponse(await run_in_threadpool(actions.train, session, payload))
 
     async def reset(request: Request) -> Response:
         session = store.get(request.path_params["session_id"])
-        await run_in_threadpool(session.reset)
-        return JSONResponse(await run_in_threadpool(session.frame, include_data=True))
+        return JSONResponse(await run_in_threadpool(actions.reset, session))
 
     async def explain(request: Request) -> Response:
         session = store.get(request.path_params["session_id"])
         # Any whole number passes here; the session names its own training-set size.
         sample = _query_int(request, "sample", 0, -(10**9), 10**9)
-        return JSONResponse(await run_in_threadpool(session.explain, sample))
+        return JSONResponse(await run_in_threadpool(actions.explain, session, {"sample": sample}))
 
     async def apply(request: Request) -> Response:
         session = store.get(request.path_params["session_id"])
         payload = await _json_body(request)
-        if not isinstance(payload, dict) or set(payload) != {"sample"}:
-            raise PlaygroundInputError(
-                'The body must be {"sample": i}: the training sample whose step to take.'
-            )
-        return JSONResponse(await run_in_threadpool(session.apply_step, payload["sample"]))
+        return JSONResponse(await run_in_threadpool(actions.apply_step, session, payload))
 
     async def stream(request: Request) -> Response:
         session = store.get(request.path_params["session_id"])

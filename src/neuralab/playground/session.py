@@ -25,7 +25,7 @@ from ..network import Sequential
 from ..optimizers import get_optimizer
 from ..trace import trace
 from ..training import DivergenceRule
-from .config import Config
+from .config import LIMITS, Config
 from .datasets import Dataset
 from .errors import PlaygroundInputError, TrainingBlocked
 
@@ -135,14 +135,73 @@ def _no_gradient(diagnosis, activations: list[str]):
     return dataclasses.replace(diagnosis, status=NO_GRADIENT, layer=1, advice=" ".join(words))
 
 
+def output_units(dataset: Dataset) -> int:
+    """The output layer's units for ``dataset``'s task: one per class (several classes), else 1."""
+    return len(dataset.classes) if dataset.task == "multiclass" else 1
+
+
+def check_network(network: Sequential, dataset: Dataset) -> None:
+    """Refuse a given network the playground cannot draw or train on ``dataset``.
+
+    It must be Dense layers with biases, at most ``LIMITS`` hidden layers of at most
+    ``LIMITS`` units, end in the output layer the task takes (sigmoid for two classes, softmax
+    over the classes, linear for regression) and, when built, take the data's features.
+    """
+    layers = network.layers
+    for position, layer in enumerate(layers, start=1):
+        if not isinstance(layer, Dense):
+            raise PlaygroundInputError(
+                f"Layer {position} of the network is a {type(layer).__name__}; the playground draws and "
+                "trains Dense layers only. Pass a network of Dense layers, or hidden=[(8, 'relu'), ...]."
+            )
+        if not layer.use_bias:
+            raise PlaygroundInputError(
+                f"Layer {position} of the network has no biases (use_bias=False); the playground draws "
+                "each unit's bias. Build it with Dense(..., use_bias=True)."
+            )
+    hidden = cast(list[Dense], layers[:-1])
+    if len(hidden) > LIMITS["max_hidden_layers"]:
+        raise PlaygroundInputError(
+            f"The network has {len(hidden)} hidden layers; the playground draws at most "
+            f"{LIMITS['max_hidden_layers']}. Use a shallower network."
+        )
+    wide = [p for p, layer in enumerate(hidden, start=1) if layer.units > LIMITS["max_units"]]
+    if wide:
+        raise PlaygroundInputError(
+            f"Hidden layer {wide[0]} has {hidden[wide[0] - 1].units} units; the playground draws at most "
+            f"{LIMITS['max_units']} per layer. Use narrower layers."
+        )
+    output = cast(Dense, layers[-1])
+    units, activation = output_units(dataset), _OUTPUT_ACTIVATIONS[dataset.task]
+    if output.units != units or output.activation.name != activation:
+        what = {
+            "binary": "two classes",
+            "multiclass": f"{units} classes",
+            "regression": "a regression target",
+        }
+        raise PlaygroundInputError(
+            f"The network's output layer is Dense({output.units}, {output.activation.name!r}); for the "
+            f"{what[dataset.task]} of this data the playground trains Dense({units}, {activation!r}) with "
+            f"{_LOSSES[dataset.task]}. End the network in Dense({units}, {activation!r})."
+        )
+    first = cast(Dense, layers[0])
+    if first.weights is not None and first.weights.shape[0] != dataset.n_features:
+        raise PlaygroundInputError(
+            f"The network takes {first.weights.shape[0]} inputs but the data has {dataset.n_features} "
+            f"features ({', '.join(dataset.feature_names)}). Pass an unbuilt network, or one built for "
+            f"{dataset.n_features} inputs."
+        )
+
+
 class Session:
     """A network being trained on one data set.
 
     Attributes
     ----------
     network : Sequential
-        Hidden layers as configured; the output layer is sigmoid (binary classes), softmax
-        (several classes) or linear (regression), paired with its loss.
+        Hidden layers as configured (or the ``network`` given, trained in place, checked by
+        ``check_network``); the output layer is sigmoid (binary classes), softmax (several
+        classes) or linear (regression), paired with its loss.
     optimizer : Optimizer
     initial_weights : list of ndarray
         The weights at epoch 0, restored by ``reset``.
@@ -150,16 +209,20 @@ class Session:
         The loss of the whole training / test set after each epoch (index 0: before training).
     """
 
-    def __init__(self, session_id: str, config: Config, dataset: Dataset):
+    def __init__(self, session_id: str, config: Config, dataset: Dataset, network: Sequential | None = None):
         self.id = session_id
         self.config = config
         self.dataset = dataset
         self.loss = _LOSSES[dataset.task]
-        n_outputs = len(dataset.classes) if dataset.task == "multiclass" else 1
-        layers = [Dense(units, activation) for units, activation in config.hidden]
-        layers.append(Dense(n_outputs, _OUTPUT_ACTIVATIONS[dataset.task]))
-        self.network = Sequential(layers)
-        self.network.build(dataset.n_features, config.seed)
+        if network is None:
+            layers = [Dense(units, activation) for units, activation in config.hidden]
+            layers.append(Dense(output_units(dataset), _OUTPUT_ACTIVATIONS[dataset.task]))
+            network = Sequential(layers)
+        else:  # a learner's own network (the notebook widget): trained in place
+            check_network(network, dataset)
+        self.network = network
+        if not network.built:
+            network.build(dataset.n_features, config.seed)
         self.initial_weights = self.network.get_weights()
         self.activations = [layer.activation.name for layer in self._layers]
         try:
@@ -515,4 +578,11 @@ class Session:
         }, result
 
 
-__all__ = ["BOUNDARY_SIZE", "PLAYGROUND_DIVERGENCE", "UNIT_STRIDE", "Session"]
+__all__ = [
+    "BOUNDARY_SIZE",
+    "PLAYGROUND_DIVERGENCE",
+    "UNIT_STRIDE",
+    "Session",
+    "check_network",
+    "output_units",
+]
