@@ -63,7 +63,13 @@ def test_click_a_point_then_walk_forward_and_backward_on_the_graph(page: Page):
 
 
 def test_apply_this_step_moves_the_weights_by_minus_lr_times_the_gradient(page: Page, store):
+    # Its own step (not one a previous test left): a point clicked, explained at stage 0.
+    page.fill("#sample", "")
+    _click_training_point(page, 23)
+    expect(page.locator("#sample")).not_to_have_value("")
+    expect(page.locator("#explanation")).to_contain_text(f"Sample {page.locator('#sample').input_value()}:")
     step = page.evaluate("state.step")
+    assert step is not None and step["sample"] == int(page.locator("#sample").input_value())
     session = store.sessions[page.evaluate("state.session")]
     before = [layer.weights.copy() for layer in session.network.layers]
     # The weight this sample's gradient moves most.

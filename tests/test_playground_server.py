@@ -85,6 +85,20 @@ def test_page_and_static_files_are_served_from_the_package(client):
     assert client.get("/static/missing.js").status_code == 404
 
 
+def test_the_views_import_nothing_from_the_page(client):
+    """views.js and what it imports are usable by a second front end (a notebook widget): none of
+    them reaches the page's own modules (its state, fields, link, wiring) or the HTTP client."""
+    page_only = {"main.js", "state.js", "controls.js", "link.js", "validation.js", "messages.js", "api.js"}
+    modules, seen = ["views.js"], set()
+    while modules:
+        name = modules.pop()
+        if name not in seen:
+            seen.add(name)
+            modules += re.findall(r'from "\./([a-z_]+\.js)"', client.get(f"/static/{name}").text)
+    assert {"network_view.js", "plane_view.js", "loss_view.js", "gradient_view.js", "explain_view.js"} <= seen
+    assert not seen & page_only, seen & page_only
+
+
 def test_options_list_the_seven_activations_and_the_bounds(client):
     options = client.get("/api/options").json()
     assert options["activations"] == [

@@ -1,5 +1,7 @@
-// The settings on the left: reading them into a configuration the server checks, and the
-// hidden-layer rows (+/−, activation, ×).
+// The settings on the left: reading them into a configuration the server checks (readConfig),
+// the input-feature boxes, the hidden-layer rows (+/−, activation, ×), the upload's column
+// choices, and the page's small helpers ($, button, fillSelect, numberOrText).
+import { inputLabel } from "./format.js";
 import { state } from "./state.js";
 
 export const $ = (id) => document.getElementById(id);
@@ -36,11 +38,6 @@ export function readConfig() {
   }
   return config;
 }
-
-// How an input feature reads on the page.
-export const INPUT_LABELS = { "x1^2": "x1²", "x2^2": "x2²", "x1*x2": "x1·x2", "sin(pi*x1)": "sin(πx1)",
-                              "sin(pi*x2)": "sin(πx2)" };
-export const inputLabel = (name) => INPUT_LABELS[name] || name;
 
 export function chosenInputs() {
   return [...document.querySelectorAll("#inputs input:checked")].map((box) => box.value);
@@ -132,4 +129,39 @@ export function fillYFeature() {
   const features = state.upload.numeric.filter((name) => name !== target && name !== x);
   const y = features.includes($("y-feature").value) ? $("y-feature").value : features[0];
   fillSelect($("y-feature"), features, y);
+}
+
+// Send a CSV file (``server``: api.js's client) and offer its columns; a failed upload forgets
+// the previous one (its columns no longer match the file the learner chose) and throws.
+export async function uploadCsv(server, file) {
+  const form = new FormData();
+  form.append("file", file);
+  try {
+    state.upload = await server.upload(form);
+  } catch (error) {
+    state.upload = null;
+    for (const id of ["target", "x-feature", "y-feature"]) $(id).replaceChildren();
+    throw error;
+  }
+  const columns = state.upload.columns;
+  fillSelect($("target"), columns, columns[columns.length - 1]);
+  fillUploadFeatures();
+}
+
+// The sliders' readouts, now and as they move.
+export function showSliders() {
+  $("noise-value").textContent = Number($("noise").value).toFixed(2);
+  $("test-fraction-value").textContent = `${Math.round(Number($("test-fraction").value) * 100)}%`;
+}
+
+// "+ hidden layer": one more like the last one.
+export function addLayer() {
+  const last = state.layers[state.layers.length - 1];
+  state.layers.push({ units: last ? last.units : 4, activation: last ? last.activation : "relu" });
+}
+
+// "Regenerate data": the next seed.
+export function nextSeed() {
+  const seed = Number($("seed").value);
+  $("seed").value = String(Number.isInteger(seed) && seed >= 0 ? seed + 1 : 0);
 }

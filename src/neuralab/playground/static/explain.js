@@ -1,4 +1,7 @@
-// "Explain this step": one sample's forward values and chain-rule factors (from /explain).
+// "Explain this step" as text: one sample's forward values and chain-rule factors (a step from
+// /explain). Pure functions of the step: chainRule (one weight's product with numbers) and
+// renderExplanation (the folded per-layer tables).
+import { fmt } from "./format.js";
 
 // One weight's chain rule for the explained sample, with numbers (as the tour's two-neuron table):
 // dE/dw = dE/da · f'(z) · x = dE/dz · x.
@@ -11,11 +14,6 @@ export function chainRule(step, layer, from, to) {
     ? `dE/dz ${fmt(info.grad_z[to])} (softmax and cross-entropy: output − target) × x ${fmt(x)}`
     : `dE/da ${fmt(info.grad_a[to])} × f'(z) ${fmt(derivative)} × x ${fmt(x)}`;
   return `dE/dw = ${factors} = ${fmt(g)}; the step moves w by −${step.learning_rate} × ${fmt(g)}`;
-}
-
-export function fmt(v) {
-  if (v === null) return "—";
-  return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(4);
 }
 
 // The tables of one step, one per layer, output layer first (the order backprop visits them);

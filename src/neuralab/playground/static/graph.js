@@ -7,6 +7,7 @@
 //   const graph = createGraph(element, { sizes, activations, features, task }, { onNode, onWeight });
 //   graph.update(frame);   // every frame: weights, biases, dE/dW, unit maps, data-epoch
 import { diverging, rgb } from "./colours.js";
+import { layerName, short } from "./format.js";
 
 export const SVG = "http://www.w3.org/2000/svg";
 const PAD = 12;
@@ -40,11 +41,6 @@ export function paintMap(canvas, values, colour) {
     image.data[i * 4] = r; image.data[i * 4 + 1] = g; image.data[i * 4 + 2] = b; image.data[i * 4 + 3] = 255;
   }
   ctx.putImageData(image, 0, 0);
-}
-
-export function layerName(layer, count) {
-  if (layer === 0) return "input";
-  return layer === count - 1 ? "output" : `H${layer}`;
 }
 
 export function createGraph(element, net, handlers = {}) {
@@ -150,25 +146,23 @@ export function createGraph(element, net, handlers = {}) {
     showStep(step, stage) {
       graph.clearStep();
       const layers = step.layers.length;
-      const fmt = (v) => (v === null ? "—" : Math.abs(v) >= 1e3 || (Math.abs(v) < 1e-3 && v !== 0)
-        ? v.toExponential(1) : v.toFixed(3));
       const badge = (layer, unit, text, kind) => {
         const element = document.createElement("span");
         element.className = `badge ${kind}`;
         element.textContent = text;
         nodes[layer][unit].box.append(element);
       };
-      step.inputs.forEach((x, unit) => badge(0, unit, `x ${fmt(x)}`, "forward"));
+      step.inputs.forEach((x, unit) => badge(0, unit, `x ${short(x)}`, "forward"));
       const forwardTo = Math.min(stage + 1, layers);
       const lowest = stage >= layers ? 2 * layers - stage : layers + 1;  // the backward pass reached it
       for (let layer = 1; layer <= Math.min(forwardTo, lowest - 1); layer += 1) {
         const info = step.layers[layer - 1];
-        info.z.forEach((z, unit) => badge(layer, unit, `z ${fmt(z)} a ${fmt(info.a[unit])}`, "forward"));
+        info.z.forEach((z, unit) => badge(layer, unit, `z ${short(z)} a ${short(info.a[unit])}`, "forward"));
       }
       if (stage >= layers) {
         for (let layer = layers; layer >= lowest; layer -= 1) {
           const info = step.layers[layer - 1];
-          info.grad_z.forEach((g, unit) => badge(layer, unit, `dE/dz ${fmt(g)}`, "backward"));
+          info.grad_z.forEach((g, unit) => badge(layer, unit, `dE/dz ${short(g)}`, "backward"));
           info.grad_weights.forEach((row, from) => row.forEach((g, to) => {
             const line = lines[layer - 1][from][to];
             line.dataset.sampleGradient = g === null ? "NaN" : String(g);
