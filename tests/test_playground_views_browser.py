@@ -70,7 +70,8 @@ def test_views_mount_on_bare_elements_and_draw_frames_fed_by_hand(page: Page, st
     assert page.evaluate("widget.asked.map((a) => a[0])") == ["explain", "apply", "explain"]
     # A frame from elsewhere (the weights moved): the explained step leaves the graph.
     page.evaluate(f"""async () => widget.views.update(await (await fetch('/api/sessions/{session_id}/train',
-        {{ method: 'POST', headers: {{ 'Content-Type': 'application/json' }}, body: '{{"epochs": 1}}' }})).json())""")
+        {{ method: 'POST', headers: {{ 'Content-Type': 'application/json' }},
+           body: '{{"epochs": 1}}' }})).json())""")
     expect(widget.locator(".badge")).to_have_count(0)
     expect(widget.locator(".graph")).to_have_attribute("data-epoch", "4")
     page.evaluate("widget.views.clear()")
