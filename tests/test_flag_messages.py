@@ -148,6 +148,9 @@ def test_every_flag_written_in_the_data_layer_exists_on_a_data_command():
         root / "model.py",
         root / "sanity.py",
         root / "cli" / "data.py",
+        # the modules split out of model.py and cli/data.py
+        *(root / f"model_{name}.py" for name in ("network", "evaluation")),
+        *(root / "cli" / f"{name}.py" for name in ("train", "evaluate", "model_data", "progress", "resume")),
     ]
     known = set().union(*(options(command) for command in ("train", "evaluate", "predict")))
     for source in sources:

@@ -33,6 +33,8 @@ LAYERS: list[tuple[str, list[str]]] = [
         "applications",
         [
             "model",
+            "model_network",
+            "model_evaluation",
             "io",
             "onnx_export",
             "lr_find",

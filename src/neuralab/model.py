@@ -26,15 +26,14 @@ from typing import Any
 
 import numpy as np
 
-from . import metrics
 from .callbacks import Callback, EarlyStopping
 from .data import DataError, Preprocessor, Table, is_frame, table_from_frame
 from .data.preprocessing import TransformReport
 from .data.table import DataWarning
-from .dropout import Dropout
 from .errors import NonFiniteError, NotFittedError, ValidationError
 from .history import History
-from .layers import Dense
+from .model_evaluation import evaluate_model
+from .model_network import build_network
 from .network import Sequential
 from .optimizers import Optimizer, get_optimizer
 from .training import fit
@@ -139,41 +138,14 @@ class Model:
             missing=missing,
             missing_indicator=missing_indicator,
         )
-        if pre.task == "classification":
-            output_activation = output_activation or "softmax"
-            if output_activation == "sigmoid":
-                if len(pre.classes) != 2:
-                    raise ValidationError(
-                        f"A sigmoid output suits two classes; the target has {len(pre.classes)}. "
-                        "Use the softmax output."
-                    )
-                units, default_loss = 1, "binary_cross_entropy"
-            else:
-                units = len(pre.classes)
-                default_loss = "cross_entropy" if output_activation == "softmax" else "mse"
-        else:
-            output_activation = output_activation or "linear"
-            units, default_loss = 1, "mse"
-        for size in hidden:
-            if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
-                raise ValidationError(f"Hidden layer sizes must be positive integers. Got {list(hidden)}.")
-        n_inputs = len(pre.input_names)
-        layers: list[Dense | Dropout] = []
-        width = n_inputs
-        for size in hidden:
-            layers.append(
-                Dense(
-                    int(size),
-                    activation,
-                    input_dim=width,
-                    initializer="he_uniform" if activation in ("relu", "leaky_relu") else "glorot_uniform",
-                )
-            )
-            width = int(size)
-            if dropout:
-                layers.append(Dropout(dropout))
-        layers.append(Dense(units, output_activation, input_dim=width))
-        network = Sequential(layers, dtype=dtype)
+        network, default_loss = build_network(
+            pre,
+            hidden=hidden,
+            activation=activation,
+            output_activation=output_activation,
+            dtype=dtype,
+            dropout=dropout,
+        )
         return cls(network, pre, loss=loss or default_loss, fitted=False)
 
     # -- facts -------------------------------------------------------------------------
@@ -434,45 +406,7 @@ class Model:
         ``strict`` and ``report`` as in ``predict_proba``.
         """
         self._check_fitted("evaluate")
-        column = self.target if target is None else target
-        if is_frame(data):
-            kinds = self.column_kinds(with_target=True)
-            if column != self.target:
-                kinds.setdefault(column, kinds.pop(self.target))
-            data = table_from_frame(data, kinds=kinds)
-        truth = data.column(column)
-        gaps = int(data.missing(column).sum())
-        if gaps:
-            raise DataError(
-                f"The target {column!r} has {gaps} missing cell(s); drop those rows "
-                f"(table.drop_missing([{column!r}]), or --missing drop)."
-            )
-        if self.task == "regression":
-            if truth.dtype.kind != "f":
-                raise DataError(
-                    f"The target {column!r} must be numeric for this regression model"
-                    f"{self._trained_on(column)}."
-                )
-            result = metrics.regression_metrics(
-                truth, self.predict(data, missing=missing, strict=strict, report=report)
-            )
-            result["baseline"] = metrics.baseline_metrics(truth, mean=self.preprocessor.target_mean)
-            return result
-        true_codes = self.preprocessor.class_index(truth, column=column)
-        probabilities = self.predict_proba(data, missing=missing, strict=strict, report=report)
-        pred_codes = np.argmax(probabilities, axis=1)
-        labels = list(range(len(self.classes)))
-        result = metrics.classification_metrics(true_codes, pred_codes, labels)
-        result["labels"] = self.classes
-        counts = self.preprocessor.class_counts
-        majority = int(np.argmax(counts)) if counts else None
-        result["baseline"] = metrics.baseline_metrics(
-            true_codes, labels=labels, majority=majority, names=self.classes
-        )
-        return result
-
-    def _trained_on(self, column: str) -> str:
-        return "" if column == self.target else f" (which was trained to predict {self.target!r})"
+        return evaluate_model(self, data, target=target, missing=missing, strict=strict, report=report)
 
     def __repr__(self) -> str:
         return (

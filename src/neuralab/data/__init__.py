@@ -21,10 +21,14 @@ One module per job:
 
 - ``table``: ``Table`` (named columns) and ``DataError``
 - ``cells``: what a cell's text means (missing, a plain ASCII number, an ISO date)
-- ``csv_reader``: ``read_csv``, ``read_csv_chunks`` (separator, header, kinds, missing cells)
+- ``sniffing``: the separator and the decimal mark (``sniff``)
+- ``column_parsing``: one column's cell texts -> values and kind (``parse_column``)
+- ``csv_reader``: ``read_csv``, ``read_csv_chunks`` (header, rows, kinds, missing cells)
 - ``frames``: ``table_from_frame`` (pandas or polars DataFrames, handled as CSV columns)
 - ``bundled``: ``load_bundled`` and the names in ``BUNDLED``; ``loading``: ``load_data``
 - ``tasks``: ``infer_task`` and ``split_indices``
+- ``fitting``: what ``Preprocessor.fit`` learns per column (kind, categories, fill value)
+- ``transform_report``: ``TransformReport`` (cells filled, unseen categories) in words
 - ``preprocessing``: ``Preprocessor``
 """
 
@@ -35,9 +39,10 @@ from .cells import MISSING_MARKERS
 from .csv_reader import read_csv, read_csv_chunks, sniff
 from .frames import is_frame, table_from_frame
 from .loading import load_data
-from .preprocessing import Preprocessor, TransformReport
+from .preprocessing import Preprocessor
 from .table import DataError, DataWarning, Table, name_list
 from .tasks import MAX_CLASS_INTEGERS, infer_task, split_indices
+from .transform_report import TransformReport
 
 # In reading order, not sorted: the API page (docs/reference/data.md) lists the names in this order.
 __all__ = [  # noqa: RUF022

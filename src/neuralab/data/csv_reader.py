@@ -10,84 +10,23 @@ rows dropped (``"drop"``), or refused (``"error"``).
 from __future__ import annotations
 
 import csv
-import math
 import os
-import re
 from collections.abc import Iterator, Sequence
 
 import numpy as np
 
 from ..errors import ValidationError
 from .bundled import BUNDLED
-from .cells import MISSING_MARKERS, control_character, is_missing, parse_date, parse_number
+from .cells import MISSING_MARKERS, control_character, parse_number
+from .column_parsing import parse_column
+from .sniffing import SAMPLE_CHARS, check_decimal, check_sep, sniff, sniff_decimal
 from .table import SEPARATORS, DataError, Table, delimiter_hint, name_list, separator_name, separator_option
 
-__all__ = ["MISSING_MARKERS", "read_csv", "read_csv_chunks", "sniff"]
+# parse_column (column_parsing) and sniff (sniffing) are importable from here as before.
+__all__ = ["MISSING_MARKERS", "parse_column", "read_csv", "read_csv_chunks", "sniff"]
 
 MISSING_CHOICES = ("keep", "impute", "drop", "error")
 """What ``read_csv`` does with missing cells ("impute" keeps them for the preprocessor)."""
-
-_SAMPLE_CHARS = 65_536
-_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+")
-_DECIMAL_POINT = re.compile(r"[+-]?[0-9]*\.[0-9]+")
-
-
-# -- separator and decimal mark -------------------------------------------------------------
-def sniff(sample: str) -> tuple[str, str]:
-    """(separator, decimal mark) of a CSV text from its first lines.
-
-    The separator is the one of ``,`` ``;`` tab ``|`` that splits the header into more than
-    one name and the most rows into as many fields (ties go to the earlier one); "," when
-    none does. The decimal mark is "," when the separator is not "," and some cells read as
-    ``1,5`` while none reads as ``1.5``; else ".".
-
-    Examples
-    --------
-    A semicolon-separated file with decimal commas:
-    >>> from neuralab.data import sniff
-    >>> sniff(chr(10).join(["a;b", "1,5;2", "3,25;4"]))      # lines joined by newlines
-    (';', ',')
-    """
-    lines = sample.splitlines()[:50]
-    if len(sample) >= _SAMPLE_CHARS and len(lines) > 1:
-        lines = lines[:-1]  # the last line may be cut
-    best, best_score = ",", (-1.0, 0)
-    for mark in SEPARATORS:
-        rows = [row for row in csv.reader(lines, delimiter=mark) if row]
-        if not rows or len(rows[0]) < 2:
-            continue
-        width = len(rows[0])
-        score = (sum(len(row) == width for row in rows) / len(rows), width)
-        if score[0] > best_score[0]:
-            best, best_score = mark, score
-    return best, _sniff_decimal(lines, best)
-
-
-def _sniff_decimal(lines: list[str], sep: str) -> str:
-    """ "," when ``sep`` is not "," and data cells read as ``1,5`` but none as ``1.5``; else "."."""
-    if sep == ",":
-        return "."
-    cells = [cell.strip() for row in csv.reader(lines[1:], delimiter=sep) for cell in row]
-    comma = any(_DECIMAL_COMMA.fullmatch(c) for c in cells)
-    return "," if comma and not any(_DECIMAL_POINT.fullmatch(c) for c in cells) else "."
-
-
-def _check_sep(sep: str | None) -> str | None:
-    if sep is None:
-        return None
-    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
-    sep = named.get(sep.strip().lower(), sep) if sep.strip() else sep
-    if len(sep) != 1 or sep in '"\r\n' or sep.isalnum():
-        raise ValidationError(
-            f"The separator (--sep, sep=) must be one character such as , ; | or the word tab. Got {sep!r}."
-        )
-    return sep
-
-
-def _check_decimal(decimal: str | None) -> str | None:
-    if decimal is not None and decimal not in (".", ","):
-        raise ValidationError(f"The decimal mark (--decimal, decimal=) must be '.' or ','. Got {decimal!r}.")
-    return decimal
 
 
 def _check_missing(missing: str) -> str:
@@ -115,13 +54,13 @@ class _CsvRows:
 
     def __init__(self, path: str | os.PathLike, sep: str | None = None, decimal: str | None = None):
         self.path = _check_path(path)
-        sep, decimal = _check_sep(sep), _check_decimal(decimal)
+        sep, decimal = check_sep(sep), check_decimal(decimal)
         self.handle = open(self.path, newline="", encoding="utf-8-sig")
         try:
             if sep is None or decimal is None:
                 sample = self._sample()
                 sep = sep or sniff(sample)[0]
-                decimal = decimal or _sniff_decimal(sample.splitlines()[:50], sep)
+                decimal = decimal or sniff_decimal(sample.splitlines()[:50], sep)
             self.sep, self.decimal = sep, decimal
             if self.sep == self.decimal:
                 raise ValidationError(
@@ -136,7 +75,7 @@ class _CsvRows:
 
     def _sample(self) -> str:
         try:
-            sample = self.handle.read(_SAMPLE_CHARS)
+            sample = self.handle.read(SAMPLE_CHARS)
         except UnicodeDecodeError as exc:
             raise DataError(f"{self.path} is not a UTF-8 text CSV file ({exc.reason}).") from exc
         self.handle.seek(0)
@@ -225,80 +164,6 @@ class _CsvRows:
 
     def close(self) -> None:
         self.handle.close()
-
-
-def _where(rows: Sequence[int], lines: np.ndarray | None, offset: int) -> str:
-    first = rows[0]
-    if lines is None:
-        return f"row {first + 1 + offset}"
-    return f"row {first + 1 + offset} (line {int(lines[first])})"
-
-
-def parse_column(
-    name: str,
-    cells: Sequence[str],
-    kind: str | None,
-    lines: np.ndarray | None,
-    source: str,
-    offset: int = 0,
-    decimal: str = ".",
-) -> tuple[np.ndarray, str]:
-    """Return (values, kind) of one column's cell texts.
-
-    ``kind`` None infers it: "date" when every filled cell is an ISO date; "numeric" when at
-    least half of the filled cells are numbers (a cell beyond float64 or ``inf`` is then an
-    error naming it, and so is any other text); "categorical" otherwise. Missing cells become
-    NaN (numeric, date) or None (categorical).
-    """
-    missing = [is_missing(c) for c in cells]
-    filled = len(cells) - sum(missing)
-    if kind is None and filled:
-        not_dates = sum(not m and parse_date(c) is None for c, m in zip(cells, missing, strict=True))
-        if not_dates * 2 < filled:  # all or mostly dates: the others are mistakes, not categories
-            kind = "date"
-    if kind == "categorical":
-        return np.array(
-            [None if m else c.strip() for c, m in zip(cells, missing, strict=True)], dtype=object
-        ), kind
-    values = np.full(len(cells), np.nan)
-    bad: list[int] = []
-    infinite: list[int] = []
-    parse = parse_date if kind == "date" else (lambda c: parse_number(c, decimal))
-    for i, cell in enumerate(cells):
-        if missing[i]:
-            continue
-        number = parse(cell)
-        if number is None:
-            bad.append(i)
-        elif not math.isfinite(number):
-            infinite.append(i)
-        else:
-            values[i] = number
-    if kind is None and filled and len(bad) * 2 >= filled:
-        return np.array(
-            [None if m else c.strip() for c, m in zip(cells, missing, strict=True)], dtype=object
-        ), "categorical"
-    kind = kind or "numeric"
-    if infinite:
-        raise DataError(
-            f"{source}: column {name!r} is numeric but {_where(infinite, lines, offset)} holds "
-            f"{cells[infinite[0]].strip()!r}, which is infinite or beyond the float64 range (about 1.8e308) "
-            f"({len(infinite)} such cell{'s' if len(infinite) != 1 else ''}). Fix those cells, or leave them "
-            "empty to treat them as missing."
-        )
-    if bad:
-        what = (
-            "an ISO date (YYYY-MM-DD, optionally with a time)"
-            if kind == "date"
-            else f"a plain decimal number (decimal mark {decimal!r})"
-        )
-        raise DataError(
-            f"{source}: column {name!r} is {'a date column' if kind == 'date' else 'numeric'} but "
-            f"{_where(bad, lines, offset)} holds {cells[bad[0]].strip()!r}, which is not {what} "
-            f"({len(bad)} such cell{'s' if len(bad) != 1 else ''}). Fix those cells (or empty them: missing "
-            "cells are imputed), or remove those rows."
-        )
-    return values, kind
 
 
 def _build_table(

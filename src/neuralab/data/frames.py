@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .cells import SECONDS_PER_DAY, control_character
-from .csv_reader import parse_column
+from .column_parsing import parse_column
 from .table import DataError, Table
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

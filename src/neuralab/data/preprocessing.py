@@ -18,103 +18,13 @@ import numpy as np
 
 from ..errors import ValidationError
 from .cells import date_parts
+from .fitting import fit_feature, mean_std, plain_labels
 from .table import DataError, Table
 from .tasks import infer_task
+from .transform_report import TransformReport, counted
 
-
-# -- preprocessing -------------------------------------------------------------------------
-def _plain_labels(values: np.ndarray) -> list:
-    if values.dtype.kind == "f":
-        return [int(v) if v == round(v) else float(v) for v in values]
-    return [str(v) for v in values]
-
-
-# Beyond these magnitudes x**2 overflows (or underflows) in float64: such a column is
-# divided by its largest |x| before its mean and standard deviation are taken.
-_SAFE_LARGEST, _SAFE_SMALLEST = 1e100, 1e-100
-
-
-def _mean_std(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Column means and (population) standard deviations of ``values`` (n, k) or (n,), without overflow.
-
-    A column whose largest magnitude ``m = max |x|`` lies outside [1e-100, 1e100] is
-    rescaled first: ``mean = m * mean(x / m)``, ``std = m * std(x / m)`` (both <= m, so
-    finite). Other columns are computed directly, bit for bit as ``values.mean(axis=0)``.
-    """
-    peak = np.abs(values).max(axis=0, initial=0.0)
-    extreme = (peak > _SAFE_LARGEST) | ((peak > 0) & (peak < _SAFE_SMALLEST))
-    factor = np.where(extreme, peak, 1.0)
-    unit = values / factor
-    return unit.mean(axis=0) * factor, unit.std(axis=0) * factor
-
-
-@dataclass
-class TransformReport:
-    """What ``Preprocessor.transform`` did beyond scaling: cells it filled, values it did not know.
-
-    Attributes
-    ----------
-    filled : dict of str -> int
-        Column -> missing cells filled with the training rows' median / most frequent value.
-    unseen : dict of (str, str) -> int
-        (column, value) -> rows holding a category not seen in training (encoded all-zero).
-
-    Examples
-    --------
-    A missing cell at prediction is filled with the training rows' median, and counted:
-    >>> import numpy as np
-    >>> from neuralab.data import Preprocessor, Table, TransformReport
-    >>> train = Table.from_arrays(np.array([[1.0], [2.0], [3.0]]), np.array([0.0, 1.0, 2.0]),
-    ...                           target_name="y")
-    >>> prep = Preprocessor.fit(train, "y")
-    >>> report = TransformReport()
-    >>> new = Table.from_arrays(np.array([[np.nan]]), np.array([0.0]), target_name="y")
-    >>> _ = prep.transform(new, report=report)
-    >>> report.filled
-    {'x0': 1}
-    """
-
-    filled: dict[str, int] = field(default_factory=dict)
-    unseen: dict[tuple[str, str], int] = field(default_factory=dict)
-
-    def add(self, other: TransformReport) -> None:
-        for name, count in other.filled.items():
-            self.filled[name] = self.filled.get(name, 0) + count
-        for key, count in other.unseen.items():
-            self.unseen[key] = self.unseen.get(key, 0) + count
-
-    def messages(self) -> tuple[list[str], list[str]]:
-        """(notes, warnings) in words: one note for the filled cells, one warning per unseen column."""
-        notes = []
-        if self.filled:
-            total = sum(self.filled.values())
-            notes.append(
-                f"filled {total} missing cell{'s' if total != 1 else ''} with the training rows' "
-                f"median / most frequent value: {_counted(self.filled)}"
-            )
-        warnings = []
-        by_column: dict[str, dict[str, int]] = {}
-        for (name, value), count in self.unseen.items():
-            by_column.setdefault(name, {})[value] = count
-        for name, values in by_column.items():
-            listed = ", ".join(
-                f"{value!r} ({count} row{'s' if count != 1 else ''})"
-                for value, count in list(values.items())[:5]
-            )
-            more = f" and {len(values) - 5} more" if len(values) > 5 else ""
-            verb = "was" if len(values) == 1 else "were"
-            warnings.append(
-                f"column {name!r}: {listed}{more} {verb} not seen in training: encoded as all-zero (no "
-                "category). --strict (strict=True) refuses unseen values instead."
-            )
-        return notes, warnings
-
-
-def _counted(counts: dict[str, int], limit: int = 5) -> str:
-    """``"a (3), b (1)"``, cut after ``limit`` with how many more."""
-    items = [f"{name} ({count})" for name, count in counts.items()]
-    shown = ", ".join(items[:limit])
-    return shown if len(items) <= limit else f"{shown} and {len(items) - limit} more"
+# TransformReport (transform_report) is importable from here as before.
+__all__ = ["Preprocessor", "TransformReport"]
 
 
 _DATE_PARTS = ("days since 1970-01-01", "year", "day of year")
@@ -231,7 +141,7 @@ class Preprocessor:
         notes: list[str] = []
         classes: list = []
         if task == "classification":
-            classes = _plain_labels(np.unique(y))
+            classes = plain_labels(np.unique(y))
             if len(classes) < 2:
                 raise DataError(
                     f"The target column {target!r} holds one class only ({classes[0]!r}); a classifier "
@@ -249,7 +159,7 @@ class Preprocessor:
             if name == target or name in ignore:
                 continue
             features.append(
-                _fit_feature(table, train, name, max_categories, missing, missing_indicator, notes)
+                fit_feature(table, train, name, max_categories, missing, missing_indicator, notes)
             )
         if not features:
             raise DataError(f"{table.source} has no feature columns besides the target {target!r}.")
@@ -259,7 +169,7 @@ class Preprocessor:
             total = sum(filled.values())
             notes.append(
                 f"filled {total} missing cell{'s' if total != 1 else ''} with the training rows' "
-                f"median / most frequent value: {_counted(filled)}"
+                f"median / most frequent value: {counted(filled)}"
                 + (
                     "; a 0/1 'missing' input follows each"
                     if missing_indicator
@@ -270,12 +180,12 @@ class Preprocessor:
             codes = pre.class_index(train.column(target))
             pre.class_counts = np.bincount(codes, minlength=len(classes)).tolist()
         encoded = pre._encode(train)
-        pre.mean, std = _mean_std(encoded)
+        pre.mean, std = mean_std(encoded)
         pre.scale = np.where(std > 0, std, 1.0)
         pre._standardise(encoded, train)  # refuses a column whose scaled values would not be finite
         if task == "regression":
             values = train.column(target)
-            target_mean, target_std = _mean_std(values)
+            target_mean, target_std = mean_std(values)
             pre.target_mean = float(target_mean)
             spread = float(target_std)
             with np.errstate(over="ignore", invalid="ignore"):
@@ -372,7 +282,7 @@ class Preprocessor:
         table: Table, f: dict, column: np.ndarray, strict: bool, report: TransformReport | None
     ) -> np.ndarray:
         index = {c: i for i, c in enumerate(f["categories"])}
-        text = np.array(_plain_labels(column), dtype=object) if column.dtype.kind == "f" else column
+        text = np.array(plain_labels(column), dtype=object) if column.dtype.kind == "f" else column
         codes = np.array([index.get(str(v), -1) for v in text.tolist()], dtype=np.int64)
         unknown = codes < 0
         if unknown.any():
@@ -433,7 +343,7 @@ class Preprocessor:
         """
         column = self.target if column is None else column
         trained = "" if column == self.target else f" (the model was trained to predict {self.target!r})"
-        labels = _plain_labels(values) if values.dtype.kind == "f" else [str(v) for v in values]
+        labels = plain_labels(values) if values.dtype.kind == "f" else [str(v) for v in values]
         index = {c: i for i, c in enumerate(self.classes)}
         codes = np.array([index.get(v, -1) for v in labels], dtype=np.int64)
         if (codes < 0).any():
@@ -493,58 +403,3 @@ class Preprocessor:
             list(data.get("notes", [])),
             [int(c) for c in data.get("class_counts", [])],
         )
-
-
-# -- fitting one input column ----------------------------------------------------------------
-def _fit_feature(
-    table: Table,
-    train: Table,
-    name: str,
-    max_categories: int,
-    missing: str,
-    indicator: bool,
-    notes: list[str],
-) -> dict:
-    """The feature dict of column ``name``: kind, categories, fill value, indicator."""
-    kind = table.kind(name)
-    gaps = table.missing(name)
-    if gaps.any() and missing == "error":
-        row = int(np.argmax(gaps))
-        raise DataError(
-            f"Column {name!r} has {int(gaps.sum())} missing cell(s); the first is in "
-            f"{table.line_of(row)}. Fill them in, impute them with --missing impute (missing='impute'), or "
-            "drop those rows with --missing drop (missing='drop')."
-        )
-    train_gaps = train.missing(name)
-    known = train.column(name)[~train_gaps]
-    if known.size == 0:
-        raise DataError(
-            f"Column {name!r} has no value in the training rows, so there is nothing to learn from it or to "
-            f"fill its gaps with. Leave it out with --ignore {name} (ignore=[{name!r}])."
-        )
-    feature: dict = {"name": name, "kind": kind, "categories": []}
-    if kind == "categorical":
-        categories = sorted(set(table.column(name)[~gaps].tolist()))
-        if len(categories) > max_categories:
-            raise DataError(
-                f"Column {name!r} is not numeric and has {len(categories)} distinct values (more "
-                f"than {max_categories}), too many to one-hot encode. Leave it out with --ignore "
-                f"{name} (an id or free text?), or encode it as numbers."
-            )
-        feature["categories"] = categories
-        values, counts = np.unique(known.astype(str), return_counts=True)
-        feature["fill"] = str(values[int(np.argmax(counts))])
-        notes.append(f"column {name!r} is not numeric: one-hot encoded into {len(categories)} columns")
-    else:
-        feature["fill"] = float(np.median(known))
-        if kind == "date":
-            notes.append(
-                f"column {name!r} holds ISO dates: 3 inputs, days since 1970-01-01, year and day of year"
-            )
-        elif known.size >= 20 and np.unique(known).size == known.size and np.all(known == np.round(known)):
-            notes.append(
-                f"column {name!r} holds a different whole number in every row: if it is an id, "
-                f"leave it out with --ignore {name} (ignore=[{name!r}])"
-            )
-    feature["indicator"] = bool(indicator and train_gaps.any())
-    return feature
