@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
 
-from ..plots import _COLOURS
+from ..plots.style import ACTIVATION_COLOURS
 
 _DEPTH_MARKERS = "osD^v<>ph*"
 
@@ -105,7 +105,7 @@ def plot_gradient_ratio(records: Sequence[dict]) -> Figure:
         ]
         if not runs:
             continue
-        colour = _COLOURS.get(activation)
+        colour = ACTIVATION_COLOURS.get(activation)
         depths = _ordered(r["depth"] for r in runs)
         means = []
         for depth in depths:
