@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from .backprop import LECTURE_VALUES, BackpropResult, backprop
 from .claims import Claim, descent_claims, late_spike, overfitting_since, vanishing_claims
+from .datasets import Dataset, load_dataset
 from .descent import (
     COMPARE_LEARNING_RATES,
     DATA_X,
@@ -39,9 +40,7 @@ from .vanishing import (
 from .vanishing import (
     ActivationRun,
     CareResult,
-    Dataset,
     VanishingResult,
-    load_dataset,
     relu_care,
     vanishing,
 )

@@ -17,7 +17,7 @@ from ..layers import Dense
 from ..network import Sequential
 from ..optimizers import SGD
 from ._result import Result
-from .vanishing import accuracy, load_dataset
+from .datasets import accuracy, load_dataset
 
 MEAN_NORM_KEY = "mean_gradient_norm_layer_{}"
 """``History.extra`` key of layer k's (1-based) epoch-mean weight-gradient norm."""
