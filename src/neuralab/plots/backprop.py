@@ -29,6 +29,8 @@ def plot_backprop(result: BackpropResult) -> Figure:
     axes = figure.subplots()
     axes.set_axis_off()
     axes.set(xlim=(-0.7, 5.0), ylim=(-1.75, 1.05))
+    # one data unit is as long across as up, so the neurons are circles, not ellipses
+    axes.set_aspect("equal", adjustable="box")
     f, p = result.forward, {item["parameter"]: item["value"] for item in result.partials}
     a2, target = f["a2"], result.target
     dE_da2 = -(target - a2)
