@@ -13,6 +13,8 @@ to the Python number for any other dtype, so that NumPy's own promotion rules ap
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
@@ -29,6 +31,15 @@ def table(value: float) -> dict[np.dtype, np.ndarray]:
     return {dtype: _frozen(value, dtype) for dtype in FLOATS}
 
 
+ZERO = table(0.0)
 ONE = table(1.0)
 MINUS_100 = table(-100.0)  # PyTorch's clamp of log terms in binary cross-entropy
 TINY = {dtype: _frozen(float(np.finfo(dtype).tiny), dtype) for dtype in FLOATS}  # smallest normal number
+
+
+@functools.lru_cache(maxsize=64)
+def reciprocal(n: int, dtype: np.dtype) -> np.ndarray | float:
+    """1/n as a read-only 0-d array of ``dtype`` (float32/float64), else the Python float:
+    ``x * reciprocal(n, x.dtype)`` is ``x * (1.0 / n)`` bit for bit, without the weak
+    scalar's cost (a fused gradient scales by it every step, n the batch size)."""
+    return _frozen(1.0 / n, dtype) if dtype in FLOATS else 1.0 / n

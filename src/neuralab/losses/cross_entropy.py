@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._scalars import MINUS_100, ONE, TINY
+from .._scalars import MINUS_100, ONE, TINY, reciprocal
 from .._validation import check_finite
 from ..errors import ValidationError
 from .base import Loss
@@ -97,7 +97,8 @@ class CrossEntropy(Loss):
 
     @same_shape
     def preactivation_gradient(self, output, target):
-        return (output - target) * (1.0 / output.shape[0])
+        difference = output - target
+        return difference * reciprocal(output.shape[0], difference.dtype)  # == * (1.0 / n), see _scalars
 
     @same_shape
     def sample_terms(self, output, target):
@@ -166,7 +167,8 @@ class BinaryCrossEntropy(Loss):
 
     @same_shape
     def preactivation_gradient(self, output, target):
-        return (output - target) * (1.0 / output.size)
+        difference = output - target
+        return difference * reciprocal(output.size, difference.dtype)  # == * (1.0 / n), see _scalars
 
     @same_shape
     def sample_terms(self, output, target):
