@@ -472,3 +472,33 @@ def test_softmax_of_a_row_spanning_the_whole_float_range_is_exact_without_warnin
     assert a.dtype == dtype
     np.testing.assert_array_equal(a[0], [1.0, 0.0, 0.0])
     np.testing.assert_allclose(a[1], np.array([1.0, 2.0, 3.0]) / 6, rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_numerator_is_the_step_of_z_bit_for_bit(dtype):
+    """The hot path writes sigmoid's numerator as max(e, sign(z)) with e = exp(-|z|): it must
+    be exactly max(e, [z >= 0]) (1 for z >= 0, e below), at signed zeros, the smallest
+    subnormals, the tails and NaN too, so training keeps the same bits."""
+    tiny = np.finfo(dtype).smallest_subnormal
+    z = np.array([[-0.0, 0.0, tiny, -tiny, 1e-3, -1e-3, 20.0, -20.0, 200.0, -200.0, np.nan, np.inf, -np.inf]])
+    z = z.astype(dtype)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        e = np.exp(-np.abs(z))
+        expected = np.maximum(e, z >= 0) / (1 + e)
+        got = nl.Sigmoid().forward(z)
+    assert got.dtype == dtype
+    np.testing.assert_array_equal(got.view(np.uint8), expected.astype(dtype).view(np.uint8))
+    assert got[0, 0] == got[0, 1] == 0.5 and got[0, -2] == 1.0 and got[0, -1] == 0.0
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.float16, np.float32, np.float64])
+def test_relu_keeps_the_input_dtype_and_masks_at_zero(dtype):
+    """ReLU compares against a 0-d zero of float32/float64 (neuralab._scalars) and against the
+    Python 0 for any other dtype, so NumPy's own promotion still decides the result's dtype."""
+    z = np.array([[-3, 0, 2]], dtype=dtype)
+    relu = nl.ReLU()
+    a = relu.forward(z)
+    assert a.dtype == dtype
+    np.testing.assert_array_equal(a, [[0, 0, 2]])
+    grad = np.array([[5, 6, 7]], dtype=dtype)
+    np.testing.assert_array_equal(relu.backward(grad, z, a), [[0, 0, 7]])  # relu'(0) = 0

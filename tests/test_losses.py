@@ -602,3 +602,28 @@ def test_value_in_training_equals_value_and_defaults_to_it():
     assert bce.value(output, target) == pytest.approx((100 + 100 - np.log(0.3)) / 4, rel=1e-6)
     mse = nl.get_loss("mse")
     assert mse.value_in_training(output, target) == mse.value(output, target)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [1, 3, 7, 32, 1000])
+def test_fused_gradients_scale_by_one_over_n_bit_for_bit(dtype, n):
+    """(p - y) / n is computed as (p - y) * (1/n) with 1/n a 0-d constant of the dtype
+    (neuralab._scalars.reciprocal); it must equal the product with the Python float 1.0 / n,
+    which NumPy rounds to the dtype, in every bit."""
+    rng = np.random.default_rng(n)
+    p = rng.random((n, 3)).astype(dtype)
+    y = np.eye(3, dtype=dtype)[rng.integers(0, 3, n)]
+    got = nl.CrossEntropy().preactivation_gradient(p, y)
+    assert got.dtype == dtype
+    np.testing.assert_array_equal(got.view(np.uint8), ((p - y) * (1.0 / n)).view(np.uint8))
+    p1, y1 = p[:, :1].copy(), y[:, :1].copy()
+    got = nl.BinaryCrossEntropy().preactivation_gradient(p1, y1)
+    np.testing.assert_array_equal(got.view(np.uint8), ((p1 - y1) * (1.0 / n)).view(np.uint8))
+
+
+def test_fused_gradient_of_other_dtypes_promotes_as_numpy_does():
+    p = np.array([[0.25], [0.75]], dtype=np.float16)
+    y = np.array([[0.0], [1.0]], dtype=np.float16)
+    got = nl.BinaryCrossEntropy().preactivation_gradient(p, y)
+    assert got.dtype == np.float16
+    np.testing.assert_array_equal(got, [[0.125], [-0.125]])
