@@ -46,7 +46,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "sanity",
         ],
     ),
-    ("front ends", ["cli", "playground"]),
+    ("front ends", ["cli", "playground", "notebook"]),
     ("package", [""]),  # neuralab/__init__.py re-exports everything
 ]
 
