@@ -2,6 +2,8 @@
 // button that applies the fix it offers), setMessage (a titled box, or hidden), setRunNote,
 // showSummary (the network in one line), showFrameMessages (a frame's epoch, divergence,
 // untrainable network and gradient diagnosis) and showNotBuilt (why nothing is on screen).
+// setMessage and showFrameMessages take ``find`` (a name -> element lookup, default the page's
+// ids), so a second front end (the notebook widget) shows the same messages in its own boxes.
 import { $, button } from "./controls.js";
 
 // ``fix``: settings that would work (e.g. {batch_size: 8}); ``useFix(fix)`` applies them.
@@ -17,8 +19,8 @@ export function showError(message, fix, useFix) {
   box.hidden = !message;
 }
 
-export function setMessage(id, text, title) {
-  const box = $(id);
+export function setMessage(id, text, title, find = $) {
+  const box = find(id);
   box.hidden = !text;
   box.replaceChildren();
   if (!text) return;
@@ -39,19 +41,20 @@ export function showSummary(net) {
     `${net.loss.replaceAll("_", " ")} loss`;
 }
 
-export function showFrameMessages(frame) {
-  $("epoch").textContent = `Epoch ${frame.epoch}`;
-  $("epoch").dataset.epoch = String(frame.epoch);
+export function showFrameMessages(frame, find = $) {
+  find("epoch").textContent = `Epoch ${frame.epoch}`;
+  find("epoch").dataset.epoch = String(frame.epoch);
   let divergence = frame.divergence;
   if (divergence && frame.can_train) {
     divergence += ` The learning rate is now ${frame.learning_rate}: press Step or Play to go on from ` +
       `epoch ${frame.epoch}.`;
   }
-  setMessage("divergence", divergence, "The training diverged");
-  setMessage("not-trainable", frame.not_trainable, "This network cannot be trained");
+  setMessage("divergence", divergence, "The training diverged", find);
+  setMessage("not-trainable", frame.not_trainable, "This network cannot be trained", find);
   const diagnosis = frame.diagnosis;
   const bad = diagnosis && diagnosis.status !== "healthy";
-  setMessage("gradient-warning", bad ? diagnosis.advice : null, bad ? TITLES[diagnosis.status] || "Gradients" : "");
+  setMessage("gradient-warning", bad ? diagnosis.advice : null, bad ? TITLES[diagnosis.status] || "Gradients" : "",
+    find);
 }
 
 export function showNotBuilt(reason) {

@@ -87,10 +87,8 @@ function render({ model, el }) {
   }
 
   function showFrame() {
-    parts.epoch.textContent = `Epoch ${frame.epoch}`;
-    parts.epoch.dataset.epoch = String(frame.epoch);
+    showFrameMessages(frame, find);  // the epoch and the frame's messages, as on the page
     root.dataset.epoch = String(frame.epoch);
-    showFrameMessages(frame, find);
     updateControls();
   }
 
