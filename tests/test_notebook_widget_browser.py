@@ -26,7 +26,8 @@ from neuralab.notebook import Playground
 from playground_pages import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, expect  # skips without a browser
 
 PAGE = b"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>widget test page</title><link rel="icon" href="data:,"></head>
+<html lang="en"><head><meta charset="utf-8"><title>widget test page</title>
+<link rel="icon" href="data:,"></head>
 <body style="margin: 0; background: #fff">
 <div id="cell" style="width: 1100px; padding: 8px"></div></body></html>
 """
