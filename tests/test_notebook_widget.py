@@ -175,7 +175,11 @@ def test_arrays_dataframes_and_bundled_sets_are_accepted():
         (("circles",), {"learning_rate": -1}, "`learning_rate` must be > 0 and <= 1000. Got -1."),
         (("circles",), {"hidden": [(17, "relu")]}, "`units` must be between 1 and 16. Got 17."),
         (("circles",), {"speed": 3}, "Unknown setting(s): speed."),
-        (("circles",), {"batch_size": 400}, "`batch_size` 400 is larger than the 350 training samples."),
+        (
+            ("circles",),
+            {"batch_size": 400},
+            "`batch_size` 400 is larger than the 350 training samples. Set the batch size to 350 or less",
+        ),
         (
             ("circles",),
             {"target": "y"},

@@ -25,9 +25,10 @@ import numpy as np
 
 from ..data import BUNDLED, Table, is_frame, load_bundled, table_from_frame
 from ..network import Sequential
-from ..playground import TOY_DATASETS, Config, Dataset, Session, parse_config, table_dataset, toy_dataset
+from ..playground import TOY_DATASETS, Dataset, Session, parse_config
 from ..playground.datasets import MAX_UPLOAD_ROWS
 from ..playground.errors import PlaygroundInputError
+from ..playground.store import check_batch_size, config_dataset
 
 TOY_ONLY = ("n_samples", "noise", "inputs")
 """Settings that shape a generated toy set (refused with a table's data)."""
@@ -179,14 +180,7 @@ def playground_session(
                     f"`{name}` applies to a table's data; the toy set {data!r} has its own."
                 )
         config = parse_config({**payload, "dataset": data})
-        dataset = toy_dataset(
-            config.dataset,
-            n_samples=config.n_samples,
-            noise=config.noise,
-            test_fraction=config.test_fraction,
-            seed=config.seed,
-            inputs=config.inputs,
-        )
+        dataset = config_dataset(config)
     else:
         given = [name for name in TOY_ONLY if name in payload]
         if given:
@@ -207,26 +201,10 @@ def playground_session(
             {**payload, "dataset": "upload", "upload_id": "notebook", "target": target_name,
              "x_feature": x_name, "y_feature": y_name}
         )  # fmt: skip
-        dataset = table_dataset(
-            table,
-            target=target_name,
-            x_feature=x_name,
-            y_feature=y_name,
-            test_fraction=config.test_fraction,
-            seed=config.seed,
-        )
+        dataset = config_dataset(config, table)
         dataset.name = data if isinstance(data, str) else table.source
-    _check_batch(config, dataset)
+    check_batch_size(config, dataset)
     return Session(session_id, config, dataset, network)
-
-
-def _check_batch(config: Config, dataset: Dataset) -> None:
-    n_train = dataset.X_train.shape[0]
-    if config.batch_size is not None and config.batch_size > n_train:
-        raise PlaygroundInputError(
-            f"`batch_size` {config.batch_size} is larger than the {n_train} training samples. "
-            f"Set batch_size={n_train} or less (None: all samples in one batch)."
-        )
 
 
 __all__ = ["TOY_ONLY", "playground_session"]

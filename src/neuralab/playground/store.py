@@ -14,10 +14,46 @@ import time
 from collections.abc import Callable
 
 from ..data import Table
-from .config import parse_config
-from .datasets import table_dataset, toy_dataset
+from .config import Config, parse_config
+from .datasets import Dataset, table_dataset, toy_dataset
 from .errors import BatchTooLarge, SessionNotFound, TooManySessions
 from .session import Session
+
+
+def config_dataset(config: Config, table: Table | None = None) -> Dataset:
+    """The data set ``config`` names: its toy set, or ``table`` (an uploaded CSV, a notebook's
+    DataFrame or arrays) with the target and the two drawn features ``config`` chose."""
+    if table is None:
+        return toy_dataset(
+            config.dataset,
+            n_samples=config.n_samples,
+            noise=config.noise,
+            test_fraction=config.test_fraction,
+            seed=config.seed,
+            inputs=config.inputs,
+        )
+    # parse_config refuses table data without these three.
+    assert config.target is not None and config.x_feature is not None and config.y_feature is not None
+    return table_dataset(
+        table,
+        target=config.target,
+        x_feature=config.x_feature,
+        y_feature=config.y_feature,
+        test_fraction=config.test_fraction,
+        seed=config.seed,
+    )
+
+
+def check_batch_size(config: Config, dataset: Dataset) -> None:
+    """Refuse a batch larger than the training set (BatchTooLarge offers the largest that fits)."""
+    n_train = dataset.X_train.shape[0]
+    if config.batch_size is not None and config.batch_size > n_train:
+        raise BatchTooLarge(
+            f"`batch_size` {config.batch_size} is larger than the {n_train} training "
+            f"samples. Set the batch size to {n_train} or less (none: all samples in one batch), "
+            "or use more data.",
+            max_batch_size=n_train,
+        )
 
 
 class SessionStore:
@@ -54,38 +90,14 @@ class SessionStore:
     def create(self, payload: object) -> Session:
         """Check ``payload``, make its data set and network, and keep the session."""
         config = parse_config(payload)
+        table = None
         if config.dataset == "upload":
-            # parse_config refuses an uploaded data set without these four.
-            assert config.upload_id is not None and config.target is not None
-            assert config.x_feature is not None and config.y_feature is not None
+            assert config.upload_id is not None  # parse_config refuses an upload without it
             table = self.uploads.get(config.upload_id)
             if table is None:
                 raise SessionNotFound(f"No uploaded file with id {config.upload_id!r}: upload the CSV again.")
-            dataset = table_dataset(
-                table,
-                target=config.target,
-                x_feature=config.x_feature,
-                y_feature=config.y_feature,
-                test_fraction=config.test_fraction,
-                seed=config.seed,
-            )
-        else:
-            dataset = toy_dataset(
-                config.dataset,
-                n_samples=config.n_samples,
-                noise=config.noise,
-                test_fraction=config.test_fraction,
-                seed=config.seed,
-                inputs=config.inputs,
-            )
-        if config.batch_size is not None and config.batch_size > dataset.X_train.shape[0]:
-            n_train = dataset.X_train.shape[0]
-            raise BatchTooLarge(
-                f"`batch_size` {config.batch_size} is larger than the {n_train} training "
-                f"samples. Set the batch size to {n_train} or less (empty: full batch), "
-                "or use more data.",
-                max_batch_size=n_train,
-            )
+        dataset = config_dataset(config, table)
+        check_batch_size(config, dataset)
         with self._lock:
             now = self.clock()
             self._make_room(now)
@@ -159,4 +171,4 @@ class SessionStore:
             return upload_id
 
 
-__all__ = ["SessionStore"]
+__all__ = ["SessionStore", "check_batch_size", "config_dataset"]
