@@ -25,14 +25,16 @@ MOUNT = """async () => {
     }
     document.body.prepend(box);
     const asked = [];
+    const answered = [];  // the explained steps that came back (an answer is drawn when it comes)
     const source = {  // a kernel's stand-in: any object with explain(sample) and apply(sample)
         explain: (sample) => { asked.push(['explain', sample]);
-            return fetch(`/api/sessions/${full.session}/explain?sample=${sample}`).then((r) => r.json()); },
+            return fetch(`/api/sessions/${full.session}/explain?sample=${sample}`).then((r) => r.json())
+                .then((step) => { answered.push(step.sample); return step; }); },
         apply: (sample) => { asked.push(['apply', sample]);
             return post(`/api/sessions/${full.session}/apply`, { sample }); },
     };
     const views = mountViews(roots, { source });
-    window.widget = { views, full, asked };
+    window.widget = { views, full, asked, answered };
     views.start(full);
     views.update(await post(`/api/sessions/${full.session}/train`, { epochs: 3 }));
     return full.session;
@@ -68,6 +70,7 @@ def test_views_mount_on_bare_elements_and_draw_frames_fed_by_hand(page: Page, st
     widget.locator('[data-part="apply-step"]').click()
     expect(widget.locator('[data-part="apply-result"]')).to_contain_text(f"for sample {sample}")
     assert page.evaluate("widget.asked.map((a) => a[0])") == ["explain", "apply", "explain"]
+    page.wait_for_function("widget.answered.length === 2")  # the step of the new weights is drawn
     # A frame from elsewhere (the weights moved): the explained step leaves the graph.
     page.evaluate(f"""async () => widget.views.update(await (await fetch('/api/sessions/{session_id}/train',
         {{ method: 'POST', headers: {{ 'Content-Type': 'application/json' }},
