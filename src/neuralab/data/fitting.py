@@ -13,7 +13,11 @@ import numpy as np
 
 from .table import DataError, Table
 
-__all__ = ["fit_feature", "mean_std", "plain_labels"]
+__all__ = ["LEAVE_OUT", "fit_feature", "mean_std", "plain_labels"]
+
+LEAVE_OUT = "--ignore {name} (ignore=[{name!r}])"
+"""How the messages say to leave a column out (``{name}``: the column); the scikit-learn
+estimators say it their own way (``X.drop(columns=[...])``)."""
 
 
 def plain_labels(values: np.ndarray) -> list:
@@ -49,8 +53,13 @@ def fit_feature(
     missing: str,
     indicator: bool,
     notes: list[str],
+    leave_out: str = LEAVE_OUT,
 ) -> dict:
-    """The feature dict of column ``name``: kind, categories, fill value, indicator."""
+    """The feature dict of column ``name``: kind, categories, fill value, indicator.
+
+    ``leave_out`` is how a message tells to leave the column out (see ``LEAVE_OUT``).
+    """
+    leave = leave_out.format(name=name)
     kind = table.kind(name)
     gaps = table.missing(name)
     if gaps.any() and missing == "error":
@@ -65,7 +74,7 @@ def fit_feature(
     if known.size == 0:
         raise DataError(
             f"Column {name!r} has no value in the training rows, so there is nothing to learn from it or to "
-            f"fill its gaps with. Leave it out with --ignore {name} (ignore=[{name!r}])."
+            f"fill its gaps with. Leave it out with {leave}."
         )
     feature: dict = {"name": name, "kind": kind, "categories": []}
     if kind == "categorical":
@@ -73,8 +82,8 @@ def fit_feature(
         if len(categories) > max_categories:
             raise DataError(
                 f"Column {name!r} is not numeric and has {len(categories)} distinct values (more "
-                f"than {max_categories}), too many to one-hot encode. Leave it out with --ignore "
-                f"{name} (an id or free text?), or encode it as numbers."
+                f"than {max_categories}), too many to one-hot encode. Leave it out with {leave} "
+                "(an id or free text?), or encode it as numbers."
             )
         feature["categories"] = categories
         values, counts = np.unique(known.astype(str), return_counts=True)
@@ -89,7 +98,7 @@ def fit_feature(
         elif known.size >= 20 and np.unique(known).size == known.size and np.all(known == np.round(known)):
             notes.append(
                 f"column {name!r} holds a different whole number in every row: if it is an id, "
-                f"leave it out with --ignore {name} (ignore=[{name!r}])"
+                f"leave it out with {leave}"
             )
     feature["indicator"] = bool(indicator and train_gaps.any())
     return feature

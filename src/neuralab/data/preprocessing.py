@@ -18,7 +18,7 @@ import numpy as np
 
 from ..errors import ValidationError
 from .cells import date_parts
-from .fitting import fit_feature, mean_std, plain_labels
+from .fitting import LEAVE_OUT, fit_feature, mean_std, plain_labels
 from .table import DataError, Table
 from .tasks import infer_task
 from .transform_report import TransformReport, counted
@@ -179,10 +179,7 @@ class Preprocessor:
         if task == "classification":
             codes = pre.class_index(train.column(target))
             pre.class_counts = np.bincount(codes, minlength=len(classes)).tolist()
-        encoded = pre._encode(train)
-        pre.mean, std = mean_std(encoded)
-        pre.scale = np.where(std > 0, std, 1.0)
-        pre._standardise(encoded, train)  # refuses a column whose scaled values would not be finite
+        pre._fit_scaling(train)
         if task == "regression":
             values = train.column(target)
             target_mean, target_std = mean_std(values)
@@ -201,6 +198,50 @@ class Preprocessor:
                 )
             pre.target_scale = spread
         return pre
+
+    @classmethod
+    def for_inputs(
+        cls,
+        table: Table,
+        *,
+        max_categories: int = 20,
+        missing: str = "impute",
+        leave_out: str = LEAVE_OUT,
+    ) -> Preprocessor:
+        """Every column of ``table`` an input, no target: fills, encodings and scaling fitted on all rows.
+
+        For the scikit-learn estimators, whose y is their own (``target`` is "" and ``task``
+        "inputs"); ``transform`` then works as for a ``fit`` one. ``missing`` and
+        ``max_categories`` as in ``fit``; ``leave_out`` is how a message says to leave a
+        column out ("{name}" is the column, see ``fitting.LEAVE_OUT``).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from neuralab.data import Preprocessor, Table
+        >>> table = Table.from_arrays(np.array([[1.0], [np.nan], [3.0]]), feature_names=["x"])
+        >>> Preprocessor.for_inputs(table).transform(table).ravel().tolist()  # the gap gets 2.0
+        [-1.224744871391589, 0.0, 1.224744871391589]
+        """
+        if missing not in ("impute", "error"):
+            raise ValidationError(f"`missing` must be 'impute' or 'error' here. Got {missing!r}.")
+        notes: list[str] = []
+        features = [
+            fit_feature(table, table, name, max_categories, missing, False, notes, leave_out)
+            for name in table.columns
+        ]
+        if not features:
+            raise DataError(f"{table.source} has no columns.")
+        pre = cls("", "inputs", features, np.zeros(0), np.ones(0), notes=notes)
+        pre._fit_scaling(table)
+        return pre
+
+    def _fit_scaling(self, train: Table) -> None:
+        """``mean`` and ``scale`` of the encoded inputs of the training rows (scale 1 where constant)."""
+        encoded = self._encode(train)
+        self.mean, std = mean_std(encoded)
+        self.scale = np.where(std > 0, std, 1.0)
+        self._standardise(encoded, train)  # refuses a column whose scaled values would not be finite
 
     # -- inputs ------------------------------------------------------------------------
     @property

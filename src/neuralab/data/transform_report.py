@@ -47,8 +47,13 @@ class TransformReport:
         for key, count in other.unseen.items():
             self.unseen[key] = self.unseen.get(key, 0) + count
 
-    def messages(self) -> tuple[list[str], list[str]]:
-        """(notes, warnings) in words: one note for the filled cells, one warning per unseen column."""
+    def messages(
+        self, *, refuse: str = "--strict (strict=True) refuses unseen values instead."
+    ) -> tuple[list[str], list[str]]:
+        """(notes, warnings) in words: one note for the filled cells, one warning per unseen column.
+
+        ``refuse`` ends each warning: how to refuse unseen values instead ("" for nothing).
+        """
         notes = []
         if self.filled:
             total = sum(self.filled.values())
@@ -69,7 +74,7 @@ class TransformReport:
             verb = "was" if len(values) == 1 else "were"
             warnings.append(
                 f"column {name!r}: {listed}{more} {verb} not seen in training: encoded as all-zero (no "
-                "category). --strict (strict=True) refuses unseen values instead."
+                f"category).{' ' + refuse if refuse else ''}"
             )
         return notes, warnings
 

@@ -16,7 +16,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from .._sparse import SparseInputDense
 from ..activations import get_activation
@@ -27,6 +27,7 @@ from ..history import History
 from ..layers import Dense
 from ..network import Sequential
 from ..optimizers import SGD, Optimizer, get_optimizer
+from ._columns import FrameColumns
 
 #: What ``validate_data`` accepts for X: dense arrays, DataFrames, and CSR/CSC matrices (other
 #: sparse formats are converted to CSR). Sparse X is never densified (see ``neuralab._sparse``).
@@ -82,7 +83,7 @@ def _mean_one(weights: np.ndarray | None) -> np.ndarray | None:
     return weights * (weights.shape[0] / total)
 
 
-class _NeuralEstimator(BaseEstimator):
+class _NeuralEstimator(FrameColumns, BaseEstimator):
     """Shared hyperparameters, network construction and the fit / partial_fit loop.
 
     Parameters
@@ -140,6 +141,12 @@ class _NeuralEstimator(BaseEstimator):
     random_state : int, RandomState or None
         Seeds the initial weights, the shuffling and the validation split.
     verbose : int, default 0
+    missing : "impute", "drop" or "error", default "impute"
+        What a DataFrame X's missing cells get (arrays are scikit-learn's business: NaN is
+        refused): the fit rows' median / most frequent value; "drop" leaves rows with a gap
+        out of fit (predict then refuses gaps: it answers every row); "error" refuses gaps.
+    max_categories : int, default 20
+        The most distinct values a text column of a DataFrame X may have to be one-hot encoded.
 
     Input: ``X`` is an array, a DataFrame or a ``scipy.sparse`` CSR/CSC matrix (never
     densified: the first layer multiplies the sparse rows by its weights). ``fit`` and
@@ -147,6 +154,15 @@ class _NeuralEstimator(BaseEstimator):
     and the weights are rescaled to mean 1, so that a full batch minimises
     ``sum(w l) / sum(w)`` as scikit-learn does (integer weights act as repeated rows). The
     validation loss of early stopping is unweighted.
+
+    A DataFrame X with text, categorical, boolean or date columns or missing cells gets the
+    column handling of a CSV file (see ``neuralab.sklearn._columns``): gaps imputed,
+    categories one-hot (an unseen one all zero, with a DataWarning), ISO dates as days since
+    1970, year and day of year, every input standardised; fitted in ``fit`` and kept as
+    ``preprocessor_`` (None for arrays and all-numeric, complete frames, which are used as
+    they are). ``n_features_in_`` and ``feature_names_in_`` are the DataFrame's columns.
+    ``early_stopping`` stays off by default, as in scikit-learn (``neuralab.Model`` and
+    ``neuralab train`` stop early by default).
     """
 
     def __init__(
@@ -172,6 +188,8 @@ class _NeuralEstimator(BaseEstimator):
         dtype="float64",
         random_state=None,
         verbose=0,
+        missing="impute",
+        max_categories=20,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -193,6 +211,8 @@ class _NeuralEstimator(BaseEstimator):
         self.dtype = dtype
         self.random_state = random_state
         self.verbose = verbose
+        self.missing = missing
+        self.max_categories = max_categories
 
     # -- construction -----------------------------------------------------------------
     def _hidden_sizes(self) -> list[int]:
@@ -369,12 +389,17 @@ class _NeuralEstimator(BaseEstimator):
 
     def _sample_weight(self, sample_weight, X) -> np.ndarray | None:
         """``sample_weight`` as a float64 array of shape (n_samples,), or None."""
-        return None if sample_weight is None else _check_sample_weight(sample_weight, X, dtype=np.float64)
+        if sample_weight is None:
+            return None
+        kept = getattr(self, "_kept_rows", None)  # rows of a DataFrame X left by missing="drop"
+        if kept is not None and not np.isscalar(sample_weight):
+            sample_weight = np.asarray(sample_weight)[kept]
+        return _check_sample_weight(sample_weight, X, dtype=np.float64)
 
     # -- prediction -------------------------------------------------------------------
     def _check_X(self, X):
         check_is_fitted(self)
-        return validate_data(self, X, reset=False, accept_sparse=ACCEPT_SPARSE)
+        return self._validated_X(X, accept_sparse=ACCEPT_SPARSE)
 
     def _forward(self, X) -> np.ndarray:
         """The network's outputs for X, shape (n_samples, n_outputs), in the network's dtype."""

@@ -9,7 +9,7 @@ from sklearn.utils.multiclass import (
     check_classification_targets,
     type_of_target,
 )
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ..activations import get_activation
 from ..errors import ValidationError
@@ -82,7 +82,7 @@ class NeuralClassifier(ClassifierMixin, _NeuralEstimator):
         return np.eye(self._n_outputs)[y_indices]
 
     def _validate(self, X, y, reset):
-        X, y = validate_data(self, X, y, reset=reset, multi_output=True, accept_sparse=ACCEPT_SPARSE)
+        X, y = self._validated(X, y, reset=reset, multi_output=True, accept_sparse=ACCEPT_SPARSE)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)  # a column vector is one label per row (with a warning)
         check_classification_targets(y)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import RegressorMixin
-from sklearn.utils.validation import validate_data
 
 from ..errors import ValidationError
 from ._base import ACCEPT_SPARSE, _NeuralEstimator
@@ -33,8 +32,8 @@ class NeuralRegressor(RegressorMixin, _NeuralEstimator):
         return (1 if y.ndim == 1 else y.shape[1]), output, loss
 
     def _validate(self, X, y, reset):
-        return validate_data(
-            self, X, y, reset=reset, multi_output=True, y_numeric=True, accept_sparse=ACCEPT_SPARSE
+        return self._validated(
+            X, y, reset=reset, multi_output=True, y_numeric=True, accept_sparse=ACCEPT_SPARSE
         )
 
     def _check_targets(self, y) -> None:
