@@ -35,6 +35,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "model",
             "model_network",
             "model_evaluation",
+            "fit_defaults",
             "io",
             "onnx_export",
             "lr_find",

@@ -380,7 +380,7 @@ def test_an_unfitted_model_refuses_to_predict_until_fit():
         model.predict(np.zeros((2, 4)))
     # A fit refused before any step leaves it unfitted; a real fit (even 1 epoch) allows predictions.
     with pytest.raises(nl.ValidationError):
-        model.fit(table, epochs=1, early_stopping=3)  # no validation rows
+        model.fit(table, epochs=1, early_stopping=3, validation_split=0)  # no validation rows
     assert model.fitted is False
     model.fit(table, epochs=1, seed=0)
     assert model.fitted and model.predict(table).shape == (150,)

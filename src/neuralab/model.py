@@ -31,6 +31,14 @@ from .data import DataError, Preprocessor, Table, is_frame, table_from_frame
 from .data.preprocessing import TransformReport
 from .data.table import DataWarning
 from .errors import NonFiniteError, NotFittedError, ValidationError
+from .fit_defaults import (
+    DEFAULT_PATIENCE,
+    MIN_IMPROVEMENT,
+    VALIDATION_SPLIT,
+    default_epochs,
+    hold_out,
+    patience_of,
+)
 from .history import History
 from .model_evaluation import evaluate_model
 from .model_network import build_network
@@ -177,12 +185,13 @@ class Model:
         train: Table | Any,
         *,
         validation: Table | Any | None = None,
+        validation_split: float = VALIDATION_SPLIT,
         optimizer: str | Optimizer | None = None,
         learning_rate: float | None = None,
-        epochs: int = 100,
+        epochs: int | None = None,
         batch_size: int | None = 32,
-        early_stopping: int | None = None,
-        min_delta: float = 0.0,
+        early_stopping: int | bool | None = DEFAULT_PATIENCE,
+        min_delta: float = MIN_IMPROVEMENT,
         l2: float = 0.0,
         l1: float = 0.0,
         class_weight: str | dict | None = None,
@@ -193,9 +202,18 @@ class Model:
 
         Returns the History. Missing input cells are imputed (see ``for_data``).
 
+        The defaults are those of ``neuralab train`` (``neuralab.fit_defaults``): early
+        stopping with patience ``early_stopping`` (10) on the validation loss, an epoch
+        better only when that loss drops by more than ``min_delta`` (1e-4), the best epoch's
+        weights restored, at most ``epochs`` epochs (default 1000 with early stopping, 100
+        without). The validation rows are ``validation``, or else ``validation_split`` (0.2)
+        of ``train``'s rows held out (stratified by class, shuffled with ``seed``; the
+        preprocessing fitted by ``for_data`` is kept as it is). ``early_stopping=None`` (or
+        False) trains on every row for all ``epochs`` epochs and keeps the last weights. A
+        table too small to hold out a row trains without early stopping, with a DataWarning.
+
         ``optimizer`` None continues with the model's own optimizer (and its state) if it
-        has one, else Adam. ``early_stopping`` is the patience on the validation loss (the
-        best weights are restored). ``l2`` and ``l1`` are the penalties of ``neuralab.fit``.
+        has one, else Adam. ``l2`` and ``l1`` are the penalties of ``neuralab.fit``.
         After Ctrl-C the training summary is updated (marked interrupted) before
         KeyboardInterrupt propagates.
         """
@@ -206,26 +224,40 @@ class Model:
         else:
             resolved = get_optimizer(optimizer or "adam", learning_rate)
         self.optimizer = resolved
+        patience = patience_of(early_stopping)
         train = self.as_table(train, with_target=True)
         validation = None if validation is None else self.as_table(validation, with_target=True)
+        if patience is not None and validation is None and validation_split:
+            train, validation = hold_out(
+                train,
+                self.target,
+                classification=self.task == "classification",
+                validation_split=validation_split,
+                seed=seed,
+            )
+            if validation.n_rows == 0:
+                warnings.warn(
+                    f"{train.n_rows} rows are too few to hold out validation rows (validation_split="
+                    f"{validation_split:g}): trained without early stopping. Give validation= rows, or "
+                    "early_stopping=None to say so.",
+                    DataWarning,
+                    stacklevel=2,
+                )
+                patience = None
         X, y = self._arrays(train)
         validation_data = None if validation is None or validation.n_rows == 0 else self._arrays(validation)
         all_callbacks = list(callbacks)
         stopper = None
-        if early_stopping is not None and (
-            isinstance(early_stopping, bool)
-            or not isinstance(early_stopping, (int, np.integer))
-            or early_stopping < 1
-        ):
-            raise ValidationError(
-                f"`early_stopping` is the patience in epochs and must be an integer >= 1 "
-                f"(None turns early stopping off). Got {early_stopping!r}."
-            )
-        if early_stopping is not None:
+        if patience is not None:
             if validation_data is None:
-                raise ValidationError("Early stopping needs validation rows: set a validation split > 0.")
-            stopper = EarlyStopping(patience=early_stopping, min_delta=min_delta, restore_best_weights=True)
+                raise ValidationError(
+                    "Early stopping needs validation rows: give validation= rows or a validation_split > 0, "
+                    "or pass early_stopping=None to train for all epochs."
+                )
+            stopper = EarlyStopping(patience=patience, min_delta=min_delta, restore_best_weights=True)
             all_callbacks.insert(0, stopper)
+        if epochs is None:
+            epochs = default_epochs(stopping=stopper is not None)
         if class_weight is not None and self.task != "classification":
             raise ValidationError("Class weights apply to classification only; this model does regression.")
         previous = self.network.history

@@ -21,6 +21,14 @@ from ..data import (
 )
 from ..data.table import delimiter_hint
 from ..errors import ValidationError
+from ..fit_defaults import (
+    DEFAULT_PATIENCE,
+    EPOCH_CAP,
+    EPOCHS_WITHOUT_STOPPING,
+    MIN_IMPROVEMENT,
+    VALIDATION_SPLIT,
+    default_epochs,
+)
 from ..model import Model
 from ..sanity import baseline_warning, leakage_hints, overfitting_warning, small_split_warning
 from ._app import app, run_guarded
@@ -39,19 +47,6 @@ from ._common import (
 )
 from .progress import PROGRESS_CONSOLE, RichProgress
 from .resume import check_resume_options
-
-DEFAULT_PATIENCE = 10
-"""Early stopping's patience (epochs without a better validation loss) unless --early-stopping."""
-
-EPOCH_CAP = 1000
-"""The default --epochs with early stopping: a generous cap; training stops long before."""
-
-MIN_IMPROVEMENT = 1e-4
-"""Early stopping counts an epoch as better only when the validation loss drops by more than this
-(a separable set's loss creeps down by 1e-9 an epoch for ever)."""
-
-EPOCHS_WITHOUT_STOPPING = 100
-"""The default --epochs with --no-early-stopping (or without validation rows)."""
 
 # -- helpers ------------------------------------------------------------------------------
 
@@ -102,7 +97,9 @@ def train(
         f"{EPOCHS_WITHOUT_STOPPING} without).",
     ),
     batch_size: int = typer.Option(32, help="Mini-batch size."),
-    validation_split: float = typer.Option(0.2, help="Fraction of rows held out for validation."),
+    validation_split: float = typer.Option(
+        VALIDATION_SPLIT, help="Fraction of rows held out for validation."
+    ),
     test_split: float = typer.Option(0.0, help="Fraction of rows held out for a final test."),
     early_stopping: int | None = typer.Option(
         None,
@@ -254,7 +251,7 @@ def _train(
         patience = None
         notes.append("no validation rows: early stopping is off")
     if epochs is None:
-        epochs = EPOCH_CAP if patience is not None else EPOCHS_WITHOUT_STOPPING
+        epochs = default_epochs(stopping=patience is not None)
     if patience is not None:
         notes.append(
             f"early stopping: stops after {patience} epochs without a lower validation loss "
