@@ -234,6 +234,23 @@ def test_explain_shows_the_kernels_step_and_apply_takes_it(mounted):
     page.locator(".neuralab-playground").screenshot(path=str(ARTIFACTS / "widget.png"))
 
 
+def test_a_new_learning_rate_trains_the_next_epochs_in_the_kernel(mounted):
+    page, widget, _ = mounted
+    page.fill("[data-part=learning-rate]", "0.05")
+    page.locator("[data-part=learning-rate]").dispatch_event("change")
+    epoch = widget.session.epoch
+    expect(page.locator("[data-part=run-note]")).to_have_text(
+        f"Learning rate 0.05 from epoch {epoch + 1} on."
+    )
+    assert widget.session.optimizer.learning_rate == 0.05
+    page.fill("[data-part=learning-rate]", "-1")
+    page.locator("[data-part=learning-rate]").dispatch_event("change")
+    expect(page.locator("[data-part=error]")).to_contain_text(
+        "`learning_rate` must be > 0 and <= 1000. Got -1"
+    )
+    assert widget.session.optimizer.learning_rate == 0.05
+
+
 def test_training_from_python_redraws_the_view(mounted):
     page, widget, relay = mounted
     widget.train(3)

@@ -92,6 +92,23 @@ class Playground(anywidget.AnyWidget):
         self.session = session
         self.on_msg(self._on_message)
 
+    def __repr__(self) -> str:
+        """What a notebook without widgets (or a docs page) shows: the network and where it stands.
+
+        >>> Playground("xor", hidden=[(4, "tanh")], n_samples=100, seed=1)
+        Playground('xor': 2-4-1 network (tanh, sigmoid), epoch 0, training loss 0.6812)
+        """
+        session = self.session
+        sizes = "-".join(
+            str(n) for n in [session.dataset.n_features, *(layer.units for layer in session.network.layers)]
+        )
+        loss = session.train_loss[-1]
+        shown = "not finite" if loss is None else f"{loss:.4f}"
+        return (
+            f"Playground({session.dataset.name!r}: {sizes} network ({', '.join(session.activations)}), "
+            f"epoch {session.epoch}, training loss {shown})"
+        )
+
     # -- Python's side: the same actions, and the view follows ---------------------------------
     @property
     def frame(self) -> dict:

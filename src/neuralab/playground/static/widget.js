@@ -156,6 +156,7 @@ function render({ model, el }) {
     run(async () => {
       show(await kernel.ask("set_learning_rate", { learning_rate: value }));
       setMessage("error", null, "", find);
+      note(`Learning rate ${frame.learning_rate} from epoch ${frame.epoch + 1} on.`);
     });
   }
 
