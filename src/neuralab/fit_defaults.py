@@ -19,9 +19,11 @@ Examples
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
-from .data import DataError, Table, split_indices
+from .data import DataError, DataWarning, Table, split_indices
 from .errors import ValidationError
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "default_epochs",
     "hold_out",
     "patience_of",
+    "plan_validation",
 ]
 
 VALIDATION_SPLIT = 0.2
@@ -90,3 +93,42 @@ def hold_out(
     except DataError:  # too few rows (per class) to hold one out
         return table, table.take(np.arange(0))
     return table.take(train_rows), table.take(val_rows)
+
+
+def plan_validation(
+    train: Table,
+    validation: Table | None,
+    target: str,
+    *,
+    classification: bool,
+    early_stopping: int | bool | None,
+    validation_split: float,
+    seed: int | None,
+) -> tuple[Table, Table | None, int | None]:
+    """(training rows, validation rows or None, patience or None) of ``Model.fit``.
+
+    With early stopping on and no ``validation`` rows given, ``validation_split`` of
+    ``train`` is held out (``hold_out``); a table too small to hold out a row trains without
+    early stopping, with a DataWarning. Early stopping without any validation row (a
+    ``validation_split`` of 0, an empty ``validation``) is a ValidationError.
+    """
+    patience = patience_of(early_stopping)
+    if patience is not None and validation is None and validation_split:
+        train, validation = hold_out(
+            train, target, classification=classification, validation_split=validation_split, seed=seed
+        )
+        if validation.n_rows == 0:
+            warnings.warn(
+                f"{train.n_rows} rows are too few to hold out validation rows (validation_split="
+                f"{validation_split:g}): trained without early stopping. Give validation= rows, or "
+                "early_stopping=None to say so.",
+                DataWarning,
+                stacklevel=3,
+            )
+            return train, validation, None
+    if patience is not None and (validation is None or validation.n_rows == 0):
+        raise ValidationError(
+            "Early stopping needs validation rows: give validation= rows or a validation_split > 0, "
+            "or pass early_stopping=None to train for all epochs."
+        )
+    return train, validation, patience

@@ -36,8 +36,7 @@ from .fit_defaults import (
     MIN_IMPROVEMENT,
     VALIDATION_SPLIT,
     default_epochs,
-    hold_out,
-    patience_of,
+    plan_validation,
 )
 from .history import History
 from .model_evaluation import evaluate_model
@@ -224,36 +223,22 @@ class Model:
         else:
             resolved = get_optimizer(optimizer or "adam", learning_rate)
         self.optimizer = resolved
-        patience = patience_of(early_stopping)
         train = self.as_table(train, with_target=True)
         validation = None if validation is None else self.as_table(validation, with_target=True)
-        if patience is not None and validation is None and validation_split:
-            train, validation = hold_out(
-                train,
-                self.target,
-                classification=self.task == "classification",
-                validation_split=validation_split,
-                seed=seed,
-            )
-            if validation.n_rows == 0:
-                warnings.warn(
-                    f"{train.n_rows} rows are too few to hold out validation rows (validation_split="
-                    f"{validation_split:g}): trained without early stopping. Give validation= rows, or "
-                    "early_stopping=None to say so.",
-                    DataWarning,
-                    stacklevel=2,
-                )
-                patience = None
+        train, validation, patience = plan_validation(
+            train,
+            validation,
+            self.target,
+            classification=self.task == "classification",
+            early_stopping=early_stopping,
+            validation_split=validation_split,
+            seed=seed,
+        )
         X, y = self._arrays(train)
         validation_data = None if validation is None or validation.n_rows == 0 else self._arrays(validation)
         all_callbacks = list(callbacks)
         stopper = None
         if patience is not None:
-            if validation_data is None:
-                raise ValidationError(
-                    "Early stopping needs validation rows: give validation= rows or a validation_split > 0, "
-                    "or pass early_stopping=None to train for all epochs."
-                )
             stopper = EarlyStopping(patience=patience, min_delta=min_delta, restore_best_weights=True)
             all_callbacks.insert(0, stopper)
         if epochs is None:
