@@ -34,7 +34,7 @@ const HTML = `
       <h2>Network <small>hover a line: its weight and dE/dw; click a node: its picture large</small></h2>
       <div data-part="network-graph"></div>
     </section>
-    <section class="panel">
+    <section class="panel output">
       <h2>Output</h2>
       <div data-part="plane-view"></div>
       <div data-part="loss-view"></div>
