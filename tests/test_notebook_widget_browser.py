@@ -272,6 +272,21 @@ def test_a_kernel_error_is_shown_not_thrown(mounted):
     )
 
 
+def test_a_narrow_cell_stacks_the_panels_without_sideways_scroll(mounted):
+    page, _, _ = mounted
+    page.evaluate("document.getElementById('cell').style.width = '700px'")
+    sizes = page.evaluate("""() => {
+        const root = document.querySelector('.neuralab-playground');
+        const [network, output] = root.querySelectorAll('.widget-grid > .panel');
+        return { scroll: root.scrollWidth, width: root.clientWidth,
+                 networkBottom: network.getBoundingClientRect().bottom,
+                 outputTop: output.getBoundingClientRect().top }; }""")
+    assert sizes["scroll"] <= sizes["width"] == 700
+    assert sizes["outputTop"] > sizes["networkBottom"]  # the output panel went below the graph
+    page.locator(".neuralab-playground").screenshot(path=str(ARTIFACTS / "widget-700px.png"))
+    page.evaluate("document.getElementById('cell').style.width = '1100px'")
+
+
 def test_the_view_stops_listening_when_it_is_removed(mounted):
     page, _, _ = mounted
     page.evaluate("window.cleanup()")
