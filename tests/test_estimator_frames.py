@@ -103,6 +103,7 @@ def test_an_unseen_category_is_all_zero_with_one_warning_naming_it():
         warnings.simplefilter("always")
         proba = clf.predict_proba(new)
     messages = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
+    assert [w.filename for w in caught] == [__file__]  # it points at the caller's line
     assert messages == [
         "column 'island': 'Atlantis' (2 rows) was not seen in training: encoded as all-zero (no category)."
     ]

@@ -24,6 +24,7 @@ between fit and predict, but none may be missing or new.
 
 from __future__ import annotations
 
+import sys
 import warnings
 from typing import Any
 
@@ -167,8 +168,16 @@ class FrameColumns:
         report = TransformReport()
         inputs = pre.transform(table, missing="error" if self.missing == "error" else "impute", report=report)
         for message in report.messages(refuse="")[1]:
-            warnings.warn(message, DataWarning, stacklevel=4)
+            warnings.warn(message, DataWarning, stacklevel=_caller_level())
         return inputs
+
+
+def _caller_level() -> int:
+    """The ``stacklevel`` that points a warning at the first caller outside neuralab."""
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith("neuralab."):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _read(X) -> Table:
