@@ -10,7 +10,7 @@ draws. The configuration is checked in ``config``; the bounded set of sessions l
 
 from __future__ import annotations
 
-import base64
+import contextlib
 import dataclasses
 import math
 import threading
@@ -25,14 +25,12 @@ from ..network import Sequential
 from ..optimizers import get_optimizer
 from ..trace import trace
 from ..training import DivergenceRule
+from ..training.divergence import Rollback
 from .config import LIMITS, Config
 from .datasets import Dataset
 from .errors import PlaygroundInputError, TrainingBlocked
+from .pictures import PlanePictures, finite, json_matrix, json_values
 
-BOUNDARY_SIZE = 50
-"""The decision-boundary heat map is BOUNDARY_SIZE x BOUNDARY_SIZE cells."""
-UNIT_STRIDE = 2
-"""Each unit's picture takes every UNIT_STRIDE-th cell of the boundary grid, both ways (25 x 25)."""
 PLAYGROUND_DIVERGENCE = DivergenceRule(factor=10.0, floor=0.1)
 """Epoch-level rule: the training loss above 10 x max(best so far, 0.1) (or not finite) is divergence.
 
@@ -44,67 +42,10 @@ _LOSSES = {"binary": "binary_cross_entropy", "multiclass": "cross_entropy", "reg
 _OUTPUT_ACTIVATIONS = {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear"}
 
 
-def _clean(values: np.ndarray, digits: int | None = 4) -> list:
-    """Values rounded to ``digits`` decimals (None: full precision) for JSON; NaN and infinity
-    (a diverging network) become None."""
-    with np.errstate(all="ignore"):
-        array = np.asarray(values, dtype=np.float64).ravel()
-        if digits is not None:
-            array = np.round(array, digits)
-    if np.isfinite(array).all():
-        return array.tolist()
-    return [v if math.isfinite(v) else None for v in array.tolist()]
-
-
 def _built(array: np.ndarray | None) -> np.ndarray:
     """A layer's weights or biases: the session builds its network (biases in every layer) at once."""
     assert array is not None
     return array
-
-
-def _matrix(values: np.ndarray) -> list[list]:
-    """A 2-D array as nested lists at full precision (None where not finite)."""
-    array = np.asarray(values, dtype=np.float64)
-    if np.isfinite(array).all():
-        return array.tolist()
-    return [[v if math.isfinite(v) else None for v in row] for row in array.tolist()]
-
-
-def _quantised(a: np.ndarray, z: np.ndarray) -> list[dict]:
-    """Each column of ``a`` (points x units) as bytes 0..255 from its smallest to its largest
-    finite value (base64), with that range and the range of ``z``'s column (None: not finite)."""
-    with np.errstate(all="ignore"):
-        finite = np.isfinite(a)
-        lo = np.where(finite, a, np.inf).min(axis=0)
-        hi = np.where(finite, a, -np.inf).max(axis=0)
-        span = np.where(hi > lo, hi - lo, 1.0)
-        base = np.where(np.isfinite(lo), lo, 0.0)
-        scaled = (
-            np.clip(
-                np.nan_to_num(a, nan=0.0, posinf=np.inf, neginf=-np.inf),
-                base,
-                np.where(np.isfinite(hi), hi, base),
-            )
-            - base
-        ) / span
-        q = np.rint(np.nan_to_num(scaled) * 255).astype(np.uint8)
-        z_finite = np.isfinite(z)
-        z_lo = np.where(z_finite, z, np.inf).min(axis=0)
-        z_hi = np.where(z_finite, z, -np.inf).max(axis=0)
-    columns = np.ascontiguousarray(q.T)
-    return [
-        {
-            "lo": _finite(float(lo[i])),
-            "hi": _finite(float(hi[i])),
-            "q": base64.b64encode(columns[i].tobytes()).decode("ascii"),
-            "z": [_finite(float(z_lo[i])), _finite(float(z_hi[i]))],
-        }
-        for i in range(a.shape[1])
-    ]
-
-
-def _finite(value: float) -> float | None:
-    return float(value) if math.isfinite(value) else None
 
 
 NO_GRADIENT = "no_gradient"
@@ -213,6 +154,7 @@ class Session:
         self.id = session_id
         self.config = config
         self.dataset = dataset
+        self.pictures = PlanePictures(dataset)
         self.loss = _LOSSES[dataset.task]
         if network is None:
             layers = [Dense(units, activation) for units, activation in config.hidden]
@@ -260,8 +202,8 @@ class Session:
     def _record_losses(self) -> None:
         data = self.dataset
         with np.errstate(all="ignore"):
-            self.train_loss.append(_finite(self.network.evaluate(data.X_train, data.y_train, self.loss)))
-            self.test_loss.append(_finite(self.network.evaluate(data.X_test, data.y_test, self.loss)))
+            self.train_loss.append(finite(self.network.evaluate(data.X_train, data.y_train, self.loss)))
+            self.test_loss.append(finite(self.network.evaluate(data.X_test, data.y_test, self.loss)))
 
     def _keep_gradients(self) -> None:
         """Keep dE/dW of the full training set that the last measured pass (``layer_statistics``,
@@ -272,7 +214,7 @@ class Session:
         if diagnosis.status == NO_GRADIENT:
             diagnosis = _no_gradient(diagnosis, self.activations)
         self.diagnosis = diagnosis
-        self.gradient_norms = [_finite(n) for n in diagnosis.gradient_norms]
+        self.gradient_norms = [finite(n) for n in diagnosis.gradient_norms]
 
     @property
     def _layers(self) -> list[Dense]:
@@ -332,8 +274,11 @@ class Session:
     def _train_epoch(self) -> None:
         data, config, network = self.dataset, self.config, self.network
         epoch = self.epoch + 1
-        before = network.get_weights()
-        optimizer_before = self.optimizer.get_state()  # momentum/moments go back with the weights
+        # The weights and the optimizer's state (momentum, moments) at this epoch's start, put
+        # back if the epoch diverges: fit's own Rollback, asked at the epoch's level.
+        rollback = Rollback(network.parameters(), self.optimizer, penalised=bool(config.l1 or config.l2))
+        rollback.epoch_started()
+        before = rollback.snapshots[0]  # [W1, b1, W2, b2, ...] at the epoch's start
         monitor = GradientMonitor(data.X_train, data.y_train, epochs=[epoch])
         try:
             network.fit(
@@ -370,8 +315,9 @@ class Session:
                 f"learning rate, e.g. {rate / 10:g}. The weights from before this epoch were kept."
             )
             self.divergence_blocks = True
-            network.set_weights(before)
-            self.optimizer.set_state(optimizer_before)
+            with contextlib.suppress(DivergenceError):  # the words above are the playground's rule
+                # batch=1: the bad loss came after this epoch's steps, so its start is put back
+                rollback.fail(math.inf if value is None else value, epoch, batch=1)
             return
         self.divergence = None  # this epoch trained: the last divergence is history
         self._keep_gradients()  # the monitor's full-batch pass at this epoch's weights
@@ -393,51 +339,13 @@ class Session:
             )
 
     # -- what the page draws -------------------------------------------------------------------
-    def _plane(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """One forward pass over the BOUNDARY_SIZE^2 plane grid: per layer z = a W + b and a = f(z),
-        each of shape (BOUNDARY_SIZE^2, units), in float64 (the picture, not the training)."""
-        a = self.dataset.grid(BOUNDARY_SIZE)
-        zs, outputs = [], []
-        with np.errstate(all="ignore"):
-            for layer in self._layers:
-                z = a @ _built(layer.weights).astype(np.float64) + _built(layer.biases).astype(np.float64)
-                a = layer.activation.forward(z)
-                zs.append(z)
-                outputs.append(a)
-        return zs, outputs
-
-    def boundary(self, output: np.ndarray) -> dict:
-        """The output over the drawn plane: probability of class 1 (binary), predicted class and its
-        probability (multiclass) or the prediction (regression), row-major, top row first."""
-        result = {"size": BOUNDARY_SIZE, "extent": list(self.dataset.extent)}
-        if self.dataset.task == "multiclass":
-            result["values"] = np.argmax(output, axis=1).tolist()
-            result["confidence"] = _clean(output.max(axis=1), 3)
-        else:
-            result["values"] = _clean(output[:, 0], 4)
-        return result
-
-    def unit_maps(self, zs: list[np.ndarray], outputs: list[np.ndarray]) -> list[list[dict]]:
-        """Each unit's output a over the plane, every layer (output included): [layer][unit] ->
-        {"lo", "hi": the range of a, "z": [min z, max z], "q": the map as base64 bytes, 0..255
-        from lo to hi, row-major, top row first}. The inputs' maps are layer 0."""
-        size = BOUNDARY_SIZE
-        keep: np.ndarray = np.zeros((size, size), dtype=bool)
-        keep[::UNIT_STRIDE, ::UNIT_STRIDE] = True
-        keep = keep.ravel()
-        grid = self.dataset.grid(size)[keep]
-        layers = [_quantised(grid, grid)]
-        for z, a in zip(zs, outputs, strict=True):
-            layers.append(_quantised(a[keep], z[keep]))
-        return layers
-
     def parameters_now(self) -> dict:
         """The weights (per layer, in x out), the biases and dE/dW of the full training set at
         these weights (per layer, in x out), at full precision (None where not finite)."""
         return {
-            "weights": [_matrix(_built(layer.weights)) for layer in self._layers],
-            "biases": [_clean(_built(layer.biases), None) for layer in self._layers],
-            "weight_gradients": [_matrix(g) for g in self.weight_gradients],
+            "weights": [json_matrix(_built(layer.weights)) for layer in self._layers],
+            "biases": [json_values(_built(layer.biases), None) for layer in self._layers],
+            "weight_gradients": [json_matrix(g) for g in self.weight_gradients],
         }
 
     def frame(self, *, since: int = 0, include_data: bool = False) -> dict:
@@ -452,14 +360,12 @@ class Session:
 
     def _frame(self, since: int, include_data: bool) -> dict:
         diagnosis = self.diagnosis
-        zs, outputs = self._plane()
         frame = {
             "session": self.id,
             "epoch": self.epoch,
             "learning_rate": self.config.learning_rate,  # it may change mid-run
             "losses": {"start": since, "train": self.train_loss[since:], "test": self.test_loss[since:]},
-            "boundary": self.boundary(outputs[-1]),
-            "units": self.unit_maps(zs, outputs),
+            **self.pictures.draw(self.network),
             **self.parameters_now(),
             "gradient_norms": self.gradient_norms,
             "diagnosis": None
@@ -521,9 +427,9 @@ class Session:
                 X, y = network.prepare_data(data.X_train, data.y_train, network.check_loss(self.loss))
                 statistics = layer_statistics(network, X, y, network.check_loss(self.loss), self.epoch)
             self._keep_gradients()
-            self.gradient_norms = [_finite(n) for n in statistics.gradient_norms]
+            self.gradient_norms = [finite(n) for n in statistics.gradient_norms]
             frame = self._frame(self.epoch + 1, False)
-        return {"step": step, "loss_before": step["loss"], "loss_after": _finite(after), "frame": frame}
+        return {"step": step, "loss_before": step["loss"], "loss_after": finite(after), "frame": frame}
 
     def _explain(self, sample: int):
         data = self.dataset
@@ -551,25 +457,27 @@ class Session:
                 {
                     "index": layer.index,
                     "activation": layer.activation,
-                    "z": _clean(layer.z[0]),
-                    "a": _clean(layer.a[0]),
-                    "derivative": None if layer.derivative is None else _clean(layer.derivative[0], None),
+                    "z": json_values(layer.z[0]),
+                    "a": json_values(layer.a[0]),
+                    "derivative": (
+                        None if layer.derivative is None else json_values(layer.derivative[0], None)
+                    ),
                     # Full precision: rounding to decimals would show a vanishing 6e-5 as 0.
-                    "grad_a": _clean(layer.grad_a[0], None),
-                    "grad_z": _clean(layer.grad_z[0], None),
-                    "x": _clean(np.asarray(layer.inputs)[0], None),
-                    "grad_weights": _matrix(grad_w),
-                    "grad_weights_norm": _finite(float(np.linalg.norm(grad_w))),
-                    "step_norm": _finite(float(np.linalg.norm(step))),
+                    "grad_a": json_values(layer.grad_a[0], None),
+                    "grad_z": json_values(layer.grad_z[0], None),
+                    "x": json_values(np.asarray(layer.inputs)[0], None),
+                    "grad_weights": json_matrix(grad_w),
+                    "grad_weights_norm": finite(float(np.linalg.norm(grad_w))),
+                    "step_norm": finite(float(np.linalg.norm(step))),
                     "shape": list(grad_w.shape),
                 }
             )
         return {
             "sample": sample,
-            "inputs": _clean(result.inputs[0]),
-            "target": _clean(result.target[0]),
-            "output": _clean(result.output[0]),
-            "loss": _finite(result.loss),
+            "inputs": json_values(result.inputs[0]),
+            "target": json_values(result.target[0]),
+            "output": json_values(result.output[0]),
+            "loss": finite(result.loss),
             "loss_name": result.loss_name,
             "loss_formula": result.loss_formula,
             "learning_rate": result.learning_rate,
@@ -579,9 +487,7 @@ class Session:
 
 
 __all__ = [
-    "BOUNDARY_SIZE",
     "PLAYGROUND_DIVERGENCE",
-    "UNIT_STRIDE",
     "Session",
     "check_network",
     "output_units",
