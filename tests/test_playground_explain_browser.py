@@ -1,7 +1,7 @@
 """A step explained on the graph, in real Chromium: click a training point (it is ringed), the
 forward pass layer by layer (z and a on the nodes), the backward pass from the output layer
 down (dE/dz on the nodes, dE/dw on the lines, a weight's chain rule with numbers), and
-"Apply this step" moving the weights by -lr dE/dw."""
+"Apply this step" moving the weights by the step of the chosen point's mini-batch."""
 
 from __future__ import annotations
 
@@ -55,6 +55,12 @@ def test_click_a_point_then_walk_forward_and_backward_on_the_graph(page: Page):
     tip = page.locator("#weight-tip")
     expect(tip).to_contain_text(f"Sample {chosen}: dE/dw = dE/da")
     expect(tip).to_contain_text("× f'(z)")
+    expect(tip).to_contain_text("Mean over its batch of 10: dE/dw = ")
+    # The batch: the chosen point's mini-batch in the next epoch, and the text says so.
+    assert chosen in step["batch"]["samples"] and step["batch"]["size"] == 10
+    expect(page.locator("#explanation")).to_contain_text(
+        f"mini-batch {step['batch']['index'] + 1} of {step['batch']['count']} in epoch 1"
+    )
     layer = step["layers"][0]
     product = layer["grad_a"][4] * layer["derivative"][4] * layer["x"][1]
     assert product == pytest.approx(layer["grad_weights"][1][4], rel=1e-4, abs=1e-9)
@@ -72,11 +78,11 @@ def test_apply_this_step_moves_the_weights_by_minus_lr_times_the_gradient(page: 
     assert step is not None and step["sample"] == int(page.locator("#sample").input_value())
     session = store.sessions[page.evaluate("state.session")]
     before = [layer.weights.copy() for layer in session.network.layers]
-    # The weight this sample's gradient moves most.
+    # The weight the batch's gradient moves most.
     _, layer, source, target = max(
         (abs(g), index, i, j)
         for index, info in enumerate(step["layers"])
-        for i, row in enumerate(info["grad_weights"])
+        for i, row in enumerate(info["batch_grad_weights"])
         for j, g in enumerate(row)
     )
     where = f'[data-layer="{layer + 1}"][data-from="{source}"][data-to="{target}"]'
@@ -84,9 +90,14 @@ def test_apply_this_step_moves_the_weights_by_minus_lr_times_the_gradient(page: 
     shown_before = float(line.get_attribute("data-weight"))
     page.click("#apply-step")
     result = page.locator("#apply-result")
-    expect(result).to_contain_text(f"for sample {step['sample']}: its loss E went from")
+    expect(result).to_contain_text(
+        f"on the mini-batch of sample {step['sample']} (10 samples): the batch's loss"
+    )
     assert float(result.get_attribute("data-after")) < float(result.get_attribute("data-before"))
-    expected = shown_before - step["learning_rate"] * step["layers"][layer]["grad_weights"][source][target]
+    # sgd: W <- W - lr x the batch's mean dE/dW (test_playground_steps.py: it is the engine's step)
+    expected = (
+        shown_before - step["learning_rate"] * step["layers"][layer]["batch_grad_weights"][source][target]
+    )
     expect(line).not_to_have_attribute("data-weight", str(shown_before))
     assert float(line.get_attribute("data-weight")) == pytest.approx(expected, rel=1e-5, abs=1e-7)
     after = [layer.weights for layer in session.network.layers]

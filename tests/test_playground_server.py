@@ -829,20 +829,26 @@ def test_the_three_class_sets_train_a_softmax_output(client, name):
     assert again["data"]["train"] == frame["data"]["train"]  # seeded
 
 
-def test_apply_takes_the_explained_step_and_nothing_else(client):
+def test_apply_takes_the_explained_batch_step_and_nothing_else(client):
     frame = _create(client, n_samples=100, optimizer="momentum")
     session = frame["session"]
     step = client.get(f"/api/sessions/{session}/explain?sample=4").json()
+    assert 4 in step["batch"]["samples"] and step["batch"]["size"] == 10 and step["optimizer"] == "momentum"
     answer = client.post(f"/api/sessions/{session}/apply", json={"sample": 4}).json()
     assert answer["step"]["loss"] == step["loss"] == answer["loss_before"]
-    assert answer["loss_after"] < answer["loss_before"]  # a small step down the sample's own gradient
+    assert answer["batch_loss_before"] == step["batch"]["loss"]
+    assert answer["batch_loss_after"] < answer["batch_loss_before"]  # a small step down the batch's gradient
     rate = step["learning_rate"]
     pairs = zip(frame["weights"], answer["frame"]["weights"], step["layers"], strict=True)
-    for before, after, layer in pairs:
+    for (
+        before,
+        after,
+        layer,
+    ) in pairs:  # momentum's first step from rest is W <- W - lr dE/dW (the batch mean)
         np.testing.assert_allclose(
-            np.array(after), np.array(before) - rate * np.array(layer["grad_weights"]), atol=1e-6
-        )  # W <- W - lr dE/dW, float32
-        x, grad_z = np.array(layer["x"]), np.array(layer["grad_z"])
+            np.array(after), np.array(before) - rate * np.array(layer["batch_grad_weights"]), atol=1e-6
+        )
+        x, grad_z = np.array(layer["x"]), np.array(layer["grad_z"])  # the sample's own term
         np.testing.assert_allclose(np.array(layer["grad_weights"]), np.outer(x, grad_z), rtol=1e-5, atol=1e-9)
     assert answer["frame"]["epoch"] == 0  # a step, not an epoch
     bad = client.post(f"/api/sessions/{session}/apply", json={"sample": 500})

@@ -68,7 +68,7 @@ def test_views_mount_on_bare_elements_and_draw_frames_fed_by_hand(page: Page, st
     sample = int(asked[0][1])
     expect(widget.locator('[data-part="explanation"]')).to_contain_text(f"Sample {sample}:")
     widget.locator('[data-part="apply-step"]').click()
-    expect(widget.locator('[data-part="apply-result"]')).to_contain_text(f"for sample {sample}")
+    expect(widget.locator('[data-part="apply-result"]')).to_contain_text(f"mini-batch of sample {sample}")
     assert page.evaluate("widget.asked.map((a) => a[0])") == ["explain", "apply", "explain"]
     page.wait_for_function("widget.answered.length === 2")  # the step of the new weights is drawn
     # A frame from elsewhere (the weights moved): the explained step leaves the graph.

@@ -23,13 +23,13 @@ from ..errors import DivergenceError, NotTrainableError
 from ..layers import Dense
 from ..network import Sequential
 from ..optimizers import get_optimizer
-from ..trace import trace
 from ..training import DivergenceRule
 from ..training.divergence import Rollback
 from .config import LIMITS, Config
 from .datasets import Dataset
 from .errors import PlaygroundInputError, TrainingBlocked
 from .pictures import PlanePictures, finite, json_matrix, json_values
+from .steps import apply_step, explain_step, fit_seed
 
 PLAYGROUND_DIVERGENCE = DivergenceRule(factor=10.0, floor=0.1)
 """Epoch-level rule: the training loss above 10 x max(best so far, 0.1) (or not finite) is divergence.
@@ -40,12 +40,6 @@ clipped logarithm and would never reach fit's 10^4 x best.
 
 _LOSSES = {"binary": "binary_cross_entropy", "multiclass": "cross_entropy", "regression": "mse"}
 _OUTPUT_ACTIVATIONS = {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear"}
-
-
-def _built(array: np.ndarray | None) -> np.ndarray:
-    """A layer's weights or biases: the session builds its network (biases in every layer) at once."""
-    assert array is not None
-    return array
 
 
 NO_GRADIENT = "no_gradient"
@@ -291,7 +285,7 @@ class Session:
                 batch_size=config.batch_size,
                 l2=config.l2,
                 l1=config.l1,
-                seed=(config.seed * 100_003 + epoch) % 2**32,
+                seed=fit_seed(config, epoch),  # steps.epoch_order: the order it visits the rows in
                 callbacks=[monitor],
             )
         except DivergenceError as exc:  # fit kept the weights from before the bad step
@@ -343,8 +337,9 @@ class Session:
         """The weights (per layer, in x out), the biases and dE/dW of the full training set at
         these weights (per layer, in x out), at full precision (None where not finite)."""
         return {
-            "weights": [json_matrix(_built(layer.weights)) for layer in self._layers],
-            "biases": [json_values(_built(layer.biases), None) for layer in self._layers],
+            # parameters() of a built Dense with biases: [W, b]
+            "weights": [json_matrix(layer.parameters()[0]) for layer in self._layers],
+            "biases": [json_values(layer.parameters()[1], None) for layer in self._layers],
             "weight_gradients": [json_matrix(g) for g in self.weight_gradients],
         }
 
@@ -399,91 +394,49 @@ class Session:
         return frame
 
     def explain(self, sample: int) -> dict:
-        """One backprop step for training sample ``sample`` with ``neuralab.trace``.
-
-        Returns the inputs, target, output and loss E, and per layer its inputs x, z, a = f(z),
-        f'(z), dE/da, dE/dz = dE/da * f'(z) for each unit, dE/dW = x^T dE/dz (in x out), with
-        ||dE/dW|| and the step's size.
-        """
+        """The training step of the mini-batch that holds training sample ``sample`` in the next
+        epoch's order, from the weights now (``steps.explain_step``): sample i's forward values
+        and own chain-rule factors beside the batch's mean dE/dW."""
         with self.lock:
-            return self._explain(sample)[0]
+            self._check_explainable()
+            return explain_step(
+                self.network, self.dataset, self.config, loss=self.loss, epoch=self.epoch, sample=sample
+            )[0]
 
     def apply_step(self, sample: int) -> dict:
-        """Take the explained step: W <- W - learning_rate * dE/dW (and the biases likewise) for
-        training sample ``sample``, the plain gradient step of that one sample (the optimizer's
-        state and the epoch stay). Returns the step as ``explain`` shows it, the sample's loss
-        before and after, and the frame of the new weights."""
+        """Take the explained step: exactly the engine's optimizer step for that batch (the
+        epoch stays; the optimizer's state moves on as a training step moves it). Returns the
+        step as ``explain`` showed it, the batch's loss and sample i's loss before and after,
+        and the frame of the new weights."""
         with self.lock:
-            step, result = self._explain(sample)
-            network = self.network
-            weights = []
-            for layer in result.layers:
-                weights += [np.asarray(layer.new_weights), np.asarray(layer.new_biases)]
-            network.set_weights(weights)
-            data = self.dataset
+            self._check_explainable()
+            network, data, loss = self.network, self.dataset, self.loss
+            step, rows = explain_step(network, data, self.config, loss=loss, epoch=self.epoch, sample=sample)
+            try:
+                apply_step(network, data, self.config, self.optimizer, loss=loss, epoch=self.epoch, rows=rows)
+            except DivergenceError as exc:  # fit kept the weights from before the step
+                raise TrainingBlocked(str(exc)) from None
+            one = slice(sample, sample + 1)
             with np.errstate(all="ignore"):
-                one = slice(sample, sample + 1)
-                after = float(network.evaluate(data.X_train[one], data.y_train[one], self.loss))
-                X, y = network.prepare_data(data.X_train, data.y_train, network.check_loss(self.loss))
-                statistics = layer_statistics(network, X, y, network.check_loss(self.loss), self.epoch)
+                batch_after = float(network.evaluate(data.X_train[rows], data.y_train[rows], loss))
+                after = float(network.evaluate(data.X_train[one], data.y_train[one], loss))
+                X, y = network.prepare_data(data.X_train, data.y_train, network.check_loss(loss))
+                statistics = layer_statistics(network, X, y, network.check_loss(loss), self.epoch)
             self._keep_gradients()
             self.gradient_norms = [finite(n) for n in statistics.gradient_norms]
             frame = self._frame(self.epoch + 1, False)
-        return {"step": step, "loss_before": step["loss"], "loss_after": finite(after), "frame": frame}
+        return {
+            "step": step,
+            "loss_before": step["loss"],
+            "loss_after": finite(after),
+            "batch_loss_before": step["batch"]["loss"],
+            "batch_loss_after": finite(batch_after),
+            "frame": frame,
+        }
 
-    def _explain(self, sample: int):
-        data = self.dataset
-        if isinstance(sample, bool) or not isinstance(sample, int) or not 0 <= sample < data.X_train.shape[0]:
-            n_train = data.X_train.shape[0]
-            raise PlaygroundInputError(
-                f"`sample` must be a training-sample index from 0 to {n_train - 1} "
-                f"(the training set has {n_train} samples). Got {sample!r}."
-            )
+    def _check_explainable(self) -> None:
         if self.not_trainable:
             raise TrainingBlocked(self.not_trainable)
-        with np.errstate(all="ignore"):
-            result = trace(
-                self.network,
-                data.X_train[sample : sample + 1],
-                data.y_train[sample : sample + 1],
-                loss=self.loss,
-                learning_rate=self.config.learning_rate,
-            )
-        layers = []
-        for layer in result.layers:
-            grad_w = np.asarray(layer.grad_weights)
-            step = np.asarray(layer.new_weights) - np.asarray(layer.weights)
-            layers.append(
-                {
-                    "index": layer.index,
-                    "activation": layer.activation,
-                    "z": json_values(layer.z[0]),
-                    "a": json_values(layer.a[0]),
-                    "derivative": (
-                        None if layer.derivative is None else json_values(layer.derivative[0], None)
-                    ),
-                    # Full precision: rounding to decimals would show a vanishing 6e-5 as 0.
-                    "grad_a": json_values(layer.grad_a[0], None),
-                    "grad_z": json_values(layer.grad_z[0], None),
-                    "x": json_values(np.asarray(layer.inputs)[0], None),
-                    "grad_weights": json_matrix(grad_w),
-                    "grad_weights_norm": finite(float(np.linalg.norm(grad_w))),
-                    "step_norm": finite(float(np.linalg.norm(step))),
-                    "shape": list(grad_w.shape),
-                }
-            )
-        return {
-            "sample": sample,
-            "inputs": json_values(result.inputs[0]),
-            "target": json_values(result.target[0]),
-            "output": json_values(result.output[0]),
-            "loss": finite(result.loss),
-            "loss_name": result.loss_name,
-            "loss_formula": result.loss_formula,
-            "learning_rate": result.learning_rate,
-            "layers": layers,
-            "features": data.feature_names,
-        }, result
 
 
 __all__ = [

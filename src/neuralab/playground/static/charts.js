@@ -23,8 +23,9 @@ function valueColour(value, confidence, data) {
 // The output over the plane (``boundary`` from a frame) with the training points (white edge)
 // and, unless ``showTest`` is false, the test points (dark edge). ``discretize``: every cell in
 // its predicted class's full colour (classification only). ``highlight``: a training point's
-// index, ringed.
-export function drawBoundary(canvas, boundary, data, { showTest = true, discretize = false, highlight = null } = {}) {
+// index, ringed; ``batch``: the indices of its mini-batch, thinly ringed.
+export function drawBoundary(canvas, boundary, data,
+                             { showTest = true, discretize = false, highlight = null, batch = null } = {}) {
   const ctx = canvas.getContext("2d");
   const { size, extent, values, confidence } = boundary;
   const task = data.task;
@@ -55,6 +56,15 @@ export function drawBoundary(canvas, boundary, data, { showTest = true, discreti
       ctx.lineWidth = edge === "#fff" ? 1 : 1.4;
       ctx.stroke();
     }
+  }
+  for (const k of batch || []) {  // the other samples of its mini-batch, thin rings
+    if (k === highlight || !data.train[k]) continue;
+    const [x, y] = data.train[k];
+    ctx.beginPath();
+    ctx.arc(px(x), py(y), 6, 0, 2 * Math.PI);
+    ctx.strokeStyle = "#1f2933";
+    ctx.lineWidth = 1;
+    ctx.stroke();
   }
   if (highlight !== null && data.train[highlight]) {  // the training point a step explains
     const [x, y] = data.train[highlight];

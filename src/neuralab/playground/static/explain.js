@@ -1,19 +1,29 @@
-// "Explain this step" as text: one sample's forward values and chain-rule factors (a step from
-// /explain). Pure functions of the step: chainRule (one weight's product with numbers) and
-// renderExplanation (the folded per-layer tables).
+// "Explain this step" as text: the mini-batch step that holds a chosen sample (a step from
+// /explain): the sample's forward values and own chain-rule factors beside the batch's mean
+// gradient. Pure functions of the step: chainRule (one weight's product with numbers),
+// stepWords (the update in words) and renderExplanation (the folded per-layer tables).
 import { fmt } from "./format.js";
 
-// One weight's chain rule for the explained sample, with numbers (as the tour's two-neuron table):
-// dE/dw = dE/da · f'(z) · x = dE/dz · x.
+// How the optimizer turns the batch's dE/dw ``g`` into a step, in words.
+export function stepWords(step, g) {
+  return step.optimizer === "sgd"
+    ? `the step moves w by −${step.learning_rate} × ${fmt(g)}`
+    : `the ${step.optimizer} optimizer's step starts from it (learning rate ${step.learning_rate})`;
+}
+
+// One weight's chain rule with numbers (as the tour's two-neuron table): the chosen sample's own
+// term dE_k/dw = dE/da · f'(z) · x = dE/dz · x, beside the batch mean the step is taken on.
 export function chainRule(step, layer, from, to) {
   const info = step.layers[layer - 1];
   const x = info.x[from];
-  const g = info.grad_weights[from][to];
+  const own = info.grad_weights[from][to];
+  const mean = info.batch_grad_weights[from][to];
   const derivative = info.derivative === null ? null : info.derivative[to];
   const factors = derivative === null
     ? `dE/dz ${fmt(info.grad_z[to])} (softmax and cross-entropy: output − target) × x ${fmt(x)}`
     : `dE/da ${fmt(info.grad_a[to])} × f'(z) ${fmt(derivative)} × x ${fmt(x)}`;
-  return `dE/dw = ${factors} = ${fmt(g)}; the step moves w by −${step.learning_rate} × ${fmt(g)}`;
+  return `dE/dw = ${factors} = ${fmt(own)}. Mean over its batch of ${step.batch.size}: ` +
+    `dE/dw = ${fmt(mean)}; ${stepWords(step, mean)}`;
 }
 
 // The tables of one step, one per layer, output layer first (the order backprop visits them);
@@ -24,9 +34,23 @@ export function renderExplanation(box, step) {
   const inputs = step.inputs.map((v, i) => `${step.features[i]} = ${fmt(v)}`).join(", ");
   p(`Sample ${step.sample}: ${inputs}; target ${step.target.map(fmt).join(", ")}; ` +
     `output ${step.output.map(fmt).join(", ")}.`);
-  p(`Error ${step.loss_formula}: E = ${fmt(step.loss)}.`);
-  p("Forward: z = x W + b, a = f(z). Backward (chain rule, output layer first): dE/dz = dE/da × f'(z), " +
-    "dE/dW = xᵀ dE/dz, and dE/da of the layer below = dE/dz Wᵀ. Update: W ← W − learning rate × dE/dW.");
+  p(`Error ${step.loss_formula}: E = ${fmt(step.loss)} for this sample.`);
+  const batch = step.batch;
+  const others = batch.samples.filter((k) => k !== step.sample);
+  const shown = others.length > 12 ? `${others.slice(0, 12).join(", ")}, …` : others.join(", ");
+  p(batch.count === 1
+    ? `Training takes one step on all ${batch.size} training samples (batch size all); its loss is E = ` +
+      `${fmt(batch.loss)}, its dE/dW the mean of every sample's own.`
+    : `Training takes this sample in mini-batch ${batch.index + 1} of ${batch.count} in epoch ${batch.epoch}, ` +
+      `with ${others.length} others (${shown}). The step is taken on the batch: E = ${fmt(batch.loss)} ` +
+      `(its mean) and dE/dW = the mean of its ${batch.size} samples' own dE/dW.`);
+  const penalty = step.penalty.l1 || step.penalty.l2
+    ? ` The L1/L2 penalty adds ${step.penalty.l1} sign(W) + ${step.penalty.l2} W to it.` : "";
+  const update = step.optimizer === "sgd" ? "W ← W − learning rate × dE/dW (batch mean)"
+    : `the ${step.optimizer} optimizer's step from dE/dW (batch mean)`;
+  p("Forward: z = x W + b, a = f(z). Backward (chain rule, output layer first), for this sample: " +
+    "dE/dz = dE/da × f'(z), dE/dW = xᵀ dE/dz, and dE/da of the layer below = dE/dz Wᵀ. " +
+    `Update: ${update}.${penalty}`);
   for (const layer of [...step.layers].reverse()) {
     const last = layer.index === step.layers.length;
     const fold = document.createElement("details");
@@ -34,8 +58,8 @@ export function renderExplanation(box, step) {
     fold.dataset.layer = String(layer.index);
     const title = document.createElement("summary");
     title.textContent = `Layer ${layer.index} (${layer.activation}${last ? ", output" : ""}): ` +
-      `‖dE/dW‖ = ${fmt(layer.grad_weights_norm)}, so the step moves W by ${fmt(layer.step_norm)} ` +
-      `(learning rate ${step.learning_rate}).`;
+      `batch mean ‖dE/dW‖ = ${fmt(layer.grad_weights_norm)}` +
+      (step.optimizer === "sgd" ? `, so the step moves W by ${fmt(layer.step_norm)} (learning rate ${step.learning_rate}).` : ".");
     fold.append(title);
     box.append(fold);
     const table = document.createElement("table");

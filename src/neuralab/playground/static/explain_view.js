@@ -20,7 +20,7 @@ const HTML = `
     <button data-part="stage-prev" type="button" disabled>◀ Previous</button>
     <button data-part="stage-next" type="button" disabled>Next ▶</button>
     <button data-part="apply-step" type="button" disabled
-      title="W ← W − learning rate × dE/dW for this sample">Apply this step</button>
+      title="the optimizer's step on the mini-batch of this sample, as training takes it">Apply this step</button>
   </div>
   <p data-part="stage-note" class="hint" aria-live="polite"></p>
   <p data-part="apply-result" class="apply-result" aria-live="polite"></p>
@@ -40,7 +40,7 @@ export function mountExplain(root, { ids = false, source, network, plane = null,
     parts["stage-prev"].disabled = !step || view.stage <= 0;
     parts["stage-next"].disabled = !step || view.stage >= 2 * layers - 1;
     parts["apply-step"].disabled = !step || busy;
-    if (plane) plane.highlight(step ? step.sample : null);
+    if (plane) plane.highlight(step ? step.sample : null, step ? step.batch.samples : null);
     if (!step || !network.graph) {
       network.clearStep();
       parts["stage-note"].textContent = "";
@@ -52,7 +52,8 @@ export function mountExplain(root, { ids = false, source, network, plane = null,
       ? `Forward, ${layerName(view.stage + 1, count)}: z = x W + b and a = f(z) for sample ${step.sample} ` +
         `(its loss E = ${fmt(step.loss)}). Next ▶ goes on.`
       : `Backward, ${layerName(2 * layers - view.stage, count)}: dE/dz = dE/da × f'(z) on each node, ` +
-        "dE/dw = x × dE/dz on each dashed line (hover one for its chain rule).";
+        "dE/dw = x × dE/dz on each dashed line: the mean over the sample's mini-batch, which the step uses " +
+        "(hover one for this sample's own chain rule beside it).";
   }
 
   function show(step, stage) {
@@ -105,11 +106,14 @@ export function mountExplain(root, { ids = false, source, network, plane = null,
         applying = false;
       }
       const result = parts["apply-result"];
-      result.textContent = `Applied W ← W − ${answer.step.learning_rate} × dE/dW for sample ${sample}: ` +
-        `its loss E went from ${fmt(answer.loss_before)} to ${fmt(answer.loss_after)}.` +
-        largestMove(before, answer.frame.weights, answer.step.features);
-      result.dataset.before = String(answer.loss_before);
-      result.dataset.after = String(answer.loss_after);
+      const step = answer.step;
+      const rule = step.optimizer === "sgd" ? `W ← W − ${step.learning_rate} × dE/dW` : `the ${step.optimizer} step`;
+      result.textContent = `Applied ${rule} on the mini-batch of sample ${sample} (${step.batch.size} samples): ` +
+        `the batch's loss E went from ${fmt(answer.batch_loss_before)} to ${fmt(answer.batch_loss_after)}, ` +
+        `sample ${sample}'s own from ${fmt(answer.loss_before)} to ${fmt(answer.loss_after)}.` +
+        largestMove(before, answer.frame.weights, step.features);
+      result.dataset.before = String(answer.batch_loss_before);
+      result.dataset.after = String(answer.batch_loss_after);
       show(await source.explain(sample), stage);  // the step of the new weights, at the same stage
     });
   }

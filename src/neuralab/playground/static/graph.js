@@ -141,8 +141,9 @@ export function createGraph(element, net, handlers = {}) {
   const graph = {
     element, lines, nodes, sizes, weightScale: 1, unitScale: 1,
     // One sample's step on the graph (``step`` from /explain), up to ``stage``: stages 0..L-1 run
-    // forward (layer stage+1 gets z and a), stages L..2L-1 backward from the output layer
-    // (layer 2L-stage gets dE/dz on its nodes and dE/dw on its lines).
+    // forward (layer stage+1 gets the sample's z and a), stages L..2L-1 backward from the output
+    // layer (layer 2L-stage gets the sample's dE/dz on its nodes; its lines get the batch mean
+    // dE/dw as data-batch-gradient and the sample's own term as data-sample-gradient).
     showStep(step, stage) {
       graph.clearStep();
       const layers = step.layers.length;
@@ -163,9 +164,11 @@ export function createGraph(element, net, handlers = {}) {
         for (let layer = layers; layer >= lowest; layer -= 1) {
           const info = step.layers[layer - 1];
           info.grad_z.forEach((g, unit) => badge(layer, unit, `dE/dz ${short(g)}`, "backward"));
-          info.grad_weights.forEach((row, from) => row.forEach((g, to) => {
+          info.batch_grad_weights.forEach((row, from) => row.forEach((g, to) => {
             const line = lines[layer - 1][from][to];
-            line.dataset.sampleGradient = g === null ? "NaN" : String(g);
+            line.dataset.batchGradient = g === null ? "NaN" : String(g);
+            const own = info.grad_weights[from][to];
+            line.dataset.sampleGradient = own === null ? "NaN" : String(own);
             line.classList.add("explained");
           }));
         }
@@ -177,6 +180,7 @@ export function createGraph(element, net, handlers = {}) {
       for (const line of element.querySelectorAll("line.explained")) {
         line.classList.remove("explained");
         delete line.dataset.sampleGradient;
+        delete line.dataset.batchGradient;
       }
       delete element.dataset.stage;
     },

@@ -1,8 +1,9 @@
 // The plane view: the network's output over the plane (the decision boundary) with the data,
 // its colour key and the show-test / discretize toggles. Exports mountPlane(root, options).
 // Fed frames like every view (see views.js): start(full) with a frame that carries ``data``,
-// update(frame) for each frame, clear() when nothing is built; highlight(index) rings a
-// training point. A click on the plane calls options.onPick(index of the nearest training point).
+// update(frame) for each frame, clear() when nothing is built; highlight(index, rows) rings a
+// training point (and thinly the other rows of its mini-batch). A click on the plane calls
+// options.onPick(index of the nearest training point).
 import { clearCanvas, drawBoundary, outputLegend } from "./charts.js";
 import { mount } from "./dom.js";
 
@@ -22,11 +23,13 @@ export function mountPlane(root, { ids = false, onPick = null } = {}) {
   let data = null;
   let frame = null;
   let chosen = null;
+  let batch = null;
 
   function draw() {
     if (!frame || !data) return;
     drawBoundary(parts.boundary, frame.boundary, data,
-                 { showTest: parts["show-test"].checked, discretize: parts.discretize.checked, highlight: chosen });
+                 { showTest: parts["show-test"].checked, discretize: parts.discretize.checked,
+                   highlight: chosen, batch });
   }
 
   // The training point nearest to a click, in the plane's coordinates.
@@ -54,6 +57,7 @@ export function mountPlane(root, { ids = false, onPick = null } = {}) {
     start(full) {
       data = full.data;
       chosen = null;
+      batch = null;
       outputLegend(parts["output-legend"], data);
       const [fx, fy] = data.plane;
       parts["boundary-caption"].textContent = `Output over (${fx}, ${fy}); points with a white edge: ` +
@@ -64,14 +68,16 @@ export function mountPlane(root, { ids = false, onPick = null } = {}) {
       frame = next;
       draw();
     },
-    highlight(index) {
+    highlight(index, rows = null) {
       chosen = index;
+      batch = rows;
       draw();
     },
     clear() {
       data = null;
       frame = null;
       chosen = null;
+      batch = null;
       clearCanvas(parts.boundary);
     },
   };
