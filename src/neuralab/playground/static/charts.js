@@ -57,23 +57,18 @@ export function drawBoundary(canvas, boundary, data,
       ctx.stroke();
     }
   }
+  const ring = (index, radius, width) => {
+    const [x, y] = data.train[index];
+    ctx.beginPath();
+    ctx.arc(px(x), py(y), radius, 0, 2 * Math.PI);
+    ctx.strokeStyle = "#1f2933";
+    ctx.lineWidth = width;
+    ctx.stroke();
+  };
   for (const k of batch || []) {  // the other samples of its mini-batch, thin rings
-    if (k === highlight || !data.train[k]) continue;
-    const [x, y] = data.train[k];
-    ctx.beginPath();
-    ctx.arc(px(x), py(y), 6, 0, 2 * Math.PI);
-    ctx.strokeStyle = "#1f2933";
-    ctx.lineWidth = 1;
-    ctx.stroke();
+    if (k !== highlight && data.train[k]) ring(k, 6, 1);
   }
-  if (highlight !== null && data.train[highlight]) {  // the training point a step explains
-    const [x, y] = data.train[highlight];
-    ctx.beginPath();
-    ctx.arc(px(x), py(y), 8, 0, 2 * Math.PI);
-    ctx.strokeStyle = "#1f2933";
-    ctx.lineWidth = 2.5;
-    ctx.stroke();
-  }
+  if (highlight !== null && data.train[highlight]) ring(highlight, 8, 2.5);  // the point a step explains
   planeTicks(ctx, canvas, extent, data.plane);
 }
 
