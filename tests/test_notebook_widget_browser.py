@@ -227,8 +227,9 @@ def test_explain_shows_the_kernels_step_and_apply_takes_it(mounted):
     before = widget.network.layers[0].weights.copy()
     page.click("[data-part=apply-step]")
     result = page.locator("[data-part=apply-result]")
-    expect(result).to_contain_text("Applied W ← W − 0.3 × dE/dW for sample 4")
-    assert float(result.get_attribute("data-before")) == pytest.approx(step["loss"], rel=1e-6)
+    expect(result).to_contain_text("Applied W ← W − 0.3 × dE/dW on the mini-batch of sample 4")
+    # The step is the mini-batch's (the one training takes): its loss before is the batch's.
+    assert float(result.get_attribute("data-before")) == pytest.approx(step["batch"]["loss"], rel=1e-6)
     assert not np.allclose(before, widget.network.layers[0].weights)
     _check_lines_against_the_engine(page, widget)
     page.locator(".neuralab-playground").screenshot(path=str(ARTIFACTS / "widget.png"))
