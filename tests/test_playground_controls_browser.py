@@ -40,6 +40,32 @@ def test_log_scale_show_test_and_discretize_redraw_without_training(page: Page):
     expect(page.locator("#output-legend")).to_contain_text("probability of class 1: 0 0.5 1")
 
 
+def _tick_values(labels: str) -> list[float]:
+    return [float(label.replace("−", "-")) for label in labels.split()]
+
+
+def test_the_loss_chart_has_ticks_that_span_the_losses_on_both_scales(page: Page, store):
+    page.fill("#n-epochs", "12")
+    page.click("#train-n")
+    expect(page.locator("body")).to_have_attribute("data-busy", "0")
+    session = store.sessions[page.evaluate("state.session")]
+    losses = [v for v in session.train_loss + session.test_loss if v is not None]
+    epoch = session.epoch
+    chart = page.locator("#loss-chart")
+    linear = _tick_values(chart.get_attribute("data-y-ticks"))
+    assert linear[0] == 0 and linear[-1] <= max(losses) * 1.05 and len(linear) >= 3
+    assert linear[-1] + (linear[1] - linear[0]) > max(losses)  # the next tick would be above the data
+    epochs = [int(t) for t in chart.get_attribute("data-x-ticks").split()]
+    assert epochs[0] == 0 and epochs[-1] <= epoch < epochs[-1] + (epochs[1] - epochs[0]) and len(epochs) >= 3
+    page.click("#log-loss")
+    expect(chart).to_have_attribute("data-scale", "log")
+    log = _tick_values(chart.get_attribute("data-y-ticks"))
+    assert log[0] <= min(losses) and log[-1] >= max(losses)  # whole decades around the data
+    assert log == sorted(set(log)) and len(log) >= 3
+    page.click("#log-loss")
+    expect(chart).to_have_attribute("data-scale", "linear")
+
+
 def test_regenerate_draws_new_data_from_the_next_seed(page: Page, store):
     old = page.evaluate("state.data.train")
     _rebuild(page, lambda: page.click("#regenerate"))

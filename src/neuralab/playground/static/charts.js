@@ -152,50 +152,96 @@ function axes(ctx, canvas, left, bottom) {
 export const TRAIN_COLOUR = "#0877bd";
 export const TEST_COLOUR = "#e8710a";
 
+// The loss axis's ticks: [value, label] from ``low`` to ``high``, first and last at or beyond
+// them. Linear: 0 and every nice step to the top. Log: 1, 2 and 5 times each power of ten when
+// the losses span at most two decades, else every decade (every k-th when there are many);
+// labels as plain numbers between 0.001 and 10000.
+export function lossTicks(low, high, log) {
+  const ticks = [];
+  if (!log) {
+    const step = niceStep(high / 4);
+    for (let v = 0; v <= high * (1 + 1e-9); v += step) ticks.push([v, formatTick(v)]);
+    return ticks;
+  }
+  const lowExp = Math.floor(Math.log10(low));
+  const span = Math.max(Math.ceil(Math.log10(high)) - lowExp, 1);
+  const label = (v) => (v >= 1e-3 && v < 1e4 ? formatTick(v) : `1e${Math.round(Math.log10(v))}`);
+  const values = [];
+  if (span <= 2) {
+    for (let e = lowExp; e <= lowExp + span; e += 1) for (const m of [1, 2, 5]) values.push(Number((m * 10 ** e).toPrecision(3)));
+  } else {
+    for (let e = lowExp; e <= lowExp + span; e += Math.ceil(span / 4)) values.push(10 ** e);
+  }
+  const first = values.filter((v) => v <= low * (1 + 1e-9)).pop() ?? values[0];
+  const last = values.find((v) => v >= high * (1 - 1e-9)) ?? values[values.length - 1];
+  for (const v of values) if (v >= first && v <= last) ticks.push([v, label(v)]);
+  return ticks;
+}
+
 // Training and test loss per epoch (index 0: before training; null: not finite), on a linear
-// or (``log``) logarithmic axis with ticks, so one spike does not flatten the history.
+// or (``log``) logarithmic axis, with tick marks and values on both axes, so one spike does
+// not flatten the history. The ticks drawn are also in the canvas's data-y-ticks and
+// data-x-ticks (their labels, for the browser tests).
 export function drawLosses(canvas, train, test, { log = false } = {}) {
   const ctx = canvas.getContext("2d");
   const left = 46;
-  const bottom = 20;
+  const bottom = 22;
+  const base = canvas.height - bottom;
   axes(ctx, canvas, left, bottom);
   const finite = [...train, ...test].filter((v) => v !== null && Number.isFinite(v) && (!log || v > 0));
   const n = Math.max(train.length - 1, 1);
-  const x = (i) => left + (i / n) * (canvas.width - left - 10);
-  const height = canvas.height - bottom - 10;
+  const x = (i) => left + (i / n) * (canvas.width - left - 12);
+  const height = base - 10;
   let y;
   let ticks;
   if (log) {
-    const lowExp = finite.length ? Math.floor(Math.log10(Math.min(...finite))) : -3;
-    const highExp = finite.length ? Math.ceil(Math.log10(Math.max(...finite))) : 0;
-    const span = Math.max(highExp - lowExp, 1);
-    y = (v) => canvas.height - bottom - ((Math.log10(Math.max(v, 10 ** lowExp)) - lowExp) / span) * height;
-    ticks = [];
-    for (let e = lowExp; e <= lowExp + span; e += Math.ceil(span / 4)) ticks.push([10 ** e, `1e${e}`]);
+    const low = finite.length ? Math.min(...finite) : 1e-3;
+    const high = finite.length ? Math.max(...finite) : 1;
+    ticks = lossTicks(low, high, true);
+    const bottomExp = Math.log10(ticks[0][0]);
+    const span = Math.max(Math.log10(ticks[ticks.length - 1][0]) - bottomExp, 1e-9);
+    y = (v) => base - ((Math.log10(Math.max(v, ticks[0][0])) - bottomExp) / span) * height;
   } else {
     const top = finite.length ? Math.max(...finite) * 1.05 || 1 : 1;
-    y = (v) => canvas.height - bottom - (Math.min(v, top) / top) * height;
-    const step = niceStep(top / 3);
-    ticks = [];
-    for (let v = 0; v <= top + 1e-12; v += step) ticks.push([v, formatTick(v)]);
+    y = (v) => base - (Math.min(v, top) / top) * height;
+    ticks = lossTicks(0, top, false);
   }
+  ctx.textAlign = "right";
   for (const [value, label] of ticks) {
-    ctx.fillStyle = "#616e7c";
-    ctx.fillText(label, 4, y(value) + 4);
-    ctx.strokeStyle = "#eef2f6";
+    const at = Math.round(y(value)) + 0.5;
+    ctx.strokeStyle = "#eef2f6";  // a grid line, then the tick mark on the axis
     ctx.beginPath();
-    ctx.moveTo(left + 1, y(value));
-    ctx.lineTo(canvas.width - 6, y(value));
+    ctx.moveTo(left + 1, at);
+    ctx.lineTo(canvas.width - 6, at);
     ctx.stroke();
-  }
-  const epochStep = Math.max(1, niceStep(n / 4));
-  for (let i = 0; i <= n; i += epochStep) {
-    const label = i === 0 ? "epoch 0" : String(i);
+    ctx.strokeStyle = "#9aa5b1";
+    ctx.beginPath();
+    ctx.moveTo(left - 5, at);
+    ctx.lineTo(left, at);
+    ctx.stroke();
     ctx.fillStyle = "#616e7c";
-    const at = i === 0 ? x(0) - 8 : Math.min(x(i) - ctx.measureText(label).width / 2, canvas.width - 24);
-    ctx.fillText(label, at, canvas.height - 5);
+    ctx.fillText(label, left - 7, at + 4);
   }
+  const epochs = [];
+  for (let i = 0; i <= n; i += Math.max(1, niceStep(n / 4))) epochs.push(i);
+  ctx.textAlign = "center";
+  for (const i of epochs) {
+    const at = Math.round(x(i)) + 0.5;
+    ctx.strokeStyle = "#9aa5b1";
+    ctx.beginPath();
+    ctx.moveTo(at, base);
+    ctx.lineTo(at, base + 5);
+    ctx.stroke();
+    ctx.fillStyle = "#616e7c";
+    ctx.fillText(String(i), at, canvas.height - 4);
+  }
+  ctx.textAlign = "right";
+  ctx.fillText("epoch", left - 7, canvas.height - 4);
+  ctx.textAlign = "left";
+  ctx.fillText(log ? "loss (log)" : "loss", left + 6, 14);
   canvas.dataset.scale = log ? "log" : "linear";
+  canvas.dataset.yTicks = ticks.map(([, label]) => label).join(" ");
+  canvas.dataset.xTicks = epochs.join(" ");
   for (const [series, colour] of [[train, TRAIN_COLOUR], [test, TEST_COLOUR]]) {
     ctx.strokeStyle = colour;
     ctx.lineWidth = 2;
@@ -208,6 +254,7 @@ export function drawLosses(canvas, train, test, { log = false } = {}) {
     });
     ctx.stroke();
   }
+  ctx.lineWidth = 1;
 }
 
 // ||dE/dW|| per layer on a log scale; the layer the diagnosis names is red.
