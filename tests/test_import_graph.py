@@ -21,13 +21,24 @@ PACKAGE = Path(neuralab.__file__).parent
 LAYERS: list[tuple[str, list[str]]] = [
     (
         "foundation",
-        ["errors", "_version", "_scalars", "_registry", "_validation", "_files", "history", "metrics"],
+        [
+            "errors",
+            "_version",
+            "_scalars",
+            "_registry",
+            "_validation",
+            "_files",
+            "_html",
+            "_svg",
+            "history",
+            "metrics",
+        ],
     ),
     ("math", ["activations", "losses", "initializers", "optimizer_base", "optimizers", "data"]),
     ("layers", ["layer_interface", "layers", "dropout", "_sparse"]),
     ("backprop", ["backprop"]),
     ("network", ["network", "callbacks"]),
-    ("analysis", ["diagnostics", "diagnosis", "gradient_statistics", "trace", "gradcheck"]),
+    ("analysis", ["diagnostics", "diagnosis", "gradient_statistics", "trace", "trace_display", "gradcheck"]),
     ("training", ["training"]),
     (
         "applications",

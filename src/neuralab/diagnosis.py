@@ -18,6 +18,13 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
+from . import _html, _svg
+
+VANISHING_RATIO = 1e-3
+"""A layer whose gradient norm is below this fraction of the output layer's counts as vanishing."""
+EXPLODING_RATIO = 1e3
+"""A layer whose gradient norm is above this multiple of the output layer's counts as exploding."""
+
 
 @dataclass
 class Diagnosis:
@@ -49,6 +56,65 @@ class Diagnosis:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def _repr_html_(self) -> str:
+        """IPython's rich display: the status, the gradient-flow bar chart, the numbers per
+        layer and the advice."""
+        norms = self.gradient_norms
+        output = norms[-1] if norms else 0.0
+        rows = []
+        for index, norm in enumerate(norms):
+            saturated = self.saturated[index] if index < len(self.saturated) else None
+            dead = self.dead[index] if index < len(self.dead) else None
+            rows.append(
+                (
+                    str(index + 1),
+                    float(norm),
+                    float(norm / output) if output else "-",
+                    "-" if saturated is None else f"{saturated:.0%}",
+                    "-" if dead is None else f"{dead:.0%}",
+                )
+            )
+        tone = "ok" if self.ok else "bad"
+        status = self.status.replace("_", " ")
+        if self.symptom:
+            status += f" ({self.symptom.replace('_', ' ')})"
+        when = "before training" if self.epoch == 0 else f"after epoch {self.epoch}"
+        where = f" at layer {self.layer}" if self.layer is not None and not self.ok else ""
+        table = _html.table(["Layer", "||dE/dW||", "ratio to output", "saturated", "dead"], rows)
+        return _html.block(
+            f"<p>{_html.badge(status, tone)}{when}{_html.escape(where)}</p>",
+            f'<div class="nl-figures">{gradient_flow_chart(norms)}{table}</div>',
+            _html.paragraph(self.advice),
+            title="Diagnosis: gradient flow",
+        )
+
+
+def gradient_flow_chart(norms: list[float], *, title: str = "Gradient flow", standalone: bool = False) -> str:
+    """The weight-gradient norm of each layer (input side first) as bars on a log scale, with
+    the vanishing line at ``VANISHING_RATIO`` times the output layer's norm (and the exploding
+    line at ``EXPLODING_RATIO`` times it when a layer is above the output's). A bar outside
+    those lines is red."""
+    output = norms[-1] if norms else 0.0
+    reference = []
+    colours = []
+    for norm in norms:
+        outside = bool(output) and not VANISHING_RATIO <= norm / output <= EXPLODING_RATIO
+        colours.append(_html.STATUS_COLOURS["bad"] if outside else _svg.PALETTE[0])
+    if output > 0:
+        reference.append((output * VANISHING_RATIO, f"vanishing below {VANISHING_RATIO:g} x output"))
+        if max(norms) > output:
+            reference.append((output * EXPLODING_RATIO, f"exploding above {EXPLODING_RATIO:g} x output"))
+    return _svg.bar_chart(
+        [str(i + 1) for i in range(len(norms))],
+        norms,
+        title=title,
+        x_label="layer (input side first)",
+        y_label="||dE/dW||",
+        colours=colours,
+        reference=reference,
+        standalone=standalone,
+    )
 
 
 def learning_rate_advice(
@@ -150,4 +216,11 @@ def advice(d: Diagnosis, activations: list[str], learning_rate: float | None) ->
     )
 
 
-__all__ = ["Diagnosis", "advice", "learning_rate_advice"]
+__all__ = [
+    "EXPLODING_RATIO",
+    "VANISHING_RATIO",
+    "Diagnosis",
+    "advice",
+    "gradient_flow_chart",
+    "learning_rate_advice",
+]

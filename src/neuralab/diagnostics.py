@@ -36,7 +36,7 @@ from types import FrameType
 import numpy as np
 
 from .callbacks import Callback
-from .diagnosis import Diagnosis, advice, learning_rate_advice
+from .diagnosis import EXPLODING_RATIO, VANISHING_RATIO, Diagnosis, advice, learning_rate_advice
 from .errors import ValidationError
 from .gradient_statistics import (
     SATURATION_THRESHOLD,
@@ -46,10 +46,6 @@ from .gradient_statistics import (
 )
 from .history import History
 
-VANISHING_RATIO = 1e-3
-"""A layer whose gradient norm is below this fraction of the output layer's counts as vanishing."""
-EXPLODING_RATIO = 1e3
-"""A layer whose gradient norm is above this multiple of the output layer's counts as exploding."""
 LOSS_JUMP_FACTOR = 1.2
 """A training loss above this multiple of its best so far (or not finite) is a loss jump: a step
 overshot. A jump before vanishing or absent gradients makes the learning rate their cause."""

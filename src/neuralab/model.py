@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _html
 from .callbacks import Callback, EarlyStopping
 from .data import DataError, Preprocessor, Table, is_frame, table_from_frame
 from .data.preprocessing import TransformReport
@@ -424,6 +425,44 @@ class Model:
         """
         self._check_fitted("evaluate")
         return evaluate_model(self, data, target=target, missing=missing, strict=strict, report=report)
+
+    def _repr_html_(self, max_inputs: int = 40) -> str:
+        """IPython's rich display: the task, the network's layers and each input's scaling
+        (an input enters the network standardised, (x - mean) / std of the training rows)."""
+        pre = self.preprocessor
+        facts = [
+            ("task", f"{self.task} ({pre.task_rule})" if pre.task_rule else self.task),
+            ("target", self.target),
+        ]
+        if self.task == "classification":
+            facts.append(("classes", ", ".join(str(c) for c in self.classes)))
+        facts += [
+            ("loss", self.loss),
+            ("optimizer", "none yet" if self.optimizer is None else type(self.optimizer).__name__),
+            ("trained", f"{self.training.get('epochs', 0)} epochs" if self.fitted else "not fitted"),
+        ]
+        kinds = {name: kind for name, kind in pre.kinds.items()}
+        names = pre.input_names
+        inputs = [
+            (name, kinds.get(name.split("=")[0].split(" (")[0], ""), float(mean), float(scale))
+            for name, mean, scale in zip(names, pre.mean, pre.scale, strict=False)
+        ]
+        parts = [
+            _html.table(["", ""], facts, caption="Model"),
+            _html.table(
+                ["Layer", "Units", "Activation", "Output shape", "Parameters"],
+                self.network.summary_rows(),
+                caption="Network",
+            ),
+            _html.table(
+                ["Input", "Column kind", "Mean", "Std"],
+                inputs[:max_inputs],
+                caption=f"Scaling: each of the {len(names)} inputs enters as (x - mean) / std",
+            ),
+        ]
+        if len(inputs) > max_inputs:
+            parts.append(_html.paragraph(f"... and {len(inputs) - max_inputs} more inputs.", note=True))
+        return _html.block(*parts)
 
     def __repr__(self) -> str:
         return (

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import backprop
+from . import _html, backprop
 from ._sparse import as_float_csr, is_sparse
 from ._validation import as_float_matrix, check_dtype, check_positive_int, check_same_length
 from .activations import activation_from_config
@@ -393,27 +393,48 @@ class Sequential:
         """Total number of trainable numbers."""
         return sum(layer.count_parameters() for layer in self.layers)
 
+    def summary_rows(self) -> list[tuple[str, int | str, str, str, int | str]]:
+        """One row per layer, as ``summary`` and the notebook's table show it: the layer, its
+        units, its activation, its output shape and its parameter count ("?" where unknown
+        before the network is built)."""
+        return [
+            (
+                f"{position + 1}: {type(layer).__name__}",
+                "?" if layer.units is None else layer.units,
+                layer.description,
+                f"(None, {layer.units if layer.units is not None else '?'})",
+                layer.count_parameters() if layer.built else "?",
+            )
+            for position, layer in enumerate(self.layers)
+        ]
+
     def summary(self) -> str:
         """A table of layer, activation, output shape and parameter count."""
         rows = [("Layer", "Activation", "Output shape", "Parameters")]
-        for position, layer in enumerate(self.layers):
-            rows.append(
-                (
-                    f"{position + 1}: {type(layer).__name__}",
-                    layer.description,
-                    f"(None, {layer.units if layer.units is not None else '?'})",
-                    str(layer.count_parameters()) if layer.built else "?",
-                )
-            )
+        rows += [(layer, activation, shape, str(n)) for layer, _, activation, shape, n in self.summary_rows()]
         widths = [max(len(row[col]) for row in rows) for col in range(4)]
         rule = "  ".join("-" * w for w in widths)
         lines = [
             "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows
         ]
+        return "\n".join([lines[0], rule, *lines[1:], rule, self._totals()])
+
+    def _totals(self) -> str:
         total = self.count_parameters() if self.built else "? (not built)"
-        return "\n".join(
-            [lines[0], rule, *lines[1:], rule, f"Total parameters: {total}   dtype: {self.dtype.name}"]
+        return f"Total parameters: {total}   dtype: {self.dtype.name}"
+
+    def _repr_html_(self) -> str:
+        """IPython's rich display: ``summary`` as an HTML table, with how it was trained last."""
+        notes = [self._totals()]
+        if self.history is not None and self.history.epoch:
+            notes.append(
+                f"Last fit: {self.history.epochs_run} epochs, loss {_html.number(self.history.loss[-1])}"
+                + (f", stopped by: {self.history.stop_reason}" if self.history.stop_reason else "")
+            )
+        table = _html.table(
+            ["Layer", "Units", "Activation", "Output shape", "Parameters"], self.summary_rows()
         )
+        return _html.block(table, *(_html.paragraph(note, note=True) for note in notes), title="Sequential")
 
     def get_config(self) -> dict:
         """Architecture as plain JSON-ready values."""

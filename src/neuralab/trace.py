@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from . import backprop
+from . import backprop, trace_display
 from ._validation import check_positive_number
 from .errors import ValidationError
 from .losses import Loss
@@ -186,6 +186,15 @@ class Trace:
             raise ValidationError(f"Layer {k} uses {layer.activation}, which has no scalar derivative.")
         symbol = _DERIVATIVE_SYMBOLS.get(layer.activation, f"f'(z{k})").format(a=f"a{k}", z=f"z{k}")
         return Factor(f"da{k}/dz{k}", symbol, layer.derivative[0][0])
+
+    def _repr_html_(self) -> str:
+        """IPython's rich display: the chain-rule table of every weight and bias
+        (``trace_display.trace_html``)."""
+        return trace_display.trace_html(self)
+
+    def _repr_latex_(self) -> str:
+        """The chain-rule products as LaTeX (``trace_display.trace_latex``)."""
+        return trace_display.trace_latex(self)
 
     def to_dict(self) -> dict:
         """Plain JSON-ready values (with the chain-rule products when they apply)."""
