@@ -57,6 +57,7 @@ from .losses import (
 from .lr_find import LRFindResult, lr_find
 from .model import Model
 from .network import Sequential
+from .notebook import LiveTraining  # registers the display of fit(live=True); needs no IPython
 from .onnx_export import export_onnx  # imports `onnx` only when called
 from .optimizers import SGD, Adam, GradientDescent, Optimizer, RMSprop, get_optimizer
 from .sweeps import sweep  # the function; the package is neuralab.sweeps
@@ -89,6 +90,7 @@ __all__ = [
     "Layer",
     "LeakyReLU",
     "Linear",
+    "LiveTraining",
     "Loss",
     "MeanSquaredError",
     "Model",

@@ -9,6 +9,7 @@ after the current epoch.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
@@ -98,6 +99,24 @@ class Callback:
 
     def on_train_end(self, history: History) -> None:
         """Called once at the end, also after an interruption or divergence."""
+
+
+_live_display: Callable[[], Callback] | None = None
+
+
+def register_live_display(factory: Callable[[], Callback]) -> None:
+    """Name the callback that ``fit(live=True)`` adds: ``neuralab.notebook`` registers its
+    ``LiveTraining`` when the package is imported (it sits above the fit loop, which therefore
+    cannot import it; ``network.register_fit_loop`` is the same arrangement)."""
+    global _live_display
+    _live_display = factory
+
+
+def live_display() -> Callback:
+    """A new live-display callback for one fit (see ``register_live_display``)."""
+    if _live_display is None:  # only if neuralab.training was loaded without the package
+        raise RuntimeError("No live display is registered: import neuralab (or neuralab.notebook) first.")
+    return _live_display()
 
 
 class PrintProgress(Callback):

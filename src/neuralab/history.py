@@ -13,36 +13,34 @@ from . import _html, _svg
 class History:
     """Per-epoch record of a fit.
 
-        Attributes
-        ----------
-        epoch : list of int
-            1-based epoch numbers.
-        loss : list of float
-            Training loss per epoch: the sum of the batch losses for a summed loss, their
-            sample-weighted mean for an averaged one (each computed before that batch's update).
-        val_loss : list of float
-            Validation loss after each epoch (empty without validation data).
-        gradient_norms : list of list of float
-            Per epoch, the Frobenius norm of each layer's weight gradient on the epoch's last
-            batch, input layer first.
-        learning_rate : list of float
-            The optimizer's learning rate during each epoch.
-        stop_reason : str
-            "epochs", "tolerance", "early stopping" (EarlyStopping stopped it), "callback"
-            (another callback set ``context.stop_training``), "divergence", "interrupted" (Ctrl-C)
-            or "error" (a callback or the data raised an exception, which ``fit`` re-raises).
+    Attributes
+    ----------
+    epoch : list of int
+        1-based epoch numbers.
+    loss : list of float
+        Training loss per epoch: the sum of the batch losses for a summed loss, their
+        sample-weighted mean for an averaged one (each computed before that batch's update).
+    val_loss : list of float
+        Validation loss after each epoch (empty without validation data).
+    gradient_norms : list of list of float
+        Per epoch, the Frobenius norm of each layer's weight gradient on the epoch's last
+        batch, input layer first.
+    learning_rate : list of float
+        The optimizer's learning rate during each epoch.
+    stop_reason : str
+        "epochs", "tolerance", "early stopping" (EarlyStopping stopped it), "callback"
+        (another callback set ``context.stop_training``), "divergence", "interrupted" (Ctrl-C)
+        or "error" (a callback or the data raised an exception, which ``fit`` re-raises).
 
-        Examples
-        --------
-        >>> import numpy as np
-
-    from . import _html, _svg
-        >>> import neuralab as nl
-        >>> X = np.array([[-0.5], [-0.25], [0.0], [0.25], [0.5]])
-        >>> net = nl.Sequential([nl.Dense(1, use_bias=False, weights=[[0.2]])], dtype="float64")
-        >>> history = net.fit(X, 2 * X, loss="sum_squared_error", optimizer=nl.GradientDescent(0.4), epochs=3)
-        >>> history.epoch, [round(v, 4) for v in history.loss], history.stop_reason
-        ([1, 2, 3], [2.025, 0.5062, 0.1266], 'epochs')
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import neuralab as nl
+    >>> X = np.array([[-0.5], [-0.25], [0.0], [0.25], [0.5]])
+    >>> net = nl.Sequential([nl.Dense(1, use_bias=False, weights=[[0.2]])], dtype="float64")
+    >>> history = net.fit(X, 2 * X, loss="sum_squared_error", optimizer=nl.GradientDescent(0.4), epochs=3)
+    >>> history.epoch, [round(v, 4) for v in history.loss], history.stop_reason
+    ([1, 2, 3], [2.025, 0.5062, 0.1266], 'epochs')
     """
 
     epoch: list[int] = field(default_factory=list)
@@ -67,15 +65,19 @@ class History:
         """``gradient_norms`` as an array of shape (epochs, n_layers)."""
         return np.array(self.gradient_norms, dtype=float)
 
+    def loss_figure(self, *, standalone: bool = False) -> str:
+        """The training loss per epoch, and the validation loss beside it (dashed), as SVG."""
+        loss = [_svg.Series("loss", self.epoch, self.loss)]
+        if len(self.val_loss) == len(self.epoch) and self.val_loss:
+            loss.append(_svg.Series("val_loss", self.epoch, self.val_loss, _svg.PALETTE[1], dashed=True))
+        return _svg.line_chart(loss, title="Loss", y_label="loss", standalone=standalone)
+
     def figures(self, *, standalone: bool = False) -> list[str]:
         """The figures of ``_repr_html_`` as SVG documents: the loss per epoch (validation
         dashed, beside training), each layer's weight-gradient norm per epoch (log scale), the
         learning rate when it changed, and each per-epoch series of ``extra``."""
         epochs = self.epoch
-        loss = [_svg.Series("loss", epochs, self.loss)]
-        if len(self.val_loss) == len(epochs) and self.val_loss:
-            loss.append(_svg.Series("val_loss", epochs, self.val_loss, _svg.PALETTE[1], dashed=True))
-        charts = [_svg.line_chart(loss, title="Loss", y_label="loss", standalone=standalone)]
+        charts = [self.loss_figure(standalone=standalone)]
         norms = self.gradient_norms
         if norms and all(len(row) == len(norms[0]) for row in norms) and len(norms) == len(epochs):
             layers = [

@@ -197,6 +197,7 @@ class Model:
         class_weight: str | dict | None = None,
         seed: int | None = None,
         callbacks: Sequence[Callback] = (),
+        live: bool = False,
     ) -> History:
         """Train on the rows of ``train`` (a Table or DataFrame, its target column included).
 
@@ -215,7 +216,9 @@ class Model:
         ``optimizer`` None continues with the model's own optimizer (and its state) if it
         has one, else Adam. ``l2`` and ``l1`` are the penalties of ``neuralab.fit``.
         After Ctrl-C the training summary is updated (marked interrupted) before
-        KeyboardInterrupt propagates.
+        KeyboardInterrupt propagates. ``live=True`` draws the training while it runs (in a
+        notebook the loss curves and the gradient flow, elsewhere a progress bar; see
+        ``neuralab.fit``).
         """
         if optimizer is None and self.optimizer is not None:
             resolved = self.optimizer
@@ -263,6 +266,7 @@ class Model:
                 l2=l2,
                 l1=l1,
                 class_weight=class_weight,
+                live=live,
             )
         except KeyboardInterrupt:
             if self.network.history is not None and self.network.history is not previous:

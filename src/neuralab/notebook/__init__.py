@@ -4,6 +4,8 @@ The rich displays need nothing from here: ``Sequential``, ``Model``, ``History``
 a diagnosis carry IPython's ``_repr_html_`` (and ``_repr_svg_`` / ``_repr_latex_``), so they
 show as tables and figures when they are the last value of a cell.
 
+- ``LiveTraining``: the callback behind ``fit(..., live=True)`` (``live``).
+
 Importing this package needs neither IPython nor anywidget (the optional ``notebook`` extra):
 what needs them imports them when it is first used. ``Playground`` (``widget``), the web
 playground as an anywidget widget, is imported on first access.
@@ -13,7 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__: list[str] = ["Playground"]
+from ..callbacks import register_live_display
+from .live import LiveTraining
+
+register_live_display(LiveTraining)
+
+__all__ = ["LiveTraining", "Playground"]
 
 
 def __getattr__(name: str) -> Any:

@@ -147,6 +147,12 @@ class _NeuralEstimator(FrameColumns, BaseEstimator):
         out of fit (predict then refuses gaps: it answers every row); "error" refuses gaps.
     max_categories : int, default 20
         The most distinct values a text column of a DataFrame X may have to be one-hot encoded.
+    live : bool, default False
+        ``fit`` draws the training while it runs (``neuralab.fit(live=True)``): in a Jupyter
+        notebook the loss curves and the per-layer gradient flow in one output area, elsewhere
+        the terminal's progress bar. A constructor parameter, as scikit-learn keeps every
+        setting of ``fit`` (``verbose`` too), so it survives ``clone`` and ``set_params``.
+        ``partial_fit`` ignores it: one epoch per call would be one picture per epoch.
 
     Input: ``X`` is an array, a DataFrame or a ``scipy.sparse`` CSR/CSC matrix (never
     densified: the first layer multiplies the sparse rows by its weights). ``fit`` and
@@ -190,6 +196,7 @@ class _NeuralEstimator(FrameColumns, BaseEstimator):
         verbose=0,
         missing="impute",
         max_categories=20,
+        live=False,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -213,6 +220,7 @@ class _NeuralEstimator(FrameColumns, BaseEstimator):
         self.verbose = verbose
         self.missing = missing
         self.max_categories = max_categories
+        self.live = live
 
     # -- construction -----------------------------------------------------------------
     def _hidden_sizes(self) -> list[int]:
@@ -350,6 +358,7 @@ class _NeuralEstimator(FrameColumns, BaseEstimator):
             "batch_size": self.batch_size,
             "l2": self.l2,
             "verbose": self.verbose,
+            "live": False if incremental else self.live,
             "epochs": self.n_iter_ + epochs,
             "initial_epoch": self.n_iter_,
             "seed": self._seed_ + self.n_iter_,

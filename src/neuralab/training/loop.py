@@ -27,7 +27,7 @@ from .._validation import (
     check_seed,
 )
 from ..backprop import backward, forward, output_gradient
-from ..callbacks import Callback, PrintProgress, TrainingContext
+from ..callbacks import Callback, PrintProgress, TrainingContext, live_display
 from ..diagnostics import GradientWarning
 from ..dropout import Dropout
 from ..errors import DivergenceError, ValidationError
@@ -65,6 +65,7 @@ def fit(
     sample_weight: object = None,
     l1: float = 0.0,
     initial_epoch: int = 0,
+    live: bool = False,
 ) -> History:
     """Train ``network`` on ``X`` (n_samples, n_features) and ``y`` by gradient descent.
 
@@ -110,6 +111,11 @@ def fit(
         epochs``, so ``epochs`` must exceed ``initial_epoch``. Weights and the optimizer's
         state carry over from the previous fit when the same network and optimizer object
         are passed; this is incremental training (what ``partial_fit`` builds on).
+    live : bool
+        Draw the training as it goes (``neuralab.notebook.LiveTraining``): in a Jupyter
+        notebook the loss curves and the per-layer gradient flow, redrawn in one output area a
+        few times a second and left there as the final picture; elsewhere the terminal's
+        progress bar.
 
     Returns
     -------
@@ -146,6 +152,10 @@ def fit(
     check_seed(seed)
     rule = check_divergence(divergence)
     checked_callbacks = check_callbacks(callbacks)
+    if not isinstance(live, bool):
+        raise ValidationError(f"`live` must be True or False. Got {live!r}.")
+    if live:
+        checked_callbacks.append(live_display())
     if verbose:
         checked_callbacks.append(PrintProgress())
         checked_callbacks.append(GradientWarning())  # warns once if gradients vanish or explode
