@@ -2,8 +2,9 @@
 
 Each notebook runs top to bottom in a fresh kernel (nbclient, as ``tests/test_notebooks.py``
 runs them) and becomes ``docs/notebooks/<name>.md`` (git-ignored): its Markdown cells as they
-are, its code cells as Python blocks, each followed by what the cell printed and the figures
-it drew (PNG files beside the page). A cell that raises fails the build.
+are, its code cells as Python blocks, each followed by what the cell printed, the figures
+it drew (PNG files beside the page) and its rich displays (neuralab's HTML tables and SVG
+figures, inline). A cell that raises fails the build.
 
 The outputs are regenerated whenever the notebook or any file of the engine (``src/neuralab``)
 changed since the last run; otherwise the pages of that run are kept (the stamp file
@@ -49,7 +50,9 @@ def _outputs(cell, stem: str, counter: list[int]) -> list[str]:
             parts.append(_fence("text", output["text"]))
         elif kind in ("execute_result", "display_data"):
             data = output["data"]
-            if "image/png" in data:
+            if "text/html" in data:  # neuralab's rich displays: self-contained HTML with inline SVG
+                parts.append("\n" + " ".join(data["text/html"].split("\n")) + "\n")
+            elif "image/png" in data:
                 counter[0] += 1
                 name = f"{stem}-{counter[0]}.png"
                 (OUT / name).write_bytes(base64.b64decode(data["image/png"]))

@@ -110,10 +110,12 @@ def test_every_weight_and_bias_of_a_wider_network_has_a_row_whose_product_is_the
     html_rows = table_rows(parse(t._repr_html_()), "Backward pass: every weight and bias")[1:]
     assert [row[0] for row in html_rows][:2] == ["dE/dW1[1,1]", "dE/dW1[1,2]"]
     assert len(html_rows) == len(rows)
-    if samples == 1:  # the factors dE/da * f'(z) * x multiply to the product
-        for row in rows:
-            values = [float(v) for v in row[2].split(" × ")]
-            assert math.isclose(math.prod(values), row[3], rel_tol=1e-4, abs_tol=1e-12)
+    # the factors shown multiply to the product: dE/da * f'(z) * x for one sample; a sum of
+    # x * dE/dz (or of dE/dz for a bias) over the samples of a batch
+    for row in rows:
+        terms = [math.prod(float(v) for v in term.split(" × ")) for term in row[2].split(" + ")]
+        assert len(terms) == (1 if samples == 1 else samples)
+        assert math.isclose(sum(terms), row[3], rel_tol=1e-4, abs_tol=1e-9)
 
 
 # -- Sequential and Model ---------------------------------------------------------------------

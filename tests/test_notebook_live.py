@@ -194,33 +194,60 @@ elapsed = time.monotonic() - started
 """
 
 
+INTERRUPTED = """
+import os, signal
+
+class CtrlC(nl.Callback):  # what "interrupt the kernel" does: SIGINT to the kernel's process
+    def on_epoch_end(self, epoch, logs):
+        if epoch == 30:
+            os.kill(os.getpid(), signal.SIGINT)
+
+stopped = nl.Sequential([nl.Dense(8, "tanh"), nl.Dense(1, "sigmoid")])
+stopped.fit(X, y, loss="binary_cross_entropy", optimizer="adam", epochs=100_000, batch_size=16, seed=0,
+            callbacks=[CtrlC()], live=True)
+"""
+
+
 def test_live_fit_in_an_executed_notebook_redraws_one_output_area(tmp_path):
     nbformat = _require("nbformat")
     nbclient = _require("nbclient")
     _require("ipykernel")
 
     class Recording(nbclient.NotebookClient):
-        """Keeps the (type, display id) of every output message of the kernel."""
+        """Keeps the (cell, type, display id) of every output message of the kernel."""
 
-        messages: ClassVar[list[tuple[str, str | None]]] = []
+        messages: ClassVar[list[tuple[int, str, str | None]]] = []
 
         def process_message(self, msg, cell, cell_index):
             transient = msg["content"].get("transient") or {}
             if msg["msg_type"] in ("display_data", "update_display_data", "execute_result", "stream"):
-                self.messages.append((msg["msg_type"], transient.get("display_id")))
+                self.messages.append((cell_index, msg["msg_type"], transient.get("display_id")))
             return super().process_message(msg, cell, cell_index)
 
-    notebook = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell(CELL), nbformat.v4.new_code_cell("print(f'{elapsed:.3f}')")]
-    )
+    cells = [
+        CELL,
+        "print(f'{elapsed:.3f}')",
+        INTERRUPTED,
+        "print(stopped.history.stop_reason, stopped.history.epochs_run)",
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell) for cell in cells])
     client = Recording(
-        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        allow_errors=True,  # the interrupted cell ends in KeyboardInterrupt, as any interrupted fit
+        resources={"metadata": {"path": str(tmp_path)}},
     )
     client.execute()
     outputs = notebook.cells[0].outputs
     assert [output.output_type for output in outputs] == ["display_data"]  # one output area
-    shown = [m for m in Recording.messages if m[0] == "display_data"]
-    updates = [m for m in Recording.messages if m[0] == "update_display_data"]
+    assert not [
+        cell.outputs
+        for cell in notebook.cells
+        if cell is not notebook.cells[2] and any(output.output_type == "error" for output in cell.outputs)
+    ]
+    shown = [m[1:] for m in Recording.messages if m[:2] == (0, "display_data")]
+    updates = [m[1:] for m in Recording.messages if m[:2] == (0, "update_display_data")]
     assert len(shown) == 1 and shown[0][1]  # shown once, with a display id ...
     assert updates and {display_id for _, display_id in updates} == {shown[0][1]}  # ... and redrawn in place
     elapsed = float(notebook.cells[1].outputs[0].text)
@@ -233,3 +260,11 @@ def test_live_fit_in_an_executed_notebook_redraws_one_output_area(tmp_path):
     root = ET.fromstring(final["text/html"])
     assert len(list(root.iter("{http://www.w3.org/2000/svg}svg"))) == 2  # loss curves, gradient flow
     assert "val_loss" in "".join(root.itertext())
+
+    # Ctrl-C: the batch finishes, the history says "interrupted", KeyboardInterrupt reaches the
+    # cell, and the output area keeps the last picture, which says so
+    assert notebook.cells[3].outputs[0].text.split() == ["interrupted", "30"]
+    picture, error = notebook.cells[2].outputs
+    assert error.output_type == "error" and error.ename == "KeyboardInterrupt"
+    assert picture.data["text/plain"] == "Training: interrupted (Ctrl-C) after 30 epochs"
+    assert "interrupted (Ctrl-C) after 30 epochs" in picture.data["text/html"]

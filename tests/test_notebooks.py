@@ -47,6 +47,21 @@ def test_notebook_is_committed_without_outputs(path):
             )
 
 
+# What each notebook's rich displays must show (text of their HTML outputs): the network as a
+# table, a trace's chain-rule table with the course's dE/dw1, a live fit's final picture, a
+# History's figures and a diagnosis's chart.
+DISPLAYS = {
+    "01-forward-pass": ["<th>Units</th>", "Backward pass: every weight and bias"],
+    "02-backprop-xor": [
+        "dE/dw1</td>",
+        "0.0010214",
+        "finished: 500 epochs, stopped by: epochs",
+        '<div class="nl-title">History</div>',
+    ],
+    "03-vanishing-gradient": ["Diagnosis: gradient flow", ">vanishing</span>", "<rect"],
+}
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
 def test_notebook_runs(path, tmp_path):
     nbformat = _require("nbformat")
@@ -60,3 +75,10 @@ def test_notebook_runs(path, tmp_path):
     outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
     assert outputs, f"{path.name} printed nothing"
     assert not [o for o in outputs if o.output_type == "error"]
+    html = "".join(
+        o.data.get("text/html", "") for o in outputs if o.output_type in ("display_data", "execute_result")
+    )
+    missing = [text for text in DISPLAYS.get(path.stem, []) if text not in html]
+    assert not missing, f"{path.name}: no rich display shows {missing}"
+    live = [o for o in outputs if o.get("data", {}).get("text/plain", "").startswith("Training:")]
+    assert len(live) == (path.stem == "02-backprop-xor"), "a live fit leaves one output area"

@@ -425,7 +425,8 @@ class Sequential:
 
     def _repr_html_(self) -> str:
         """IPython's rich display: ``summary`` as an HTML table, with how it was trained last."""
-        notes = [self._totals()]
+        total = self.count_parameters() if self.built else "? (not built)"
+        notes = [f"Total parameters: {total} · dtype: {self.dtype.name}"]
         if self.history is not None and self.history.epoch:
             notes.append(
                 f"Last fit: {self.history.epochs_run} epochs, loss {_html.number(self.history.loss[-1])}"

@@ -46,6 +46,13 @@ def _fmt(value: float) -> str:
     return _html.number(value, _DIGITS)
 
 
+def _terms(products: list[tuple[float, ...]], shown: int = 4) -> str:
+    """ "x × y + x × y" for up to ``shown`` samples, else how many products are summed."""
+    if len(products) > shown:
+        return f"{len(products)} products summed"
+    return " + ".join(" × ".join(_fmt(v) for v in factors) for factors in products)
+
+
 def chain_rows(t: Trace) -> list[tuple[str, str, str, float, float, float]]:
     """One row per weight and bias: (parameter, chain rule in symbols, factor values, product,
     engine gradient, updated value). Order: layer by layer, weights then biases."""
@@ -86,11 +93,7 @@ def chain_rows(t: Trace) -> list[tuple[str, str, str, float, float, float]]:
                 else:
                     product = sum(layer.inputs[n][i] * layer.grad_z[n][j] for n in range(samples))
                     symbols = f"sum over {samples} samples of {previous}_{i + 1} * dE/dz{k}_{j + 1}"
-                    values = (
-                        f"{_fmt(layer.inputs[0][i])} × {_fmt(layer.grad_z[0][j])}"
-                        if samples == 1
-                        else f"{samples} products"
-                    )
+                    values = _terms([(layer.inputs[n][i], layer.grad_z[n][j]) for n in range(samples)])
                 rows.append((name, symbols, values, product, engine, layer.new_weights[i][j]))
         if layer.grad_biases is not None and layer.new_biases is not None:
             for j, engine in enumerate(layer.grad_biases):
@@ -100,9 +103,15 @@ def chain_rows(t: Trace) -> list[tuple[str, str, str, float, float, float]]:
                     values = f"{_fmt(layer.grad_a[0][j])} × {_fmt(derivative[0][j])} × 1"
                 else:
                     symbols = f"sum over {samples} sample(s) of dE/dz{k}_{j + 1}"
-                    values = f"{samples} term(s)"
+                    values = _terms([(layer.grad_z[n][j],) for n in range(samples)])
                 rows.append((f"dE/db{k}[{j + 1}]", symbols, values, product, engine, layer.new_biases[j]))
     return rows
+
+
+def _rule(rule: str) -> str:
+    """The chain rule's names and its symbols on two lines (escaped)."""
+    names, _, symbols = rule.partition(" = ")
+    return _html.escape(names) + (f"<br/>= {_html.escape(symbols)}" if symbols else "")
 
 
 def trace_html(t: Trace, max_rows: int = MAX_ROWS) -> str:
@@ -130,7 +139,7 @@ def trace_html(t: Trace, max_rows: int = MAX_ROWS) -> str:
     chain = _html.table(
         ["Parameter", "Chain rule", "Factors", "Product", "Engine (backward)", "Updated"],
         [
-            (name, _html.Markup(f'<span class="mono">{_html.escape(rule)}</span>'), values, *numbers)
+            (name, _html.Markup(f'<span class="mono">{_rule(rule)}</span>'), values, *numbers)
             for name, rule, values, *numbers in rows[:max_rows]
         ],
         caption="Backward pass: every weight and bias",
