@@ -3,7 +3,6 @@ terminal's progress bar outside one, and Ctrl-C exactly as in a fit without it."
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import os
 import signal
@@ -12,6 +11,7 @@ from typing import ClassVar
 
 import numpy as np
 import pytest
+from tests.test_notebooks import _require
 
 import neuralab as nl
 from neuralab.callbacks import live_display, register_live_display
@@ -165,15 +165,6 @@ def test_model_and_estimators_pass_live_to_the_loop(recorded_live):
 
 
 # -- inside a real notebook -----------------------------------------------------------------------
-def _require(module: str):
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"{module} is not installed: pip install -e '.[test]'")
-
-
 CELL = """
 import time
 import numpy as np

@@ -20,6 +20,20 @@ from ..model import Model
 PROGRESS_CONSOLE = Console(stderr=True, highlight=False, markup=False)  # paths print literally
 
 
+def progress_bar(label: str, console: Console) -> Progress:
+    """The CLI's one style of progress bar: ``label``, done of total, the bar, a status field
+    (printed literally) and the time elapsed; kept on screen when it stops."""
+    return Progress(
+        TextColumn(label),
+        MofNCompleteColumn(),
+        BarColumn(),
+        TextColumn("{task.fields[status]}", markup=False),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
 class TrainingProgress(Callback):
     """A Rich progress bar: epochs done of all, then the loss and the validation loss.
 
@@ -34,15 +48,7 @@ class TrainingProgress(Callback):
 
     def on_train_begin(self, context):
         super().on_train_begin(context)
-        self.progress = Progress(
-            TextColumn("epoch"),
-            MofNCompleteColumn(),
-            BarColumn(),
-            TextColumn("{task.fields[status]}", markup=False),
-            TimeElapsedColumn(),
-            console=self.console,
-            transient=False,
-        )
+        self.progress = progress_bar("epoch", self.console)
         self.progress.start()
         self.task_id = self.progress.add_task("train", total=context.epochs, status="")
 

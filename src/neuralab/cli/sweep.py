@@ -13,7 +13,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, TaskID
 from rich.table import Table as RichTable
 
 from ..data import BUNDLED
@@ -23,6 +23,7 @@ from ..sweeps.grid import parse_list
 from ..sweeps.summary import GRID_KEYS, format_mean_sd
 from ._app import app, run_guarded
 from ._common import print_out
+from .progress import progress_bar
 
 DEFAULTS = {
     "learning_rates": (0.001, 0.01, 0.1, 1.0),
@@ -53,15 +54,7 @@ class RichSweepProgress(SweepProgress):
     def on_start(self, total, skipped, slots, where):
         resumed = f" ({skipped} finished before, skipped)" if skipped else ""
         self.console.print(f"{total} runs on {where}{resumed}")
-        self.progress = Progress(
-            TextColumn("runs"),
-            MofNCompleteColumn(),
-            BarColumn(),
-            TextColumn("{task.fields[status]}", markup=False),
-            TimeElapsedColumn(),
-            console=self.console,
-            transient=False,
-        )
+        self.progress = progress_bar("runs", self.console)
         self.progress.start()
         self.task = self.progress.add_task("sweep", total=total, status="")
 
