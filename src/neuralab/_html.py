@@ -18,7 +18,7 @@ import html
 import math
 from collections.abc import Iterable, Sequence
 
-STATUS_COLOURS = {"ok": "#2e9e5b", "warn": "#c98a12", "bad": "#d9463b", "info": "#3b7dd8"}
+STATUS_COLOURS = {"ok": "#2e9e5b", "warn": "#b87d0f", "bad": "#d9463b", "info": "#3b7dd8"}
 """Mid-tone colours that read on white and on near-black backgrounds."""
 
 STYLE = (

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from ._html import escape, number
 
-PALETTE = ("#3b7dd8", "#e07b22", "#2e9e5b", "#c0399b", "#8a6cd1", "#1fa5a5", "#c98a12", "#d9463b")
+PALETTE = ("#3b7dd8", "#d46f1c", "#2e9e5b", "#c0399b", "#8a6cd1", "#1a9a9a", "#b87d0f", "#d9463b")
 """Series colours, mid-tones that read on white and on near-black backgrounds."""
 
 _LEFT, _RIGHT, _TOP, _BOTTOM = 58, 14, 40, 38
