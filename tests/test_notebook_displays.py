@@ -229,6 +229,7 @@ def test_history_figure_leaves_out_non_finite_values_and_shows_an_empty_history(
     lines = polyline_points(parse(history._repr_svg_()).find(f"{SVG}svg"))
     assert [len(line) for line in lines] == [2]  # epochs 3-4; epoch 1 alone is a dot
     assert "No epoch recorded yet." in text_of(parse(nl.History()._repr_html_()))
+    assert "loss (no value)" in text_of(parse(nl.History()._repr_svg_()))
 
 
 # -- diagnosis --------------------------------------------------------------------------------
@@ -264,3 +265,20 @@ def test_log_axis_ticks_cover_the_values_and_lines_break_at_gaps():
     )
     assert [len(line) for line in polyline_points(parse(chart))] == [2, 2]  # 0 has no logarithm
     assert re.search(r">1e-3<", chart) and re.search(r">1<", chart)
+
+
+def test_model_html_names_each_one_hot_input_with_its_columns_kind(tmp_path):
+    from neuralab.data import read_csv
+
+    rows = ["size=m,colour,price"] + [f"{i % 7},{'red' if i % 3 else 'blue'},{i * 1.5}" for i in range(30)]
+    (tmp_path / "shop.csv").write_text("\n".join(rows) + "\n")
+    model = nl.Model.for_data(read_csv(tmp_path / "shop.csv"), "price", hidden=(3,))
+    scaling = table_rows(
+        parse(model._repr_html_()), "Scaling: each of the 3 inputs enters as (x - mean) / std"
+    )
+    assert [row[:2] for row in scaling[1:]] == [
+        ["size=m", "numeric"],  # a column whose own name holds "="
+        ["colour=blue", "categorical"],
+        ["colour=red", "categorical"],
+    ]
+    assert float(scaling[2][2]) == pytest.approx(10 / 30, rel=1e-4)  # the share of blue rows

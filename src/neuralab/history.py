@@ -112,9 +112,9 @@ class History:
         return _html.block(_html.paragraph(self._caption()), figures, title="History")
 
     def _repr_svg_(self) -> str:
-        """The same figures as one SVG document, on its own white background."""
-        charts = self.figures() if self.epoch else []
-        return _svg.row(charts, width=380, height=230, label=self._caption(), standalone=True)
+        """The same figures as one SVG document, on its own white background (an empty history:
+        empty axes whose legend says "loss (no value)")."""
+        return _svg.row(self.figures(), width=380, height=230, label=self._caption(), standalone=True)
 
     def to_dict(self) -> dict:
         """Plain JSON-ready values."""

@@ -445,10 +445,18 @@ class Model:
             ("optimizer", "none yet" if self.optimizer is None else type(self.optimizer).__name__),
             ("trained", f"{self.training.get('epochs', 0)} epochs" if self.fitted else "not fitted"),
         ]
-        kinds = {name: kind for name, kind in pre.kinds.items()}
+        kinds = pre.kinds
+
+        def kind_of(name: str) -> str:  # "colour=red" and "day (year)" come from a column
+            if name in kinds:
+                return kinds[name]
+            return next(
+                (kind for column, kind in kinds.items() if name.startswith((f"{column}=", f"{column} ("))), ""
+            )
+
         names = pre.input_names
         inputs = [
-            (name, kinds.get(name.split("=")[0].split(" (")[0], ""), float(mean), float(scale))
+            (name, kind_of(name), float(mean), float(scale))
             for name, mean, scale in zip(names, pre.mean, pre.scale, strict=False)
         ]
         parts = [
