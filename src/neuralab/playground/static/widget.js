@@ -163,7 +163,11 @@ function render({ model, el }) {
   // Python changed the session (Playground.train, reset, ...): its full frame replaces the view.
   function changed() {
     if (loop) loop.stop = true;
-    run(async () => start(model.get("_frame")));
+    run(async () => {
+      setMessage("error", null, "", find);  // an old answer's error is not about this state
+      note("");
+      start(model.get("_frame"));
+    });
   }
 
   parts.play.addEventListener("click", () => (loop ? stopPlay() : play(Infinity)));
