@@ -282,3 +282,16 @@ def test_model_html_names_each_one_hot_input_with_its_columns_kind(tmp_path):
         ["colour=red", "categorical"],
     ]
     assert float(scaling[2][2]) == pytest.approx(10 / 30, rel=1e-4)  # the share of blue rows
+
+
+def test_a_long_history_draws_a_few_hundred_points_and_keeps_its_spike():
+    epochs = 100_000
+    loss = list(np.linspace(1.0, 0.1, epochs))
+    loss[61_234] = 5.0  # one overshooting epoch
+    chart = parse(nl.History(epoch=list(range(1, epochs + 1)), loss=loss)._repr_svg_()).find(f"{SVG}svg")
+    (line,) = polyline_points(chart)
+    assert len(line) <= 4 * 380  # at most 4 points per pixel column of the 380 px chart
+    # the axis runs 0..6 (ticks 0, 2, 4, 6) over the pixels y = 192 (bottom) .. 40 (top): the
+    # spike of 5.0 is the one point drawn at 192 - 5/6 * 152 = 65.3; the rest lie below 1.0
+    assert [round(y, 1) for _, y in line if y < 150] == [65.3]
+    assert line[0][0] == 58.0 and line[-1][0] == 380 - 14  # first and last epoch at the plot's edges

@@ -80,9 +80,10 @@ class History:
         charts = [self.loss_figure(standalone=standalone)]
         norms = self.gradient_norms
         if norms and all(len(row) == len(norms[0]) for row in norms) and len(norms) == len(epochs):
+            columns = np.asarray(norms, dtype=float).T  # (n_layers, epochs)
             layers = [
-                _svg.Series(f"layer {i + 1}", epochs, [row[i] for row in norms], _svg.PALETTE[i % 8])
-                for i in range(len(norms[0]))
+                _svg.Series(f"layer {i + 1}", epochs, column, _svg.PALETTE[i % 8])
+                for i, column in enumerate(columns)
             ]
             charts.append(
                 _svg.line_chart(
