@@ -888,3 +888,25 @@ def test_input_features_are_computed_from_each_point_and_from_the_plane(client):
 def test_bad_input_features_are_refused_naming_the_choices(client, inputs, words):
     response = client.post("/api/sessions", json={"inputs": inputs})
     assert response.status_code == 400 and words in response.json()["error"]
+
+
+def test_train_with_frames_gives_every_epoch_its_own_frame_from_its_own_weights(client):
+    """Play draws each epoch: {"frames": true} answers one frame per epoch, each the frame a
+    session stepped one epoch at a time shows at that epoch (weights, pictures, its loss)."""
+    config = {"n_samples": 100, "seed": 4}
+    session = _create(client, **config)["session"]
+    answer = client.post(f"/api/sessions/{session}/train", json={"epochs": 4, "frames": True}).json()
+    frames = answer["frames"]
+    assert [f["epoch"] for f in frames] == [1, 2, 3, 4] and answer["train_seconds"] > 0
+    twin = _create(client, **config)["session"]
+    for frame in frames:
+        one = client.post(f"/api/sessions/{twin}/train", json={"epochs": 1}).json()
+        assert frame["weights"] == one["weights"] and frame["boundary"] == one["boundary"]
+        assert frame["units"] == one["units"] and frame["biases"] == one["biases"]
+        assert (
+            frame["losses"]
+            == one["losses"]
+            == {"start": frame["epoch"], "train": one["losses"]["train"], "test": one["losses"]["test"]}
+        )
+    bad = client.post(f"/api/sessions/{session}/train", json={"epochs": 2, "frames": "yes"})
+    assert bad.status_code == 400 and "`frames` must be true or false" in bad.json()["error"]

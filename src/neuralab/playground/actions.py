@@ -7,7 +7,8 @@ Each function takes a ``Session`` and the request's body (a dict from JSON), che
     options()                                  data sets, activations, optimizers, bounds
     show(session)                              the frame with the data points and the network
     train(session, {"epochs": n})              n epochs, then the frame of the new epochs, with
-                                               "train_seconds" (the page sizes its next chunk by it)
+                                               "train_seconds" (the page sizes its next chunk by it);
+                                               with "frames": true, every epoch's own frame
     set_learning_rate(session, {"learning_rate": x})   the frame, x used from the next epoch on
     reset(session)                             back to the initial weights: the frame with data
     explain(session, {"sample": i})            one backprop step for training sample i
@@ -42,14 +43,23 @@ def show(session: Session) -> dict:
 
 
 def train(session: Session, payload: object) -> dict:
-    """``{"epochs": n}`` (1 <= n <= LIMITS["max_epochs_per_request"]; absent: 1)."""
-    if not isinstance(payload, dict) or set(payload) - {"epochs"}:
-        raise PlaygroundInputError('The body must be {"epochs": n}.')
+    """``{"epochs": n}`` (1 <= n <= LIMITS["max_epochs_per_request"]; absent: 1): the frame of
+    the last epoch. ``{"epochs": n, "frames": true}``: ``{"frames": [one frame per trained
+    epoch, each drawn from that epoch's weights], "train_seconds": s}`` (Play draws them all)."""
+    if not isinstance(payload, dict) or set(payload) - {"epochs", "frames"}:
+        raise PlaygroundInputError('The body must be {"epochs": n} or {"epochs": n, "frames": true}.')
+    each = payload.get("frames", False)
+    if not isinstance(each, bool):
+        raise PlaygroundInputError(f"`frames` must be true or false. Got {each!r}.")
     epochs = payload.get("epochs", 1)
     high = LIMITS["max_epochs_per_request"]
     if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= high:
         raise PlaygroundInputError(f"`epochs` must be a whole number from 1 to {high}. Got {epochs!r}.")
     started = time.perf_counter()
+    if each:
+        frames: list[dict] = []
+        session.train(epochs, frames)
+        return {"frames": frames, "train_seconds": time.perf_counter() - started}
     start = session.train(epochs)
     seconds = time.perf_counter() - started
     return {**session.frame(since=start + 1), "train_seconds": seconds}

@@ -222,8 +222,10 @@ class Session:
             self.network.set_weights(self.initial_weights)
             self._start()
 
-    def train(self, epochs: int) -> int:
+    def train(self, epochs: int, frames: list[dict] | None = None) -> int:
         """Train ``epochs`` epochs (fewer if the network diverges); return the epoch before them.
+        ``frames``: a list that gets each trained epoch's frame (its own loss, pictures and
+        weights), drawn from that epoch's weights as soon as it is trained.
 
         Raises TrainingBlocked when the network cannot train (binary_step) or has diverged.
         """
@@ -234,6 +236,8 @@ class Session:
                 for _ in range(epochs):
                     self._check_can_train()
                     self._train_epoch()
+                    if frames is not None:
+                        frames.append(self._frame(self.epoch, False))
                     if self.divergence_blocks:
                         break
             finally:

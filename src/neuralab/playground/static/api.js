@@ -30,6 +30,8 @@ export function client(base = "") {
     create: (config) => call("POST", "/api/sessions", config),
     show: (id) => call("GET", `/api/sessions/${id}`),
     train: (id, epochs) => call("POST", `/api/sessions/${id}/train`, { epochs }),
+    // Every epoch's own frame: { frames: [...], train_seconds } (Play draws them one by one).
+    trainFrames: (id, epochs) => call("POST", `/api/sessions/${id}/train`, { epochs, frames: true }),
     reset: (id) => call("POST", `/api/sessions/${id}/reset`),
     setLearningRate: (id, learningRate) => call("PATCH", `/api/sessions/${id}`, { learning_rate: learningRate }),
     explain: (id, sample) => call("GET", `/api/sessions/${id}/explain?sample=${encodeURIComponent(sample)}`),

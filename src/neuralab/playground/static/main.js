@@ -117,14 +117,14 @@ function updateControls() {
 }
 
 // -- training controls ----------------------------------------------------------------------
-// Train ``total`` epochs (Infinity: until Pause), a chunk per request (player.js).
+// Train ``total`` epochs (Infinity: until Pause), every epoch's frame drawn (player.js).
 function play(total) {
   if (state.loop || !state.session || !state.frame || !state.frame.can_train) return;
   const session = state.session;
   document.body.dataset.busy = "1";
   setRunNote("");
   state.loop = startLoop({
-    total, epoch: state.frame.epoch, train: (epochs) => server.train(session, epochs),
+    total, epoch: state.frame.epoch, train: (epochs) => server.trainFrames(session, epochs),
     alive: () => state.session === session, show, run: enqueue, done: endLoop,
   });
   updateControls();
@@ -138,7 +138,7 @@ function endLoop(loop, note) {
   updateControls();
 }
 
-// Pause: no new chunk is asked for; the one in flight is drawn, then the loop ends there.
+// Pause: no new chunk is asked for; what has come is drawn, then the loop ends there.
 function stopPlay() {
   if (state.loop) {
     state.loop.stop = true;

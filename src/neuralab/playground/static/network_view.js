@@ -46,8 +46,12 @@ export function mountNetwork(root, { ids = false } = {}) {
     showNode();
   }
 
+  let drawnScales = "";
   function drawLegends() {
     const scale = view.graph.weightScale;
+    const scales = `${scale} ${view.graph.unitScale}`;
+    if (scales === drawnScales && parts["weight-legend"].childElementCount) return;  // unchanged
+    drawnScales = scales;
     const weights = parts["weight-legend"];
     weights.replaceChildren("weights |w|:");
     for (const fraction of [0.25, 0.5, 1]) {
