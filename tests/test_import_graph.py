@@ -46,6 +46,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "model",
             "model_network",
             "model_evaluation",
+            "model_display",
             "fit_defaults",
             "io",
             "onnx_export",

@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 
-from . import _html
 from .callbacks import Callback, EarlyStopping
 from .data import DataError, Preprocessor, Table, is_frame, table_from_frame
 from .data.preprocessing import TransformReport
@@ -40,6 +39,7 @@ from .fit_defaults import (
     plan_validation,
 )
 from .history import History
+from .model_display import model_html
 from .model_evaluation import evaluate_model
 from .model_network import build_network
 from .network import Sequential
@@ -431,50 +431,9 @@ class Model:
         return evaluate_model(self, data, target=target, missing=missing, strict=strict, report=report)
 
     def _repr_html_(self, max_inputs: int = 40) -> str:
-        """IPython's rich display: the task, the network's layers and each input's scaling
-        (an input enters the network standardised, (x - mean) / std of the training rows)."""
-        pre = self.preprocessor
-        facts = [
-            ("task", f"{self.task} ({pre.task_rule})" if pre.task_rule else self.task),
-            ("target", self.target),
-        ]
-        if self.task == "classification":
-            facts.append(("classes", ", ".join(str(c) for c in self.classes)))
-        facts += [
-            ("loss", self.loss),
-            ("optimizer", "none yet" if self.optimizer is None else type(self.optimizer).__name__),
-            ("trained", f"{self.training.get('epochs', 0)} epochs" if self.fitted else "not fitted"),
-        ]
-        kinds = pre.kinds
-
-        def kind_of(name: str) -> str:  # "colour=red" and "day (year)" come from a column
-            if name in kinds:
-                return kinds[name]
-            return next(
-                (kind for column, kind in kinds.items() if name.startswith((f"{column}=", f"{column} ("))), ""
-            )
-
-        names = pre.input_names
-        inputs = [
-            (name, kind_of(name), float(mean), float(scale))
-            for name, mean, scale in zip(names, pre.mean, pre.scale, strict=False)
-        ]
-        parts = [
-            _html.table(["", ""], facts, caption="Model"),
-            _html.table(
-                ["Layer", "Units", "Activation", "Output shape", "Parameters"],
-                self.network.summary_rows(),
-                caption="Network",
-            ),
-            _html.table(
-                ["Input", "Column kind", "Mean", "Std"],
-                inputs[:max_inputs],
-                caption=f"Scaling: each of the {len(names)} inputs enters as (x - mean) / std",
-            ),
-        ]
-        if len(inputs) > max_inputs:
-            parts.append(_html.paragraph(f"... and {len(inputs) - max_inputs} more inputs.", note=True))
-        return _html.block(*parts)
+        """IPython's rich display (``model_display.model_html``): the task, the network's
+        layers and each input's scaling, (x - mean) / std of the training rows."""
+        return model_html(self, max_inputs=max_inputs)
 
     def __repr__(self) -> str:
         return (
