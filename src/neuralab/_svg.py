@@ -314,16 +314,22 @@ def bar_chart(
             f'<rect x="{x:.1f}" y="{top:.1f}" width="{slot * 0.7:.1f}" height="{base - top:.1f}" '
             f'fill="{colours[i]}">{tip}</rect>'
         )
+    shown_references = 0
     for value, label in reference:
         if not math.isfinite(value) or (log_y and value <= 0):
             continue
         y = axes.py(value)
         if not _TOP <= y <= base:
             continue
+        # the line crosses the bars; its label sits above the plot, right of the title, so
+        # no bar hides it (a second label one row higher)
+        label_y = _TOP - 8 - 12 * shown_references
+        shown_references += 1
         parts.append(
             f'<line x1="{_LEFT}" y1="{y:.1f}" x2="{width - _RIGHT}" y2="{y:.1f}" stroke="currentColor" '
-            f'stroke-opacity="0.7" stroke-dasharray="4 3"/><text x="{width - _RIGHT - 2}" y="{y - 3:.1f}" '
-            f'text-anchor="end" fill="currentColor" fill-opacity="0.85">{escape(label)}</text>'
+            f'stroke-opacity="0.7" stroke-dasharray="4 3"/><text x="{width - _RIGHT}" y="{label_y}" '
+            f'text-anchor="end" font-size="10" fill="currentColor" fill-opacity="0.85">- - - '
+            f"{escape(label)}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
