@@ -20,6 +20,7 @@ import numpy as np
 
 from ..network import Sequential
 from ..trace import Trace, trace
+from ..training.batches import first_epoch_order
 from .config import Config
 from .datasets import Dataset
 from .errors import PlaygroundInputError
@@ -28,13 +29,12 @@ from .pictures import finite, json_matrix, json_values
 
 def epoch_order(n: int, config: Config, epoch: int) -> np.ndarray:
     """The training rows (0..n-1) in the order epoch ``epoch`` visits them: file order for one
-    batch of all samples, else the permutation ``fit`` draws from the epoch's seed (fit spawns
-    three seeds from it, initialisation, shuffling and dropout, and shuffles with the second;
-    tests/test_playground_steps.py checks the weights of a trained epoch against this order)."""
+    batch of all samples, else the first-epoch order of the one-epoch ``fit`` the session runs
+    with the epoch's seed (``training.batches.first_epoch_order``; tests/test_playground_steps.py
+    checks the weights of a trained epoch against this order)."""
     if config.batch_size is None or config.batch_size >= n:
         return np.arange(n)
-    shuffle_seed = np.random.SeedSequence(fit_seed(config, epoch)).spawn(3)[1]
-    return np.random.default_rng(shuffle_seed).permutation(n)
+    return first_epoch_order(fit_seed(config, epoch), n)
 
 
 def fit_seed(config: Config, epoch: int) -> int:

@@ -7,6 +7,22 @@ from __future__ import annotations
 import numpy as np
 
 
+def fit_seed_sequences(
+    seed: int | None,
+) -> tuple[np.random.SeedSequence, np.random.SeedSequence, np.random.SeedSequence]:
+    """One fit's three independent seed streams, spawned from its ``seed``: (the initial
+    weights, the shuffling of the training rows, the dropout masks)."""
+    init_seed, shuffle_seed, dropout_seed = np.random.SeedSequence(seed).spawn(3)
+    return init_seed, shuffle_seed, dropout_seed
+
+
+def first_epoch_order(seed: int | None, n: int) -> np.ndarray:
+    """The order, a permutation of 0..n-1, in which a shuffling fit seeded with ``seed``
+    visits its n training rows in its first epoch (epoch e takes the e-th ``permutation`` of
+    the shuffle stream's generator)."""
+    return np.random.default_rng(fit_seed_sequences(seed)[1]).permutation(n)
+
+
 class Batches:
     """Cuts one epoch into batches: slices in order, or gathered rows of a permutation.
 

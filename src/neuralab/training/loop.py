@@ -37,7 +37,7 @@ from ..network import Sequential
 from ..optimizers import Optimizer, get_optimizer
 from . import regularisation
 from .arguments import check_callbacks, check_divergence, check_initial_epoch, split_validation
-from .batches import Batches
+from .batches import Batches, fit_seed_sequences
 from .divergence import DivergenceRule, InterruptFlag, Rollback
 from .flat import FlatParameters
 from .weighting import combine_class_weight
@@ -176,7 +176,7 @@ def fit(
         class_weight, y_train, None if weights is None else weights[: X_train.shape[0]], X_train.dtype
     )
 
-    init_seed, shuffle_seed, dropout_seed = np.random.SeedSequence(seed).spawn(3)
+    init_seed, shuffle_seed, dropout_seed = fit_seed_sequences(seed)
     network.build(X_train.shape[1], init_seed, reseed=seed is not None)
     shuffle_rng = np.random.default_rng(shuffle_seed)
     dropout_layers = [layer for layer in network.layers if isinstance(layer, Dropout)]
