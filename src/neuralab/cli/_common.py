@@ -11,10 +11,11 @@ import numpy as np
 import typer
 from rich.console import Console
 
+from ..data.csv_reader import MISSING_OPTIONS
 from ..errors import ValidationError
 
 OPTIMIZER_CHOICES = ("gd", "sgd", "momentum", "nesterov", "adam", "rmsprop")
-MISSING_CHOICES = ("impute", "drop", "error")
+MISSING_CHOICES = MISSING_OPTIONS
 MISSING_HELP = (
     "Missing cells (empty, NaN, NA, N/A, null): impute (median / most frequent value of the "
     "training rows), drop (their rows), or error."

@@ -23,16 +23,19 @@ from .sniffing import SAMPLE_CHARS, check_decimal, check_sep, sniff, sniff_decim
 from .table import SEPARATORS, DataError, Table, delimiter_hint, name_list, separator_name, separator_option
 
 # parse_column (column_parsing) and sniff (sniffing) are importable from here as before.
-__all__ = ["MISSING_MARKERS", "parse_column", "read_csv", "read_csv_chunks", "sniff"]
+__all__ = ["MISSING_MARKERS", "MISSING_OPTIONS", "parse_column", "read_csv", "read_csv_chunks", "sniff"]
 
-MISSING_CHOICES = ("keep", "impute", "drop", "error")
+MISSING_OPTIONS = ("impute", "drop", "error")
+"""What a user may ask for missing cells (``--missing``, ``missing=``): fill them with the
+training rows' values, leave their rows out, or refuse them."""
+MISSING_CHOICES = ("keep", *MISSING_OPTIONS)
 """What ``read_csv`` does with missing cells ("impute" keeps them for the preprocessor)."""
 
 
 def _check_missing(missing: str) -> str:
     if missing not in MISSING_CHOICES:
         raise ValidationError(
-            f"`missing` (--missing) must be one of {', '.join(MISSING_CHOICES[1:])}. Got {missing!r}."
+            f"`missing` (--missing) must be one of {', '.join(MISSING_OPTIONS)}. Got {missing!r}."
         )
     return missing
 

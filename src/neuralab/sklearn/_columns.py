@@ -33,9 +33,10 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import check_array, check_X_y, validate_data
 
 from ..data import DataError, DataWarning, Preprocessor, Table, TransformReport, is_frame, table_from_frame
+from ..data.csv_reader import MISSING_OPTIONS
 from ..errors import InvalidParameterError
 
-MISSING_CHOICES = ("impute", "drop", "error")
+MISSING_CHOICES = MISSING_OPTIONS
 """What the estimators' ``missing`` does with a DataFrame's missing cells."""
 
 _LEAVE_OUT = "X.drop(columns=[{name!r}])"
